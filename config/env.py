@@ -1,0 +1,70 @@
+"""Typed helpers that read settings from the environment and fail loudly."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_secret(name: str, *, dev_file: Path | None, nbytes: int = 32) -> str:
+    """Read a secret from NAME, or from the file named by NAME_FILE.
+
+    With ``dev_file`` (development only) a random secret is generated once into
+    that file and reused, so a laptop setup needs no configuration. Without it a
+    missing secret is a configuration error.
+    """
+    value = os.environ.get(name)
+    if value:
+        return value.strip()
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        path = Path(file_name)
+        if not path.is_file():
+            raise ImproperlyConfigured(f"{name}_FILE points to {path}, which does not exist")
+        return path.read_text(encoding="utf-8").strip()
+    if dev_file is None:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE (required outside development)")
+    if not dev_file.exists():
+        dev_file.parent.mkdir(parents=True, exist_ok=True)
+        dev_file.write_text(secrets.token_urlsafe(nbytes), encoding="utf-8")
+        dev_file.chmod(0o600)
+    return dev_file.read_text(encoding="utf-8").strip()

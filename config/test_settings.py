@@ -1,0 +1,27 @@
+"""Settings for the test suite: production-like, but plain HTTP and immediate tasks."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_TEST_ENV = {
+    "REENTRYKIT_DEBUG": "0",
+    "REENTRYKIT_HTTPS": "0",
+    "REENTRYKIT_DEMO": "0",
+    "REENTRYKIT_SECRET_KEY": "test-secret-key-not-for-production-0123456789abcdef",
+    "REENTRYKIT_MASTER_KEY": "test-master-key-not-for-production",
+    "REENTRYKIT_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+    "REENTRYKIT_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    "REENTRYKIT_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "REENTRYKIT_VAR_DIR": os.path.join(tempfile.gettempdir(), f"reentrykit-test-{os.getpid()}"),
+}
+for _name, _value in _TEST_ENV.items():
+    os.environ.setdefault(_name, _value)
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import DATA_DIR, STATIC_ROOT  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

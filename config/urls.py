@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from reentrykit.core import views as core_views
+
+admin.site.site_header = "ReentryKit administration"
+admin.site.site_title = "ReentryKit admin"
+
+# Every coalition-scoped app mounts under c/<coalition_slug>/ so that the access
+# sweep in reentrykit/core/tests/test_access_sweep.py finds it.
+coalition_patterns = [
+    path("", include("reentrykit.coalitions.urls")),
+    path("network/", include("reentrykit.network.coalition_urls")),
+]
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("switch/", core_views.switch_coalition, name="switch_coalition"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("reentrykit.accounts.urls")),
+    path("c/<slug:coalition_slug>/", include(coalition_patterns)),
+    path("n/<slug:network_slug>/", include("reentrykit.network.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+
+class EmailBackend(ModelBackend):
+    """Email and password, case-insensitive; demo accounts only in demo mode."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if username is not None:
+            username = username.strip().lower()
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and user.is_demo and not settings.DEMO:
+            return None
+        return user
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        if getattr(user, "is_demo", False) and not settings.DEMO:
+            return False
+        return super().user_can_authenticate(user)

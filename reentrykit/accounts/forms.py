@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+
+from reentrykit.accounts.models import User
+from reentrykit.coalitions.models import Coalition, PartnerOrganization, Role
+from reentrykit.core.forms import UswdsForm, UswdsFormMixin
+
+
+class SignInForm(UswdsFormMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": "That email address and password do not match an account. "
+        "Check both and try again.",
+        "inactive": "This account is not active.",
+    }
+
+
+class InvitationForm(UswdsForm):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    organization = forms.ModelChoiceField(
+        queryset=PartnerOrganization.objects.none(),
+        required=False,
+        label="Partner organization",
+        empty_label="(none)",
+    )
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = PartnerOrganization.objects.filter(  # type: ignore[attr-defined]
+            coalition=coalition
+        )
+
+
+class SignUpForm(UswdsForm):
+    """Account creation from an invitation; the email comes from the invitation."""
+
+    full_name = forms.CharField(max_length=200, label="Your name")
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match.")
+        elif first:
+            try:
+                validate_password(
+                    first, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class TokenForm(UswdsForm):
+    token = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+
+class ProfileForm(UswdsForm):
+    full_name = forms.CharField(max_length=200, label="Your name")

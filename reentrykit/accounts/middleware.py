@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from reentrykit.accounts.two_factor import second_factor_required
+
+# Paths a signed-in user needs before the second factor is done.
+_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/healthz")
+
+
+class TwoFactorRequiredMiddleware:
+    """Send privileged users to two-factor sign-in (or enrollment) before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[attr-defined]
+            and not request.path.startswith(_OPEN_PATHS)
+            and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+            and second_factor_required(user)
+        ):
+            target = reverse("accounts:two_factor")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)

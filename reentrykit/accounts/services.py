@@ -1,0 +1,146 @@
+"""Writes to user accounts and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from reentrykit.accounts.models import Invitation, User
+from reentrykit.coalitions.models import Coalition, PartnerOrganization
+from reentrykit.coalitions.services import membership_create
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None = None,
+    full_name: str = "",
+    is_demo: bool = False,
+    validate: bool = True,
+) -> User:
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": f"A user with the email {email} already exists."})
+    if password is not None and validate:
+        validate_password(password, User(email=email, full_name=full_name))
+    return User.objects.create_user(
+        email=email, password=password, full_name=full_name, is_demo=is_demo
+    )
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    coalition: Coalition,
+    email: str,
+    role: str,
+    organization: PartnerOrganization | None,
+    invited_by: Any,
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns the invitation and the raw token."""
+    email = email.strip().lower()
+    if organization is not None and organization.coalition_id != coalition.pk:
+        raise ValidationError({"organization": "That organization belongs to another coalition."})
+    if coalition.memberships.filter(user__email=email, role=role).exists():
+        raise ValidationError({"email": f"{email} already has that role in this coalition."})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        coalition=coalition,
+        email=email,
+        role=role,
+        organization=organization,
+        token_hash=invitation_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    invitation.save()
+    link = settings.SITE_URL + reverse("accounts:accept_invitation", kwargs={"token": token})
+    context = {"invitation": invitation, "link": link, "inviter": invited_by}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You are invited to join {coalition.name} on ReentryKit",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("coalition", "organization")
+        .filter(token_hash=invitation_token_hash(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(f"This invitation is {invitation.status}.")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}; you are signed in as {user.email}."
+        )
+    membership_create(
+        coalition=invitation.coalition,
+        user=user,
+        role=invitation.role,
+        organization=invitation.organization,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save()
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    if not invitation.is_open:
+        raise ValidationError(f"This invitation is already {invitation.status}.")
+    invitation.revoked_at = timezone.now()
+    invitation.save()
+
+
+def account_setup_email_send(*, user: User) -> None:
+    """Email a new account holder a link to choose their password.
+
+    Django's password-reset form skips accounts without a usable password, which is
+    exactly what a new account is, so the same link is built here.
+    """
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    context = {
+        "email": user.email,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "site_url": settings.SITE_URL,
+    }
+    send_mail(
+        subject=render_to_string("accounts/email/account_setup_subject.txt").strip(),
+        message=render_to_string("accounts/email/account_setup.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )

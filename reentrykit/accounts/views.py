@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from reentrykit.accounts import services, two_factor
+from reentrykit.accounts.forms import ProfileForm, SignInForm, SignUpForm, TokenForm
+from reentrykit.accounts.models import User
+from reentrykit.core.access import user_needs_second_factor
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"site_url": settings.SITE_URL}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        messages.success(self.request, "Your password was changed.")
+        return super().form_valid(form)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("dashboard")
+
+
+@login_required
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Verify with a code, or enroll an authenticator app when none is set up yet."""
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_safe_next(request))
+    if not two_factor.has_confirmed_device(request.user):
+        return _two_factor_enroll(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.verify_second_factor(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            if device.persistent_id.startswith("otp_static"):
+                left = two_factor.recovery_codes_left(request.user)
+                messages.warning(
+                    request,
+                    f"You used a recovery code; {left} left. Make new ones in your profile.",
+                )
+            return redirect(_safe_next(request))
+        form.add_error("token", "That code is not right or has expired. Try the newest code.")
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
+    )
+
+
+def _two_factor_enroll(request: HttpRequest) -> HttpResponse:
+    device = two_factor.pending_totp_device(request.user)
+    form = TokenForm(request.POST or None)
+    form.fields["token"].help_text = "The 6-digit code your authenticator app shows now."
+    if request.method == "POST" and form.is_valid():
+        if two_factor.totp_confirm(device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            codes = two_factor.recovery_codes_generate(user=request.user)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _safe_next(request), "first_time": True},
+            )
+        form.add_error(
+            "token", "That code did not match. Check the app's clock and try the newest code."
+        )
+    return render(
+        request,
+        "accounts/two_factor_enroll.html",
+        {
+            "form": form,
+            "qr_svg": two_factor.totp_qr_svg(device),
+            "secret": two_factor.totp_secret_base32(device),
+            "next": _safe_next(request),
+        },
+    )
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Optional enrollment for people whose role does not require it."""
+    if two_factor.has_confirmed_device(request.user):
+        messages.info(request, "Two-factor sign-in is already on for your account.")
+        return redirect("accounts:profile")
+    return _two_factor_enroll(request)
+
+
+@login_required
+@require_POST
+def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():  # type: ignore[attr-defined]
+        messages.error(request, "Sign in with your second factor before making new recovery codes.")
+        return redirect("accounts:profile")
+    codes = two_factor.recovery_codes_generate(user=request.user)
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:profile"), "first_time": False},
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ProfileForm(request.POST or None, initial={"full_name": user.full_name})
+    if request.method == "POST" and form.is_valid():
+        user.full_name = form.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])
+        messages.success(request, "Profile saved.")
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "has_device": two_factor.has_confirmed_device(user),
+            "required": user_needs_second_factor(user),
+            "codes_left": two_factor.recovery_codes_left(user),
+            "memberships": user.memberships.select_related("coalition", "organization"),
+            "network_roles": user.network_roles.select_related("network"),
+        },
+    )
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    context: dict[str, object] = {"invitation": invitation}
+    if not invitation.is_open:
+        return render(request, "accounts/invitation_closed.html", context, status=410)
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("dashboard")
+            messages.success(request, f"Welcome to {invitation.coalition.name}.")
+            return redirect("coalitions:home", coalition_slug=invitation.coalition.slug)
+        return render(request, "accounts/invitation_accept.html", context)
+    if User.objects.filter(email=invitation.email).exists():
+        return render(request, "accounts/invitation_sign_in.html", context)
+    form = SignUpForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                email=invitation.email,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
+            services.invitation_accept(invitation=invitation, user=user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            login(request, user, backend="reentrykit.accounts.backends.EmailBackend")
+            messages.success(request, f"Welcome to {invitation.coalition.name}.")
+            return redirect("coalitions:home", coalition_slug=invitation.coalition.slug)
+    context["form"] = form
+    return render(request, "accounts/invitation_sign_up.html", context)

@@ -1,0 +1,34 @@
+"""The first step of the toolkit path: form the coalition."""
+
+from __future__ import annotations
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.path import PathStep, StepState, register_step, status_from_checks
+
+
+def coalition_step_state(coalition: Coalition) -> StepState:
+    member_count = coalition.memberships.values("user").distinct().count()
+    organization_count = coalition.organizations.count()
+    checks = [
+        ("Partners invited (at least two people)", member_count >= 2),
+        ("Partner organizations listed", organization_count >= 1),
+        ("Mission statement written", bool(coalition.mission_statement.strip())),
+    ]
+    next_action = next((label for label, ok in checks if not ok), "")
+    return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)
+
+
+register_step(
+    PathStep(
+        key="coalition",
+        order=10,
+        title="Form the coalition",
+        help=(
+            "Bring the partners who shape reentry to the table — corrections, supervision, "
+            "courts, providers, employers, and people with lived experience — and agree on "
+            "a shared mission."
+        ),
+        url_name="coalitions:settings",
+        state=coalition_step_state,
+    )
+)

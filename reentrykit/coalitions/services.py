@@ -1,0 +1,132 @@
+"""Writes to coalitions, partner organizations and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reentrykit.coalitions.models import Coalition, Membership, PartnerOrganization, Role
+
+COALITION_EDITABLE_FIELDS = (
+    "name",
+    "jurisdiction_type",
+    "state",
+    "population",
+    "description",
+    "mission_statement",
+    "suppression_k",
+)
+
+
+@transaction.atomic
+def coalition_create(
+    *,
+    slug: str,
+    name: str,
+    jurisdiction_type: str = "county",
+    state: str = "",
+    population: int | None = None,
+    description: str = "",
+    is_demo: bool = False,
+) -> Coalition:
+    coalition = Coalition(
+        slug=slug,
+        name=name,
+        jurisdiction_type=jurisdiction_type,
+        state=state.upper(),
+        population=population,
+        description=description,
+        is_demo=is_demo,
+    )
+    coalition.full_clean()
+    coalition.save()
+    return coalition
+
+
+@transaction.atomic
+def coalition_update(*, coalition: Coalition, **fields: Any) -> Coalition:
+    unknown = set(fields) - set(COALITION_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(coalition, name, value)
+    coalition.full_clean()
+    coalition.save()
+    return coalition
+
+
+@transaction.atomic
+def organization_create(*, coalition: Coalition, name: str, sector: str) -> PartnerOrganization:
+    organization = PartnerOrganization(coalition=coalition, name=name.strip(), sector=sector)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, organization: PartnerOrganization, name: str, sector: str
+) -> PartnerOrganization:
+    organization.name = name.strip()
+    organization.sector = sector
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_delete(*, organization: PartnerOrganization) -> None:
+    organization.delete()
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    coalition: Coalition,
+    user: Any,
+    role: str,
+    organization: PartnerOrganization | None = None,
+) -> Membership:
+    existing = Membership.objects.filter(coalition=coalition, user=user, role=role).first()
+    if existing is not None:
+        if organization is not None and existing.organization_id != organization.pk:
+            existing.organization = organization
+            existing.full_clean()
+            existing.save()
+        return existing
+    membership = Membership(coalition=coalition, user=user, role=role, organization=organization)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: Membership, role: str, organization: PartnerOrganization | None
+) -> Membership:
+    if membership.role == Role.COORDINATOR and role != Role.COORDINATOR:
+        _ensure_another_coordinator(membership)
+    membership.role = role
+    membership.organization = organization
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership) -> None:
+    if membership.role == Role.COORDINATOR:
+        _ensure_another_coordinator(membership)
+    membership.delete()
+
+
+def _ensure_another_coordinator(membership: Membership) -> None:
+    others = (
+        Membership.objects.select_for_update()
+        .filter(coalition=membership.coalition_id, role=Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError("A coalition needs at least one coordinator; add another first.")

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from reentrykit.accounts import services as account_services
+from reentrykit.accounts.forms import InvitationForm
+from reentrykit.accounts.models import Invitation
+from reentrykit.coalitions import selectors, services
+from reentrykit.coalitions.forms import CoalitionSettingsForm, MembershipForm, OrganizationForm
+from reentrykit.coalitions.models import Membership, PartnerOrganization
+from reentrykit.core.access import Capability, get_coalition_for, get_object_in, post_only
+from reentrykit.core.path import path_for
+
+
+def _add_errors(form: object, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
+    else:
+        form.add_error(None, error.messages)  # type: ignore[attr-defined]
+
+
+@login_required
+def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    entries = path_for(access.coalition)
+    next_entry = next((entry for entry in entries if entry.state.status != "complete"), None)
+    return render(
+        request,
+        "coalitions/home.html",
+        {"access": access, "entries": entries, "next_entry": next_entry},
+    )
+
+
+@login_required
+def overview(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    return render(
+        request,
+        "coalitions/overview.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "organizations": selectors.organization_list(coalition=access.coalition),
+            "memberships": selectors.membership_list(coalition=access.coalition),
+            "can_manage": access.can(Capability.MANAGE),
+        },
+    )
+
+
+@login_required
+def settings_view(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    coalition = access.coalition
+    form = CoalitionSettingsForm(request.POST or None, instance=coalition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coalition_update(coalition=coalition, **form.cleaned_data)
+        except ValidationError as error:
+            coalition.refresh_from_db()
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Coalition settings saved.")
+            return redirect("coalitions:settings", coalition_slug=coalition.slug)
+    if form.errors:
+        coalition.refresh_from_db()
+    return render(request, "coalitions/settings.html", {"access": access, "form": form})
+
+
+@login_required
+def members(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    return render(
+        request,
+        "coalitions/members.html",
+        {
+            "access": access,
+            "memberships": selectors.membership_list(coalition=access.coalition),
+        },
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, coalition_slug: str, membership_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    membership = get_object_in(access, Membership.objects.select_related("user"), pk=membership_id)
+    initial = {"role": membership.role, "organization": membership.organization}
+    form = MembershipForm(request.POST or None, initial=initial, coalition=access.coalition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Updated {membership.user.display_name}.")
+            return redirect("coalitions:members", coalition_slug=coalition_slug)
+    return render(
+        request,
+        "coalitions/member_edit.html",
+        {"access": access, "form": form, "membership": membership},
+    )
+
+
+@login_required
+@post_only
+def member_remove(request: HttpRequest, coalition_slug: str, membership_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    membership = get_object_in(access, Membership.objects.select_related("user"), pk=membership_id)
+    try:
+        services.membership_delete(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Removed {membership.user.display_name} ({membership.get_role_display()}).",
+        )
+    return redirect("coalitions:members", coalition_slug=coalition_slug)
+
+
+@login_required
+def organizations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_create(coalition=access.coalition, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Added {form.cleaned_data['name']}.")
+            return redirect("coalitions:organizations", coalition_slug=coalition_slug)
+    return render(
+        request,
+        "coalitions/organizations.html",
+        {
+            "access": access,
+            "form": form,
+            "organizations": selectors.organization_list(coalition=access.coalition),
+        },
+    )
+
+
+@login_required
+def organization_edit(
+    request: HttpRequest, coalition_slug: str, organization_id: int
+) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    organization = get_object_in(access, PartnerOrganization.objects, pk=organization_id)
+    initial = {"name": organization.name, "sector": organization.sector}
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(organization=organization, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Saved {organization.name}.")
+            return redirect("coalitions:organizations", coalition_slug=coalition_slug)
+    return render(
+        request,
+        "coalitions/organization_edit.html",
+        {"access": access, "form": form, "organization": organization},
+    )
+
+
+@login_required
+@post_only
+def organization_delete(
+    request: HttpRequest, coalition_slug: str, organization_id: int
+) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    organization = get_object_in(access, PartnerOrganization.objects, pk=organization_id)
+    services.organization_delete(organization=organization)
+    messages.success(request, f"Removed {organization.name}.")
+    return redirect("coalitions:organizations", coalition_slug=coalition_slug)
+
+
+@login_required
+def invitations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    form = InvitationForm(request.POST or None, coalition=access.coalition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.invitation_create(
+                coalition=access.coalition, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("coalitions:invitations", coalition_slug=coalition_slug)
+    invitation_list = Invitation.objects.filter(coalition=access.coalition).select_related(
+        "organization", "invited_by"
+    )
+    return render(
+        request,
+        "coalitions/invitations.html",
+        {"access": access, "form": form, "invitations": invitation_list},
+    )
+
+
+@login_required
+@post_only
+def invitation_revoke(
+    request: HttpRequest, coalition_slug: str, invitation_id: int
+) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+    invitation = get_object_in(access, Invitation.objects, pk=invitation_id)
+    try:
+        account_services.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("coalitions:invitations", coalition_slug=coalition_slug)
+
+
+@login_required
+def audit_trail(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.AUDIT)
+    entries = access.coalition.audit_entries.select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "coalitions/audit.html", {"access": access, "page": page})

@@ -1,0 +1,29 @@
+"""The ``reentrykit`` command: Django's management commands, with friendlier names.
+
+``reentrykit seed-demo`` runs the ``seed_demo`` management command; ``serve`` and
+``worker`` start the web server and the task worker; anything else passes through
+to Django, like ``manage.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {"worker": "db_worker"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and not args[0].startswith("-"):
+        command = args[0]
+        args[0] = ALIASES.get(command, command.replace("-", "_"))
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["reentrykit", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The toolkit path on each coalition's home page.
+
+Each module registers its step (title, short help, how to compute its status from
+the module's data, where to go). The home page lists the registered steps in
+order, so a new module appears on the path by registering, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.urls import reverse
+
+from reentrykit.coalitions.models import Coalition
+
+
+class StepStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return {
+            "not_started": "Not started",
+            "in_progress": "In progress",
+            "complete": "Complete",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class StepState:
+    status: StepStatus
+    checklist: list[tuple[str, bool]] = field(default_factory=list)
+    next_action: str = ""
+
+
+@dataclass(frozen=True)
+class PathStep:
+    key: str
+    order: int
+    title: str
+    help: str
+    url_name: str
+    state: Callable[[Coalition], StepState]
+
+    def url(self, coalition: Coalition) -> str:
+        return reverse(self.url_name, kwargs={"coalition_slug": coalition.slug})
+
+
+_steps: dict[str, PathStep] = {}
+
+
+def register_step(step: PathStep) -> None:
+    _steps[step.key] = step
+
+
+def path_steps() -> list[PathStep]:
+    return sorted(_steps.values(), key=lambda step: step.order)
+
+
+@dataclass(frozen=True)
+class PathEntry:
+    step: PathStep
+    state: StepState
+    url: str
+
+
+def path_for(coalition: Coalition) -> list[PathEntry]:
+    return [
+        PathEntry(step=step, state=step.state(coalition), url=step.url(coalition))
+        for step in path_steps()
+    ]
+
+
+def status_from_checks(checks: list[tuple[str, bool]]) -> StepStatus:
+    done = sum(1 for _, ok in checks if ok)
+    if done == len(checks):
+        return StepStatus.COMPLETE
+    return StepStatus.IN_PROGRESS if done else StepStatus.NOT_STARTED

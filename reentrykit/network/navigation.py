@@ -1,0 +1,3 @@
+from reentrykit.core.navigation import NavItem, register_nav
+
+register_nav(NavItem("network", "Network", "coalition_network:networks", order=70))

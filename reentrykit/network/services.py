@@ -1,0 +1,116 @@
+"""Writes to networks, their sites and their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.network.models import (
+    CoachAssignment,
+    Network,
+    NetworkRole,
+    NetworkRoleKind,
+    NetworkSite,
+    new_join_code,
+)
+
+
+@transaction.atomic
+def network_create(
+    *,
+    slug: str,
+    name: str,
+    description: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    is_demo: bool = False,
+) -> Network:
+    network = Network(
+        slug=slug,
+        name=name,
+        description=description,
+        start_date=start_date,
+        end_date=end_date,
+        is_demo=is_demo,
+    )
+    network.full_clean()
+    network.save()
+    return network
+
+
+@transaction.atomic
+def network_add_site(*, network: Network, coalition: Coalition) -> NetworkSite:
+    site, _ = NetworkSite.objects.get_or_create(network=network, coalition=coalition)
+    return site
+
+
+@transaction.atomic
+def network_remove_site(*, site: NetworkSite) -> None:
+    site.delete()
+
+
+@transaction.atomic
+def network_role_grant(*, network: Network, user: Any, role: str) -> NetworkRole:
+    if role not in NetworkRoleKind.values:
+        raise ValueError(f"Unknown network role {role!r}")
+    network_role, _ = NetworkRole.objects.get_or_create(network=network, user=user, role=role)
+    return network_role
+
+
+@transaction.atomic
+def network_role_revoke(*, network_role: NetworkRole) -> None:
+    network_role.delete()
+
+
+@transaction.atomic
+def coach_assign(*, coach: NetworkRole, site: NetworkSite) -> CoachAssignment:
+    existing = CoachAssignment.objects.filter(coach=coach, site=site).first()
+    if existing is not None:
+        return existing
+    assignment = CoachAssignment(coach=coach, site=site)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def coach_unassign(*, assignment: CoachAssignment) -> None:
+    assignment.delete()
+
+
+@transaction.atomic
+def network_join(*, coalition: Coalition, join_code: str) -> NetworkSite:
+    network = Network.objects.filter(join_code=join_code.strip()).first()
+    if network is None:
+        raise ValidationError(
+            {"join_code": "No network has that code. Check it with the network's admin."}
+        )
+    return network_add_site(network=network, coalition=coalition)
+
+
+@transaction.atomic
+def network_join_code_reset(*, network: Network) -> Network:
+    network.join_code = new_join_code()
+    network.save(update_fields=["join_code"])
+    return network
+
+
+@transaction.atomic
+def coach_add(*, network: Network, email: str, full_name: str = "") -> NetworkRole:
+    """Make a person a coach of the network, creating their account when needed.
+
+    A new account gets an email to choose its password; the answer is the same
+    whether or not the account existed, so the form reveals no accounts.
+    """
+    from reentrykit.accounts.models import User
+    from reentrykit.accounts.services import account_setup_email_send, user_create
+
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        user = user_create(email=email, full_name=full_name)
+        transaction.on_commit(lambda: account_setup_email_send(user=user))
+    return network_role_grant(network=network, user=user, role=NetworkRoleKind.COACH)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reentrykit.network import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.network_home, name="home"),
+    path("coaches/", views.coach_add, name="coach_add"),
+    path("coaches/<int:role_id>/remove/", views.coach_remove, name="coach_remove"),
+    path("coaches/<int:role_id>/sites/", views.coach_assignment, name="coach_assignment"),
+    path("sites/<int:site_id>/remove/", views.site_remove, name="site_remove"),
+    path("join-code/", views.join_code_reset, name="join_code_reset"),
+]

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from reentrykit.core.access import Capability, get_coalition_for, get_network_for, post_only
+from reentrykit.network import services
+from reentrykit.network.forms import CoachForm, JoinNetworkForm
+from reentrykit.network.models import CoachAssignment, NetworkRole, NetworkRoleKind, NetworkSite
+
+
+@login_required
+def network_home(request: HttpRequest, network_slug: str) -> HttpResponse:
+    access = get_network_for(request, network_slug)
+    network = access.network
+    sites = NetworkSite.objects.filter(network=network).select_related("coalition")
+    if not access.is_admin:
+        sites = sites.filter(
+            coach_assignments__coach__user=request.user,
+            coach_assignments__coach__role=NetworkRoleKind.COACH,
+        ).distinct()
+    coaches = (
+        NetworkRole.objects.filter(network=network, role=NetworkRoleKind.COACH)
+        .select_related("user")
+        .prefetch_related("assignments__site__coalition")
+        if access.is_admin
+        else []
+    )
+    return render(
+        request,
+        "network/home.html",
+        {
+            "access": access,
+            "network": network,
+            "sites": sites,
+            "coaches": coaches,
+            "coach_form": CoachForm(),
+        },
+    )
+
+
+@login_required
+@post_only
+def coach_add(request: HttpRequest, network_slug: str) -> HttpResponse:
+    access = get_network_for(request, network_slug, manage=True)
+    form = CoachForm(request.POST)
+    if form.is_valid():
+        try:
+            services.coach_add(network=access.network, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{form.cleaned_data['email']} is a coach. "
+                "New accounts get an email to set a password.",
+            )
+    else:
+        messages.error(request, "Enter a valid email address for the coach.")
+    return redirect("network:home", network_slug=network_slug)
+
+
+def _coach_in(access_network: object, role_id: int) -> NetworkRole:
+    coach = NetworkRole.objects.filter(
+        pk=role_id, network=access_network, role=NetworkRoleKind.COACH
+    ).first()
+    if coach is None:
+        raise Http404("No such coach")
+    return coach
+
+
+def _site_in(access_network: object, site_id: int) -> NetworkSite:
+    site = NetworkSite.objects.filter(pk=site_id, network=access_network).first()
+    if site is None:
+        raise Http404("No such site")
+    return site
+
+
+@login_required
+@post_only
+def coach_remove(request: HttpRequest, network_slug: str, role_id: int) -> HttpResponse:
+    access = get_network_for(request, network_slug, manage=True)
+    coach = _coach_in(access.network, role_id)
+    services.network_role_revoke(network_role=coach)
+    messages.success(request, f"{coach.user.display_name} is no longer a coach in this network.")
+    return redirect("network:home", network_slug=network_slug)
+
+
+@login_required
+@post_only
+def coach_assignment(request: HttpRequest, network_slug: str, role_id: int) -> HttpResponse:
+    """Set which sites a coach works with (checkboxes of site ids)."""
+    access = get_network_for(request, network_slug, manage=True)
+    coach = _coach_in(access.network, role_id)
+    wanted = {int(value) for value in request.POST.getlist("site") if value.isdigit()}
+    for site in NetworkSite.objects.filter(network=access.network):
+        assignment = CoachAssignment.objects.filter(coach=coach, site=site).first()
+        if site.pk in wanted and assignment is None:
+            services.coach_assign(coach=coach, site=site)
+        elif site.pk not in wanted and assignment is not None:
+            services.coach_unassign(assignment=assignment)
+    messages.success(request, f"Saved the sites {coach.user.display_name} coaches.")
+    return redirect("network:home", network_slug=network_slug)
+
+
+@login_required
+@post_only
+def site_remove(request: HttpRequest, network_slug: str, site_id: int) -> HttpResponse:
+    access = get_network_for(request, network_slug, manage=True)
+    site = _site_in(access.network, site_id)
+    services.network_remove_site(site=site)
+    messages.success(request, f"{site.coalition.name} left the network.")
+    return redirect("network:home", network_slug=network_slug)
+
+
+@login_required
+@post_only
+def join_code_reset(request: HttpRequest, network_slug: str) -> HttpResponse:
+    access = get_network_for(request, network_slug, manage=True)
+    services.network_join_code_reset(network=access.network)
+    messages.success(request, "A new network code was made; the old one no longer works.")
+    return redirect("network:home", network_slug=network_slug)
+
+
+@login_required
+def coalition_networks(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """A coalition's networks and coaches; coordinators join with a network code."""
+    access = get_coalition_for(request, coalition_slug)
+    form = JoinNetworkForm(request.POST or None)
+    if request.method == "POST":
+        access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
+        if form.is_valid():
+            try:
+                site = services.network_join(coalition=access.coalition, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error("join_code", error.message_dict.get("join_code", error.messages))
+            else:
+                messages.success(request, f"{access.coalition.name} joined {site.network.name}.")
+                return redirect("coalition_network:networks", coalition_slug=coalition_slug)
+    sites = (
+        NetworkSite.objects.filter(coalition=access.coalition)
+        .select_related("network")
+        .prefetch_related("coach_assignments__coach__user")
+    )
+    return render(
+        request,
+        "network/coalition_networks.html",
+        {
+            "access": access,
+            "sites": sites,
+            "form": form,
+            "can_manage": access.can(Capability.MANAGE),
+        },
+    )

@@ -1,0 +1,146 @@
+"""The shared test world: one coalition with every role, a network, and an outsider.
+
+Used by every app's tests (through the ``world`` fixture in conftest.py) and by
+the browser tests. Apps that add coalition-scoped URLs with new path arguments
+register how to fill them in ``SWEEP_KWARGS`` so that the access sweep covers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from reentrykit.accounts.models import Invitation, User
+from reentrykit.accounts.services import invitation_create, user_create
+from reentrykit.coalitions.models import Coalition, Membership, PartnerOrganization, Role
+from reentrykit.coalitions.services import (
+    coalition_create,
+    membership_create,
+    organization_create,
+)
+from reentrykit.network.models import Network, NetworkRole, NetworkSite
+from reentrykit.network.services import (
+    coach_assign,
+    network_add_site,
+    network_create,
+    network_role_grant,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    coalition: Coalition
+    other: Coalition
+    jail: PartnerOrganization
+    provider: PartnerOrganization
+    coordinator: User
+    member: User
+    steward: User
+    viewer: User
+    coach: User
+    network_admin: User
+    outsider: User
+    network: Network
+    site: NetworkSite
+    coach_role: NetworkRole
+    member_membership: Membership
+    invitation: Invitation
+
+
+def _user(email: str, name: str) -> User:
+    return user_create(email=email, password=PASSWORD, full_name=name, validate=False)
+
+
+def build_world() -> World:
+    coalition = coalition_create(
+        slug="riverton", name="Riverton County Reentry Coalition", state="OH", population=250000
+    )
+    other = coalition_create(
+        slug="elsewhere", name="Elsewhere City Reentry Partnership", state="TX"
+    )
+    jail = organization_create(
+        coalition=coalition, name="Riverton County Jail", sector="jail_administration"
+    )
+    provider = organization_create(
+        coalition=coalition, name="Second Chance Works", sector="community_reentry"
+    )
+    other_org = organization_create(
+        coalition=other, name="Elsewhere Police", sector="law_enforcement"
+    )
+    coordinator = _user("coordinator@riverton.test", "Casey Coordinator")
+    member = _user("member@riverton.test", "Morgan Member")
+    steward = _user("steward@riverton.test", "Dana Steward")
+    viewer = _user("viewer@riverton.test", "Vic Viewer")
+    coach = _user("coach@network.test", "Cory Coach")
+    network_admin = _user("admin@network.test", "Nat Admin")
+    outsider = _user("coordinator@elsewhere.test", "Olive Outsider")
+    membership_create(
+        coalition=coalition, user=coordinator, role=Role.COORDINATOR, organization=jail
+    )
+    member_membership = membership_create(
+        coalition=coalition, user=member, role=Role.MEMBER, organization=provider
+    )
+    membership_create(coalition=coalition, user=steward, role=Role.DATA_STEWARD, organization=jail)
+    membership_create(coalition=coalition, user=viewer, role=Role.VIEWER)
+    membership_create(coalition=other, user=outsider, role=Role.COORDINATOR, organization=other_org)
+    network = network_create(slug="pilot", name="Pilot Network")
+    site = network_add_site(network=network, coalition=coalition)
+    network_add_site(network=network, coalition=other)
+    coach_role = network_role_grant(network=network, user=coach, role="coach")
+    coach_assign(coach=coach_role, site=site)
+    network_role_grant(network=network, user=network_admin, role="network_admin")
+    invitation, _ = invitation_create(
+        coalition=coalition,
+        email="invitee@riverton.test",
+        role=Role.MEMBER,
+        organization=provider,
+        invited_by=coordinator,
+    )
+    return World(
+        coalition=coalition,
+        other=other,
+        jail=jail,
+        provider=provider,
+        coordinator=coordinator,
+        member=member,
+        steward=steward,
+        viewer=viewer,
+        coach=coach,
+        network_admin=network_admin,
+        outsider=outsider,
+        network=network,
+        site=site,
+        coach_role=coach_role,
+        member_membership=member_membership,
+        invitation=invitation,
+    )
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign the client in with the second factor already passed."""
+    client.force_login(user, backend="reentrykit.accounts.backends.EmailBackend")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+# How the access sweep fills each coalition-scoped URL argument from the world.
+SWEEP_KWARGS: dict[str, Callable[[World], Any]] = {
+    "coalition_slug": lambda world: world.coalition.slug,
+    "membership_id": lambda world: world.member_membership.pk,
+    "organization_id": lambda world: world.provider.pk,
+    "invitation_id": lambda world: world.invitation.pk,
+    "network_slug": lambda world: world.network.slug,
+    "role_id": lambda world: world.coach_role.pk,
+    "site_id": lambda world: world.site.pk,
+}
