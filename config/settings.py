@@ -130,6 +130,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 AXES_FAILURE_LIMIT = env_int("REENTRYKIT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("REENTRYKIT_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+# One lockout per address whatever its capitalization.
+AXES_USERNAME_CALLABLE = "reentrykit.accounts.backends.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -28,3 +28,9 @@ class EmailBackend(ModelBackend):
         if getattr(user, "is_demo", False) and not settings.DEMO:
             return False
         return super().user_can_authenticate(user)
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The sign-in name as django-axes should count it: trimmed and lower-case."""
+    raw = (credentials or {}).get("username") or request.POST.get("username")
+    return raw.strip().lower() if isinstance(raw, str) else None

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import mail
+from django.utils import timezone
+
+from reentrykit.accounts.models import Invitation, User
+from reentrykit.accounts.services import invitation_create
+from reentrykit.coalitions.models import Membership
+from reentrykit.testing import World
+
+
+def _token_from_mail() -> str:
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/accounts/invite/" in line)
+    return link.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_it_lets_a_coordinator_invite_by_email(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/c/riverton/invitations/",
+            {"email": "new.partner@riverton.test", "role": "member", "organization": world.jail.pk},
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="new.partner@riverton.test")
+    assert invitation.organization == world.jail
+    assert invitation.role == "member"
+    assert "new.partner@riverton.test" in mail.outbox[-1].to
+    assert invitation.token_hash not in mail.outbox[-1].body
+
+
+def test_it_gives_a_new_person_the_role_and_organization(
+    world: World, client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(
+            coalition=world.coalition,
+            email="fresh@riverton.test",
+            role="viewer",
+            organization=world.provider,
+            invited_by=world.coordinator,
+        )
+    token = _token_from_mail()
+    page = client.get(f"/accounts/invite/{token}/")
+    assert page.status_code == 200
+    response = client.post(
+        f"/accounts/invite/{token}/",
+        {
+            "full_name": "Fresh Face",
+            "password1": "long enough passphrase 7",
+            "password2": "long enough passphrase 7",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="fresh@riverton.test")
+    membership = Membership.objects.get(user=user, coalition=world.coalition)
+    assert (membership.role, membership.organization) == ("viewer", world.provider)
+    assert client.get(f"/accounts/invite/{token}/").status_code == 410
+
+
+def test_it_refuses_bad_expired_and_revoked_links(
+    world: World, client, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/accounts/invite/not-a-real-token/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(
+            coalition=world.coalition,
+            email="late@riverton.test",
+            role="member",
+            organization=None,
+            invited_by=None,
+        )
+    token = _token_from_mail()
+    Invitation.objects.filter(email="late@riverton.test").update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert client.get(f"/accounts/invite/{token}/").status_code == 410
+    coordinator = signed_in(world.coordinator)
+    coordinator.post(f"/c/riverton/invitations/{world.invitation.pk}/revoke/")
+    world.invitation.refresh_from_db()
+    assert world.invitation.revoked_at is not None
+
+
+def test_it_refuses_a_person_signed_in_with_another_email(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(
+            coalition=world.coalition,
+            email="someone@riverton.test",
+            role="member",
+            organization=None,
+            invited_by=None,
+        )
+    token = _token_from_mail()
+    client = signed_in(world.outsider)
+    client.post(f"/accounts/invite/{token}/")
+    assert not Membership.objects.filter(user=world.outsider, coalition=world.coalition).exists()
+
+
+def test_it_refuses_invitations_from_members(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    response = client.post(
+        "/c/riverton/invitations/", {"email": "x@riverton.test", "role": "coordinator"}
+    )
+    assert response.status_code == 403
+    assert not Invitation.objects.filter(email="x@riverton.test").exists()
+
+
+def test_it_refuses_an_organization_of_another_coalition(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    foreign = world.other.organizations.first()
+    client = signed_in(world.coordinator)
+    response = client.post(
+        "/c/riverton/invitations/",
+        {"email": "y@riverton.test", "role": "member", "organization": foreign.pk},
+    )
+    assert response.status_code == 200
+    assert not Invitation.objects.filter(email="y@riverton.test").exists()

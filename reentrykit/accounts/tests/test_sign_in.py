@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.core import mail
+from django.test import Client
+
+from reentrykit.testing import PASSWORD, World
+
+
+def _post_login(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+    return client.post("/accounts/login/", {"username": email, "password": password})
+
+
+def test_it_signs_in_by_email_case_insensitively(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    response = _post_login(client, "MEMBER@Riverton.test", PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/c/riverton/").status_code == 200
+
+
+def test_it_explains_a_wrong_password(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    response = _post_login(client, world.member.email, "wrong password here")
+    assert response.status_code == 200
+    assert b"do not match an account" in response.content
+    assert b'id="error-summary"' in response.content
+
+
+def test_it_locks_out_after_repeated_failures(world: World, client, settings) -> None:  # type: ignore[no-untyped-def]
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # Changing the capitalization does not buy extra attempts.
+        email = world.member.email.upper() if attempt % 2 else world.member.email
+        _post_login(client, email, "wrong password here")
+    locked = _post_login(client, world.member.email, PASSWORD)
+    assert locked.status_code == 429
+    assert b"Too many failed sign-ins" in locked.content
+    assert client.get("/c/riverton/").status_code == 302
+
+
+def test_it_refuses_demo_accounts_outside_demo_mode(world: World, client, settings) -> None:  # type: ignore[no-untyped-def]
+    world.member.is_demo = True
+    world.member.save()
+    settings.DEMO = False
+    assert _post_login(client, world.member.email, PASSWORD).status_code == 200
+    settings.DEMO = True
+    assert _post_login(client, world.member.email, PASSWORD).status_code == 302
+
+
+def test_it_resets_a_password_by_email(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/accounts/password-reset/", {"email": world.member.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    form_page = client.get("/" + path, follow=True)
+    assert form_page.status_code == 200
+    new_password = "a brand new passphrase 42"
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done.status_code == 302
+    assert _post_login(Client(), world.member.email, new_password).status_code == 302
+
+
+def test_it_sends_no_reset_mail_for_unknown_addresses(db, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/accounts/password-reset/", {"email": "nobody@nowhere.test"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_it_sets_security_headers(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert b"<script>" not in response.content

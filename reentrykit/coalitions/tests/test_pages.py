@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from reentrykit.coalitions.models import Coalition, Membership
+from reentrykit.testing import World
+
+MANAGE_PAGES = ["settings/", "members/", "organizations/", "invitations/"]
+
+
+@pytest.mark.parametrize("role", ["member", "viewer", "steward", "coach"])
+@pytest.mark.parametrize("page", MANAGE_PAGES)
+def test_it_forbids_management_pages_to_other_roles(
+    role: str, page: str, world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    assert signed_in(getattr(world, role)).get(f"/c/riverton/{page}").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["coordinator", "member", "viewer", "steward", "coach"])
+def test_it_shows_the_home_path_to_every_role(role: str, world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(getattr(world, role)).get("/c/riverton/")
+    assert response.status_code == 200
+    assert b'id="step-coalition"' in response.content
+
+
+def test_the_coalition_step_follows_the_data(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    before = client.get("/c/riverton/").content.decode()
+    assert "Mission statement written" in before
+    assert "rk-path__step--in_progress" in before
+    Coalition.objects.filter(pk=world.coalition.pk).update(mission_statement="Home for good.")
+    after = client.get("/c/riverton/").content.decode()
+    assert "rk-path__step--complete" in after
+
+
+def test_it_refuses_a_suppression_threshold_below_five(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    response = client.post(
+        "/c/riverton/settings/",
+        {"name": "Renamed", "jurisdiction_type": "county", "state": "OH", "suppression_k": "3"},
+    )
+    assert response.status_code == 200
+    assert b"error-summary" in response.content
+    world.coalition.refresh_from_db()
+    assert (world.coalition.suppression_k, world.coalition.name) == (
+        11,
+        "Riverton County Reentry Coalition",
+    )
+
+
+def test_it_keeps_the_last_coordinator(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    membership = Membership.objects.get(user=world.coordinator, coalition=world.coalition)
+    client.post(f"/c/riverton/members/{membership.pk}/remove/")
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    response = client.post(f"/c/riverton/members/{membership.pk}/", {"role": "member"})
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.role == "coordinator"
+
+
+def test_a_coordinator_changes_a_members_role(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    url = f"/c/riverton/members/{world.member_membership.pk}/"
+    assert client.post(url, {"role": "viewer", "organization": world.jail.pk}).status_code == 302
+    world.member_membership.refresh_from_db()
+    assert (world.member_membership.role, world.member_membership.organization) == (
+        "viewer",
+        world.jail,
+    )
+
+
+def test_it_switches_coalitions_only_within_the_users_own(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    assert client.get("/switch/?coalition=riverton")["Location"] == "/c/riverton/"
+    assert client.get("/switch/?coalition=elsewhere").status_code == 404
+
+
+def test_the_switcher_lists_only_the_users_coalitions(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    content = signed_in(world.coordinator).get("/c/riverton/").content
+    assert b"Riverton County Reentry Coalition" in content
+    assert b"Elsewhere City" not in content
+
+
+def test_the_home_page_query_count_is_pinned(
+    world: World, signed_in, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    with django_assert_max_num_queries(20):
+        client.get("/c/riverton/")

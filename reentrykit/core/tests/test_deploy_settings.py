@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REENTRYKIT_", "DJANGO_"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "reentrykit.core.cli", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
+    key_file = tmp_path / "master.key"
+    key_file.write_text("a-master-key-from-a-secret-file\n")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "REENTRYKIT_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+            "REENTRYKIT_MASTER_KEY_FILE": str(key_file),
+            "REENTRYKIT_ALLOWED_HOSTS": "reentry.example.org",
+            "REENTRYKIT_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    result = _manage("check", env={"REENTRYKIT_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "REENTRYKIT_SECRET_KEY" in result.stderr

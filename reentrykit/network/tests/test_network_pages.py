@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from reentrykit.network.models import CoachAssignment, NetworkSite
+from reentrykit.testing import World
+
+
+def test_a_coach_sees_only_assigned_sites(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    content = signed_in(world.coach).get("/n/pilot/").content
+    assert b"Riverton County Reentry Coalition" in content
+    assert b"Elsewhere City Reentry Partnership" not in content
+
+
+def test_a_coach_cannot_manage_the_network(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coach)
+    assert client.post("/n/pilot/join-code/").status_code == 403
+    assert client.post(f"/n/pilot/sites/{world.site.pk}/remove/").status_code == 403
+
+
+def test_an_admin_assigns_coaches_to_sites(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    other_site = NetworkSite.objects.get(network=world.network, coalition=world.other)
+    client = signed_in(world.network_admin)
+    client.post(f"/n/pilot/coaches/{world.coach_role.pk}/sites/", {"site": [other_site.pk]})
+    assert list(
+        CoachAssignment.objects.filter(coach=world.coach_role).values_list("site", flat=True)
+    ) == [other_site.pk]
+    # The coach now reaches the other coalition and no longer the first.
+    coach = signed_in(world.coach)
+    assert coach.get("/c/elsewhere/").status_code == 200
+    assert coach.get("/c/riverton/").status_code == 404
+
+
+def test_an_admin_adds_a_coach_by_email(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+
+    client = signed_in(world.network_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/n/pilot/coaches/", {"email": "new.coach@network.test", "full_name": "New Coach"}
+        )
+    assert world.network.roles.filter(user__email="new.coach@network.test", role="coach").exists()
+    assert "new.coach@network.test" in mail.outbox[-1].to
+
+
+def test_a_coordinator_joins_with_the_network_code(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.network.services import network_create
+
+    other_network = network_create(slug="state", name="State Network")
+    client = signed_in(world.coordinator)
+    bad = client.post("/c/riverton/network/", {"join_code": "wrong"})
+    assert b"No network has that code" in bad.content
+    client.post("/c/riverton/network/", {"join_code": other_network.join_code})
+    assert NetworkSite.objects.filter(network=other_network, coalition=world.coalition).exists()
+
+
+def test_a_member_cannot_join_a_network(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.network.services import network_create
+
+    other_network = network_create(slug="state", name="State Network")
+    response = signed_in(world.member).post(
+        "/c/riverton/network/", {"join_code": other_network.join_code}
+    )
+    assert response.status_code == 403
+    assert not NetworkSite.objects.filter(network=other_network).exists()
