@@ -28,6 +28,12 @@ SECRET_KEY = env_secret(
 # The master key from which per-coalition keys (pseudonyms, store encryption) derive.
 MASTER_KEY = env_secret("REENTRYKIT_MASTER_KEY", dev_file=VAR_DIR / "master_key" if DEBUG else None)
 DATA_DIR = Path(env_str("REENTRYKIT_DATA_DIR", str(VAR_DIR / "data")))
+# Largest partner extract accepted in one file (web, CLI and API alike).
+DATA_MAX_UPLOAD_BYTES = env_int("REENTRYKIT_DATA_MAX_UPLOAD_MB", 1024) * 1024 * 1024
+# Threads DuckDB may use for imports, linkage and measures (0 = all cores).
+DATA_THREADS = env_int("REENTRYKIT_DATA_THREADS", 0)
+# People in the synthetic county the demo seed gives each demo coalition (0: none).
+DEMO_SYNTH_PEOPLE = env_int("REENTRYKIT_DEMO_SYNTH_PEOPLE", 600)
 
 ALLOWED_HOSTS = env_list("REENTRYKIT_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("REENTRYKIT_CSRF_TRUSTED_ORIGINS", [])
@@ -54,6 +60,8 @@ INSTALLED_APPS = [
     "reentrykit.accounts",
     "reentrykit.coalitions",
     "reentrykit.network",
+    "reentrykit.assessment",
+    "reentrykit.data",
 ]
 
 MIDDLEWARE = [

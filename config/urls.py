@@ -11,6 +11,8 @@ admin.site.site_title = "ReentryKit admin"
 coalition_patterns = [
     path("", include("reentrykit.coalitions.urls")),
     path("network/", include("reentrykit.network.coalition_urls")),
+    path("data/", include("reentrykit.data.urls")),
+    path("assess/", include("reentrykit.assessment.urls")),
 ]
 
 urlpatterns = [

@@ -144,3 +144,33 @@ SWEEP_KWARGS: dict[str, Callable[[World], Any]] = {
     "role_id": lambda world: world.coach_role.pk,
     "site_id": lambda world: world.site.pk,
 }
+
+
+def _sweep_data_job(world: World) -> int:
+    from reentrykit.data.models import DataJob, JobKind
+
+    job, _ = DataJob.objects.get_or_create(coalition=world.coalition, kind=JobKind.LINK)
+    return job.pk
+
+
+SWEEP_KWARGS.update(
+    {
+        "job_id": _sweep_data_job,
+        "upload_token": lambda world: "0" * 32,
+    }
+)
+
+
+def _assessment_sweep(name: str) -> Callable[[World], Any]:
+    """Assessment objects are made on first use, so build_world stays as it is."""
+
+    def fill(world: World) -> Any:
+        from reentrykit.assessment import testing as assessment_testing
+
+        return getattr(assessment_testing, name)(world).pk
+
+    return fill
+
+
+SWEEP_KWARGS["round_id"] = _assessment_sweep("sweep_round")
+SWEEP_KWARGS["respondent_id"] = _assessment_sweep("sweep_respondent")

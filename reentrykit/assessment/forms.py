@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from reentrykit.assessment.instrument import instrument_files
+from reentrykit.coalitions.sectors import Sector
+from reentrykit.core.forms import UswdsForm
+
+CONSENSUS_CHOICES = [
+    ("", "No consensus yet (the median of responses is used)"),
+    ("0", "0 · Not yet"),
+    ("1", "1 · Emerging"),
+    ("2", "2 · Established"),
+    ("3", "3 · Sustained"),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RoundOpenForm(UswdsForm):
+    name = forms.CharField(
+        max_length=100,
+        label="Round name",
+        help_text="For example “Baseline 2026” or “Spring 2027 follow-up”.",
+    )
+    version = forms.ChoiceField(label="Instrument version")
+    deadline = forms.DateField(
+        required=False,
+        widget=DateInput,
+        help_text="When respondents should have finished rating (optional).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        versions = list(instrument_files())
+        self.fields["version"].choices = [(version, f"Version {version}") for version in versions]  # type: ignore[attr-defined]
+        if versions:
+            self.fields["version"].initial = versions[-1]
+
+
+class LocalItemForm(UswdsForm):
+    statement = forms.CharField(
+        label="Practice statement",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A practice your coalition wants to rate, written as something that happens.",
+    )
+    guidance = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What respondents should think about (optional).",
+    )
+
+
+class ConsensusForm(UswdsForm):
+    rating = forms.ChoiceField(
+        choices=CONSENSUS_CHOICES, required=False, widget=forms.RadioSelect, label="Agreed rating"
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why the coalition agreed on this rating",
+    )
+
+
+class InviteForm(UswdsForm):
+    """One checkbox and one sector per coalition member not yet invited."""
+
+    def __init__(self, *args: Any, people: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for person in people:
+            user = person["user"]
+            self.fields[f"invite_{user.pk}"] = forms.BooleanField(
+                required=False, label=user.display_name
+            )
+            self.fields[f"sector_{user.pk}"] = forms.ChoiceField(
+                choices=Sector.choices,
+                initial=person["sector"],
+                required=False,
+                label=f"Sector for {user.display_name}",
+            )
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"id_{name}")
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                **person,
+                "invite": self[f"invite_{person['user'].pk}"],
+                "sector_field": self[f"sector_{person['user'].pk}"],
+            }
+            for person in self.people
+        ]
+
+    def chosen(self) -> list[tuple[Any, str]]:
+        return [
+            (
+                person["user"],
+                self.cleaned_data.get(f"sector_{person['user'].pk}") or person["sector"],
+            )
+            for person in self.people
+            if self.cleaned_data.get(f"invite_{person['user'].pk}")
+        ]

@@ -1,0 +1,173 @@
+"""Rounds: the list, opening one, its page, respondents, local items, closing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from reentrykit.assessment import selectors, services
+from reentrykit.assessment.forms import InviteForm, LocalItemForm, RoundOpenForm
+from reentrykit.assessment.models import Respondent
+from reentrykit.assessment.views.common import add_errors, error_text, get_round_for
+from reentrykit.core.access import Capability, get_coalition_for, post_only
+
+
+@login_required
+def rounds(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    need = Capability.MANAGE if request.method == "POST" else Capability.VIEW
+    access = get_coalition_for(request, coalition_slug, need=need)
+    can_manage = access.can(Capability.MANAGE)
+    form = RoundOpenForm(request.POST or None) if can_manage else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            round_ = services.round_open(
+                coalition=access.coalition,
+                name=form.cleaned_data["name"],
+                version=form.cleaned_data["version"],
+                deadline=form.cleaned_data["deadline"],
+                opened_by=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Opened “{round_.name}”. Now invite the respondents.")
+            return redirect(
+                "assessment:respondents", coalition_slug=coalition_slug, round_id=round_.pk
+            )
+    round_list = selectors.round_list(coalition=access.coalition)
+    invited = set(
+        Respondent.objects.filter(round__coalition=access.coalition, user=request.user).values_list(
+            "round_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "assessment/rounds.html",
+        {
+            "access": access,
+            "rounds": round_list,
+            "invited": invited,
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
+    access, round_ = get_round_for(request, coalition_slug, round_id)
+    can_manage = access.can(Capability.MANAGE)
+    respondent = selectors.respondent_for(round_=round_, user=request.user)
+    respondents = selectors.respondent_list(round_=round_) if can_manage else []
+    item_count = len(round_.instrument.items()) + round_.local_items.count()
+    return render(
+        request,
+        "assessment/round.html",
+        {
+            "access": access,
+            "round": round_,
+            "can_manage": can_manage,
+            "respondent": respondent,
+            "can_respond": respondent is not None and access.can(Capability.CONTRIBUTE),
+            "respondents": respondents,
+            "item_count": item_count,
+            "results_visible": selectors.results_visible(access=access, round_=round_),
+            "can_export": can_manage or access.can(Capability.COACH),
+        },
+    )
+
+
+@login_required
+def respondents(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
+    access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
+    people = selectors.invitable_members(round_=round_) if round_.is_open else []
+    form = InviteForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen()
+        try:
+            for user, sector in chosen:
+                services.respondent_add(round_=round_, user=user, sector=sector)
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        else:
+            if chosen:
+                messages.success(
+                    request, f"Invited {len(chosen)} respondent{'s' if len(chosen) != 1 else ''}."
+                )
+            else:
+                messages.warning(request, "No one was selected.")
+            return redirect(
+                "assessment:respondents", coalition_slug=coalition_slug, round_id=round_id
+            )
+    return render(
+        request,
+        "assessment/respondents.html",
+        {
+            "access": access,
+            "round": round_,
+            "form": form,
+            "respondents": selectors.respondent_list(round_=round_),
+            "item_count": len(round_.instrument.items()) + round_.local_items.count(),
+        },
+    )
+
+
+@login_required
+@post_only
+def respondent_remove(
+    request: HttpRequest, coalition_slug: str, round_id: int, respondent_id: int
+) -> HttpResponse:
+    access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
+    respondent = (
+        Respondent.objects.filter(round=round_, pk=respondent_id).select_related("user").first()
+    )
+    if respondent is None:
+        raise Http404("No such respondent")
+    try:
+        services.respondent_remove(respondent=respondent)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, f"Removed {respondent.user.display_name} from this round.")
+    return redirect("assessment:respondents", coalition_slug=coalition_slug, round_id=round_id)
+
+
+@login_required
+def local_items(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
+    access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
+    form = LocalItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.local_item_add(
+                round_=round_, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Added local item {item.key}.")
+            return redirect(
+                "assessment:local_items", coalition_slug=coalition_slug, round_id=round_id
+            )
+    return render(
+        request,
+        "assessment/local_items.html",
+        {"access": access, "round": round_, "form": form, "items": round_.local_items.all()},
+    )
+
+
+@login_required
+@post_only
+def round_close(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
+    access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
+    try:
+        services.round_close(round_=round_, closed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, f"The round is still open: {error_text(error)}")
+        return redirect("assessment:round", coalition_slug=coalition_slug, round_id=round_id)
+    messages.success(
+        request, f"Closed “{round_.name}”. The results are now final and visible to every member."
+    )
+    return redirect("assessment:results", coalition_slug=coalition_slug, round_id=round_id)

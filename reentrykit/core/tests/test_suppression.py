@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from reentrykit.core.suppression import RateSpec, disclose, suppress_table
+
+RATE = RateSpec("rate", "recidivists", "cohort", also_hide=("ci_low", "ci_high"))
+
+
+def _row(group: str, cohort: int, recidivists: int) -> dict:
+    rate = recidivists / cohort if cohort else None
+    return {
+        "group": group,
+        "cohort": cohort,
+        "recidivists": recidivists,
+        "rate": rate,
+        "ci_low": 0.1,
+        "ci_high": 0.9,
+    }
+
+
+def test_it_hides_counts_from_one_to_k_minus_one_but_shows_zero() -> None:
+    table = suppress_table(
+        [_row("a", 50, 0), _row("b", 50, 10), _row("c", 50, 11)],
+        k=11,
+        counts=["cohort", "recidivists"],
+    )
+    assert [r["recidivists"] for r in table.rows] == [0, None, 11]
+    assert table.display(1, "recidivists") == "<11"
+
+
+def test_it_hides_rates_on_small_denominators_and_small_numerators_or_complements() -> None:
+    rows = [_row("a", 8, 4), _row("b", 100, 5), _row("c", 100, 95), _row("d", 100, 50)]
+    table = suppress_table(rows, k=11, counts=["cohort", "recidivists"], rates=[RATE])
+    rates = [r["rate"] for r in table.rows]
+    # a: denominator 8 < 11; b: numerator 5 hidden; c: 100 - 95 = 5 would reveal a small count.
+    assert rates == [None, None, None, 0.5]
+    assert table.rows[0]["ci_low"] is None and table.rows[3]["ci_low"] == 0.1
+
+
+def test_it_applies_complementary_suppression_within_a_breakdown() -> None:
+    rows = [
+        _row("all", 160, 70),
+        _row("female", 7, 3),
+        _row("male", 120, 50),
+        _row("other", 33, 17),
+    ]
+    table = suppress_table(
+        rows,
+        k=11,
+        counts=["cohort", "recidivists"],
+        rates=[RATE],
+        total_column="group",
+        total_value="all",
+    )
+    by_group = {r["group"]: r for r in table.rows}
+    # female's cohort (7) is small; the next smallest cohort (other, 33) is hidden too,
+    # so 160 - 120 cannot give female's count back.
+    assert by_group["female"]["cohort"] is None
+    assert by_group["other"]["cohort"] is None
+    assert by_group["male"]["cohort"] == 120
+    assert table.display(3, "cohort") == "suppressed"
+    # recidivists: female's 3 is small, the next smallest (other, 17) is hidden too.
+    assert by_group["other"]["recidivists"] is None
+    assert by_group["all"]["cohort"] == 160
+    assert by_group["other"]["suppressed"] and not by_group["male"]["suppressed"]
+
+
+def test_no_complementary_suppression_when_two_cells_are_hidden() -> None:
+    rows = [_row("all", 100, 40), _row("a", 5, 2), _row("b", 6, 3), _row("c", 89, 35)]
+    table = suppress_table(rows, k=11, counts=["cohort"], total_column="group", total_value="all")
+    assert table.rows[3]["cohort"] == 89
+
+
+def test_it_flags_rates_on_fewer_than_twenty_events() -> None:
+    table = suppress_table(
+        [_row("a", 100, 19), _row("b", 100, 20)],
+        k=11,
+        counts=["recidivists"],
+        unstable_events="recidivists",
+    )
+    assert [r["unstable"] for r in table.rows] == [True, False]
+
+
+def test_stewards_see_raw_numbers_marked_confidential() -> None:
+    table = disclose(
+        [_row("a", 8, 4)], unsuppressed=True, k=11, counts=["cohort"], unstable_events="recidivists"
+    )
+    assert table.confidential
+    assert table.rows[0]["cohort"] == 8 and table.rows[0]["suppressed"] is False
+    assert table.rows[0]["unstable"] is True
+
+
+def test_the_threshold_follows_the_coalitions_k() -> None:
+    table = suppress_table([_row("a", 100, 6)], k=5, counts=["recidivists"])
+    assert table.rows[0]["recidivists"] == 6
+    assert table.display(0, "recidivists") is None

@@ -1,0 +1,49 @@
+"""The analytic tables: person_key and descriptors, never names or birth dates."""
+
+from __future__ import annotations
+
+import duckdb
+
+from reentrykit.data import store
+from reentrykit.data.schema import RECORD_TYPES, Kind
+
+# Columns of each analytic table beyond its record type's descriptors.
+EXTRA_COLUMNS = {Kind.RELEASES: ("age_at_release", "sex")}
+
+
+def build_analytic_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rebuild every a_<kind> table from the imported rows and the person map.
+
+    Only rows of batches listed in the temp table ``batch_ids`` (imported batches)
+    are used, so rows of an interrupted import never reach the measures.
+    """
+    counts: dict[str, int] = {}
+    for kind, record_type in RECORD_TYPES.items():
+        columns = ", ".join(f"raw.{c.name}" for c in record_type.analytic_columns)
+        extra = ""
+        joins = ""
+        if kind == Kind.RELEASES:
+            extra = (
+                ", CAST(date_sub('year', pm.age_reference_dob, raw.release_date) AS INTEGER) "
+                "AS age_at_release, COALESCE(ps.sex, 'unknown') AS sex"
+            )
+            joins = "LEFT JOIN person_sex ps ON ps.person_key = pm.person_key"
+        table = store.analytic_table(kind)
+        con.execute(
+            f"CREATE OR REPLACE TABLE store.{table} AS "  # noqa: S608 - fixed identifiers
+            f"SELECT pm.person_key, raw.source, {columns}{extra} "
+            f"FROM store.{store.raw_table(kind)} raw "
+            "JOIN store.person_map pm USING (source, source_person_id) "
+            f"{joins} WHERE raw.batch_id IN (SELECT batch_id FROM batch_ids)"
+        )
+        counts[kind.value] = store.table_count(con, table)
+    return counts
+
+
+def ensure_person_sex(con: duckdb.DuckDBPyConnection) -> None:
+    """Sex per person from the identity records (when linkage did not leave it behind)."""
+    con.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS person_sex AS "
+        "SELECT pm.person_key, mode(NULLIF(i.sex, 'unknown')) AS sex FROM store.person_map pm "
+        "JOIN store.identity_records i USING (source, source_person_id) GROUP BY pm.person_key"
+    )

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from reentrykit.core.forms import UswdsForm
+from reentrykit.data.schema import ColumnType, Kind, RecordType
+
+KIND_LABELS = {
+    Kind.RELEASES: "Releases from custody",
+    Kind.EVENTS: (
+        "Justice events (arrests, bookings, convictions, incarcerations, revocations, deaths)"
+    ),
+    Kind.PROGRAMS: "Program referrals and enrollments",
+    Kind.ASSESSMENTS: "Risk and needs assessments",
+    Kind.OUTCOMES: "Other outcomes (employment, housing, education, benefits)",
+}
+
+
+class UploadForm(UswdsForm):
+    kind = forms.ChoiceField(
+        label="What the file holds", choices=[(k.value, label) for k, label in KIND_LABELS.items()]
+    )
+    source = forms.CharField(
+        max_length=120,
+        label="Source (partner agency)",
+        help_text=(
+            "For example “County Jail” or “City Police”. "
+            "Files from one source share their person ids."
+        ),
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="CSV (UTF-8), Excel (.xlsx) or Parquet. The first row names the columns.",
+    )
+    data_through = forms.DateField(
+        required=False,
+        label="Data complete through (optional)",
+        help_text="The last date this source's data is complete for, as YYYY-MM-DD. "
+        "Without it, the latest date in the file is used.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    replace = forms.BooleanField(
+        required=False,
+        label="Replace what was imported before from this source and kind",
+    )
+
+
+class MappingForm(UswdsForm):
+    """Which file column holds each canonical column; code translations; date format."""
+
+    date_format = forms.CharField(
+        max_length=40,
+        initial="%Y-%m-%d",
+        label="Date format",
+        help_text="How dates are written: %Y-%m-%d for 2024-03-31, %m/%d/%Y for 03/31/2024.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        record_type: RecordType,
+        headers: tuple[str, ...],
+        suggestions: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "(not in this file)")] + [(h, h) for h in headers]
+        required = set(record_type.required_names)
+        self.column_fields: list[str] = []
+        self.value_fields: list[str] = []
+        for column in record_type.columns:
+            name = f"col__{column.name}"
+            self.fields[name] = forms.ChoiceField(
+                choices=choices,
+                required=column.name in required,
+                label=column.name + (" (required)" if column.name in required else ""),
+                initial=suggestions.get(column.name, ""),
+            )
+            self.column_fields.append(name)
+        for column in record_type.columns:
+            if column.type != ColumnType.CODE:
+                continue
+            name = f"val__{column.name}"
+            self.fields[name] = forms.CharField(
+                required=False,
+                label=f"Codes for {column.name}",
+                help_text=(
+                    "One per line as file value = code, e.g. M = male. "
+                    f"Codes: {', '.join(column.codes)}."
+                ),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.value_fields.append(name)
+        # Keep the date format last, after the columns it applies to.
+        self.fields["date_format"] = self.fields.pop("date_format")
+
+    def mapping_json(self) -> dict[str, Any]:
+        columns = {
+            name.removeprefix("col__"): header
+            for name in self.column_fields
+            if (header := self.cleaned_data.get(name))
+        }
+        values: dict[str, dict[str, str]] = {}
+        for name in self.value_fields:
+            text = self.cleaned_data.get(name) or ""
+            pairs = {}
+            for line in text.splitlines():
+                if "=" in line:
+                    raw, code = line.split("=", 1)
+                    pairs[raw.strip()] = code.strip()
+            if pairs:
+                values[name.removeprefix("val__")] = pairs
+        return {
+            "columns": columns,
+            "values": values,
+            "date_format": self.cleaned_data["date_format"],
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self.value_fields:
+            for number, line in enumerate((cleaned.get(name) or "").splitlines(), start=1):
+                if line.strip() and "=" not in line:
+                    self.add_error(name, f"Line {number} needs an equals sign: file value = code.")
+        return cleaned
+
+
+class ReasonForm(UswdsForm):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why do you need this export?",
+        help_text="Recorded in the access log with your name and the time.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DataSettingsForm(UswdsForm):
+    linkage_threshold = forms.FloatField(
+        min_value=0.5,
+        max_value=0.999,
+        label="Match threshold",
+        help_text="Pairs of records at or above this match probability (0.5–0.999) are one person. "
+        "Higher means fewer false links and more missed ones.",
+    )

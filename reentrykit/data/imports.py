@@ -1,0 +1,232 @@
+"""Importing a partner's file: check, validate every row, then write it all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.db import transaction
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.data import store
+from reentrykit.data.models import BatchStatus, ColumnMapping, ImportBatch, Source
+from reentrykit.data.progress import Progress, no_progress
+from reentrykit.data.reader import FileProblem, file_sha256, inspect_file, load_staging
+from reentrykit.data.schema import IDENTITY_COLUMNS, RECORD_TYPES, Kind
+from reentrykit.data.validation import Mapping, Report, validate_staging
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    report: Report
+    batch: ImportBatch | None = None
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.ok and self.batch is not None:
+            return {"batch": self.batch.pk, "kind": self.batch.kind, "rows": self.batch.rows}
+        return {"errors": self.report.as_dict()}
+
+
+def _refuse(report: Report, message: str) -> ImportResult:
+    report.file_errors.append(message)
+    return ImportResult(ok=False, report=report)
+
+
+def saved_mapping(coalition: Coalition, source_name: str, kind: str) -> Mapping | None:
+    mapping = ColumnMapping.objects.filter(
+        coalition=coalition, source__name=source_name, kind=kind
+    ).first()
+    return Mapping.from_json(mapping.mapping) if mapping else None
+
+
+def import_file(
+    *,
+    coalition: Coalition,
+    kind: str,
+    source_name: str,
+    path: Path,
+    file_name: str | None = None,
+    mapping: Mapping | None = None,
+    replace: bool = False,
+    data_through: dt.date | None = None,
+    user: Any = None,
+    progress: Progress = no_progress,
+) -> ImportResult:
+    """Validate every row of the file and, only if all pass, add them to the store.
+
+    The same file (by content) is refused unless ``replace`` is set; with it, the
+    new file replaces everything imported before from that source and kind.
+    """
+    record_type = RECORD_TYPES[Kind(kind)]
+    file_name = file_name or path.name
+    report = Report(file_name=file_name)
+    source_name = source_name.strip()
+    if not source_name:
+        return _refuse(report, "Name the source (the partner agency) of the file.")
+    if mapping is None:
+        mapping = saved_mapping(coalition, source_name, kind) or Mapping()
+    progress(0.02, "Checking the file")
+    try:
+        digest = file_sha256(path)
+    except OSError as error:
+        return _refuse(report, f"The file could not be opened: {error.strerror}.")
+    duplicate = ImportBatch.objects.filter(
+        coalition=coalition, sha256=digest, status=BatchStatus.IMPORTED
+    ).first()
+    if duplicate is not None and not replace:
+        return _refuse(
+            report,
+            f"This file was already imported on {duplicate.created_at:%Y-%m-%d} as batch "
+            f"{duplicate.pk} ({duplicate.kind} from {duplicate.source.name}). "
+            "Choose “replace” to import it again in place of the earlier data.",
+        )
+    scratch = store.coalition_dir(coalition.pk) / "scratch" / uuid.uuid4().hex
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        with store.open_store(coalition.pk, write=True) as con:
+            try:
+                info = inspect_file(path, scratch)
+                progress(0.1, "Reading the rows")
+                load_staging(con, info)
+            except FileProblem as problem:
+                return _refuse(report, str(problem))
+            progress(0.4, "Checking every row")
+            report = validate_staging(
+                con,
+                record_type=record_type,
+                headers=info.headers,
+                mapping=mapping,
+                file_name=file_name,
+            )
+            if not report.ok:
+                return ImportResult(ok=False, report=report)
+            progress(0.6, "Saving the rows")
+            batch = _write_batch(
+                con,
+                coalition=coalition,
+                kind=Kind(kind),
+                source_name=source_name,
+                file_name=file_name,
+                digest=digest,
+                rows=report.rows,
+                replace=replace,
+                mapping=mapping,
+                data_through=data_through,
+                user=user,
+            )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    progress(1.0, f"Imported {batch.rows} rows")
+    return ImportResult(ok=True, report=report, batch=batch)
+
+
+def _write_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    coalition: Coalition,
+    kind: Kind,
+    source_name: str,
+    file_name: str,
+    digest: str,
+    rows: int,
+    replace: bool,
+    mapping: Mapping,
+    data_through: dt.date | None,
+    user: Any,
+) -> ImportBatch:
+    # The batch row is committed first as "loading"; analytic steps only ever read
+    # batches marked "imported", so a crash between the two commits leaves nothing
+    # visible, and the store's rows of an unfinished batch are ignored and cleaned up.
+    with transaction.atomic():
+        source, _ = Source.objects.get_or_create(coalition=coalition, name=source_name)
+        batch = ImportBatch.objects.create(
+            coalition=coalition,
+            source=source,
+            kind=kind,
+            file_name=file_name[:255],
+            sha256=digest,
+            rows=rows,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+    replaced = (
+        list(
+            ImportBatch.objects.filter(
+                coalition=coalition, source=source, kind=kind, status=BatchStatus.IMPORTED
+            ).values_list("pk", flat=True)
+        )
+        if replace
+        else []
+    )
+    try:
+        con.execute("BEGIN TRANSACTION")
+        insert_batch_rows(con, kind=kind, batch_id=batch.pk, source=source_name, replaced=replaced)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        batch.delete()
+        raise
+    latest = _latest_date(con, kind, batch.pk)
+    with transaction.atomic():
+        for old in ImportBatch.objects.filter(pk__in=replaced):
+            old.status = BatchStatus.REPLACED
+            old.save()
+        batch.status = BatchStatus.IMPORTED
+        batch.save()
+        if latest and (source.latest_date is None or latest > source.latest_date):
+            source.latest_date = latest
+        if data_through:
+            source.declared_data_through = data_through
+        source.save()
+        if mapping.columns or mapping.values or mapping.date_format != "%Y-%m-%d":
+            ColumnMapping.objects.update_or_create(
+                coalition=coalition,
+                source=source,
+                kind=kind,
+                defaults={"mapping": mapping.to_json()},
+            )
+    return batch
+
+
+def insert_batch_rows(
+    con: duckdb.DuckDBPyConnection, *, kind: Kind, batch_id: int, source: str, replaced: list[int]
+) -> None:
+    """Copy the validated rows into the store: descriptors and identities apart."""
+    record_type = RECORD_TYPES[kind]
+    raw = store.raw_table(kind)
+    if replaced:
+        placeholders = ", ".join("?" for _ in replaced)
+        con.execute(f"DELETE FROM store.{raw} WHERE batch_id IN ({placeholders})", replaced)  # noqa: S608
+        con.execute(
+            f"DELETE FROM store.identity_records WHERE batch_id IN ({placeholders})",  # noqa: S608
+            replaced,
+        )
+    analytic = ", ".join(c.name for c in record_type.analytic_columns)
+    con.execute(
+        f"INSERT INTO store.{raw} (batch_id, source, row_number, source_person_id, {analytic}) "  # noqa: S608
+        f"SELECT ?, ?, __row, source_person_id, {analytic} FROM normalized",
+        [batch_id, source],
+    )
+    identity = ", ".join(c.name for c in IDENTITY_COLUMNS)
+    zip_column = "residence_zip" if kind == Kind.RELEASES else "CAST(NULL AS VARCHAR)"
+    con.execute(
+        "INSERT INTO store.identity_records "  # noqa: S608
+        f"(batch_id, kind, source, row_number, source_person_id, {identity}, residence_zip) "
+        f"SELECT ?, ?, ?, __row, source_person_id, {identity}, {zip_column} FROM normalized",
+        [batch_id, kind.value, source],
+    )
+
+
+def _latest_date(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) -> dt.date | None:
+    column = RECORD_TYPES[kind].date_column
+    row = con.execute(
+        f"SELECT max({column}) FROM store.{store.raw_table(kind)} WHERE batch_id = ?",  # noqa: S608
+        [batch_id],
+    ).fetchone()
+    return row[0] if row and row[0] else None

@@ -1,0 +1,32 @@
+"""Per-coalition secrets derived from the server's master key.
+
+Each purpose gets its own key (HMAC-SHA256 of a purpose label under the master
+key, i.e. HKDF-Expand with one block), so the pseudonym secret and the store key
+of one coalition tell nothing about each other or about another coalition's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def _derive(purpose: str, coalition_id: int) -> bytes:
+    label = f"reentrykit/{purpose}/coalition/{coalition_id}".encode()
+    return hmac.new(settings.MASTER_KEY.encode("utf-8"), label + b"\x01", hashlib.sha256).digest()
+
+
+def store_key(coalition_id: int) -> str:
+    """The DuckDB encryption key of the coalition's analytic store (hex)."""
+    return _derive("store-encryption", coalition_id).hex()
+
+
+def pseudonym_secret(coalition_id: int) -> bytes:
+    return _derive("person-key", coalition_id)
+
+
+def person_key(secret: bytes, cluster_id: str) -> str:
+    """A stable pseudonym: HMAC-SHA256 of the cluster id under the coalition's secret."""
+    return hmac.new(secret, cluster_id.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -1,0 +1,326 @@
+"""Linking records across sources into people, and pseudonymizing them.
+
+DATA.md's rules, in order:
+1. within one source, a ``source_person_id`` is one person (one linkage record);
+2. records that share a ``state_id`` or ``fbi_number`` are the same person, and
+   records whose identifiers differ are never linked by probability;
+3. the rest are linked with Splink (DuckDB backend) on normalized names
+   (nicknames, accents, punctuation, swapped first/last), date of birth
+   (typos and swapped day/month), sex and ZIP, with weights trained by EM;
+4. pairs at or above the coalition's threshold are links, except pairs a data
+   steward rejected, plus pairs a steward accepted; connected records are a person;
+5. ``person_key`` = HMAC-SHA256 of a stable cluster id under the coalition's secret.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from reentrykit.data.keys import person_key
+from reentrykit.data.names import NICKNAMES
+from reentrykit.data.progress import Progress
+
+# Pairs whose match weight lies within this band around the threshold's weight go
+# to clerical review.
+REVIEW_BELOW = 4.0
+REVIEW_ABOVE = 2.0
+MAX_REVIEW_PAIRS = 2000
+
+
+class LinkageError(Exception):
+    pass
+
+
+@dataclass
+class LinkageSummary:
+    records: int = 0
+    people: int = 0
+    deterministic_links: int = 0
+    probabilistic_links: int = 0
+    pairs_for_review: int = 0
+    pairs_reviewed: int = 0
+    weight_histogram: list[list[float]] = field(default_factory=list)
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def probability_to_weight(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def build_records(con: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
+    """One linkage record per (source, source_person_id), with normalized identity."""
+    con.execute("CREATE OR REPLACE TEMP TABLE nicknames (nick VARCHAR, formal VARCHAR)")
+    con.executemany("INSERT INTO nicknames VALUES (?, ?)", list(NICKNAMES.items()))
+    con.execute("CREATE OR REPLACE TEMP TABLE batch_ids (batch_id BIGINT)")
+    if batch_ids:
+        con.executemany("INSERT INTO batch_ids VALUES (?)", [(b,) for b in batch_ids])
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE records AS
+        WITH people AS (
+            SELECT source, source_person_id,
+                   mode(first_name) AS first_name, mode(last_name) AS last_name,
+                   mode(date_of_birth) AS dob, mode(NULLIF(sex, 'unknown')) AS sex,
+                   mode(upper(regexp_replace(state_id, '[^A-Za-z0-9]', '', 'g'))) AS state_id,
+                   mode(upper(regexp_replace(fbi_number, '[^A-Za-z0-9]', '', 'g'))) AS fbi_number,
+                   mode(substr(residence_zip, 1, 5)) AS zip
+            FROM store.identity_records
+            WHERE batch_id IN (SELECT batch_id FROM batch_ids)
+            GROUP BY source, source_person_id
+        ), normal AS (
+            SELECT *,
+                   NULLIF(regexp_replace(lower(strip_accents(first_name)), '[^a-z]', '', 'g'), '')
+                       AS first_norm,
+                   NULLIF(regexp_replace(lower(strip_accents(last_name)), '[^a-z]', '', 'g'), '')
+                       AS last_norm
+            FROM people
+        )
+        SELECT row_number() OVER (ORDER BY source, source_person_id) - 1 AS unique_id,
+               normal.source, normal.source_person_id,
+               first_norm, COALESCE(nicknames.formal, first_norm) AS first_canon, last_norm,
+               dob, strftime(dob, '%Y-%m-%d') AS dob_str,
+               CASE WHEN day(dob) <= 12 AND day(dob) <> month(dob)
+                    THEN make_date(year(dob), day(dob), month(dob)) END AS dob_swapped,
+               sex, NULLIF(state_id, '') AS state_id, NULLIF(fbi_number, '') AS fbi_number,
+               zip
+        FROM normal LEFT JOIN nicknames ON nicknames.nick = normal.first_norm
+        """
+    )
+    row = con.execute("SELECT count(*) FROM records").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _comparisons() -> list[dict[str, Any]]:
+    def level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+        return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+    null = {"is_null_level": True}
+    return [
+        {
+            "output_column_name": "name",
+            "comparison_levels": [
+                level(
+                    "first_canon_l IS NULL OR first_canon_r IS NULL OR last_norm_l IS NULL "
+                    "OR last_norm_r IS NULL",
+                    "null",
+                    **null,
+                ),
+                level(
+                    "first_canon_l = first_canon_r AND last_norm_l = last_norm_r",
+                    "exact",
+                    tf_adjustment_column="last_norm",
+                    tf_adjustment_weight=1.0,
+                ),
+                level("first_norm_l = last_norm_r AND last_norm_l = first_norm_r", "swapped"),
+                level(
+                    "last_norm_l = last_norm_r AND "
+                    "jaro_winkler_similarity(first_canon_l, first_canon_r) >= 0.88",
+                    "last exact, first close",
+                ),
+                level(
+                    "first_canon_l = first_canon_r AND "
+                    "jaro_winkler_similarity(last_norm_l, last_norm_r) >= 0.88",
+                    "first exact, last close",
+                ),
+                level(
+                    "jaro_winkler_similarity(first_canon_l, first_canon_r) >= 0.88 AND "
+                    "jaro_winkler_similarity(last_norm_l, last_norm_r) >= 0.88",
+                    "both close",
+                ),
+                level("last_norm_l = last_norm_r", "last exact only"),
+                level("ELSE", "else"),
+            ],
+        },
+        {
+            "output_column_name": "dob",
+            "comparison_levels": [
+                level("dob_l IS NULL OR dob_r IS NULL", "null", **null),
+                level("dob_l = dob_r", "exact"),
+                level("dob_l = dob_swapped_r", "day and month swapped"),
+                level("damerau_levenshtein(dob_str_l, dob_str_r) <= 1", "one digit off"),
+                level("abs(date_diff('day', dob_l, dob_r)) <= 366", "within a year"),
+                level("ELSE", "else"),
+            ],
+        },
+        {
+            "output_column_name": "sex",
+            "comparison_levels": [
+                level("sex_l IS NULL OR sex_r IS NULL", "null", **null),
+                level("sex_l = sex_r", "exact"),
+                level("ELSE", "else"),
+            ],
+        },
+        {
+            "output_column_name": "zip",
+            "comparison_levels": [
+                level("zip_l IS NULL OR zip_r IS NULL", "null", **null),
+                level("zip_l = zip_r", "exact"),
+                level("ELSE", "else"),
+            ],
+        },
+    ]
+
+
+_PREDICT_BLOCKING = [
+    "l.dob = r.dob AND substr(l.last_norm, 1, 1) = substr(r.last_norm, 1, 1)",
+    "l.dob = r.dob AND l.first_canon = r.first_canon",
+    "l.last_norm = r.last_norm AND l.first_canon = r.first_canon",
+    "l.dob = r.dob_swapped AND l.last_norm = r.last_norm",
+    "l.first_norm = r.last_norm AND l.last_norm = r.first_norm",
+]
+
+
+def _settings() -> dict[str, Any]:
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": _comparisons(),
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": rule} for rule in _PREDICT_BLOCKING
+        ],
+        "retain_matching_columns": False,
+        "max_iterations": 12,
+        "em_convergence": 0.001,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": ["source", "source_person_id", "state_id", "fbi_number"],
+    }
+
+
+def predict_pairs(
+    con: duckdb.DuckDBPyConnection, *, min_probability: float, progress: Progress
+) -> str:
+    """Score candidate pairs with Splink; returns the name of a table of scored pairs."""
+    from splink import DuckDBAPI, Linker, block_on
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    db_api = DuckDBAPI(connection=con)
+    records = db_api.register("records", table_name="linkage_records")
+    linker = Linker(records, _settings(), log_level=logging.WARNING)
+    progress(0.25, "Training the match model")
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_canon", "last_norm", "dob")], recall=0.8
+    )
+    records_count = con.execute("SELECT count(*) FROM records").fetchone()[0]
+    # Enough random pairs to estimate u well; more only slows small coalitions down.
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(2_000_000, max(100_000, 40 * records_count)), seed=7
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("last_norm", "first_canon"), estimate_without_term_frequencies=True
+    )
+    progress(0.5, "Comparing records")
+    predictions = linker.inference.predict(threshold_match_probability=min_probability)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE scored_pairs AS SELECT unique_id_l, unique_id_r, "  # noqa: S608
+        "match_probability, match_weight, source_l, source_person_id_l, "
+        "source_r, source_person_id_r, "
+        "state_id_l, state_id_r, fbi_number_l, fbi_number_r "
+        f"FROM {predictions.physical_name}"
+    )
+    return "scored_pairs"
+
+
+def deterministic_edges(con: duckdb.DuckDBPyConnection) -> np.ndarray:
+    """Edges joining every record to the first record sharing its state id or FBI number."""
+    rows = con.execute(
+        """
+        SELECT unique_id, min(unique_id) OVER (PARTITION BY state_id) FROM records
+        WHERE state_id IS NOT NULL
+        UNION ALL
+        SELECT unique_id, min(unique_id) OVER (PARTITION BY fbi_number) FROM records
+        WHERE fbi_number IS NOT NULL
+        """
+    ).fetchnumpy()
+    left = rows["unique_id"]
+    right = rows[list(rows)[1]]
+    keep = left != right
+    return np.column_stack([left[keep], right[keep]]).astype(np.int64)
+
+
+def probabilistic_edges(con: duckdb.DuckDBPyConnection, threshold: float) -> np.ndarray:
+    rows = con.execute(
+        """
+        SELECT p.unique_id_l, p.unique_id_r FROM scored_pairs p
+        LEFT JOIN store.review_decisions d
+          ON d.source_l = p.source_l AND d.source_person_id_l = p.source_person_id_l
+         AND d.source_r = p.source_r AND d.source_person_id_r = p.source_person_id_r
+        WHERE p.match_probability >= ?
+          AND NOT (p.state_id_l IS NOT NULL AND p.state_id_r IS NOT NULL
+                   AND p.state_id_l <> p.state_id_r)
+          AND NOT (p.fbi_number_l IS NOT NULL AND p.fbi_number_r IS NOT NULL
+                   AND p.fbi_number_l <> p.fbi_number_r)
+          AND COALESCE(d.decision, '') <> 'reject'
+        UNION
+        SELECT l.unique_id, r.unique_id FROM store.review_decisions d
+        JOIN records l ON l.source = d.source_l AND l.source_person_id = d.source_person_id_l
+        JOIN records r ON r.source = d.source_r AND r.source_person_id = d.source_person_id_r
+        WHERE d.decision = 'accept'
+        """,
+        [threshold],
+    ).fetchnumpy()
+    values = list(rows.values())
+    return np.column_stack([values[0], values[1]]).astype(np.int64)
+
+
+def clusters(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected components over the links: one label per record."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(edges) == 0:
+        return np.arange(n, dtype=np.int64)
+    data = np.ones(len(edges), dtype=np.int8)
+    graph = coo_matrix((data, (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels.astype(np.int64)
+
+
+def write_person_map(con: duckdb.DuckDBPyConnection, labels: np.ndarray, secret: bytes) -> int:
+    """Assign each cluster its person_key and store the mapping (replacing the old one)."""
+    import pyarrow as pa
+
+    con.register("labels_arrow", pa.table({"unique_id": np.arange(len(labels)), "cluster": labels}))
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE clustered AS
+        SELECT r.*, c.cluster,
+               min(r.source || chr(31) || r.source_person_id) OVER (PARTITION BY c.cluster)
+                   AS cluster_id,
+               mode(r.dob) OVER (PARTITION BY c.cluster) AS cluster_dob,
+               mode(r.sex) OVER (PARTITION BY c.cluster) AS cluster_sex
+        FROM records r JOIN labels_arrow c USING (unique_id)
+        """
+    )
+    con.unregister("labels_arrow")
+    ids = [row[0] for row in con.execute("SELECT DISTINCT cluster_id FROM clustered").fetchall()]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cluster_keys (cluster_id VARCHAR, person_key VARCHAR)"
+    )
+    keys = pa.table({"cluster_id": ids, "person_key": [person_key(secret, cid) for cid in ids]})
+    con.register("keys_arrow", keys)
+    con.execute("INSERT INTO cluster_keys SELECT * FROM keys_arrow")
+    con.unregister("keys_arrow")
+    con.execute("DELETE FROM store.person_map")
+    con.execute(
+        """
+        INSERT INTO store.person_map
+        SELECT c.source, c.source_person_id, k.person_key, c.cluster_dob
+        FROM clustered c JOIN cluster_keys k USING (cluster_id)
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE person_sex AS "
+        "SELECT DISTINCT k.person_key, c.cluster_sex AS sex "
+        "FROM clustered c JOIN cluster_keys k USING (cluster_id)"
+    )
+    return len(ids)

@@ -1,0 +1,41 @@
+"""The "bring your data" step of the toolkit path."""
+
+from __future__ import annotations
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.path import PathStep, StepState, register_step, status_from_checks
+from reentrykit.data.models import BatchStatus, ImportBatch, LinkageRun
+
+
+def data_step_state(coalition: Coalition) -> StepState:
+    kinds = set(
+        ImportBatch.objects.filter(coalition=coalition, status=BatchStatus.IMPORTED).values_list(
+            "kind", flat=True
+        )
+    )
+    checks = [
+        ("Releases from custody imported", "releases" in kinds),
+        ("Arrests or other justice events imported", "events" in kinds),
+        (
+            "Records linked across sources",
+            LinkageRun.objects.filter(coalition=coalition, finished_at__isnull=False).exists(),
+        ),
+    ]
+    next_action = next((label for label, ok in checks if not ok), "")
+    return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)
+
+
+register_step(
+    PathStep(
+        key="data",
+        order=30,
+        title="Bring your data",
+        help=(
+            "Your data steward uploads partners' extracts — jail releases, arrests, court and "
+            "supervision records, programs — and links them, so the coalition sees its own "
+            "recidivism and progress measures."
+        ),
+        url_name="data:home",
+        state=data_step_state,
+    )
+)

@@ -1,0 +1,116 @@
+"""Reads for the data pages. Only review pairs touch the person-level store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max, QuerySet, Sum
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.data import store
+from reentrykit.data.models import BatchStatus, DataJob, ImportBatch, LinkageRun, Source
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: Source
+    kinds: list[str]
+    rows: int
+    last_import: Any
+
+
+def source_summaries(*, coalition: Coalition) -> list[SourceSummary]:
+    summaries = []
+    sources = Source.objects.filter(coalition=coalition).order_by("name")
+    for source in sources:
+        batches = ImportBatch.objects.filter(source=source, status=BatchStatus.IMPORTED)
+        totals = batches.aggregate(rows=Sum("rows"), last=Max("created_at"))
+        summaries.append(
+            SourceSummary(
+                source=source,
+                kinds=sorted(set(batches.values_list("kind", flat=True))),
+                rows=totals["rows"] or 0,
+                last_import=totals["last"],
+            )
+        )
+    return summaries
+
+
+def source_names(*, coalition: Coalition) -> list[str]:
+    return list(
+        Source.objects.filter(coalition=coalition).order_by("name").values_list("name", flat=True)
+    )
+
+
+def latest_linkage(*, coalition: Coalition) -> LinkageRun | None:
+    return LinkageRun.objects.filter(coalition=coalition, finished_at__isnull=False).first()
+
+
+def recent_jobs(*, coalition: Coalition) -> QuerySet[DataJob]:
+    return DataJob.objects.filter(coalition=coalition).select_related("created_by")
+
+
+def histogram_rows(run: LinkageRun) -> list[dict[str, float]]:
+    return [{"weight": low, "pairs": count} for low, count in run.weight_histogram]
+
+
+@dataclass(frozen=True)
+class ReviewSide:
+    source: str
+    source_person_id: str
+    first_name: str | None
+    last_name: str | None
+    date_of_birth: Any
+    sex: str | None
+    state_id: str | None
+
+
+@dataclass(frozen=True)
+class ReviewPair:
+    left: ReviewSide
+    right: ReviewSide
+    match_probability: float
+    decision: str | None
+
+
+_SIDE = ("first_name", "last_name", "date_of_birth", "sex", "state_id")
+
+
+def _side_columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{column}" for column in _SIDE)
+
+
+def review_pairs(*, coalition: Coalition, limit: int) -> list[ReviewPair]:
+    """Pairs near the threshold, with both records' identities, closest first."""
+    if not store.store_exists(coalition.pk):
+        return []
+    with store.open_store(coalition.pk) as con:
+        rows = con.execute(
+            f"""
+            WITH ident AS (
+                SELECT source, source_person_id, mode(first_name) AS first_name,
+                       mode(last_name) AS last_name, mode(date_of_birth) AS date_of_birth,
+                       mode(sex) AS sex, mode(state_id) AS state_id
+                FROM store.identity_records GROUP BY source, source_person_id
+            )
+            SELECT p.source_l, p.source_person_id_l, {_side_columns("l")},
+                   p.source_r, p.source_person_id_r, {_side_columns("r")},
+                   p.match_probability, d.decision
+            FROM store.review_pairs p
+            JOIN ident l ON l.source = p.source_l AND l.source_person_id = p.source_person_id_l
+            JOIN ident r ON r.source = p.source_r AND r.source_person_id = p.source_person_id_r
+            LEFT JOIN store.review_decisions d
+              ON d.source_l = p.source_l AND d.source_person_id_l = p.source_person_id_l
+             AND d.source_r = p.source_r AND d.source_person_id_r = p.source_person_id_r
+            ORDER BY d.decision NULLS FIRST, abs(p.match_probability - 0.9)
+            LIMIT ?
+            """,  # noqa: S608 - fixed column names
+            [limit],
+        ).fetchall()
+    pairs = []
+    for row in rows:
+        left = ReviewSide(*row[0:7])
+        right = ReviewSide(*row[7:14])
+        pairs.append(ReviewPair(left, right, float(row[14]), row[15]))
+    return pairs

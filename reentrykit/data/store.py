@@ -1,0 +1,219 @@
+"""The coalition's analytic store: one encrypted DuckDB file per coalition.
+
+This module is the only way to the person-level data. It opens an in-memory
+DuckDB connection, loads the httpfs extension from the ``duckdb-ext-httpfs``
+package (DuckDB refuses to write encrypted files without it, and nothing may be
+downloaded at run time), and attaches the coalition's file as ``store`` with a
+key derived from the master key. A copied file is unreadable without that key.
+
+Tables in the store:
+- ``raw_<kind>``: uploaded rows without identity fields, with ``batch_id``;
+- ``identity_records``: names, dates of birth and identifiers, kept apart for
+  linkage and removed by ``purge_identities``;
+- ``person_map``: (source, source_person_id) -> person_key, from linkage;
+- ``review_pairs`` / ``review_decisions``: the clerical review of linkage;
+- ``a_<kind>``: the analytic tables (person_key, no names or birth dates).
+"""
+
+from __future__ import annotations
+
+import glob
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+from reentrykit.data.keys import store_key
+from reentrykit.data.schema import IDENTITY_COLUMNS, RECORD_TYPES, ColumnType, Kind
+
+ANALYTIC_PREFIX = "a_"
+RAW_PREFIX = "raw_"
+
+
+class StoreError(Exception):
+    pass
+
+
+def _sql_literal(value: str) -> str:
+    # ATTACH and LOAD take no bound parameters; quote the path and key as literals.
+    return "'" + value.replace("'", "''") + "'"
+
+
+def httpfs_extension_path() -> str:
+    site = Path(duckdb.__file__).resolve().parent.parent
+    pattern = str(
+        site
+        / "duckdb_ext"
+        / "extensions"
+        / f"v{duckdb.__version__}"
+        / "*"
+        / "httpfs.duckdb_extension"
+    )
+    matches = glob.glob(pattern)
+    if not matches:
+        raise StoreError(
+            f"The httpfs extension for DuckDB {duckdb.__version__} is missing; install the "
+            f"duckdb-ext-httpfs package of the same version."
+        )
+    return matches[0]
+
+
+def coalition_dir(coalition_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "coalitions" / str(int(coalition_id))
+
+
+def store_path(coalition_id: int) -> Path:
+    return coalition_dir(coalition_id) / "store.duckdb"
+
+
+def _sql_type(column_type: ColumnType) -> str:
+    return {ColumnType.DATE: "DATE", ColumnType.BOOL: "BOOLEAN"}.get(column_type, "VARCHAR")
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for kind, record_type in RECORD_TYPES.items():
+        columns = ", ".join(
+            f"{column.name} {_sql_type(column.type)}" for column in record_type.analytic_columns
+        )
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS store.{RAW_PREFIX}{kind} ("
+            f"batch_id BIGINT NOT NULL, source VARCHAR NOT NULL, row_number BIGINT NOT NULL, "
+            f"source_person_id VARCHAR NOT NULL, {columns})"
+        )
+    identity = ", ".join(f"{c.name} {_sql_type(c.type)}" for c in IDENTITY_COLUMNS)
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS store.identity_records ("
+        "batch_id BIGINT NOT NULL, kind VARCHAR NOT NULL, source VARCHAR NOT NULL, "
+        f"row_number BIGINT NOT NULL, source_person_id VARCHAR NOT NULL, {identity}, "
+        "residence_zip VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS store.person_map ("
+        "source VARCHAR NOT NULL, source_person_id VARCHAR NOT NULL, person_key VARCHAR NOT NULL, "
+        "age_reference_dob DATE, PRIMARY KEY (source, source_person_id))"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS store.review_pairs ("
+        "source_l VARCHAR, source_person_id_l VARCHAR, "
+        "source_r VARCHAR, source_person_id_r VARCHAR, "
+        "match_probability DOUBLE, match_weight DOUBLE)"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS store.review_decisions ("
+        "source_l VARCHAR, source_person_id_l VARCHAR, "
+        "source_r VARCHAR, source_person_id_r VARCHAR, "
+        "decision VARCHAR NOT NULL, decided_by VARCHAR, decided_at TIMESTAMP, "
+        "PRIMARY KEY (source_l, source_person_id_l, source_r, source_person_id_r))"
+    )
+    con.execute("CREATE TABLE IF NOT EXISTS store.meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+
+
+@contextmanager
+def open_store(
+    coalition_id: int, *, write: bool = False, threads: int | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection with the coalition's encrypted store attached as ``store``.
+
+    Readers of a store that does not exist yet get a clear StoreError. Writers
+    create it. The default catalog stays in memory, so scratch tables (linkage,
+    staging) never touch the disk unencrypted except through DuckDB's own spill
+    directory, which is kept inside the coalition's folder and removed afterwards.
+    """
+    path = store_path(coalition_id)
+    if not write and not path.exists():
+        raise StoreError("No data has been imported for this coalition yet.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spill = path.parent / "spill"
+    config: dict[str, str | bool | int] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "temp_directory": str(spill),
+    }
+    if threads:
+        config["threads"] = threads
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        con.execute(f"LOAD {_sql_literal(httpfs_extension_path())}")
+        options = f"ENCRYPTION_KEY {_sql_literal(store_key(coalition_id))}"
+        if not write:
+            options += ", READ_ONLY"
+        try:
+            con.execute(f"ATTACH {_sql_literal(str(path))} AS store ({options})")
+        except duckdb.IOException as error:
+            raise StoreError(
+                "The coalition's data store is busy with another job; try again in a minute."
+            ) from error
+        if write:
+            _create_tables(con)
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def store_exists(coalition_id: int) -> bool:
+    return store_path(coalition_id).exists()
+
+
+def table_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM store.{table}").fetchone()  # noqa: S608 - fixed names
+    return int(row[0]) if row else 0
+
+
+def raw_table(kind: Kind | str) -> str:
+    return f"{RAW_PREFIX}{Kind(kind)}"
+
+
+def analytic_table(kind: Kind | str) -> str:
+    return f"{ANALYTIC_PREFIX}{Kind(kind)}"
+
+
+def purge_identities(coalition_id: int) -> int:
+    """Delete every name, birth date and identifier; linkage can no longer be redone."""
+    with open_store(coalition_id, write=True) as con:
+        removed = table_count(con, "identity_records")
+        con.execute("DELETE FROM store.identity_records")
+        con.execute("DELETE FROM store.review_pairs")
+        con.execute(
+            "INSERT OR REPLACE INTO store.meta "
+            "VALUES ('identities_purged_at', CAST(now() AS VARCHAR))"
+        )
+    _rewrite(coalition_id)
+    return removed
+
+
+def _rewrite(coalition_id: int) -> None:
+    """Copy the store into a fresh file, so deleted rows leave no blocks behind."""
+    import os
+
+    path = store_path(coalition_id)
+    fresh = path.with_name("store.rewrite.duckdb")
+    fresh.unlink(missing_ok=True)
+    key = _sql_literal(store_key(coalition_id))
+    con = duckdb.connect(
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    try:
+        con.execute(f"LOAD {_sql_literal(httpfs_extension_path())}")
+        con.execute(f"ATTACH {_sql_literal(str(path))} AS old (ENCRYPTION_KEY {key}, READ_ONLY)")
+        con.execute(f"ATTACH {_sql_literal(str(fresh))} AS fresh (ENCRYPTION_KEY {key})")
+        con.execute("COPY FROM DATABASE old TO fresh")
+        con.execute("DETACH old")
+        con.execute("DETACH fresh")
+    finally:
+        con.close()
+    os.replace(fresh, path)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
+
+def identities_purged(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT value FROM store.meta WHERE key = 'identities_purged_at'").fetchone()
+    return row is not None
+
+
+def delete_store(coalition_id: int) -> None:
+    shutil.rmtree(coalition_dir(coalition_id), ignore_errors=True)

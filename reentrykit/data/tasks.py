@@ -1,0 +1,107 @@
+"""Background jobs: imports and linkage run in the task worker and report progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from pathlib import Path
+
+from django.db import transaction
+from django_tasks import task
+
+from reentrykit.core.audit import audit_actor
+from reentrykit.data.models import DataJob, JobKind, JobStatus
+from reentrykit.data.progress import Progress
+
+
+def job_progress(job: DataJob) -> Progress:
+    def report(fraction: float, message: str) -> None:
+        DataJob.objects.filter(pk=job.pk).update(
+            percent=int(round(max(0.0, min(1.0, fraction)) * 100)), message=message[:300]
+        )
+
+    return report
+
+
+def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
+    job.status = JobStatus.DONE if ok else JobStatus.FAILED
+    job.result = result
+    job.message = message[:300]
+    job.percent = 100
+    job.save()
+
+
+@task()
+def run_import_job(job_id: int) -> None:
+    from reentrykit.data.imports import import_file
+    from reentrykit.data.validation import Mapping
+
+    job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
+    job.status = JobStatus.RUNNING
+    job.save(update_fields=["status", "updated_at"])
+    params = job.params
+    path = Path(params["path"])
+    try:
+        with audit_actor(job.created_by, "web"):
+            result = import_file(
+                coalition=job.coalition,
+                kind=params["kind"],
+                source_name=params["source"],
+                path=path,
+                file_name=params.get("file_name"),
+                mapping=Mapping.from_json(params["mapping"]) if params.get("mapping") else None,
+                replace=bool(params.get("replace")),
+                data_through=dt.date.fromisoformat(params["data_through"])
+                if params.get("data_through")
+                else None,
+                user=job.created_by,
+                progress=job_progress(job),
+            )
+        message = (
+            f"Imported {result.batch.rows} rows."
+            if result.ok and result.batch
+            else "Nothing was imported."
+        )
+        _finish(job, ok=result.ok, result=result.as_dict(), message=message)
+    except Exception as error:  # the page must say what happened, whatever it was
+        _finish(
+            job,
+            ok=False,
+            result={"error": str(error), "trace": traceback.format_exc()[-2000:]},
+            message="The import failed.",
+        )
+        raise
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@task()
+def run_link_job(job_id: int) -> None:
+    from reentrykit.data.linkage import LinkageError
+    from reentrykit.data.linking import link_coalition
+    from reentrykit.data.store import StoreError
+
+    job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
+    job.status = JobStatus.RUNNING
+    job.save(update_fields=["status", "updated_at"])
+    try:
+        with audit_actor(job.created_by, "web"):
+            run = link_coalition(
+                coalition=job.coalition, user=job.created_by, progress=job_progress(job)
+            )
+        _finish(
+            job,
+            ok=True,
+            result={"run": run.pk, "records": run.records, "people": run.people},
+            message=f"Linked {run.records} records into {run.people} people.",
+        )
+    except (LinkageError, StoreError) as error:
+        _finish(job, ok=False, result={"error": str(error)}, message=str(error))
+    except Exception as error:
+        _finish(job, ok=False, result={"error": str(error)}, message="Linkage failed.")
+        raise
+
+
+def enqueue_job(job: DataJob) -> None:
+    runner = run_import_job if job.kind == JobKind.IMPORT else run_link_job
+    transaction.on_commit(lambda: runner.enqueue(job.pk))

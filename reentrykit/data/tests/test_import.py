@@ -1,0 +1,265 @@
+"""Imports: every bad input gets a clear error and writes nothing; good files go in whole."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reentrykit.data import store
+from reentrykit.data.imports import import_file
+from reentrykit.data.models import BatchStatus, ImportBatch, Source
+from reentrykit.data.validation import Mapping
+from reentrykit.testing import World
+
+GOOD_RELEASES = (
+    "source_person_id,first_name,last_name,date_of_birth,sex,release_date,facility_type,admission_date,race\n"
+    "J1,Ann,Lee,1990-01-02,female,2023-02-01,jail,2023-01-01,white\n"
+    "J2,Bob,Ray,1985-05-06,male,2023-03-01,JAIL,,black\n"
+    "J3,Cy,Zed,1970-07-07,male,2023-05-01,jail,2023-04-01,\n"
+)
+
+
+def _import(world: World, path: Path, kind: str = "releases", **kwargs):  # type: ignore[no-untyped-def]
+    return import_file(
+        coalition=world.coalition, kind=kind, source_name="County Jail", path=path, **kwargs
+    )
+
+
+def _raw_rows(world: World, kind: str = "releases") -> int:
+    if not store.store_exists(world.coalition.pk):
+        return 0
+    with store.open_store(world.coalition.pk) as con:
+        return store.table_count(con, store.raw_table(kind))
+
+
+def _nothing_written(world: World) -> bool:
+    return (
+        _raw_rows(world) == 0 and not ImportBatch.objects.exists() and not Source.objects.exists()
+    )
+
+
+def test_it_imports_a_good_file_whole(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    result = _import(world, write_csv("releases.csv", GOOD_RELEASES))
+    assert result.ok, result.report.as_text()
+    assert result.as_dict() == {"batch": result.batch.pk, "kind": "releases", "rows": 3}
+    assert _raw_rows(world) == 3
+    with store.open_store(world.coalition.pk) as con:
+        codes = con.execute(
+            "SELECT facility_type, race FROM store.raw_releases ORDER BY row_number"
+        ).fetchall()
+        names = con.execute(
+            "SELECT count(*) FROM store.identity_records WHERE first_name = 'Ann'"
+        ).fetchone()
+    # Codes are stored lower-case; an empty optional code becomes "unknown".
+    assert codes == [("jail", "white"), ("jail", "black"), ("jail", "unknown")]
+    assert names == (1,)
+    source = Source.objects.get(coalition=world.coalition, name="County Jail")
+    assert str(source.data_through) == "2023-05-01"
+
+
+def test_it_keeps_names_out_of_the_raw_tables(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    _import(world, write_csv("releases.csv", GOOD_RELEASES))
+    with store.open_store(world.coalition.pk) as con:
+        columns = {row[0] for row in con.execute("DESCRIBE store.raw_releases").fetchall()}
+    assert not columns & {"first_name", "last_name", "middle_name", "date_of_birth", "state_id"}
+
+
+def test_it_detects_delimiter_and_bom(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    text = "\ufeff" + GOOD_RELEASES.replace(",", ";")
+    assert _import(world, write_csv("semi.csv", text)).ok
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "The file is empty"),
+        (b"source_person_id,release_date,facility_type\n", "no data rows"),
+        (b"\x00\x01\x02\x03binary\x00stuff", "not a CSV, XLSX or Parquet"),
+        (
+            "source_person_id,release_date,facility_type\nJ1,2023-01-01,jäil\n".encode("cp1252"),
+            "not UTF-8",
+        ),
+        (
+            b"release_date,facility_type\n2023-01-01,jail\n",
+            "Required column(s) missing: source_person_id",
+        ),
+        (b"a,a\n1,2\n", "appears twice"),
+    ],
+)
+def test_it_refuses_unreadable_files_and_writes_nothing(
+    content: bytes, expected: str, world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    result = _import(world, path)
+    assert not result.ok
+    assert expected in result.report.as_text()
+    assert _nothing_written(world)
+
+
+def test_it_reports_every_bad_row_with_row_column_value_and_rule(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "source_person_id,release_date,facility_type,admission_date,sex\n"
+        "J1,2023-02-30,jail,2023-01-01,female\n"  # impossible date
+        "J2,2023-03-01,camp,2023-01-01,male\n"  # unknown code
+        "J3,2023-03-01,jail,2023-04-01,male\n"  # released before admitted
+        ",2023-03-01,jail,,female\n"  # missing id
+        "J5,1850-01-01,jail,,female\n"  # before 1900
+        "J6,2999-01-01,jail,,f\n"  # future date and an unmapped code
+        "J2,2023-03-01,camp,2023-01-01,male\n"  # duplicate of row 3
+    )
+    result = _import(world, write_csv("bad.csv", text))
+    assert not result.ok
+    found = {
+        (p.row, p.column, p.value, p.rule.split(";")[0].split(" (")[0])
+        for p in result.report.problems
+    }
+    assert (2, "release_date", "2023-02-30", "not a valid date") in found
+    assert (3, "facility_type", "camp", "unknown code") in found
+    assert (4, "admission_date", "2023-04-01", "admission_date is after release_date") in found
+    assert (5, "source_person_id", None, "a value is required") in found
+    assert (6, "release_date", "1850-01-01", "date must be between 1900-01-01 and today") in found
+    assert (7, "release_date", "2999-01-01", "date must be between 1900-01-01 and today") in found
+    assert (7, "sex", "f", "unknown code") in found
+    assert (8, "(whole row)", None, "duplicate of row 3") in found
+    assert "row 2, column release_date: '2023-02-30'" in result.report.as_text()
+    assert _nothing_written(world)
+
+
+def test_it_caps_the_listed_problems_but_counts_them_all(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(f"J{i},2023-01-01,nowhere\n" for i in range(500))
+    result = _import(
+        world, write_csv("many.csv", "source_person_id,release_date,facility_type\n" + rows)
+    )
+    assert result.report.error_count == 500
+    assert len(result.report.problems) == 200
+    assert result.report.totals == {"facility_type: unknown code; allowed: jail, prison": 500}
+
+
+def test_it_applies_a_column_and_code_mapping(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    text = "Inmate ID,Released,Facility,Gender,DOB\nA1,03/31/2024,J,M,02/01/1990\n"
+    mapping = Mapping.from_json(
+        {
+            "columns": {
+                "source_person_id": "Inmate ID",
+                "release_date": "Released",
+                "facility_type": "Facility",
+                "sex": "Gender",
+                "date_of_birth": "DOB",
+            },
+            "values": {"facility_type": {"J": "jail"}, "sex": {"M": "male"}},
+            "date_format": "%m/%d/%Y",
+        }
+    )
+    result = _import(world, write_csv("mapped.csv", text), mapping=mapping)
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        row = con.execute("SELECT release_date, facility_type FROM store.raw_releases").fetchone()
+        identity = con.execute("SELECT sex, date_of_birth FROM store.identity_records").fetchone()
+    assert (str(row[0]), row[1]) == ("2024-03-31", "jail")
+    assert (identity[0], str(identity[1])) == ("male", "1990-02-01")
+    # The mapping is remembered for the next file from this source.
+    again = write_csv("mapped2.csv", text.replace("A1", "A2"))
+    assert _import(world, again).ok
+
+
+def test_it_refuses_the_same_file_twice_unless_replacing(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv("releases.csv", GOOD_RELEASES)
+    first = _import(world, path)
+    second = _import(world, path)
+    assert not second.ok
+    assert "already imported" in second.report.as_text()
+    assert _raw_rows(world) == 3
+    third = _import(world, path, replace=True)
+    assert third.ok
+    assert _raw_rows(world) == 3
+    first.batch.refresh_from_db()
+    assert first.batch.status == BatchStatus.REPLACED
+
+
+def test_it_stores_formulas_as_text(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    text = 'source_person_id,first_name,release_date,facility_type\nJ1,"=HYPERLINK(""http://x"")",2023-01-01,jail\n'
+    assert _import(world, write_csv("formula.csv", text)).ok
+    with store.open_store(world.coalition.pk) as con:
+        name = con.execute("SELECT first_name FROM store.identity_records").fetchone()
+    assert name == ('=HYPERLINK("http://x")',)
+
+
+def test_it_reads_xlsx_and_keeps_cell_formulas_as_text(world: World, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["source_person_id", "first_name", "release_date", "facility_type"])
+    sheet.append(["J1", '=HYPERLINK("http://x","y")', "2023-01-01", "jail"])
+    path = tmp_path / "releases.xlsx"
+    workbook.save(path)
+    result = _import(world, path)
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        assert (
+            con.execute("SELECT first_name FROM store.identity_records")
+            .fetchone()[0]
+            .startswith("=HYPERLINK")
+        )
+
+
+def test_it_refuses_a_zip_bomb_renamed_xlsx(world: World, tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(buffer.getvalue())
+    result = _import(world, path)
+    assert not result.ok
+    assert "expands to far more data" in result.report.as_text()
+    assert _nothing_written(world)
+
+
+def test_it_refuses_a_file_over_the_size_limit_without_reading_it(
+    world: World, tmp_path: Path, settings
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:  # a sparse 2 GB file: no disk, and nothing read into memory
+        handle.truncate(2 * 1024 * 1024 * 1024)
+    result = _import(world, path)
+    assert not result.ok
+    assert "the limit is 1.0 GB" in result.report.as_text()
+    assert _nothing_written(world)
+
+
+def test_it_reads_parquet(world: World, tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "events.parquet"
+    duckdb.sql(
+        "SELECT 'P1' AS source_person_id, DATE '2024-01-05' AS event_date, 'arrest' AS event_type"
+    ).write_parquet(str(path))
+    result = import_file(
+        coalition=world.coalition, kind="events", source_name="City Police", path=path
+    )
+    assert result.ok, result.report.as_text()
+
+
+def test_an_import_is_atomic_when_the_write_fails_midway(
+    world: World, write_csv, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import imports
+
+    real = imports.insert_batch_rows
+
+    def fail_after_raw_rows(con, **kwargs):  # type: ignore[no-untyped-def]
+        real(con, **kwargs)  # the raw and identity rows are written ...
+        raise RuntimeError("disk full")  # ... and then the write fails
+
+    monkeypatch.setattr(imports, "insert_batch_rows", fail_after_raw_rows)
+    with pytest.raises(RuntimeError):
+        _import(world, write_csv("releases.csv", GOOD_RELEASES))
+    assert _raw_rows(world) == 0
+    with store.open_store(world.coalition.pk) as con:
+        assert store.table_count(con, "identity_records") == 0
+    assert not ImportBatch.objects.exists()

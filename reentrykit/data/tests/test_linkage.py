@@ -1,0 +1,150 @@
+"""Linkage against a synthetic county whose true people are known."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from reentrykit.data import store
+from reentrykit.data.evaluation import pairwise_quality
+from reentrykit.data.linking import link_coalition
+from reentrykit.data.synth import synth_county
+from reentrykit.data.synthetic_load import import_synthetic_county
+from reentrykit.testing import World
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("county")
+    synth_county(people=1500, seed=11, out_dir=directory)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def small_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("small-county")
+    synth_county(people=300, seed=5, out_dir=directory)
+    return directory
+
+
+def _pair_linked_by_probability(world: World) -> tuple[str, str, str, str]:
+    """Two records in one person that share no state id or FBI number."""
+    with store.open_store(world.coalition.pk) as con:
+        row = con.execute(
+            """
+            WITH ids AS (
+                SELECT source, source_person_id, max(state_id) AS sid, max(fbi_number) AS fbi
+                FROM store.identity_records GROUP BY 1, 2
+            ), mapped AS (SELECT * FROM store.person_map JOIN ids USING (source, source_person_id))
+            SELECT a.source, a.source_person_id, b.source, b.source_person_id
+            FROM mapped a JOIN mapped b ON a.person_key = b.person_key
+             AND (a.source, a.source_person_id) < (b.source, b.source_person_id)
+            WHERE (a.sid IS NULL OR b.sid IS NULL) AND (a.fbi IS NULL OR b.fbi IS NULL)
+              AND a.person_key IN (
+                  SELECT person_key FROM store.person_map GROUP BY 1 HAVING count(*) = 2
+              )
+            ORDER BY 1, 2, 3, 4 LIMIT 1
+            """
+        ).fetchone()
+    assert row is not None
+    return row
+
+
+def test_it_links_a_county_correctly_and_pseudonymizes_it(
+    world: World, county: Path, tmp_path: Path
+) -> None:
+    import_synthetic_county(coalition=world.coalition, directory=county)
+    target = tmp_path / "clusters.csv"
+    run = link_coalition(coalition=world.coalition, export_clusters=target)
+    assert run.records > run.people > 0
+    with store.open_store(world.coalition.pk) as con:
+        quality = pairwise_quality(con, county / "truth" / "records.csv")
+        before = dict(
+            con.execute(
+                "SELECT source || '|' || source_person_id, person_key FROM store.person_map"
+            ).fetchall()
+        )
+        _assert_no_identity_in_analytic_tables(con)
+    assert quality.precision >= 0.95, quality
+    assert quality.recall >= 0.95, quality
+    # The export: one row per distinct source person, with the contract's columns.
+    with target.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["source", "source_person_id", "person_key"]
+    assert len(rows) == run.records == len({(r["source"], r["source_person_id"]) for r in rows})
+    # Person keys are stable when linkage runs again on the same data.
+    link_coalition(coalition=world.coalition)
+    with store.open_store(world.coalition.pk) as con:
+        after = dict(
+            con.execute(
+                "SELECT source || '|' || source_person_id, person_key FROM store.person_map"
+            ).fetchall()
+        )
+    assert before == after
+
+
+def _assert_no_identity_in_analytic_tables(con) -> None:  # type: ignore[no-untyped-def]
+    identity = {
+        "first_name",
+        "last_name",
+        "middle_name",
+        "date_of_birth",
+        "state_id",
+        "fbi_number",
+        "source_person_id",
+    }
+    for kind in ("releases", "events", "programs", "assessments", "outcomes"):
+        columns = {row[0] for row in con.execute(f"DESCRIBE store.a_{kind}").fetchall()}
+        assert "person_key" in columns
+        assert not columns & identity, kind
+    ages = con.execute(
+        "SELECT min(age_at_release), max(age_at_release) FROM store.a_releases"
+    ).fetchone()
+    assert ages[0] >= 16 and ages[1] <= 90
+    names = {
+        row[0]
+        for row in con.execute("SELECT DISTINCT last_name FROM store.identity_records").fetchall()
+    }
+    values = {
+        str(v) for row in con.execute("SELECT * FROM store.a_releases").fetchall() for v in row
+    }
+    assert not values & names
+
+
+def test_review_decisions_persist_across_reruns(world: World, small_county: Path) -> None:
+    from reentrykit.data.review import review_decide
+
+    import_synthetic_county(coalition=world.coalition, directory=small_county)
+    link_coalition(coalition=world.coalition)
+    pair = _pair_linked_by_probability(world)
+    review_decide(coalition=world.coalition, pair=pair, decision="reject", user=world.steward)
+    run = link_coalition(coalition=world.coalition)
+    with store.open_store(world.coalition.pk) as con:
+        keys = con.execute(
+            "SELECT DISTINCT person_key FROM store.person_map "
+            "WHERE (source, source_person_id) IN ((?, ?), (?, ?))",
+            list(pair),
+        ).fetchall()
+    assert len(keys) == 2
+    assert run.pairs_reviewed == 1
+    # Accepting it again joins them once more.
+    review_decide(coalition=world.coalition, pair=pair, decision="accept", user=world.steward)
+    link_coalition(coalition=world.coalition)
+    with store.open_store(world.coalition.pk) as con:
+        keys = con.execute(
+            "SELECT DISTINCT person_key FROM store.person_map "
+            "WHERE (source, source_person_id) IN ((?, ?), (?, ?))",
+            list(pair),
+        ).fetchall()
+    assert len(keys) == 1
+
+
+def test_linkage_refuses_after_identities_are_purged(world: World, small_county: Path) -> None:
+    from reentrykit.data.linkage import LinkageError
+
+    import_synthetic_county(coalition=world.coalition, directory=small_county)
+    store.purge_identities(world.coalition.pk)
+    with pytest.raises(LinkageError, match="purged"):
+        link_coalition(coalition=world.coalition)

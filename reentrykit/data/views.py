@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from reentrykit.core.access import (
+    Capability,
+    CoalitionAccess,
+    get_coalition_for,
+    get_object_in,
+    post_only,
+)
+from reentrykit.data import selectors, store
+from reentrykit.data.forms import DataSettingsForm, MappingForm, UploadForm
+from reentrykit.data.imports import saved_mapping
+from reentrykit.data.models import DataJob, DataSettings, JobKind, PersonLevelAccess
+from reentrykit.data.reader import FileProblem, inspect_file
+from reentrykit.data.schema import RECORD_TYPES, Kind
+from reentrykit.data.suggest import suggest_columns
+from reentrykit.data.tasks import enqueue_job
+from reentrykit.data.validation import Mapping, resolve_columns
+
+UPLOAD_SESSION_KEY = "data_uploads"
+
+
+@login_required
+def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    return render(
+        request,
+        "data/home.html",
+        {
+            "access": access,
+            "sources": selectors.source_summaries(coalition=access.coalition),
+            "latest_run": selectors.latest_linkage(coalition=access.coalition),
+            "jobs": selectors.recent_jobs(coalition=access.coalition)[:5]
+            if access.can(Capability.PERSON_LEVEL)
+            else [],
+            "is_steward": access.can(Capability.PERSON_LEVEL),
+        },
+    )
+
+
+def _upload_dir(access: CoalitionAccess) -> Path:
+    path = store.coalition_dir(access.coalition.pk) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _save_upload(access: CoalitionAccess, uploaded: object) -> Path:
+    name = getattr(uploaded, "name", "upload")
+    target = _upload_dir(access) / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
+    with target.open("wb") as handle:
+        for chunk in uploaded.chunks():  # type: ignore[attr-defined]
+            handle.write(chunk)
+    return target
+
+
+def _start_import(request: HttpRequest, access: CoalitionAccess, params: dict) -> HttpResponse:
+    job = DataJob.objects.create(
+        coalition=access.coalition, kind=JobKind.IMPORT, params=params, created_by=request.user
+    )
+    enqueue_job(job)
+    return redirect("data:job", coalition_slug=access.coalition.slug, job_id=job.pk)
+
+
+@login_required
+def upload(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from django.conf import settings
+
+        uploaded = form.cleaned_data["file"]
+        if uploaded.size > settings.DATA_MAX_UPLOAD_BYTES:
+            form.add_error("file", "The file is larger than the upload limit; split it by year.")
+        else:
+            path = _save_upload(access, uploaded)
+            params = {
+                "path": str(path),
+                "file_name": uploaded.name,
+                "kind": form.cleaned_data["kind"],
+                "source": form.cleaned_data["source"].strip(),
+                "replace": form.cleaned_data["replace"],
+                "data_through": form.cleaned_data["data_through"].isoformat()
+                if form.cleaned_data["data_through"]
+                else None,
+            }
+            return _route_upload(request, access, form, params)
+    return render(
+        request,
+        "data/upload.html",
+        {
+            "access": access,
+            "form": form,
+            "sources": selectors.source_names(coalition=access.coalition),
+        },
+    )
+
+
+def _route_upload(
+    request: HttpRequest, access: CoalitionAccess, form: UploadForm, params: dict
+) -> HttpResponse:
+    """Straight to import when the columns are recognised; else to the mapping step."""
+    path = Path(params["path"])
+    scratch = path.parent / (path.name + ".inspect")
+    scratch.mkdir(exist_ok=True)
+    try:
+        info = inspect_file(path, scratch)
+    except FileProblem as problem:
+        path.unlink(missing_ok=True)
+        form.add_error("file", str(problem))
+        return render(request, "data/upload.html", {"access": access, "form": form})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    record_type = RECORD_TYPES[Kind(params["kind"])]
+    mapping = saved_mapping(access.coalition, params["source"], params["kind"]) or Mapping()
+    _, problems, _ = resolve_columns(record_type, info.headers, mapping)
+    if not problems:
+        return _start_import(request, access, params)
+    token = uuid.uuid4().hex
+    pending = request.session.get(UPLOAD_SESSION_KEY, {})
+    pending[token] = {**params, "headers": list(info.headers), "coalition": access.coalition.pk}
+    request.session[UPLOAD_SESSION_KEY] = pending
+    return redirect("data:mapping", coalition_slug=access.coalition.slug, upload_token=token)
+
+
+@login_required
+def mapping(request: HttpRequest, coalition_slug: str, upload_token: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    pending = request.session.get(UPLOAD_SESSION_KEY, {}).get(upload_token)
+    if not pending or pending.get("coalition") != access.coalition.pk:
+        raise Http404("This upload has expired; upload the file again.")
+    record_type = RECORD_TYPES[Kind(pending["kind"])]
+    headers = tuple(pending["headers"])
+    form = MappingForm(
+        request.POST or None,
+        record_type=record_type,
+        headers=headers,
+        suggestions=suggest_columns(record_type, headers),
+    )
+    if request.method == "POST" and form.is_valid():
+        params = {
+            key: value for key, value in pending.items() if key not in ("headers", "coalition")
+        }
+        params["mapping"] = form.mapping_json()
+        sessions = request.session[UPLOAD_SESSION_KEY]
+        sessions.pop(upload_token, None)
+        request.session[UPLOAD_SESSION_KEY] = sessions
+        return _start_import(request, access, params)
+    return render(
+        request,
+        "data/mapping.html",
+        {"access": access, "form": form, "pending": pending, "headers": headers},
+    )
+
+
+@login_required
+def job(request: HttpRequest, coalition_slug: str, job_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    data_job = get_object_in(access, DataJob.objects, pk=job_id)
+    template = "data/job.html#progress" if request.htmx else "data/job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"access": access, "job": data_job})
+
+
+@login_required
+@post_only
+def link(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    data_job = DataJob.objects.create(
+        coalition=access.coalition, kind=JobKind.LINK, created_by=request.user
+    )
+    enqueue_job(data_job)
+    return redirect("data:job", coalition_slug=coalition_slug, job_id=data_job.pk)
+
+
+@login_required
+def linkage_report(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    run = selectors.latest_linkage(coalition=access.coalition)
+    return render(
+        request,
+        "data/linkage.html",
+        {"access": access, "run": run, "histogram": selectors.histogram_rows(run) if run else []},
+    )
+
+
+@login_required
+def review(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    pairs = selectors.review_pairs(coalition=access.coalition, limit=50)
+    PersonLevelAccess.objects.create(
+        coalition=access.coalition,
+        user=request.user,
+        action="view",
+        what="linkage review pairs (names and birth dates)",
+        rows=len(pairs) * 2,
+        reason="clerical review",
+    )
+    return render(request, "data/review.html", {"access": access, "pairs": pairs})
+
+
+@login_required
+@post_only
+def review_decide(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    from reentrykit.data.review import review_decide as decide
+
+    decision = request.POST.get("decision", "")
+    keys = [request.POST.get(name, "") for name in ("source_l", "id_l", "source_r", "id_r")]
+    if decision not in ("accept", "reject") or not all(keys):
+        messages.error(request, "Choose “same person” or “different people” for a pair.")
+    else:
+        decide(coalition=access.coalition, pair=tuple(keys), decision=decision, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Decision saved. It applies from the next linkage run.")
+    return redirect("data:review", coalition_slug=coalition_slug)
+
+
+@login_required
+def access_log(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    if not (access.can(Capability.PERSON_LEVEL) or access.can(Capability.AUDIT)):
+        raise PermissionDenied("Only data stewards and coordinators read the access log.")
+    entries = PersonLevelAccess.objects.filter(coalition=access.coalition).select_related("user")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "data/access_log.html", {"access": access, "page": page})
+
+
+@login_required
+def data_settings(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    current, _ = DataSettings.objects.get_or_create(coalition=access.coalition)
+    form = DataSettingsForm(
+        request.POST or None, initial={"linkage_threshold": current.linkage_threshold}
+    )
+    if request.method == "POST" and form.is_valid():
+        current.linkage_threshold = form.cleaned_data["linkage_threshold"]
+        current.full_clean()
+        current.save()
+        messages.success(request, "Saved. The new threshold applies from the next linkage run.")
+        return redirect("data:settings", coalition_slug=coalition_slug)
+    return render(request, "data/settings.html", {"access": access, "form": form})

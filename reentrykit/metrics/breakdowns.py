@@ -1,0 +1,196 @@
+"""The breakdowns of DATA.md: which groups a cohort is split into, and their order.
+
+Plain breakdowns are columns of the person table built by
+:func:`reentrykit.metrics.cohorts.person_outcomes`; age at release gives two
+(``age_group``: 18-24, 25-39, 40+ as in the national studies, and ``age_band``:
+10-year bands). People under 18 get a group of their own (``under_18``, or
+``under_20`` among the bands) rather than being dropped, so that the groups always
+add up to the cohort; a missing age is ``unknown``.
+
+``program:TYPE`` and ``program_completed:TYPE`` (TYPE a program type or ``any``)
+split the cohort into ``participant`` and ``non_participant``. A release's person
+participated when they have a record of that type with status enrolled or completed
+whose start date falls between the admission date (365 days before release when the
+admission is unknown) and 90 days after release; ``program_completed`` also requires
+status completed. Such fixed-window comparisons credit the program with the time
+before enrolment (immortal time); the adjusted comparison in ``cox`` does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import ibis
+from ibis.expr.types import BooleanValue, StringValue, Table
+
+from reentrykit.data import schema
+
+ALL = "all"
+UNKNOWN = "unknown"
+PARTICIPANT = "participant"
+NON_PARTICIPANT = "non_participant"
+PARTICIPATION_STATUSES = ("enrolled", "completed")
+# The participation window, in days: admission (or release minus the lookback when
+# the admission date is unknown) to release plus ``PARTICIPATION_AFTER_DAYS``.
+ADMISSION_LOOKBACK_DAYS = 365
+PARTICIPATION_AFTER_DAYS = 90
+
+AGE_GROUPS = ("under_18", "18-24", "25-39", "40+", UNKNOWN)
+AGE_BANDS = ("under_20", "20-29", "30-39", "40-49", "50-59", "60+", UNKNOWN)
+
+# breakdown -> the order of its groups (others follow alphabetically, unknown last).
+GROUP_ORDER: dict[str, tuple[str, ...]] = {
+    "sex": schema.SEX,
+    "race": schema.RACE,
+    "ethnicity": schema.ETHNICITY,
+    "age_group": AGE_GROUPS,
+    "age_band": AGE_BANDS,
+    "risk_level": schema.RISK_LEVEL,
+    "offense_category": schema.OFFENSE_CATEGORY,
+    "release_type": schema.RELEASE_TYPE,
+    "supervision_type": schema.SUPERVISION_TYPE,
+    "facility_type": schema.FACILITY_TYPE,
+    "residence_zip": (),
+    "source": (),
+}
+BREAKDOWNS: tuple[str, ...] = tuple(GROUP_ORDER)
+PROGRAM_PREFIXES = ("program", "program_completed")
+PROGRAM_CHOICES: tuple[str, ...] = (*schema.PROGRAM_TYPE, "any")
+PROGRAM_BREAKDOWNS: tuple[str, ...] = tuple(
+    f"{prefix}:{choice}" for prefix in PROGRAM_PREFIXES for choice in PROGRAM_CHOICES
+)
+ALL_BREAKDOWNS: tuple[str, ...] = BREAKDOWNS + PROGRAM_BREAKDOWNS
+
+
+def parse_breakdown(name: str) -> str:
+    """``name`` checked against the breakdowns of DATA.md (ValueError otherwise)."""
+    cleaned = name.strip().lower()
+    if cleaned in ALL_BREAKDOWNS:
+        return cleaned
+    raise ValueError(
+        f"Unknown breakdown {name!r}. Use one of {', '.join(BREAKDOWNS)}, or program:TYPE / "
+        f"program_completed:TYPE with TYPE one of {', '.join(PROGRAM_CHOICES)}."
+    )
+
+
+def is_program_breakdown(name: str) -> bool:
+    return name in PROGRAM_BREAKDOWNS
+
+
+def breakdown_column(name: str) -> str:
+    """The column of the person table that holds ``name``'s value (or flag)."""
+    prefix, _, choice = name.partition(":")
+    return f"{prefix}__{choice}" if choice else name
+
+
+def program_flag_columns() -> tuple[str, ...]:
+    return tuple(breakdown_column(name) for name in PROGRAM_BREAKDOWNS)
+
+
+def group_value(table: Table, name: str) -> StringValue:
+    """The group label of each row of ``table`` for breakdown ``name``."""
+    column = table[breakdown_column(name)]
+    if is_program_breakdown(name):
+        return ibis.ifelse(column, PARTICIPANT, NON_PARTICIPANT)
+    return column.cast("string")
+
+
+def ordered_groups(name: str, groups: Iterable[str]) -> list[str]:
+    """``groups`` in the breakdown's natural order; ``all`` last."""
+    order = (PARTICIPANT, NON_PARTICIPANT) if is_program_breakdown(name) else GROUP_ORDER[name]
+    rank = {group: index for index, group in enumerate(order)}
+
+    def key(group: str) -> tuple[int, int, str]:
+        if group == ALL:
+            return (3, 0, group)
+        if group == UNKNOWN:
+            return (2, 0, group)
+        if group in rank:
+            return (0, rank[group], group)
+        return (1, 0, group)
+
+    return sorted(set(groups), key=key)
+
+
+def with_age_groups(table: Table) -> Table:
+    """Adds ``age_group`` and ``age_band`` from ``age_at_release``."""
+    age = table.age_at_release
+    age_group = ibis.cases(
+        (age.isnull(), UNKNOWN),
+        (age < 18, "under_18"),
+        (age <= 24, "18-24"),
+        (age <= 39, "25-39"),
+        else_="40+",
+    )
+    age_band = ibis.cases(
+        (age.isnull(), UNKNOWN),
+        (age < 20, "under_20"),
+        (age < 30, "20-29"),
+        (age < 40, "30-39"),
+        (age < 50, "40-49"),
+        (age < 60, "50-59"),
+        else_="60+",
+    )
+    return table.mutate(age_group=age_group, age_band=age_band)
+
+
+def participation_records(
+    keys: Table, programs: Table, *, statuses: Iterable[str] = PARTICIPATION_STATUSES
+) -> Table:
+    """Program records that count as participation for each (person_key, release_day)
+    of ``keys`` (which also carries ``admission_day``): one row per record, with
+    ``program_type``, ``completed`` and ``start_day``."""
+    records = programs.filter(
+        programs.status.isin(list(statuses)), programs.start_date.notnull()
+    ).select(
+        p_person=programs.person_key,
+        program_type=programs.program_type,
+        completed=programs.status == "completed",
+        start_day=programs.start_date.epoch_days(),
+        end_day=programs.end_date.epoch_days(),
+    )
+    joined = keys.join(
+        records,
+        [
+            keys.person_key == records.p_person,
+            records.start_day >= keys.admission_day,
+            records.start_day <= keys.release_day + PARTICIPATION_AFTER_DAYS,
+        ],
+    )
+    return joined.select(
+        "person_key", "release_day", "program_type", "completed", "start_day", "end_day"
+    )
+
+
+def with_program_flags(
+    cohort: Table, programs: Table, *, names: Iterable[str] = PROGRAM_BREAKDOWNS
+) -> Table:
+    """Adds one boolean column per program breakdown in ``names`` (``program__housing``,
+    ..., ``program_completed__any``) to a cohort table with ``admission_day``."""
+    names = [name for name in PROGRAM_BREAKDOWNS if name in set(names)]
+    if not names:
+        return cohort
+    keys = cohort.select("person_key", "release_day", "admission_day")
+    records = participation_records(keys, programs)
+    flags: dict[str, BooleanValue] = {}
+    for name in names:
+        prefix, _, choice = name.partition(":")
+        of_type = (
+            records.program_type.notnull()
+            if choice == "any"
+            else records.program_type == ibis.literal(choice)
+        )
+        if prefix == "program_completed":
+            of_type = of_type & records.completed
+        flags[breakdown_column(name)] = of_type.any()
+    per_release = records.group_by(
+        k_person=records.person_key, k_day=records.release_day
+    ).aggregate(**flags)
+    joined = cohort.left_join(
+        per_release,
+        [cohort.person_key == per_release.k_person, cohort.release_day == per_release.k_day],
+    )
+    return joined.select(
+        *[joined[column] for column in cohort.columns],
+        **{name: joined[name].fill_null(False) for name in flags},
+    )

@@ -1,0 +1,252 @@
+"""Cohorts of releases and what happened to them afterwards (DATA.md, "Measures").
+
+A cohort is the people released in a period (a calendar year by default, or a date
+range), optionally from one facility type, each counted once at their *first
+qualifying release* in the period; releases of the excluded kinds (death, transfer,
+escape, temporary) never qualify. With ``by_year`` the period is split into calendar
+years and a person is in each year's cohort at their first qualifying release of
+that year (the trend by cohort year).
+
+Dates become whole day numbers since 1970-01-01 (``*_day`` columns) so that every
+comparison is integer arithmetic that DuckDB and Spark compute identically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ibis
+from ibis.expr.types import Table
+
+from reentrykit.data.schema import EXCLUDED_RELEASE_TYPES
+from reentrykit.metrics.breakdowns import (
+    ADMISSION_LOOKBACK_DAYS,
+    PROGRAM_BREAKDOWNS,
+    UNKNOWN,
+    program_flag_columns,
+    with_age_groups,
+    with_program_flags,
+)
+from reentrykit.metrics.engine import Tables
+
+MEASURE_EVENTS: dict[str, tuple[str, ...]] = {
+    "rearrest": ("arrest", "booking"),
+    "reconviction": ("conviction",),
+    "reincarceration": ("incarceration", "revocation"),
+    "revocation": ("revocation",),
+}
+MEASURES: tuple[str, ...] = tuple(MEASURE_EVENTS)
+MEASURE_LABELS = {
+    "rearrest": "Rearrest",
+    "reconviction": "Reconviction",
+    "reincarceration": "Reincarceration",
+    "revocation": "Revocation",
+}
+WINDOWS: tuple[int, ...] = (180, 365, 730, 1095, 1825)
+DEATH = "death"
+# Stands in for "no such event": a day number later than any real date.
+NEVER = 1_000_000_000
+EPOCH = dt.date(1970, 1, 1)
+ON_SUPERVISION_TYPES = ("probation", "parole", "other")
+SUPERVISED_RELEASE_TYPES = ("to_parole", "to_probation", "to_other_supervision")
+
+DESCRIPTORS = (
+    "facility_type",
+    "release_type",
+    "supervision_type",
+    "risk_level",
+    "offense_category",
+    "race",
+    "ethnicity",
+    "residence_zip",
+    "sex",
+)
+# Columns of :func:`cohort`. ``admission_day`` is the admission date, or release
+# minus 365 days when it is unknown (the start of the program participation window);
+# ``on_supervision`` is true when the release put the person on probation, parole or
+# other supervision (by supervision type or by release type).
+COHORT_COLUMNS: tuple[str, ...] = (
+    "person_key",
+    "source",
+    "cohort_year",
+    "release_date",
+    "release_day",
+    "admission_day",
+    *DESCRIPTORS,
+    "age_at_release",
+    "on_supervision",
+)
+# Day numbers of the first event of each measure strictly after the release day, and
+# of the first death on or after it; NEVER when there is none.
+OUTCOME_COLUMNS: tuple[str, ...] = (*(f"first_{m}_day" for m in MEASURES), "death_day")
+# Columns of :func:`person_outcomes` (with every program flag; it computes only the
+# flags of the program breakdowns it is asked for).
+PERSON_COLUMNS: tuple[str, ...] = (
+    *COHORT_COLUMNS,
+    "age_group",
+    "age_band",
+    *program_flag_columns(),
+    *OUTCOME_COLUMNS,
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of release dates."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError("A cohort period must start on or before its end.")
+
+    @classmethod
+    def calendar_year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @property
+    def start_day(self) -> int:
+        return epoch_day(self.start)
+
+    @property
+    def end_day(self) -> int:
+        return epoch_day(self.end)
+
+    def __str__(self) -> str:
+        if self == Period.calendar_year(self.start.year):
+            return str(self.start.year)
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+def epoch_day(value: dt.date) -> int:
+    return (value - EPOCH).days
+
+
+def day_to_date(day: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(day))
+
+
+def latest_complete_year(*, data_through: dt.date, window: int) -> Period:
+    """The latest calendar year whose every release has ``window`` days of follow-up
+    by ``data_through``: the default cohort of a fixed-window rate."""
+    year = data_through.year
+    while dt.date(year, 12, 31) + dt.timedelta(days=window) > data_through:
+        year -= 1
+    return Period.calendar_year(year)
+
+
+def measure_events(measure: str) -> tuple[str, ...]:
+    try:
+        return MEASURE_EVENTS[measure]
+    except KeyError:
+        raise ValueError(
+            f"Unknown measure {measure!r}; use one of {', '.join(MEASURES)}."
+        ) from None
+
+
+def qualifying_releases(tables: Tables, *, period: Period, facility: str | None = None) -> Table:
+    """Releases in ``period`` (and from ``facility``) that can open a cohort spell."""
+    r = tables.releases
+    release_day = r.release_date.epoch_days()
+    kept = r.filter(
+        release_day >= period.start_day,
+        release_day <= period.end_day,
+        r.release_type.fill_null(UNKNOWN).notin(list(EXCLUDED_RELEASE_TYPES)),
+    )
+    if facility:
+        kept = kept.filter(kept.facility_type == facility)
+    release_day = kept.release_date.epoch_days()
+    supervised = kept.supervision_type.isin(list(ON_SUPERVISION_TYPES)) | kept.release_type.isin(
+        list(SUPERVISED_RELEASE_TYPES)
+    )
+    return kept.select(
+        person_key=kept.person_key,
+        source=kept.source,
+        cohort_year=kept.release_date.year().cast("int32"),
+        release_date=kept.release_date,
+        release_day=release_day,
+        admission_day=kept.admission_date.epoch_days().fill_null(
+            release_day - ADMISSION_LOOKBACK_DAYS
+        ),
+        **{name: kept[name].fill_null(UNKNOWN) for name in DESCRIPTORS},
+        age_at_release=kept.age_at_release,
+        on_supervision=supervised.fill_null(False),
+    )
+
+
+def cohort(
+    tables: Tables, *, period: Period, facility: str | None = None, by_year: bool = False
+) -> Table:
+    """Each person's first qualifying release in ``period`` (per calendar year with
+    ``by_year``), with :data:`COHORT_COLUMNS`."""
+    releases = qualifying_releases(tables, period=period, facility=facility)
+    # Ties on the same day are broken on every descriptor, so that the chosen release
+    # (and so its descriptors) is the same on every engine.
+    order = [
+        releases.release_day,
+        releases.admission_day,
+        *(releases[name] for name in DESCRIPTORS),
+        releases.source,
+        releases.age_at_release.fill_null(-1),
+    ]
+    partition = [releases.person_key, releases.cohort_year] if by_year else releases.person_key
+    window = ibis.window(group_by=partition, order_by=order)
+    ranked = releases.mutate(_rank=ibis.row_number().over(window))
+    return ranked.filter(ranked._rank == 0).select(*COHORT_COLUMNS)
+
+
+def with_first_events(cohort_table: Table, events: Table) -> Table:
+    """Adds :data:`OUTCOME_COLUMNS`: one pass over the events serves every measure."""
+    keys = cohort_table.select("person_key", "release_day").distinct()
+    wanted = sorted({t for types in MEASURE_EVENTS.values() for t in types} | {DEATH})
+    relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
+    relevant = relevant.select(
+        e_person=relevant.person_key,
+        e_type=relevant.event_type,
+        e_day=relevant.event_date.epoch_days(),
+    )
+    joined = keys.join(
+        relevant,
+        [keys.person_key == relevant.e_person, relevant.e_day >= keys.release_day],
+    )
+    after_release = joined.e_day > joined.release_day
+    firsts = {
+        f"first_{measure}_day": joined.e_day.min(where=after_release & joined.e_type.isin(types))
+        for measure, types in MEASURE_EVENTS.items()
+    }
+    firsts["death_day"] = joined.e_day.min(where=joined.e_type == DEATH)
+    per_release = joined.group_by(k_person=joined.person_key, k_day=joined.release_day).aggregate(
+        **firsts
+    )
+    combined = cohort_table.left_join(
+        per_release,
+        [
+            cohort_table.person_key == per_release.k_person,
+            cohort_table.release_day == per_release.k_day,
+        ],
+    )
+    return combined.select(
+        *[combined[column] for column in cohort_table.columns],
+        **{name: combined[name].fill_null(NEVER).cast("int64") for name in OUTCOME_COLUMNS},
+    )
+
+
+def person_outcomes(
+    tables: Tables,
+    *,
+    period: Period,
+    facility: str | None = None,
+    by_year: bool = False,
+    programs: Iterable[str] = PROGRAM_BREAKDOWNS,
+) -> Table:
+    """The person table every recidivism measure aggregates: the cohort with its age
+    groups, the participation flags of the program breakdowns in ``programs`` (all by
+    default; fewer make a smaller query) and the first events (:data:`PERSON_COLUMNS`)."""
+    people = cohort(tables, period=period, facility=facility, by_year=by_year)
+    people = with_age_groups(people)
+    people = with_program_flags(people, tables.programs, names=programs)
+    people = with_first_events(people, tables.events)
+    return people.select(*[column for column in PERSON_COLUMNS if column in people.columns])

@@ -1,0 +1,139 @@
+"""The analytic tables of a coalition as Ibis tables, on DuckDB (default) or Spark.
+
+Every measure takes a :class:`Tables` and builds Ibis expressions on it, so the same
+definition runs on the coalition's encrypted DuckDB store and on a local Spark
+session (``reentrykit.metrics.spark``). Tests build a :class:`Tables` over an
+in-memory DuckDB database with the store's table names (:func:`duckdb_tables`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import duckdb
+import ibis
+import sqlglot as sg
+import sqlglot.expressions as sge
+from ibis.expr.types import Table
+
+from reentrykit.data.schema import Kind
+from reentrykit.data.store import StoreError, analytic_table, open_store
+
+ENGINES = ("duckdb", "spark")
+KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The five analytic tables (``store.a_<kind>``) of one coalition."""
+
+    releases: Table
+    events: Table
+    programs: Table
+    assessments: Table
+    outcomes: Table
+
+    @property
+    def engine(self) -> str:
+        return "spark" if self.releases.get_backend().name == "pyspark" else "duckdb"
+
+
+def duckdb_tables(con: duckdb.DuckDBPyConnection, *, database: str = "store") -> Tables:
+    """The analytic tables of the database attached as ``database`` on ``con``."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [database]
+        ).fetchall()
+    }
+    missing = [analytic_table(kind) for kind in KINDS if analytic_table(kind) not in present]
+    if missing:
+        raise StoreError(
+            "The data has not been linked yet, so there are no analytic tables to measure."
+        )
+    backend = ibis.duckdb.from_connection(con)
+    return Tables(
+        **{kind: backend.table(analytic_table(kind), database=database) for kind in KINDS}
+    )
+
+
+@contextmanager
+def coalition_tables(*, coalition_id: int, engine: str = "duckdb") -> Iterator[Tables]:
+    """The coalition's analytic tables for as long as the ``with`` block runs."""
+    if engine == "duckdb":
+        with open_store(coalition_id) as con:
+            yield duckdb_tables(con)
+    elif engine == "spark":
+        from reentrykit.metrics.spark import spark_tables
+
+        with spark_tables(coalition_id=coalition_id) as tables:
+            yield tables
+    else:
+        raise ValueError(f"Unknown engine {engine!r}; use one of {', '.join(ENGINES)}.")
+
+
+@contextmanager
+def materialized(expr: Table) -> Iterator[Table]:
+    """``expr`` computed once and kept while the block runs, for several aggregations.
+
+    On DuckDB this is a temporary table in the in-memory catalog (never in the
+    encrypted store). Ibis's own ``cache()`` cannot drop its DuckDB tables with the
+    sqlglot release installed here, so the drop statement is built directly.
+    """
+    backend = expr.get_backend()
+    if backend.name != "duckdb":
+        with expr.cache() as cached:
+            yield cached
+        return
+    name = f"_metrics_{uuid.uuid4().hex}"
+    table = backend.create_table(name, expr, temp=True)
+    try:
+        yield table
+    finally:
+        backend.raw_sql(sge.Drop(kind="TABLE", tables=[sg.table(name, quoted=True)], exists=True))
+
+
+def source_names(
+    tables: Tables, *, event_types: Iterable[str] = (), kinds: Iterable[str] = ()
+) -> set[str]:
+    """Sources that feed a measure: every source of releases, the sources of events of
+    ``event_types``, and every source of the tables named in ``kinds``."""
+    parts = [tables.releases.select("source")]
+    parts += [getattr(tables, kind).select("source") for kind in kinds]
+    types = list(event_types)
+    if types:
+        events = tables.events
+        parts.append(events.filter(events.event_type.isin(types)).select("source"))
+    frame = ibis.union(*parts, distinct=True).to_pandas()
+    return {str(name) for name in frame["source"].dropna()}
+
+
+def data_through(
+    *,
+    coalition_id: int,
+    tables: Tables,
+    event_types: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+) -> dt.date | None:
+    """The date a measure's data is complete through: the earliest ``data_through`` of
+    the sources that feed it (:func:`source_names`).
+
+    A recidivism measure passes its qualifying event types, so a death-records source
+    does not count: a vital-records extract is "complete through" its last death by
+    default, which lags behind the justice sources because deaths are rare, and it
+    would shorten every follow-up window for nothing. Deaths still leave the
+    denominator and censor the survival times wherever they are recorded.
+    """
+    from reentrykit.data.models import Source
+
+    names = source_names(tables, event_types=event_types, kinds=kinds)
+    dates = [
+        source.data_through
+        for source in Source.objects.filter(coalition_id=coalition_id, name__in=names)
+        if source.data_through is not None
+    ]
+    return min(dates) if dates else None

@@ -1,0 +1,154 @@
+"""Population flow through the decision points of the reentry map (DATA.md).
+
+:func:`population_flow` counts, for a period: bookings (booking events dated in the
+period), releases (every release in the period, and by release type, excluded kinds
+included, so the map shows where people went), then the cohort (people with a
+qualifying release, as in the rates) and, among them, those on supervision at
+release, assessed before release, in a program (the ``program:any`` participation
+rule), followed for a full year (the one-year rearrest denominator) and rearrested
+within that year. :func:`flow_paths` gives the cohort's counts along every path of
+supervision -> assessment -> program -> one-year outcome, for a Sankey chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import pandas as pd
+
+from reentrykit.metrics.breakdowns import PARTICIPANT, breakdown_column
+from reentrykit.metrics.cohorts import Period, epoch_day, person_outcomes
+from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.intermediate import with_assessment_flag
+from reentrykit.metrics.rates import window_outcome
+
+# key, label, parent key ("" for a top-level step), unit (bookings, releases, people).
+FLOW_COLUMNS = ("key", "label", "parent", "unit", "count")
+PATH_COLUMNS = ("supervision", "assessment", "program", "outcome", "count")
+ONE_YEAR = 365
+NO_FOLLOW_UP = "no_full_follow_up"
+
+
+def _flow_people(tables: Tables, *, period: Period, data_through: dt.date, facility: str | None):
+    people = person_outcomes(tables, period=period, facility=facility, programs=["program:any"])
+    people = with_assessment_flag(people, tables.assessments)
+    followed, rearrested = window_outcome(
+        people, measure="rearrest", window=ONE_YEAR, through_day=epoch_day(data_through)
+    )
+    return people.mutate(
+        followed=followed,
+        rearrested=rearrested,
+        in_program=people[breakdown_column("program:any")],
+    )
+
+
+def population_flow(
+    *, tables: Tables, period: Period, data_through: dt.date, facility: str | None = None
+) -> pd.DataFrame:
+    """Counts at each decision point (:data:`FLOW_COLUMNS`)."""
+    events = tables.events
+    event_day = events.event_date.epoch_days()
+    bookings = events.filter(
+        events.event_type == "booking",
+        event_day >= period.start_day,
+        event_day <= period.end_day,
+    ).count()
+    releases = tables.releases
+    release_day = releases.release_date.epoch_days()
+    in_period = releases.filter(release_day >= period.start_day, release_day <= period.end_day)
+    if facility:
+        in_period = in_period.filter(in_period.facility_type == facility)
+    by_type = (
+        in_period.group_by(release_type=in_period.release_type.fill_null("unknown"))
+        .aggregate(count=in_period.count())
+        .to_pandas()
+        .sort_values("release_type")
+    )
+    people = _flow_people(tables, period=period, data_through=data_through, facility=facility)
+    totals = people.aggregate(
+        cohort=people.count(),
+        on_supervision=people.on_supervision.sum(),
+        assessed=people.assessed.sum(),
+        in_program=people.in_program.sum(),
+        followed_one_year=people.followed.sum(),
+        rearrested_one_year=people.rearrested.sum(),
+    ).to_pandas()
+    counts = {name: int(totals.iloc[0][name] or 0) for name in totals.columns}
+    rows = [
+        ("bookings", "Bookings", "", "bookings", int(bookings.to_pandas())),
+        ("releases", "Releases", "", "releases", int(by_type["count"].sum())),
+    ]
+    rows += [
+        (
+            f"releases:{row.release_type}",
+            _label(row.release_type),
+            "releases",
+            "releases",
+            row.count,
+        )
+        for row in by_type.itertuples()
+    ]
+    rows += [
+        (
+            "cohort",
+            "People released (first qualifying release)",
+            "releases",
+            "people",
+            counts["cohort"],
+        ),
+        (
+            "on_supervision",
+            "On supervision at release",
+            "cohort",
+            "people",
+            counts["on_supervision"],
+        ),
+        ("assessed", "Assessed before release", "cohort", "people", counts["assessed"]),
+        ("in_program", "In a program", "cohort", "people", counts["in_program"]),
+        (
+            "followed_one_year",
+            "Followed for a full year",
+            "cohort",
+            "people",
+            counts["followed_one_year"],
+        ),
+        (
+            "rearrested_one_year",
+            "Rearrested within a year",
+            "followed_one_year",
+            "people",
+            counts["rearrested_one_year"],
+        ),
+    ]
+    frame = pd.DataFrame(rows, columns=list(FLOW_COLUMNS))
+    frame["count"] = frame["count"].astype("int64")
+    return frame
+
+
+def _label(code: str) -> str:
+    return "Released: " + code.replace("_", " ")
+
+
+def flow_paths(
+    *, tables: Tables, period: Period, data_through: dt.date, facility: str | None = None
+) -> pd.DataFrame:
+    """People of the cohort along each path of supervision -> assessment -> program ->
+    one-year rearrest (:data:`PATH_COLUMNS`); ``outcome`` is ``no_full_follow_up`` for
+    people without a full year of follow-up (or who died within it)."""
+    people = _flow_people(tables, period=period, data_through=data_through, facility=facility)
+    grouped = people.group_by(
+        supervision=ibis.ifelse(people.on_supervision, "supervised", "not_supervised"),
+        assessment=ibis.ifelse(people.assessed, "assessed", "not_assessed"),
+        program=ibis.ifelse(people.in_program, PARTICIPANT, "non_participant"),
+        outcome=ibis.cases(
+            (~people.followed, NO_FOLLOW_UP),
+            (people.rearrested, "rearrested"),
+            else_="not_rearrested",
+        ),
+    ).aggregate(count=people.count())
+    frame = grouped.to_pandas()
+    if frame.empty:
+        return pd.DataFrame(columns=list(PATH_COLUMNS))
+    frame["count"] = frame["count"].astype("int64")
+    return frame.sort_values(list(PATH_COLUMNS[:-1])).reset_index(drop=True)[list(PATH_COLUMNS)]

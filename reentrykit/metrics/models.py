@@ -1,0 +1,107 @@
+"""Cached aggregates of a coalition's measures, and the indicators it tracks.
+
+Only aggregates live here (never person-level rows); they are stored raw and
+suppressed at read time by role, through reentrykit.core.suppression.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.audit import Audited
+
+
+class MetricSnapshot(models.Model):
+    """Everything the dashboards show, computed after a linkage run."""
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="metric_snapshots"
+    )
+    computed_at = models.DateTimeField(auto_now_add=True)
+    data_through = models.DateField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = "computed_at"
+
+    def __str__(self) -> str:
+        return f"Measures of {self.coalition} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class MeasureKind(models.TextChoices):
+    REARREST = "rearrest", "Rearrest"
+    RECONVICTION = "reconviction", "Reconviction"
+    REINCARCERATION = "reincarceration", "Reincarceration"
+    REVOCATION = "revocation", "Supervision revocation"
+
+
+class Indicator(Audited, models.Model):
+    """A saved measure definition with its baseline period and targets."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=200)
+    measure = models.CharField(max_length=20, choices=MeasureKind.choices)
+    window_days = models.PositiveIntegerField(
+        choices=[
+            (180, "6 months"),
+            (365, "1 year"),
+            (730, "2 years"),
+            (1095, "3 years"),
+            (1825, "5 years"),
+        ],
+        default=365,
+    )
+    facility_type = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("", "Jail and prison"), ("jail", "Jail"), ("prison", "Prison")],
+    )
+    baseline_start = models.DateField(help_text="First release date of the baseline cohort.")
+    baseline_end = models.DateField(help_text="Last release date of the baseline cohort.")
+    breakdown = models.CharField(
+        max_length=60, blank=True, help_text="Optional: a breakdown field."
+    )
+    breakdown_group = models.CharField(max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "name"], name="indicator_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(baseline_end__gte=models.F("baseline_start")),
+                name="indicator_baseline_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class IndicatorTarget(Audited, models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    label = models.CharField(max_length=60, help_text="e.g. short-term or long-term")
+    cohort_year = models.PositiveIntegerField(help_text="The release cohort the target applies to.")
+    target_rate = models.FloatField(
+        validators=[MinValueValidator(0), MaxValueValidator(1)], help_text="As a share, e.g. 0.35"
+    )
+
+    class Meta:
+        ordering = ["cohort_year"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.target_rate:.0%} for {self.cohort_year}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.indicator.coalition_id

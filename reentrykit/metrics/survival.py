@@ -1,0 +1,361 @@
+"""Time to the first qualifying event: Kaplan–Meier, log-rank and Aalen–Johansen.
+
+Days from release to the first qualifying event, censored at ``data_through`` or at
+death (DATA.md, "Survival"). A death on or before the first event day censors the
+person at the death day (the same reading of "earlier" as the fixed-window rates),
+and people released after ``data_through`` are left out. The engine aggregates the
+person table to (group, time, outcome, count) rows, and lifelines is fed those
+counts as weights, which gives the same estimates as one row per person.
+
+Disclosure for anyone but a data steward (:func:`survival_json`): the per-group
+``n`` and ``events`` pass through ``reentrykit.core.suppression.disclose`` (with
+complementary suppression against the ``all`` curve); a group whose n or events is
+hidden gets no points at all. A shown curve is pooled so that each reported step
+rests on at least k events (the survival at each reported day is exact; the days in
+between are left out), and it stops where fewer than k people remain at risk. The
+log-rank p-value is then computed among the shown groups only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+from ibis.expr.types import Table
+from lifelines import AalenJohansenFitter, KaplanMeierFitter
+from lifelines.statistics import multivariate_logrank_test
+
+from reentrykit.core.suppression import disclose
+from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
+from reentrykit.metrics.cohorts import Period, epoch_day, measure_events, person_outcomes
+from reentrykit.metrics.engine import Tables
+
+CENSORED, EVENT, DEATH = 0, 1, 2
+# survival_counts: people per (group, time in days, outcome); outcome 0 censored,
+# 1 the qualifying event, 2 death (censored for Kaplan–Meier, competing for A–J).
+COUNT_COLUMNS = ("group", "time", "outcome", "count")
+# kaplan_meier: day 0 and every day with an event, per group.
+CURVE_COLUMNS = ("group", "day", "at_risk", "events", "survival", "ci_low", "ci_high")
+SUMMARY_COLUMNS = ("group", "n", "events")
+# cumulative_incidence: day 0 and every day with an event or a death, per group.
+INCIDENCE_COLUMNS = (
+    "group",
+    "day",
+    "at_risk",
+    "events",
+    "competing",
+    "cumulative_incidence",
+    "ci_low",
+    "ci_high",
+)
+
+
+def survival_times(people: Table, *, measure: str, through_day: int) -> Table:
+    """Adds ``time`` (days) and ``outcome`` (0/1/2) to a person table and drops the
+    people released after ``through_day``."""
+    measure_events(measure)
+    followed = people.filter(people.release_day <= through_day)
+    first = followed[f"first_{measure}_day"]
+    death = followed.death_day
+    release = followed.release_day
+    event_seen = (first < death) & (first <= through_day)
+    death_seen = (death <= first) & (death <= through_day)
+    return followed.mutate(
+        time=ibis.cases(
+            (event_seen, first - release),
+            (death_seen, death - release),
+            else_=through_day - release,
+        ).cast("int64"),
+        outcome=ibis.cases((event_seen, EVENT), (death_seen, DEATH), else_=CENSORED).cast("int64"),
+    )
+
+
+def survival_counts(
+    *,
+    tables: Tables,
+    measure: str,
+    data_through: dt.date,
+    period: Period,
+    facility: str | None = None,
+    by: str | None = None,
+) -> pd.DataFrame:
+    """People per (group, time, outcome) for the cohort of ``period``: group ``all``,
+    and with ``by`` also each group of that breakdown (:data:`COUNT_COLUMNS`)."""
+    by = parse_breakdown(by) if by else None
+    people = person_outcomes(tables, period=period, facility=facility, programs=[by] if by else ())
+    timed = survival_times(people, measure=measure, through_day=epoch_day(data_through))
+    parts = [
+        timed.group_by(group=ibis.literal(ALL), time=timed.time, outcome=timed.outcome).aggregate(
+            count=timed.count()
+        )
+    ]
+    if by:
+        parts.append(
+            timed.group_by(
+                group=group_value(timed, by), time=timed.time, outcome=timed.outcome
+            ).aggregate(count=timed.count())
+        )
+    frame = ibis.union(*parts).to_pandas()
+    frame = frame.astype({"time": "int64", "outcome": "int64", "count": "int64"})
+    return frame.sort_values(["group", "time", "outcome"]).reset_index(drop=True)[
+        list(COUNT_COLUMNS)
+    ]
+
+
+def _groups(counts: pd.DataFrame, by: str | None) -> list[str]:
+    present = list(counts["group"].unique())
+    return ordered_groups(by, present) if by else [g for g in present if g == ALL]
+
+
+def group_summary(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """People and events per group (:data:`SUMMARY_COLUMNS`)."""
+    rows = []
+    for group in _groups(counts, by):
+        part = counts[counts["group"] == group]
+        rows.append(
+            {
+                "group": group,
+                "n": int(part["count"].sum()),
+                "events": int(part.loc[part["outcome"] == EVENT, "count"].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def _fit_kaplan_meier(part: pd.DataFrame) -> KaplanMeierFitter:
+    return KaplanMeierFitter().fit(
+        durations=part["time"].to_numpy(dtype=float),
+        event_observed=(part["outcome"] == EVENT).to_numpy(),
+        weights=part["count"].to_numpy(dtype=float),
+    )
+
+
+def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Kaplan–Meier per group with its 95% band (lifelines' exponential Greenwood) and
+    the number at risk, at day 0 and at every day with an event (:data:`CURVE_COLUMNS`)."""
+    frames = []
+    for group in _groups(counts, by):
+        part = counts[(counts["group"] == group) & (counts["count"] > 0)]
+        if part.empty:
+            continue
+        fitter = _fit_kaplan_meier(part)
+        table = fitter.event_table
+        survival = fitter.survival_function_.iloc[:, 0]
+        band = fitter.confidence_interval_
+        days = [0.0, *[t for t in table.index if t > 0 and table.at[t, "observed"] > 0]]
+        at_zero = table.at[0.0, "at_risk"] if 0.0 in table.index else part["count"].sum()
+        frame = pd.DataFrame(
+            {
+                "group": group,
+                "day": np.array(days, dtype="int64"),
+                "at_risk": [at_zero, *table.loc[days[1:], "at_risk"]],
+                "events": [0, *table.loc[days[1:], "observed"]],
+                "survival": survival.loc[days].to_numpy(),
+                "ci_low": band.iloc[:, 0].loc[days].to_numpy(),
+                "ci_high": band.iloc[:, 1].loc[days].to_numpy(),
+            }
+        )
+        frame.loc[0, ["survival", "ci_low", "ci_high"]] = 1.0
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(CURVE_COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
+    out["at_risk"] = out["at_risk"].round().astype("int64")
+    out["events"] = out["events"].round().astype("int64")
+    return out[list(CURVE_COLUMNS)]
+
+
+def logrank_p(counts: pd.DataFrame, *, groups: list[str] | None = None) -> float | None:
+    """The log-rank test's p-value across the groups other than ``all`` (or across
+    ``groups``); None with fewer than two groups."""
+    if groups is None:
+        groups = [g for g in counts["group"].unique() if g != ALL]
+    part = counts[counts["group"].isin(groups) & (counts["count"] > 0)]
+    if part["group"].nunique() < 2:
+        return None
+    result = multivariate_logrank_test(
+        part["time"].to_numpy(dtype=float),
+        part["group"].to_numpy(),
+        (part["outcome"] == EVENT).to_numpy(),
+        weights=part["count"].to_numpy(dtype=float),
+    )
+    p = float(result.p_value)
+    return None if math.isnan(p) else p
+
+
+class _DailyAalenJohansen(AalenJohansenFitter):
+    """Aalen–Johansen without lifelines' random jitter of tied times.
+
+    Days are whole numbers, so events and deaths often share a day. The estimator
+    lifelines computes is the discrete-time Aalen–Johansen estimator, which handles
+    ties exactly; jittering them would only make the curve differ from run to run.
+    """
+
+    @staticmethod
+    def _check_for_duplicates(durations: Any, events: Any) -> bool:
+        return False
+
+
+def cumulative_incidence(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Cumulative incidence of the qualifying event with death as a competing risk
+    (Aalen–Johansen, 95% band), per group; empty when no death is recorded
+    (:data:`INCIDENCE_COLUMNS`)."""
+    if not (counts["outcome"] == DEATH).any():
+        return pd.DataFrame(columns=list(INCIDENCE_COLUMNS))
+    frames = []
+    for group in _groups(counts, by):
+        part = counts[(counts["group"] == group) & (counts["count"] > 0)]
+        if part.empty:
+            continue
+        fitter = _DailyAalenJohansen(seed=0).fit(
+            part["time"].to_numpy(dtype=float),
+            part["outcome"].to_numpy(),
+            event_of_interest=EVENT,
+            weights=part["count"].to_numpy(dtype=float),
+        )
+        table = fitter.event_table
+        incidence = fitter.cumulative_density_.iloc[:, 0]
+        band = fitter.confidence_interval_
+        days = [0.0, *[t for t in table.index if t > 0 and table.at[t, "observed"] > 0]]
+        seen = table.loc[days[1:]]
+        of_interest = seen[fitter.label_cmprisk]
+        frame = pd.DataFrame(
+            {
+                "group": group,
+                "day": np.array(days, dtype="int64"),
+                "at_risk": [part["count"].sum(), *seen["at_risk"]],
+                "events": [0, *of_interest],
+                "competing": [0, *(seen["observed"] - of_interest)],
+                "cumulative_incidence": incidence.loc[days].to_numpy(),
+                "ci_low": band.iloc[:, 0].reindex(days).to_numpy(),
+                "ci_high": band.iloc[:, 1].reindex(days).to_numpy(),
+            }
+        )
+        frame.loc[0, ["cumulative_incidence", "ci_low", "ci_high"]] = 0.0
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    for column in ("at_risk", "events", "competing"):
+        out[column] = out[column].round().astype("int64")
+    return out[list(INCIDENCE_COLUMNS)]
+
+
+@dataclass
+class SurvivalResult:
+    measure: str
+    data_through: dt.date
+    period: Period
+    by: str | None
+    summary: pd.DataFrame
+    curves: pd.DataFrame
+    logrank_p: float | None
+    incidence: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+    counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
+
+
+def survival_analysis(
+    *,
+    tables: Tables,
+    measure: str,
+    data_through: dt.date,
+    period: Period,
+    facility: str | None = None,
+    by: str | None = None,
+) -> SurvivalResult:
+    """Kaplan–Meier curves, the log-rank p-value and cumulative incidence for a cohort."""
+    by = parse_breakdown(by) if by else None
+    counts = survival_counts(
+        tables=tables,
+        measure=measure,
+        data_through=data_through,
+        period=period,
+        facility=facility,
+        by=by,
+    )
+    return SurvivalResult(
+        measure=measure,
+        data_through=data_through,
+        period=period,
+        by=by,
+        summary=group_summary(counts, by=by),
+        curves=kaplan_meier(counts, by=by),
+        logrank_p=logrank_p(counts) if by else None,
+        incidence=cumulative_incidence(counts, by=by),
+        counts=counts,
+    )
+
+
+def _raw_points(curve: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "day": int(row.day),
+            "at_risk": int(row.at_risk),
+            "events": int(row.events),
+            "survival": float(row.survival),
+            "ci_low": _float(row.ci_low),
+            "ci_high": _float(row.ci_high),
+        }
+        for row in curve.itertuples()
+    ]
+
+
+def pooled_points(curve: pd.DataFrame, *, k: int) -> list[dict[str, Any]]:
+    """A curve's points for non-stewards: steps pooled to at least k events each, and
+    nothing once fewer than k people are at risk."""
+    rows = list(curve.itertuples())
+    if not rows or rows[0].at_risk < k:
+        return []
+    points = [_raw_points(curve.iloc[:1])[0]]
+    pooled = 0
+    for row in rows[1:]:
+        if row.at_risk < k:
+            break
+        pooled += int(row.events)
+        if pooled >= k:
+            point = _raw_points(curve[curve["day"] == row.day])[0]
+            point["events"] = pooled
+            points.append(point)
+            pooled = 0
+    return points
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def survival_json(result: SurvivalResult, *, k: int, unsuppressed: bool) -> dict[str, Any]:
+    """The contract's JSON object, disclosed for a member unless ``unsuppressed``."""
+    rows = result.summary.to_dict("records")
+    rules: dict[str, Any] = {"counts": ["n", "events"]}
+    if result.by:
+        rules.update(total_column="group", total_value=ALL)
+    disclosed = disclose(rows, unsuppressed=unsuppressed, k=k, **rules)
+    curves = []
+    shown = []
+    for row, hidden in zip(disclosed.rows, disclosed.hidden, strict=True):
+        curve = result.curves[result.curves["group"] == row["group"]]
+        if unsuppressed:
+            points = _raw_points(curve)
+        elif hidden:
+            points = []
+        else:
+            points = pooled_points(curve, k=k)
+            if row["group"] != ALL:
+                shown.append(row["group"])
+        curves.append(
+            {"group": row["group"], "n": row["n"], "events": row["events"], "points": points}
+        )
+    if unsuppressed or not result.by:
+        p_value = result.logrank_p
+    else:
+        p_value = logrank_p(result.counts, groups=shown) if len(shown) >= 2 else None
+    return {
+        "measure": result.measure,
+        "data_through": result.data_through.isoformat(),
+        "logrank_p": p_value,
+        "curves": curves,
+    }

@@ -1,0 +1,216 @@
+"""Survival curves against lifelines fitted directly on the same person-level data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifelines import AalenJohansenFitter, KaplanMeierFitter
+from lifelines.statistics import logrank_test
+
+from reentrykit.metrics.cohorts import Period
+from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.survival import (
+    CURVE_COLUMNS,
+    INCIDENCE_COLUMNS,
+    cumulative_incidence,
+    kaplan_meier,
+    logrank_p,
+    pooled_points,
+    survival_analysis,
+    survival_counts,
+    survival_json,
+)
+from reentrykit.metrics.tests.builders import event, memory_tables, release
+
+THROUGH = dt.date(2025, 12, 31)
+COHORT = Period.calendar_year(2023)
+
+
+def _random_people(n: int = 120, seed: int = 7) -> tuple[list, list, pd.DataFrame]:
+    """Releases in 2023 with an arrest on an even day after release (sometimes on the
+    release day, which does not count, or after data_through) and a death on an odd
+    day, so events and deaths never share a day. Returns the rows and the expected
+    (sex, time, outcome) per person, worked out here independently of the engine."""
+    rng = np.random.default_rng(seed)
+    releases, events, expected = [], [], []
+    for i in range(n):
+        person = f"s{i:03d}"
+        released = dt.date(2023, 1, 1) + dt.timedelta(days=int(rng.integers(0, 365)))
+        sex = "female" if rng.random() < 0.4 else "male"
+        releases.append(release(person, released.isoformat(), sex=sex))
+        arrest = 2 * int(rng.integers(0, 550)) if rng.random() < 0.75 else None
+        death = 2 * int(rng.integers(0, 550)) + 1 if rng.random() < 0.2 else None
+        for day, kind in ((arrest, "arrest"), (death, "death"), (-10, "arrest")):
+            if day is not None:
+                on = released + dt.timedelta(days=day)
+                events.append(event(person, on.isoformat(), kind))
+        follow_up = (THROUGH - released).days
+        first = arrest if arrest else None  # day 0 (the release day) does not count
+        if first is not None and (death is None or first < death) and first <= follow_up:
+            expected.append((sex, first, 1))
+        elif death is not None and death <= follow_up:
+            expected.append((sex, death, 2))
+        else:
+            expected.append((sex, follow_up, 0))
+    return releases, events, pd.DataFrame(expected, columns=["sex", "time", "outcome"])
+
+
+@pytest.fixture(scope="module")
+def cohort() -> tuple[Tables, pd.DataFrame]:
+    releases, events, expected = _random_people()
+    return memory_tables(releases=releases, events=events), expected
+
+
+def test_it_matches_lifelines_kaplan_meier_per_group(cohort: tuple[Tables, pd.DataFrame]) -> None:
+    tables, expected = cohort
+    counts = survival_counts(
+        tables=tables, measure="rearrest", data_through=THROUGH, period=COHORT, by="sex"
+    )
+    curves = kaplan_meier(counts, by="sex")
+    assert list(curves.columns) == list(CURVE_COLUMNS)
+    assert list(curves["group"].unique()) == ["female", "male", "all"]
+    for group in ("female", "male", "all"):
+        people = expected if group == "all" else expected[expected["sex"] == group]
+        fitter = KaplanMeierFitter().fit(people["time"], people["outcome"] == 1)
+        table = fitter.event_table
+        event_days = [t for t in table.index if table.at[t, "observed"] > 0]
+        curve = curves[curves["group"] == group].set_index("day")
+        assert list(curve.index) == [0, *event_days]
+        assert curve.loc[0, "at_risk"] == len(people)
+        assert curve.loc[0, "survival"] == 1.0
+        band = fitter.confidence_interval_
+        for day in event_days:
+            assert curve.loc[day, "at_risk"] == table.at[day, "at_risk"]
+            assert curve.loc[day, "events"] == table.at[day, "observed"]
+            assert curve.loc[day, "survival"] == pytest.approx(
+                fitter.survival_function_.loc[day].iloc[0], abs=1e-6
+            )
+            assert curve.loc[day, "ci_low"] == pytest.approx(band.loc[day].iloc[0], abs=1e-6)
+            assert curve.loc[day, "ci_high"] == pytest.approx(band.loc[day].iloc[1], abs=1e-6)
+
+
+def test_it_matches_lifelines_log_rank(cohort: tuple[Tables, pd.DataFrame]) -> None:
+    tables, expected = cohort
+    counts = survival_counts(
+        tables=tables, measure="rearrest", data_through=THROUGH, period=COHORT, by="sex"
+    )
+    female, male = expected[expected.sex == "female"], expected[expected.sex == "male"]
+    direct = logrank_test(
+        female["time"], male["time"], female["outcome"] == 1, male["outcome"] == 1
+    )
+    assert logrank_p(counts) == pytest.approx(direct.p_value, abs=1e-6)
+
+
+def test_it_matches_lifelines_aalen_johansen(cohort: tuple[Tables, pd.DataFrame]) -> None:
+    tables, expected = cohort
+    counts = survival_counts(tables=tables, measure="rearrest", data_through=THROUGH, period=COHORT)
+    incidence = cumulative_incidence(counts)
+    assert list(incidence.columns) == list(INCIDENCE_COLUMNS)
+    direct = AalenJohansenFitter(seed=0).fit(
+        expected["time"], expected["outcome"], event_of_interest=1
+    )
+    curve = incidence.set_index("day")
+    days = list(curve.index[1:])
+    assert days == sorted(set(expected.loc[expected.outcome > 0, "time"]))
+    for day in days:
+        assert curve.loc[day, "cumulative_incidence"] == pytest.approx(
+            direct.cumulative_density_.loc[day].iloc[0], abs=1e-6
+        )
+        band = direct.confidence_interval_.loc[day]
+        assert curve.loc[day, "ci_low"] == pytest.approx(band.iloc[0], abs=1e-6)
+        assert curve.loc[day, "ci_high"] == pytest.approx(band.iloc[1], abs=1e-6)
+    assert curve["competing"].sum() == (expected.outcome == 2).sum()
+
+
+def test_it_censors_at_death_and_at_data_through() -> None:
+    # a: same-day arrest ignored, arrest on day 10           -> (10, event)
+    # b: dies on day 31                                       -> (31, death)
+    # c: released 2025-12-01, nothing                         -> (30, censored)
+    # d: released 2025-12-01, arrest after data_through       -> (30, censored)
+    # e: released after data_through                          -> left out
+    # f: arrest and death on day 59 (the event is not earlier) -> (59, death)
+    tables = memory_tables(
+        releases=[
+            release("a", "2025-01-01"),
+            release("b", "2025-01-01"),
+            release("c", "2025-12-01"),
+            release("d", "2025-12-01"),
+            release("e", "2026-01-02"),
+            release("f", "2025-01-01"),
+        ],
+        events=[
+            event("a", "2025-01-01", "arrest"),
+            event("a", "2025-01-11", "arrest"),
+            event("b", "2025-02-01", "death"),
+            event("d", "2026-01-05", "booking"),
+            event("f", "2025-03-01", "arrest"),
+            event("f", "2025-03-01", "death"),
+        ],
+    )
+    counts = survival_counts(
+        tables=tables,
+        measure="rearrest",
+        data_through=THROUGH,
+        period=Period(dt.date(2025, 1, 1), dt.date(2026, 12, 31)),
+    )
+    rows = {(r.time, r.outcome): r.count for r in counts.itertuples()}
+    assert rows == {(10, 1): 1, (31, 2): 1, (30, 0): 2, (59, 2): 1}
+
+
+def test_it_withholds_small_groups_and_pools_steps_for_members() -> None:
+    # 30 men, one arrest a day from day 1 to day 20 (ten censored at data_through);
+    # 3 women, each arrested: their curve must not be shown to a member.
+    releases = [release(f"m{i}", "2024-01-01") for i in range(30)]
+    releases += [release(f"w{i}", "2024-01-01", sex="female") for i in range(3)]
+    events = [event(f"m{i}", f"2024-01-{i + 2:02d}", "arrest") for i in range(20)]
+    events += [event(f"w{i}", "2024-02-01", "arrest") for i in range(3)]
+    tables = memory_tables(releases=releases, events=events)
+    result = survival_analysis(
+        tables=tables,
+        measure="rearrest",
+        data_through=THROUGH,
+        period=Period.calendar_year(2024),
+        by="sex",
+    )
+    member = survival_json(result, k=11, unsuppressed=False)
+    assert list(member) == ["measure", "data_through", "logrank_p", "curves"]
+    curves = {curve["group"]: curve for curve in member["curves"]}
+    assert list(curves["female"]) == ["group", "n", "events", "points"]
+    assert (curves["female"]["n"], curves["female"]["events"], curves["female"]["points"]) == (
+        None,
+        None,
+        [],
+    )
+    # Complementary suppression hides the men's counts too (n 30 would give 33 - 30).
+    assert curves["male"]["points"] == []
+    # The "all" curve: 33 people, events on days 1..20 (1 each) and 31 (3): the first
+    # reported step is day 11 (11 events), then day 31 (9 + 3 = 12); at risk 13 then.
+    assert [(p["day"], p["events"], p["at_risk"]) for p in curves["all"]["points"]] == [
+        (0, 0, 33),
+        (11, 11, 23),
+        (31, 12, 13),
+    ]
+    assert member["logrank_p"] is None
+    steward = survival_json(result, k=11, unsuppressed=True)
+    curves = {curve["group"]: curve for curve in steward["curves"]}
+    assert (curves["female"]["n"], curves["female"]["events"]) == (3, 3)
+    assert len(curves["male"]["points"]) == 21
+    assert steward["logrank_p"] == pytest.approx(result.logrank_p)
+
+
+def test_it_stops_a_pooled_curve_where_fewer_than_k_are_at_risk() -> None:
+    curve = pd.DataFrame(
+        {
+            "group": "all",
+            "day": [0, 5, 9, 12],
+            "at_risk": [30, 30, 12, 10],
+            "events": [0, 6, 6, 6],
+            "survival": [1.0, 0.8, 0.4, 0.16],
+            "ci_low": [1.0, 0.6, 0.2, 0.05],
+            "ci_high": [1.0, 0.9, 0.6, 0.3],
+        }
+    )
+    assert [(p["day"], p["events"]) for p in pooled_points(curve, k=11)] == [(0, 0), (9, 12)]

@@ -1,0 +1,118 @@
+"""axe-core scans (WCAG 2.0/2.1 A and AA) of the pages people reach first."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from reentrykit.accounts.models import User
+from reentrykit.testing import PASSWORD, build_world
+from tests.browser.accessibility import format_violations, run_axe
+
+pytestmark = pytest.mark.browser
+
+COORDINATOR_PAGES = [
+    "/c/riverton/",
+    "/c/riverton/coalition/",
+    "/c/riverton/settings/",
+    "/c/riverton/members/",
+    "/c/riverton/organizations/",
+    "/c/riverton/invitations/",
+    "/c/riverton/audit/",
+    "/c/riverton/network/",
+    "/accounts/profile/",
+    "/accounts/password/",
+]
+NETWORK_ADMIN_PAGES = ["/", "/n/pilot/"]
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+
+
+def _sign_in_with_code(page: Any, user: User, sign_in, axe) -> None:  # type: ignore[no-untyped-def]
+    """Sign in and answer the two-factor prompt with a code from a confirmed authenticator."""
+    device = TOTPDevice.objects.create(user=user, name="Browser test", confirmed=True)
+    sign_in(page, user.email, PASSWORD)
+    page.wait_for_url(re.compile(r"/accounts/two-factor/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Enter your sign-in code"
+    axe(page)
+    page.get_by_role("textbox", name="Code").fill(_code(device))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+
+
+def test_it_has_no_serious_violations_for_anonymous_pages(page: Any, axe) -> None:  # type: ignore[no-untyped-def]
+    axe(page, "/accounts/login/", "/accounts/password-reset/")
+
+
+def test_it_has_no_serious_violations_on_a_failed_sign_in(page: Any, axe) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill("nobody@example.test")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("do not match an account").wait_for()
+    axe(page)
+
+
+def test_it_has_no_serious_violations_for_a_coordinator(page: Any, axe, sign_in) -> None:  # type: ignore[no-untyped-def]
+    world = build_world()
+    _sign_in_with_code(page, world.coordinator, sign_in, axe)
+    axe(page, *COORDINATOR_PAGES)
+
+
+def test_it_has_no_serious_violations_for_a_network_admin(page: Any, axe, sign_in) -> None:  # type: ignore[no-untyped-def]
+    world = build_world()
+    _sign_in_with_code(page, world.network_admin, sign_in, axe)
+    axe(page, *NETWORK_ADMIN_PAGES)
+
+
+def test_it_enrolls_a_coordinator_in_two_factor_sign_in(page: Any, axe, sign_in, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEMO = False
+    world = build_world()
+    sign_in(page, world.coordinator.email, PASSWORD)
+
+    page.wait_for_url(re.compile(r"/accounts/two-factor/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Set up two-factor sign-in"
+    assert page.locator(".rk-qr svg").is_visible()
+    axe(page)
+
+    device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    assert page.locator("#totp-secret").inner_text()
+    page.get_by_role("textbox", name="Code").fill(_code(device))
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+
+    page.get_by_role("heading", name="Save your recovery codes").wait_for()
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
+    axe(page)
+    device.refresh_from_db()
+    assert device.confirmed
+
+    page.get_by_role("link", name="I saved my codes — continue").click()
+    page.wait_for_url(re.compile(r"/c/riverton/$"))
+
+
+def test_it_catches_violations_in_the_checks_themselves(page: Any, csp_violations) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/accounts/login/")
+    page.evaluate(
+        """() => {
+            const image = document.createElement('img');
+            image.src = '/static/core/reentrykit.css';
+            document.querySelector('main').append(image);
+            const script = document.createElement('script');
+            script.textContent = 'window.inlineRan = true;';
+            document.body.append(script);
+        }"""
+    )
+    violations = run_axe(page)
+    assert "image-alt" in {violation["id"] for violation in violations}
+    assert "image-alt" in format_violations(violations)
+    assert page.evaluate("() => window.inlineRan") is None
+    assert any("inline script" in violation for violation in csp_violations)
+    csp_violations.clear()
