@@ -210,7 +210,7 @@ def insert_batch_rows(
     analytic = ", ".join(c.name for c in record_type.analytic_columns)
     con.execute(
         f"INSERT INTO store.{raw} (batch_id, source, row_number, source_person_id, {analytic}) "  # noqa: S608
-        f"SELECT ?, ?, __row, source_person_id, {analytic} FROM normalized",
+        f"SELECT ?, ?, __row, source_person_id, {analytic} FROM checked",
         [batch_id, source],
     )
     identity = ", ".join(c.name for c in IDENTITY_COLUMNS)
@@ -218,7 +218,7 @@ def insert_batch_rows(
     con.execute(
         "INSERT INTO store.identity_records "  # noqa: S608
         f"(batch_id, kind, source, row_number, source_person_id, {identity}, residence_zip) "
-        f"SELECT ?, ?, ?, __row, source_person_id, {identity}, {zip_column} FROM normalized",
+        f"SELECT ?, ?, ?, __row, source_person_id, {identity}, {zip_column} FROM checked",
         [batch_id, kind.value, source],
     )
 

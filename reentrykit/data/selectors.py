@@ -114,3 +114,13 @@ def review_pairs(*, coalition: Coalition, limit: int) -> list[ReviewPair]:
         right = ReviewSide(*row[7:14])
         pairs.append(ReviewPair(left, right, float(row[14]), row[15]))
     return pairs
+
+
+def person_map_rows(*, coalition: Coalition) -> list[tuple[str, str, str]]:
+    if not store.store_exists(coalition.pk):
+        return []
+    with store.open_store(coalition.pk) as con:
+        return con.execute(
+            "SELECT source, source_person_id, person_key FROM store.person_map "
+            "ORDER BY source, source_person_id"
+        ).fetchall()

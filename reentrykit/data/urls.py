@@ -13,6 +13,7 @@ urlpatterns = [
     path("linkage/", views.linkage_report, name="linkage"),
     path("linkage/review/", views.review, name="review"),
     path("linkage/review/decide/", views.review_decide, name="review_decide"),
+    path("linkage/export/", views.export_clusters, name="export_clusters"),
     path("access-log/", views.access_log, name="access_log"),
     path("settings/", views.data_settings, name="settings"),
 ]

@@ -1,7 +1,7 @@
 """Validation of every uploaded row, vectorized in DuckDB, before anything is written.
 
 ``validate_staging`` turns the staging table (file headers, all text) into a typed
-table ``normalized`` with the canonical columns, and lists every rule broken:
+table ``checked`` with the canonical columns, and lists every rule broken:
 file row, column, value and rule. The report keeps the first ``MAX_LISTED``
 problems and the totals of all of them.
 """
@@ -150,7 +150,7 @@ def _raw(resolved: dict[str, str], name: str) -> str:
     return f"NULLIF(trim({quote_identifier(header)}), '')" if header else "CAST(NULL AS VARCHAR)"
 
 
-def _typed_expression(column: Column, raw: str, optional: bool) -> str:
+def _typed_expression(column: Column, raw: str, optional: bool, mapped_codes: bool) -> str:
     if column.type == ColumnType.DATE:
         return f"CAST(try_strptime({raw}, $date_format) AS DATE)"
     if column.type == ColumnType.BOOL:
@@ -161,7 +161,10 @@ def _typed_expression(column: Column, raw: str, optional: bool) -> str:
             f"WHEN lower({raw}) IN ({false_words}) THEN false END"
         )
     if column.type == ColumnType.CODE:
-        mapped = f"COALESCE(map_{column.name}.code, lower({raw}))"
+        # A join to the code translations only when the mapping has some for this column.
+        mapped = (
+            f"COALESCE(map_{column.name}.code, lower({raw}))" if mapped_codes else f"lower({raw})"
+        )
         if optional and "unknown" in column.codes:
             return f"COALESCE({mapped}, 'unknown')"
         return mapped
@@ -186,6 +189,8 @@ def _value_map_joins(
     for column in record_type.columns:
         if column.type != ColumnType.CODE or column.name not in resolved:
             continue
+        if not mapping.values.get(column.name):
+            continue
         table = f"map_{column.name}"
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, code VARCHAR)")
         pairs = list(mapping.values.get(column.name, {}).items())
@@ -204,7 +209,7 @@ def validate_staging(
     file_name: str,
     today: dt.date | None = None,
 ) -> Report:
-    """Check every row; on success leave the typed rows in the temp table ``normalized``."""
+    """Check every row; the typed rows stay in the temp table ``checked`` for loading."""
     report = Report(file_name=file_name)
     row = con.execute("SELECT count(*) FROM staging").fetchone()
     report.rows = int(row[0]) if row else 0
@@ -220,7 +225,9 @@ def validate_staging(
         raw = _raw(resolved, column.name)
         selects.append(f"{raw} AS {column.name}__raw")
         if column.name in resolved:
-            typed = _typed_expression(column, raw, column.name not in required)
+            typed = _typed_expression(
+                column, raw, column.name not in required, bool(mapping.values.get(column.name))
+            )
         else:
             typed = _absent_value(column)
         selects.append(f"{typed} AS {column.name}")
@@ -241,9 +248,6 @@ def validate_staging(
         "SELECT row, col, value, rule FROM problems ORDER BY row, col LIMIT ?", [MAX_LISTED]
     ).fetchall()
     report.problems = [Problem(int(r), str(c), v, str(rule)) for r, c, v, rule in listed]
-    if report.ok:
-        names = ", ".join(["__row", *(c.name for c in record_type.columns)])
-        con.execute(f"CREATE OR REPLACE TEMP TABLE normalized AS SELECT {names} FROM checked")  # noqa: S608
     return report
 
 
@@ -300,11 +304,16 @@ def _rule_queries(
         if earlier in resolved and later in resolved:
             add(earlier, f"{earlier} > {later}", f"{earlier} is after {later}")
     raw_columns = ", ".join(f"{c.name}__raw" for c in record_type.columns if c.name in resolved)
-    # Canonical column names only; no value from the file is pasted into the SQL.
+    # Exact duplicates: rows whose hashes collide are few, so only they are compared
+    # column by column. Canonical column names only; no file value enters the SQL.
     duplicates = (
         "SELECT __row AS row, '(whole row)' AS col, NULL AS value, "  # noqa: S608
         "'duplicate of row ' || CAST(first_row AS VARCHAR) AS rule FROM ("
-        f"SELECT __row, min(__row) OVER (PARTITION BY {raw_columns}) AS first_row FROM checked"
+        f"SELECT __row, min(__row) OVER (PARTITION BY {raw_columns}) AS first_row "
+        "FROM checked WHERE __row IN ("
+        f"SELECT __row FROM (SELECT __row, hash({raw_columns}) AS h, "
+        "count(*) OVER (PARTITION BY h) AS n FROM ("
+        f"SELECT __row, {raw_columns} FROM checked)) WHERE n > 1)"
         ") WHERE __row <> first_row"
     )
     queries.append(duplicates)

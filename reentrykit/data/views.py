@@ -248,3 +248,30 @@ def data_settings(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         messages.success(request, "Saved. The new threshold applies from the next linkage run.")
         return redirect("data:settings", coalition_slug=coalition_slug)
     return render(request, "data/settings.html", {"access": access, "form": form})
+
+
+@login_required
+def export_clusters(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The linkage result (source, source_person_id, person_key) as CSV, with a reason."""
+    from reentrykit.core.exports import csv_text
+    from reentrykit.data.forms import ReasonForm
+
+    access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rows = selectors.person_map_rows(coalition=access.coalition)
+        PersonLevelAccess.objects.create(
+            coalition=access.coalition,
+            user=request.user,
+            action="export",
+            what="linkage clusters (source, source_person_id, person_key)",
+            rows=len(rows),
+            reason=form.cleaned_data["reason"],
+        )
+        response = HttpResponse(
+            csv_text(["source", "source_person_id", "person_key"], rows),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{coalition_slug}-clusters.csv"'
+        return response
+    return render(request, "data/export.html", {"access": access, "form": form})

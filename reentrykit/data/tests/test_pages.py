@@ -130,3 +130,31 @@ def test_the_data_home_shows_no_steward_actions_to_members(world: World, signed_
     page = signed_in(world.member).get("/c/riverton/data/").content.decode()
     assert "Link all sources now" not in page
     assert "/data/upload/" not in page
+
+
+def test_an_export_asks_a_reason_logs_it_and_escapes_formulas(
+    world: World, signed_in, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import store
+
+    with store.open_store(world.coalition.pk, write=True) as con:
+        con.execute(
+            "INSERT INTO store.person_map VALUES ('Jail', '=HYPERLINK(\"x\")', 'abc', NULL)"
+        )
+    client = signed_in(world.steward)
+    refused = client.post("/c/riverton/data/linkage/export/", {"reason": ""})
+    assert refused.status_code == 200 and b"error-summary" in refused.content
+    assert not PersonLevelAccess.objects.exists()
+    response = client.post(
+        "/c/riverton/data/linkage/export/", {"reason": "Annual report to the sheriff"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK" in response.content.decode()
+    entry = PersonLevelAccess.objects.get()
+    assert (entry.action, entry.reason, entry.rows) == ("export", "Annual report to the sheriff", 1)
+    assert (
+        signed_in(world.member)
+        .post("/c/riverton/data/linkage/export/", {"reason": "x"})
+        .status_code
+        == 403
+    )
