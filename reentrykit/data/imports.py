@@ -16,7 +16,13 @@ from reentrykit.coalitions.models import Coalition
 from reentrykit.data import store
 from reentrykit.data.models import BatchStatus, ColumnMapping, ImportBatch, Source
 from reentrykit.data.progress import Progress, no_progress
-from reentrykit.data.reader import FileProblem, file_sha256, inspect_file, load_staging
+from reentrykit.data.reader import (
+    FileProblem,
+    check_size,
+    file_sha256,
+    inspect_file,
+    load_staging,
+)
 from reentrykit.data.schema import IDENTITY_COLUMNS, RECORD_TYPES, Kind
 from reentrykit.data.validation import Mapping, Report, validate_staging
 
@@ -74,7 +80,10 @@ def import_file(
         mapping = saved_mapping(coalition, source_name, kind) or Mapping()
     progress(0.02, "Checking the file")
     try:
+        check_size(path)  # before anything reads the file
         digest = file_sha256(path)
+    except FileProblem as problem:
+        return _refuse(report, str(problem))
     except OSError as error:
         return _refuse(report, f"The file could not be opened: {error.strerror}.")
     duplicate = ImportBatch.objects.filter(

@@ -60,7 +60,7 @@ def _human(size: int) -> str:
     return f"{size} bytes"
 
 
-def _check_size(path: Path) -> int:
+def check_size(path: Path) -> int:
     size = path.stat().st_size
     if size == 0:
         raise FileProblem("The file is empty.")
@@ -174,7 +174,7 @@ def _cell_text(cell: object) -> str:
 
 def inspect_file(path: Path, scratch: Path) -> FileInfo:
     """Check the file and learn its format, delimiter and headers."""
-    size = _check_size(path)
+    size = check_size(path)
     with path.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     kind = _detect_format(head)

@@ -17,6 +17,14 @@ from reentrykit.network.models import CoachAssignment, Network, NetworkRole, Net
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def core_seeder_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the foundation's demo; each app tests its own seeder."""
+    demo._discover_seeders()
+    monkeypatch.setattr(demo, "_discover_seeders", lambda: None)
+    monkeypatch.setattr(demo, "_SEEDERS", {"core": demo._SEEDERS["core"]})
+
 SLUGS = ["calder-valley", "granite-ridge", "harlow-county", "port-alder", "river-bend"]
 SHORT = {
     "harlow-county": "harlow",
