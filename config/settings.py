@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reentrykit.network",
     "reentrykit.assessment",
     "reentrykit.data",
+    "reentrykit.metrics",
 ]
 
 MIDDLEWARE = [

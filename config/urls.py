@@ -12,6 +12,7 @@ coalition_patterns = [
     path("", include("reentrykit.coalitions.urls")),
     path("network/", include("reentrykit.network.coalition_urls")),
     path("data/", include("reentrykit.data.urls")),
+    path("measures/", include("reentrykit.metrics.urls")),
     path("assess/", include("reentrykit.assessment.urls")),
 ]
 

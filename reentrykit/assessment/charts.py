@@ -27,6 +27,7 @@ BAND_COLORS = {
     Band.NEEDS_FOCUS.label: "#b50909",
 }
 SECTION_COLUMNS = ["component", "score", "band", "previous"]
+HISTORY_COLORS = ["#1b1b1b", "#1a4480", "#c05600", "#216e1f", "#6b4fa0", "#5c5c5c"]
 HISTORY_COLUMNS = ["round", "order", "area", "score"]
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 
@@ -108,6 +109,7 @@ def section_chart(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
 
 def history_chart(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
     order = list(dict.fromkeys(frame.sort_values("order")["round"]))
+    areas = list(dict.fromkeys(frame["area"]))  # "Overall" first, then the sections
     chart = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=70))
@@ -116,8 +118,14 @@ def history_chart(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
             y=alt.Y(
                 "score:Q", scale=alt.Scale(domain=[0, 100]), title="Percent of the maximum score"
             ),
-            color=alt.Color("area:N", title=None, legend=alt.Legend(orient="bottom", columns=2)),
-            strokeDash=alt.StrokeDash("area:N", legend=None),
+            color=alt.Color(
+                "area:N",
+                title=None,
+                scale=alt.Scale(domain=areas, range=HISTORY_COLORS[: len(areas)]),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=420, symbolType="stroke"),
+            ),
+            strokeDash=alt.StrokeDash("area:N", legend=None, scale=alt.Scale(domain=areas)),
+            strokeWidth=alt.condition(alt.datum.area == "Overall", alt.value(3.5), alt.value(2)),
         )
         .properties(width=440, height=220, title=title, description=title)
     )

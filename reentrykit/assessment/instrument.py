@@ -145,7 +145,10 @@ class Instrument:
 # -- loading -----------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """A YAML loader that refuses a mapping with the same key twice."""
 
 

@@ -127,7 +127,7 @@ def round_results(round_: Round, *, with_charts: bool = True) -> Results:
     disagreements = []
     for item_score in score.items:
         item = instrument.item(item_score.key)
-        assert item is not None  # noqa: S101 - scores come from the same instrument
+        assert item is not None  # the scores come from this same instrument
         entry = {"key": item.key, "statement": item.statement, "score": item_score}
         if item_score.knowledge_gap:
             knowledge_gaps.append({**entry, "sectors": item.sector_labels})

@@ -15,6 +15,7 @@ from reentrykit.data.analytic import build_analytic_tables
 from reentrykit.data.keys import pseudonym_secret
 from reentrykit.data.models import BatchStatus, DataSettings, ImportBatch, LinkageRun
 from reentrykit.data.progress import Progress, no_progress
+from reentrykit.data.signals import linkage_finished
 
 
 def linkage_threshold(coalition: Coalition) -> float:
@@ -87,6 +88,7 @@ def link_coalition(
         finished_at=timezone.now(),
     )
     progress(1.0, f"Linked {records} records into {people} people")
+    linkage_finished.send(sender=LinkageRun, coalition=coalition, run=run)
     return run
 
 

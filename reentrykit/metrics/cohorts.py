@@ -183,24 +183,29 @@ def cohort(
     """Each person's first qualifying release in ``period`` (per calendar year with
     ``by_year``), with :data:`COHORT_COLUMNS`."""
     releases = qualifying_releases(tables, period=period, facility=facility)
-    # Ties on the same day are broken on every descriptor, so that the chosen release
-    # (and so its descriptors) is the same on every engine.
-    order = [
-        releases.release_day,
-        releases.admission_day,
-        *(releases[name] for name in DESCRIPTORS),
-        releases.source,
-        releases.age_at_release.fill_null(-1),
-    ]
-    partition = [releases.person_key, releases.cohort_year] if by_year else releases.person_key
-    window = ibis.window(group_by=partition, order_by=order)
-    ranked = releases.mutate(_rank=ibis.row_number().over(window))
-    return ranked.filter(ranked._rank == 0).select(*COHORT_COLUMNS)
+    keys = ["person_key", "cohort_year"] if by_year else ["person_key"]
+    # The earliest release, ties on the same day broken on every descriptor, so that
+    # the chosen release (and so its descriptors) is the same on every engine: one
+    # hash aggregate (arg_min / min_by over a struct) instead of sorting the table.
+    order = ibis.struct(
+        {
+            "release_day": releases.release_day,
+            "admission_day": releases.admission_day,
+            **{name: releases[name] for name in DESCRIPTORS},
+            "source": releases.source,
+            "age": releases.age_at_release.fill_null(-1),
+        }
+    )
+    payload = ibis.struct({name: releases[name] for name in COHORT_COLUMNS if name not in keys})
+    chosen = releases.group_by(keys).aggregate(_release=payload.argmin(order))
+    return chosen.select(
+        *keys, **{name: chosen._release[name] for name in COHORT_COLUMNS if name not in keys}
+    ).select(*COHORT_COLUMNS)
 
 
 def with_first_events(cohort_table: Table, events: Table) -> Table:
     """Adds :data:`OUTCOME_COLUMNS`: one pass over the events serves every measure."""
-    keys = cohort_table.select("person_key", "release_day").distinct()
+    keys = cohort_table.select("person_key", "release_day")
     wanted = sorted({t for types in MEASURE_EVENTS.values() for t in types} | {DEATH})
     relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
     relevant = relevant.select(

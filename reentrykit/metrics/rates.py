@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -139,6 +140,132 @@ def recidivism_rates(
     return frame[list(RATE_COLUMNS)]
 
 
+def outcome_code(people: Table, *, measure: str, windows: Sequence[int], through_day: int):
+    """One small integer per person that encodes a measure's outcome in every window.
+
+    Being in the denominator can only stop as the window grows (follow-up runs out,
+    or a death comes first), and having recidivated can only start, so a person's
+    outcome over the sorted windows is two numbers: how many windows they are in the
+    denominator of (``followed``) and how many windows pass before they recidivate
+    (``before``). The code is ``followed * 16 + before``; a person counts as a
+    recidivist in window j when ``before <= j < followed``. Aggregating one code per
+    person is much cheaper than one pair of sums per window.
+    """
+    followed = ibis.literal(0)
+    before = ibis.literal(0)
+    for window in windows:
+        in_cohort, _ = window_outcome(
+            people, measure=measure, window=window, through_day=through_day
+        )
+        first = people[f"first_{measure}_day"]
+        recidivated = (first <= people.release_day + window) & (first < people.death_day)
+        followed = followed + in_cohort.cast("int8")
+        before = before + (~recidivated).cast("int8")
+    return (followed * 16 + before).cast("int16")
+
+
+@dataclass
+class MeasurePass:
+    """What :func:`measure_pass` computes: ``rates`` (:data:`TABLE_COLUMNS`) and
+    ``survival`` (:data:`SURVIVAL_PASS_COLUMNS`: people per measure, cohort year,
+    breakdown, group, time and outcome, ready for ``survival.kaplan_meier`` once one
+    measure, breakdown and the wanted cohort years are picked and summed)."""
+
+    rates: pd.DataFrame
+    survival: pd.DataFrame
+
+
+SURVIVAL_PASS_COLUMNS = (
+    "measure",
+    "cohort_year",
+    "breakdown",
+    "group",
+    "time",
+    "outcome",
+    "count",
+)
+
+
+def measure_pass(
+    people: Table,
+    *,
+    through_day: int,
+    breakdowns: Sequence[str] = (),
+    measures: Sequence[str] | None = None,
+    windows: Sequence[int] = (180, 365, 730, 1095, 1825),
+    by_year: bool = True,
+    survival_measures: Sequence[str] = (),
+    survival_breakdowns: Sequence[str] = (),
+) -> MeasurePass:
+    """Every fixed-window rate, and the survival counts, in one pass over a person table.
+
+    The person table (:func:`~reentrykit.metrics.cohorts.person_outcomes`, usually
+    with ``by_year=True``) is materialized once with one outcome code per measure
+    (:func:`outcome_code`, all packed into one integer) and, for
+    ``survival_measures``, the time and outcome. Each breakdown is then a count per
+    (year, group, codes), which is cheap. For a cohort year without full follow-up for a
+    window, only its people with full follow-up are counted; the caller decides which
+    years to show. ``cohort_year`` is None when ``by_year`` is false.
+    """
+    from reentrykit.metrics.cohorts import MEASURES
+    from reentrykit.metrics.survival import NOT_FOLLOWED, time_and_outcome
+
+    measures = list(measures or MEASURES)
+    windows = sorted(windows)
+    if len(windows) > 15:
+        raise ValueError("At most 15 windows fit in an outcome code.")
+    rate_names = list(dict.fromkeys(parse_breakdown(name) for name in breakdowns))
+    survival_names = list(dict.fromkeys(parse_breakdown(name) for name in survival_breakdowns))
+    # All measures' codes packed into one integer (a code is below 256): grouping on
+    # one key is cheaper than on four.
+    packed: Any = ibis.literal(0, type="int64")
+    for index, measure in enumerate(measures):
+        code = outcome_code(people, measure=measure, windows=windows, through_day=through_day)
+        packed = packed + code.cast("int64") * (256**index)
+    extra: dict[str, Any] = {"_codes": packed}
+    for measure in survival_measures:
+        time, outcome = time_and_outcome(people, measure=measure, through_day=through_day)
+        extra[f"_time_{measure}"] = time
+        extra[f"_outcome_{measure}"] = outcome
+
+    def group_of(table: Table, name: str) -> Any:
+        return ibis.literal(ALL) if name == ALL else group_value(table, name)
+
+    with materialized(people.mutate(**extra)) as table:
+        year = table.cohort_year if by_year else ibis.literal(None, type="int32")
+        rate_parts = [
+            table.group_by(cohort_year=year, group=group_of(table, name), codes=table._codes)
+            .aggregate(count=table.count())
+            .mutate(breakdown=ibis.literal(name))
+            for name in [ALL, *rate_names]
+        ]
+        combos = ibis.union(*rate_parts).to_pandas() if measures else pd.DataFrame()
+        survival_parts = []
+        for measure in survival_measures:
+            followed = table.filter(table[f"_outcome_{measure}"] != NOT_FOLLOWED)
+            followed_year = followed.cohort_year if by_year else ibis.literal(None, type="int32")
+            survival_parts += [
+                followed.group_by(
+                    cohort_year=followed_year,
+                    group=group_of(followed, name),
+                    time=followed[f"_time_{measure}"],
+                    outcome=followed[f"_outcome_{measure}"],
+                )
+                .aggregate(count=followed.count())
+                .mutate(breakdown=ibis.literal(name), measure=ibis.literal(measure))
+                for name in [ALL, *survival_names]
+            ]
+        survival_counts = (
+            ibis.union(*survival_parts).to_pandas()[list(SURVIVAL_PASS_COLUMNS)]
+            if survival_parts
+            else pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
+        )
+    return MeasurePass(
+        rates=_decode_rates(_per_measure(combos, measures), windows=windows, measures=measures),
+        survival=survival_counts.reset_index(drop=True),
+    )
+
+
 def rate_table(
     people: Table,
     *,
@@ -148,59 +275,59 @@ def rate_table(
     windows: Sequence[int] = (180, 365, 730, 1095, 1825),
     by_year: bool = True,
 ) -> pd.DataFrame:
-    """Every rate of ``measures`` x ``windows`` x (overall and ``breakdowns``) from a
-    person table (:func:`~reentrykit.metrics.cohorts.person_outcomes`, usually with
-    ``by_year=True``), in one query over the materialized person table
-    (:data:`TABLE_COLUMNS`; ``cohort_year`` is None when ``by_year`` is false). For a
-    cohort year without full follow-up for a window, only its people with full
-    follow-up are counted; the caller decides which years to show."""
-    from reentrykit.metrics.cohorts import MEASURES
-
-    measures = list(measures or MEASURES)
-    names = [parse_breakdown(name) for name in breakdowns]
-    counts = {}
-    with materialized(people) as table:
-        for measure in measures:
-            for window in windows:
-                followed, recidivated = window_outcome(
-                    table, measure=measure, window=window, through_day=through_day
-                )
-                counts[f"c__{measure}__{window}"] = followed.sum()
-                counts[f"r__{measure}__{window}"] = recidivated.sum()
-        year = table.cohort_year if by_year else ibis.literal(None, type="int32")
-        parts = [
-            table.group_by(cohort_year=year, group=ibis.literal(ALL))
-            .aggregate(**counts)
-            .mutate(breakdown=ibis.literal(ALL))
-        ]
-        for name in names:
-            parts.append(
-                table.group_by(cohort_year=year, group=group_value(table, name))
-                .aggregate(**counts)
-                .mutate(breakdown=ibis.literal(name))
-            )
-        wide = ibis.union(*parts).to_pandas()
-    return _long_rates(wide, measures=measures, windows=windows)
+    """Every rate of ``measures`` x ``windows`` x (overall and ``breakdowns``)
+    (:data:`TABLE_COLUMNS`); see :func:`measure_pass`."""
+    return measure_pass(
+        people,
+        through_day=through_day,
+        breakdowns=breakdowns,
+        measures=measures,
+        windows=windows,
+        by_year=by_year,
+    ).rates
 
 
-def _long_rates(
-    wide: pd.DataFrame, *, measures: Sequence[str], windows: Sequence[int]
+def _per_measure(combos: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
+    """People per (measure, year, breakdown, group, code) from the packed codes."""
+    if combos.empty:
+        return pd.DataFrame()
+    keys = ["cohort_year", "breakdown", "group"]
+    codes = combos["codes"].astype("int64")
+    parts = []
+    for index, measure in enumerate(measures):
+        part = combos[keys].assign(code=(codes // (256**index)) % 256, count=combos["count"])
+        part = part.groupby([*keys, "code"], dropna=False, as_index=False)["count"].sum()
+        parts.append(part.assign(measure=measure))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _decode_rates(
+    counts: pd.DataFrame, *, windows: Sequence[int], measures: Sequence[str]
 ) -> pd.DataFrame:
-    pieces = []
-    for measure in measures:
-        for window in windows:
-            piece = wide[["cohort_year", "breakdown", "group"]].copy()
-            piece["measure"] = measure
-            piece["window_days"] = window
-            piece["cohort"] = wide[f"c__{measure}__{window}"]
-            piece["recidivists"] = wide[f"r__{measure}__{window}"]
-            pieces.append(piece)
-    if not pieces:
+    keys = ["measure", "cohort_year", "breakdown", "group"]
+    if counts.empty:
         return pd.DataFrame(columns=list(TABLE_COLUMNS))
-    frame = with_rates(pd.concat(pieces, ignore_index=True))
+    counts = counts.astype({"code": "int64", "count": "int64"})
+    followed = counts["code"] // 16
+    before = counts["code"] % 16
+    pieces = []
+    for index, window in enumerate(windows):
+        in_cohort = followed > index
+        piece = counts[keys].copy()
+        piece["window_days"] = window
+        piece["cohort"] = counts["count"].where(in_cohort, 0)
+        piece["recidivists"] = counts["count"].where(in_cohort & (before <= index), 0)
+        pieces.append(piece)
+    frame = pd.concat(pieces, ignore_index=True)
+    frame = frame.groupby([*keys, "window_days"], dropna=False, as_index=False)[
+        ["cohort", "recidivists"]
+    ].sum()
+    frame = with_rates(frame)
+    frame["measure"] = pd.Categorical(frame["measure"], categories=list(measures))
     frame = frame.sort_values(
         ["measure", "window_days", "cohort_year", "breakdown", "group"], kind="stable"
     )
+    frame["measure"] = frame["measure"].astype(str)
     return frame[list(TABLE_COLUMNS)].reset_index(drop=True)
 
 

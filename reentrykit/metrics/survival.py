@@ -26,7 +26,7 @@ from typing import Any
 import ibis
 import numpy as np
 import pandas as pd
-from ibis.expr.types import Table
+from ibis.expr.types import IntegerValue, Table
 from lifelines import AalenJohansenFitter, KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 
@@ -36,6 +36,7 @@ from reentrykit.metrics.cohorts import Period, epoch_day, measure_events, person
 from reentrykit.metrics.engine import Tables
 
 CENSORED, EVENT, DEATH = 0, 1, 2
+NOT_FOLLOWED = -1
 # survival_counts: people per (group, time in days, outcome); outcome 0 censored,
 # 1 the qualifying event, 2 death (censored for Kaplan–Meier, competing for A–J).
 COUNT_COLUMNS = ("group", "time", "outcome", "count")
@@ -55,24 +56,38 @@ INCIDENCE_COLUMNS = (
 )
 
 
+def time_and_outcome(
+    people: Table, *, measure: str, through_day: int
+) -> tuple[IntegerValue, IntegerValue]:
+    """Days to the first event, death or ``through_day`` (``time``) and which of them
+    it was (``outcome`` 1, 2 or 0) for each row of a person table; outcome is
+    :data:`NOT_FOLLOWED` for people released after ``through_day``."""
+    measure_events(measure)
+    first = people[f"first_{measure}_day"]
+    death = people.death_day
+    release = people.release_day
+    event_seen = (first < death) & (first <= through_day)
+    death_seen = (death <= first) & (death <= through_day)
+    time = ibis.cases(
+        (event_seen, first - release),
+        (death_seen, death - release),
+        else_=through_day - release,
+    ).cast("int64")
+    outcome = ibis.cases(
+        (release > through_day, NOT_FOLLOWED),
+        (event_seen, EVENT),
+        (death_seen, DEATH),
+        else_=CENSORED,
+    ).cast("int64")
+    return time, outcome
+
+
 def survival_times(people: Table, *, measure: str, through_day: int) -> Table:
     """Adds ``time`` (days) and ``outcome`` (0/1/2) to a person table and drops the
     people released after ``through_day``."""
-    measure_events(measure)
     followed = people.filter(people.release_day <= through_day)
-    first = followed[f"first_{measure}_day"]
-    death = followed.death_day
-    release = followed.release_day
-    event_seen = (first < death) & (first <= through_day)
-    death_seen = (death <= first) & (death <= through_day)
-    return followed.mutate(
-        time=ibis.cases(
-            (event_seen, first - release),
-            (death_seen, death - release),
-            else_=through_day - release,
-        ).cast("int64"),
-        outcome=ibis.cases((event_seen, EVENT), (death_seen, DEATH), else_=CENSORED).cast("int64"),
-    )
+    time, outcome = time_and_outcome(followed, measure=measure, through_day=through_day)
+    return followed.mutate(time=time, outcome=outcome)
 
 
 def survival_counts(

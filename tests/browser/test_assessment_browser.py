@@ -63,7 +63,8 @@ def test_a_member_answers_three_items_and_finds_them_after_a_reload(  # type: ig
     assert page.locator("#item-1-1-a-2").is_checked()
     assert page.locator("#item-1-1-b-dk").is_checked()
     assert page.locator("#item-1-1-c-3").is_checked()
-    assert page.locator("#item-1-1-c-note").input_value() == "Two people with lived experience attend."
+    note = page.locator("#item-1-1-c-note").input_value()
+    assert note == "Two people with lived experience attend."
     assert page.locator("#progress-count").inner_text() == "3 of 49 answered"
     saved = dict(Response.objects.filter(round=round_).values_list("item_key", "rating"))
     assert saved == {"1.1.a": 2, "1.1.b": None, "1.1.c": 3}
@@ -76,7 +77,9 @@ def test_the_consensus_page_shows_a_flagged_item_and_records_consensus(  # type:
     round_ = _open_round(world)
     for user, rating in ((world.member, 0), (world.coordinator, 3)):
         respondent = round_.respondents.get(user=user)
-        services.response_save(round_=round_, respondent=respondent, item_key="1.2.a", answer=rating)
+        services.response_save(
+            round_=round_, respondent=respondent, item_key="1.2.a", answer=rating
+        )
     _sign_in_coordinator(page, world, sign_in)
     page.goto(f"/c/riverton/assess/rounds/{round_.pk}/consensus/?show=flagged")
     flagged = page.locator("#item-1-2-a")
@@ -93,6 +96,11 @@ def test_the_consensus_page_shows_a_flagged_item_and_records_consensus(  # type:
     page.goto(f"/c/riverton/assess/rounds/{round_.pk}/consensus/meeting/?item=6")
     assert "1.2.a" in page.get_by_role("heading", level=1).inner_text()
     axe(page)
+
+    # The coordinator's other pages of the round.
+    for path in ("", f"rounds/{round_.pk}/", f"rounds/{round_.pk}/respondents/"):
+        page.goto(f"/c/riverton/assess/{path}")
+        axe(page)
 
 
 def test_the_results_page_has_charts_and_no_serious_violations(  # type: ignore[no-untyped-def]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reentrykit.assessment import selectors
-from reentrykit.assessment.models import ConsensusRating, Respondent, Response, Round
 from reentrykit.assessment.demo import seed_assessment
+from reentrykit.assessment.models import ConsensusRating, Respondent, Response, Round
 from reentrykit.core.audit import audit_actor
 from reentrykit.core.demo import DemoWorld, seed_foundation
 

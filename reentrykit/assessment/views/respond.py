@@ -198,6 +198,13 @@ def _save_section(
     section: dict[str, Any],
     keys: list[str],
 ) -> HttpResponse:
+    url = reverse(
+        "assessment:respond",
+        kwargs={"coalition_slug": round_.coalition.slug, "round_id": round_.pk},
+    )
+    if not round_.is_open:
+        messages.error(request, "This round is closed; its answers can no longer change.")
+        return redirect(f"{url}?section={section['key']}")
     changed = 0
     problems = []
     for component in section["components"]:
@@ -219,10 +226,6 @@ def _save_section(
                 problems.append(f"{item.key}: {error_text(error)}")
             else:
                 changed += 1
-    url = reverse(
-        "assessment:respond",
-        kwargs={"coalition_slug": round_.coalition.slug, "round_id": round_.pk},
-    )
     if problems:
         for problem in problems[:5]:
             messages.error(request, problem)

@@ -25,6 +25,7 @@ def core_seeder_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo, "_discover_seeders", lambda: None)
     monkeypatch.setattr(demo, "_SEEDERS", {"core": demo._SEEDERS["core"]})
 
+
 SLUGS = ["calder-valley", "granite-ridge", "harlow-county", "port-alder", "river-bend"]
 SHORT = {
     "harlow-county": "harlow",

@@ -1,0 +1,76 @@
+"""Chart specs for the measures dashboard (drawing only; the numbers come disclosed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from reentrykit.core.charts import finish
+
+BLUE = "#005ea2"
+GRAY = "#71767a"
+
+
+def rate_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    """Rates per group with their 95% intervals; hidden rates are left out."""
+    frame = pd.DataFrame([r for r in rows if r.get("rate") is not None])
+    if frame.empty:
+        frame = pd.DataFrame({"group": [], "rate": [], "ci_low": [], "ci_high": []})
+    base = alt.Chart(frame).encode(y=alt.Y("group:N", title=None, sort=None))
+    bars = base.mark_bar(color=BLUE).encode(
+        x=alt.X(
+            "rate:Q",
+            title="Share who recidivated",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        )
+    )
+    whiskers = base.mark_rule(color="#1b1b1b").encode(x="ci_low:Q", x2="ci_high:Q")
+    return finish((bars + whiskers).properties(width=420, height=alt.Step(22), title=title))
+
+
+def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    frame = pd.DataFrame([r for r in rows if r.get("rate") is not None])
+    if frame.empty:
+        frame = pd.DataFrame({"cohort_year": [], "rate": [], "ci_low": [], "ci_high": []})
+    base = alt.Chart(frame).encode(x=alt.X("cohort_year:O", title="Release year"))
+    band = base.mark_area(opacity=0.2, color=BLUE).encode(y="ci_low:Q", y2="ci_high:Q")
+    line = base.mark_line(point=True, color=BLUE).encode(
+        y=alt.Y("rate:Q", title="Rate", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    )
+    return finish((band + line).properties(width=420, height=220, title=title))
+
+
+def survival_steps(points: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    frame = pd.DataFrame(points)
+    if frame.empty:
+        frame = pd.DataFrame({"group": [], "day": [], "survival": [], "ci_low": [], "ci_high": []})
+    base = alt.Chart(frame).encode(
+        x=alt.X("day:Q", title="Days since release"), color=alt.Color("group:N", title="Group")
+    )
+    band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
+        y="ci_low:Q", y2="ci_high:Q"
+    )
+    line = base.mark_line(interpolate="step-after").encode(
+        y=alt.Y(
+            "survival:Q",
+            title="Share not yet returned",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        )
+    )
+    return finish((band + line).properties(width=420, height=240, title=title))
+
+
+def flow_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+    frame = pd.DataFrame([r for r in rows if r.get("count") is not None])
+    if frame.empty:
+        frame = pd.DataFrame({"label": [], "count": []})
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color=BLUE)
+        .encode(y=alt.Y("label:N", title=None, sort=None), x=alt.X("count:Q", title="People"))
+    )
+    return finish(chart.properties(width=420, height=alt.Step(22), title=title))

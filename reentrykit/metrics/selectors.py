@@ -1,0 +1,149 @@
+"""Reads of the cached measures, always through disclosure control for the viewer's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reentrykit.core.access import Capability, CoalitionAccess
+from reentrykit.core.suppression import Disclosed, RateSpec, disclose, is_small
+from reentrykit.metrics.models import MetricSnapshot
+
+RATE_RULES: dict[str, Any] = {
+    "counts": ["cohort", "recidivists"],
+    "rates": [RateSpec("rate", "recidivists", "cohort", also_hide=("ci_low", "ci_high"))],
+    "total_column": "group",
+    "total_value": "all",
+    "unstable_events": "recidivists",
+}
+HEADLINE_MEASURES = ("rearrest", "reconviction", "reincarceration")
+# Bureau of Justice Statistics, state prisoners released in 2005 in 30 states.
+NATIONAL_ONE_YEAR = {"rearrest": 0.434}
+
+
+def latest_snapshot(coalition: Any) -> MetricSnapshot | None:
+    return MetricSnapshot.objects.filter(coalition=coalition).first()
+
+
+def sees_raw(access: CoalitionAccess) -> bool:
+    return access.can(Capability.PERSON_LEVEL)
+
+
+def _rate_rows(
+    payload: dict[str, Any], *, measure: str, window: int, year: int, breakdown: str
+) -> list[dict[str, Any]]:
+    rows = [
+        r
+        for r in payload.get("rates", [])
+        if r["measure"] == measure
+        and r["window_days"] == window
+        and r["cohort_year"] == year
+        and r["breakdown"] in (breakdown, "all")
+        and (breakdown == "all" or r["breakdown"] == breakdown or r["group"] == "all")
+    ]
+    # The "all" row of the overall breakdown is the breakdown's total.
+    total = [r for r in rows if r["breakdown"] == "all"]
+    parts = [r for r in rows if r["breakdown"] == breakdown and breakdown != "all"]
+    return parts + total
+
+
+def rates(
+    access: CoalitionAccess,
+    payload: dict[str, Any],
+    *,
+    measure: str,
+    window: int,
+    year: int,
+    breakdown: str,
+) -> Disclosed:
+    rows = _rate_rows(payload, measure=measure, window=window, year=year, breakdown=breakdown)
+    return disclose(
+        rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **RATE_RULES
+    )
+
+
+def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    year = payload["latest_complete_year"]
+    cards = []
+    for measure in HEADLINE_MEASURES:
+        table = rates(access, payload, measure=measure, window=365, year=year, breakdown="all")
+        row = table.rows[0] if table.rows else {}
+        cards.append(
+            {
+                "measure": measure,
+                "row": row,
+                "display": table.display(0, "rate") if table.rows else None,
+                "national": NATIONAL_ONE_YEAR.get(measure),
+            }
+        )
+    return cards
+
+
+def trend(
+    access: CoalitionAccess, payload: dict[str, Any], *, measure: str, window: int
+) -> Disclosed:
+    last = payload["latest_complete_year"]
+    rows = [
+        r
+        for r in payload.get("rates", [])
+        if r["measure"] == measure
+        and r["window_days"] == window
+        and r["breakdown"] == "all"
+        and r["cohort_year"] is not None
+        and r["cohort_year"] <= last
+    ]
+    rows.sort(key=lambda r: r["cohort_year"])
+    rules = {**RATE_RULES, "total_column": None}
+    return disclose(rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **rules)
+
+
+def intermediate(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
+    return disclose(
+        payload.get("intermediate", []),
+        unsuppressed=sees_raw(access),
+        k=access.coalition.suppression_k,
+        counts=["numerator", "denominator"],
+        rates=[RateSpec("rate", "numerator", "denominator")],
+    )
+
+
+def flow(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
+    return disclose(
+        payload.get("flow", []),
+        unsuppressed=sees_raw(access),
+        k=access.coalition.suppression_k,
+        counts=["count"],
+    )
+
+
+def survival(
+    access: CoalitionAccess, payload: dict[str, Any], *, measure: str, breakdown: str
+) -> tuple[list[dict[str, Any]], list[str], float | None]:
+    """Curve points fit to show, the groups withheld, and the log-rank p-value.
+
+    Outside the data steward role a group's curve is withheld when the group has
+    fewer than k people or fewer than k events (its steps would reveal small counts),
+    and numbers at risk or events from 1 to k-1 are blanked on the points shown.
+    """
+    entry = payload.get("survival", {}).get(measure, {}).get(breakdown)
+    if not entry:
+        return [], [], None
+    points = entry["points"]
+    if sees_raw(access):
+        return points, [], entry.get("logrank_p")
+    k = access.coalition.suppression_k
+    withheld = []
+    shown = []
+    for group in dict.fromkeys(p["group"] for p in points):
+        of_group = [p for p in points if p["group"] == group]
+        people = of_group[0]["at_risk"] if of_group else 0
+        events = sum(p["events"] for p in of_group)
+        if people < k or events < k:
+            withheld.append(group)
+            continue
+        for point in of_group:
+            point = dict(point)
+            for column in ("at_risk", "events"):
+                if is_small(point[column], k):
+                    point[column] = None
+            shown.append(point)
+    return shown, withheld, entry.get("logrank_p") if not withheld else None

@@ -1,0 +1,21 @@
+"""Recomputing the measures in the background after each linkage run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django_tasks import task
+
+from reentrykit.coalitions.models import Coalition
+
+
+@task()
+def refresh_measures(coalition_id: int) -> None:
+    from reentrykit.metrics.refresh import refresh_coalition
+
+    refresh_coalition(Coalition.objects.get(pk=coalition_id))
+
+
+def on_linkage_finished(sender: Any, coalition: Coalition, **kwargs: Any) -> None:
+    transaction.on_commit(lambda: refresh_measures.enqueue(coalition.pk))

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from reentrykit.core.suppression import Disclosed
+
+register = template.Library()
+
+
+@register.simple_tag
+def cell(table: Disclosed, index: int, column: str, kind: str = "count") -> str:
+    """A figure as shown to this viewer: "<k" or "suppressed" when hidden."""
+    hidden = table.display(index, column)
+    if hidden:
+        return hidden
+    value = table.rows[index].get(column)
+    if value is None:
+        return "—"
+    if kind == "percent":
+        return f"{value * 100:.1f}%"
+    if kind == "p":
+        return f"{value:.3f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

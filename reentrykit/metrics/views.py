@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from reentrykit.core.access import get_coalition_for
+from reentrykit.core.charts import accessible_svg
+from reentrykit.metrics import charts, selectors
+from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS
+from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
+
+WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
+
+
+def _choice(value: str | None, allowed: list[str] | tuple[str, ...], default: str) -> str:
+    return value if value in allowed else default
+
+
+@login_required
+def dashboard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    snapshot = selectors.latest_snapshot(access.coalition)
+    context: dict = {"access": access, "snapshot": snapshot, "raw": selectors.sees_raw(access)}
+    if snapshot is None or snapshot.payload.get("empty"):
+        return render(request, "metrics/dashboard.html", context)
+    payload = snapshot.payload
+    measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
+    window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))
+    breakdown = _choice(request.GET.get("by"), ALL_BREAKDOWNS, "sex")
+    year = _year_for(payload, window)
+    table = selectors.rates(
+        access, payload, measure=measure, window=window, year=year, breakdown=breakdown
+    )
+    trend = selectors.trend(access, payload, measure=measure, window=window)
+    points, withheld, logrank = selectors.survival(
+        access,
+        payload,
+        measure=measure,
+        breakdown=breakdown if breakdown in ("sex", "age_group", "risk_level") else "all",
+    )
+    intermediate = selectors.intermediate(access, payload)
+    flow = selectors.flow(access, payload)
+    label = MEASURE_LABELS.get(measure, measure)
+    context.update(
+        {
+            "payload": payload,
+            "measure": measure,
+            "window": window,
+            "breakdown": breakdown,
+            "year": year,
+            "measures": [(m, MEASURE_LABELS.get(m, m)) for m in MEASURES],
+            "windows": list(WINDOW_LABELS.items()),
+            "breakdowns": ALL_BREAKDOWNS,
+            "headline": selectors.headline(access, payload),
+            "table": table,
+            "table_rows": list(zip(table.rows, range(len(table.rows)), strict=True)),
+            "table_chart": accessible_svg(
+                charts.rate_bars(
+                    table.rows,
+                    title=f"{label} within {WINDOW_LABELS[window]}, {year}, by {breakdown}",
+                ),
+                title=f"{label} rate by {breakdown}",
+                description="Bar chart of the rates in the table that follows; "
+                "hidden rates are left out.",
+            ),
+            "trend": trend,
+            "trend_chart": accessible_svg(
+                charts.trend_line(
+                    trend.rows, title=f"{label} within {WINDOW_LABELS[window]}, by release year"
+                ),
+                title=f"{label} by release year",
+                description="Line chart of the yearly rates in the table that follows.",
+            ),
+            "curve_points": points,
+            "curve_withheld": withheld,
+            "logrank_p": logrank,
+            "survival_chart": accessible_svg(
+                charts.survival_steps(
+                    points, title=f"Not yet {label.lower()}, released in {payload['survival_year']}"
+                ),
+                title="Survival curves",
+                description="Kaplan–Meier curves: the share of people not yet returned, "
+                "by days since release.",
+            ),
+            "intermediate": intermediate,
+            "flow": flow,
+            "flow_chart": accessible_svg(
+                charts.flow_bars(
+                    flow.rows,
+                    title=f"People at each decision point, {payload['latest_complete_year']}",
+                ),
+                title="Population flow",
+                description="Bar chart of the counts in the flow table that follows.",
+            ),
+            "program_breakdown": breakdown.startswith("program"),
+            "curve_table": [p for p in points if p["day"] in _milestones(points)],
+        }
+    )
+    return render(request, "metrics/dashboard.html", context)
+
+
+def _year_for(payload: dict, window: int) -> int:
+    import datetime as dt
+
+    through = dt.date.fromisoformat(payload["data_through"])
+    year = through.year
+    while dt.date(year, 12, 31) + dt.timedelta(days=window) > through:
+        year -= 1
+    return year
+
+
+def _milestones(points: list[dict]) -> set[int]:
+    """The last event day on or before each milestone: a short table beside the chart."""
+    days = sorted({p["day"] for p in points})
+    marks = set()
+    for milestone in (0, 90, 180, 365, 730, 1095, 1825):
+        before = [d for d in days if d <= milestone]
+        if before:
+            marks.add(before[-1])
+    return marks
