@@ -27,4 +27,6 @@ def cell(table: Disclosed, index: int, column: str, kind: str = "count") -> str:
 
 @register.filter
 def percent(value: Any) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "—"
+    return f"{value * 100:.1f}%"

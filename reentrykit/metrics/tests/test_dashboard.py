@@ -1,0 +1,185 @@
+"""The measures page: suppressed for everyone but data stewards, and only aggregates."""
+
+from __future__ import annotations
+
+import html as html_module
+import re
+
+import pytest
+
+from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.testing import World
+
+
+def _rate(group: str, breakdown: str, cohort: int, recidivists: int, year: int = 2023) -> dict:
+    rate = recidivists / cohort
+    return {
+        "measure": "rearrest",
+        "window_days": 365,
+        "cohort_year": year,
+        "breakdown": breakdown,
+        "group": group,
+        "cohort": cohort,
+        "recidivists": recidivists,
+        "rate": rate,
+        "ci_low": rate - 0.05,
+        "ci_high": rate + 0.05,
+    }
+
+
+def _payload() -> dict:
+    rates = [
+        _rate("all", "all", 200, 90),
+        # A small cell (7 people, 3 recidivists) and its complement.
+        _rate("female", "sex", 7, 3),
+        _rate("male", "sex", 160, 70),
+        _rate("unknown", "sex", 33, 17),
+        _rate("all", "all", 180, 80, year=2022),
+    ]
+    points = [
+        {
+            "group": "all",
+            "day": 0,
+            "at_risk": 200,
+            "events": 0,
+            "survival": 1.0,
+            "ci_low": 1.0,
+            "ci_high": 1.0,
+        },
+        {
+            "group": "all",
+            "day": 30,
+            "at_risk": 190,
+            "events": 12,
+            "survival": 0.94,
+            "ci_low": 0.9,
+            "ci_high": 0.97,
+        },
+        {
+            "group": "female",
+            "day": 0,
+            "at_risk": 7,
+            "events": 0,
+            "survival": 1.0,
+            "ci_low": 1.0,
+            "ci_high": 1.0,
+        },
+        {
+            "group": "female",
+            "day": 40,
+            "at_risk": 7,
+            "events": 3,
+            "survival": 0.57,
+            "ci_low": 0.2,
+            "ci_high": 0.8,
+        },
+    ]
+    return {
+        "data_through": "2025-06-30",
+        "latest_complete_year": 2023,
+        "survival_year": 2024,
+        "rates": rates,
+        "survival": {
+            "rearrest": {
+                "all": {"logrank_p": None, "points": points[:2]},
+                "sex": {"logrank_p": 0.2, "points": points},
+            }
+        },
+        "intermediate": [
+            {
+                "key": "assessed_before_release",
+                "label": "Assessed before release",
+                "numerator": 4,
+                "denominator": 120,
+                "rate": 4 / 120,
+            },
+        ],
+        "flow": [
+            {"key": "releases", "label": "Releases", "parent": None, "unit": "people", "count": 200}
+        ],
+    }
+
+
+@pytest.fixture
+def snapshot(world: World) -> MetricSnapshot:
+    return MetricSnapshot.objects.create(coalition=world.coalition, payload=_payload())
+
+
+def _cells(html: str, table_id: str) -> dict[str, list[str]]:
+    body = html[html.index(f'id="{table_id}"') :]
+    body = body[: body.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = [
+            html_module.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        if cells:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+@pytest.mark.parametrize("role", ["member", "viewer", "coach", "coordinator"])
+def test_it_hides_small_cells_from_everyone_but_stewards(
+    role: str, world: World, snapshot, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    html = (
+        signed_in(getattr(world, role))
+        .get("/c/riverton/measures/?measure=rearrest&window=365&by=sex")
+        .content.decode()
+    )
+    table = _cells(html, "breakdown-table")
+    assert table["female"][:3] == ["<11", "<11", "suppressed"]
+    # Complementary: the next smallest cohort (unknown, 33) is hidden too, so 200 - 160
+    # cannot give the women's count back.
+    assert table["unknown"][0] == "suppressed"
+    assert table["male"][:3] == ["160", "70", "43.8%"]
+    assert "42.9%" not in html  # the women's rate, 3/7
+    assert _cells(html, "intermediate-table")["Assessed before release"][:2] == ["<11", "120"]
+    # The women's survival curve rests on 7 people: withheld.
+    assert "Curves withheld because the group is small: female" in html
+    assert "57.0%" not in html
+
+
+def test_stewards_see_the_raw_figures_marked_confidential(
+    world: World, snapshot, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    html = signed_in(world.steward).get("/c/riverton/measures/?by=sex").content.decode()
+    assert "Confidential" in html
+    assert _cells(html, "breakdown-table")["female"][:3] == ["7", "3", "42.9%"]
+
+
+def test_the_headline_shows_the_latest_complete_cohort_with_the_national_reference(
+    world: World, snapshot, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    html = signed_in(world.member).get("/c/riverton/measures/").content.decode()
+    assert "released in 2023" in html
+    assert "45.0%" in html  # 90 of 200
+    assert "43.4%" in html
+
+
+def test_bad_choices_fall_back_to_the_defaults(world: World, snapshot, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(world.member).get(
+        "/c/riverton/measures/?measure=evil&window=7&by=%3Cscript%3E"
+    )
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<body", 1)[1].replace(
+        "<script src=", ""
+    )
+
+
+def test_without_measures_the_page_says_what_to_do(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    html = signed_in(world.member).get("/c/riverton/measures/").content.decode()
+    assert "No measures yet" in html
+
+
+def test_the_page_does_not_open_the_person_level_store(
+    world: World, snapshot, signed_in, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import store
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the dashboard must read cached aggregates only")
+
+    monkeypatch.setattr(store, "open_store", refuse)
+    assert signed_in(world.member).get("/c/riverton/measures/").status_code == 200
