@@ -147,3 +147,49 @@ def survival(
                     point[column] = None
             shown.append(point)
     return shown, withheld, entry.get("logrank_p") if not withheld else None
+
+
+# The assessment's data indicators and the measure each one shows.
+INDICATOR_INTERMEDIATE = {
+    "intermediate.assessed_before_release": "assessed_before_release",
+    "intermediate.high_risk_completed_prerelease": "high_risk_completed_pre_release",
+    "intermediate.high_risk_referred_30_days": "high_risk_referred_30_days",
+    "intermediate.enrollments_completed": "post_release_completion",
+    "intermediate.employed_90_days": "employed_90_days_after_completion",
+    "intermediate.high_risk_on_supervision": "high_risk_on_supervision",
+}
+
+
+def indicator_values(access: CoalitionAccess) -> dict[str, str]:
+    """Each assessment data indicator as text, suppressed as for the viewer; empty when
+    there is no data yet."""
+    snapshot = latest_snapshot(access.coalition)
+    if snapshot is None or snapshot.payload.get("empty"):
+        return {}
+    payload = snapshot.payload
+    values: dict[str, str] = {}
+    table = intermediate(access, payload)
+    by_key = {row["key"]: index for index, row in enumerate(table.rows)}
+    for indicator, key in INDICATOR_INTERMEDIATE.items():
+        index = by_key.get(key)
+        if index is None:
+            continue
+        row = table.rows[index]
+        hidden = table.display(index, "rate")
+        if hidden:
+            values[indicator] = f"{hidden} (too few people to show)"
+        elif row.get("rate") is not None:
+            values[indicator] = (
+                f"{row['rate'] * 100:.1f}% for releases in {payload['latest_complete_year']}"
+            )
+    headline_rows = headline(access, payload)
+    rearrest = next((card for card in headline_rows if card["measure"] == "rearrest"), None)
+    if rearrest and rearrest["row"].get("rate") is not None:
+        values["recidivism.baseline_present"] = (
+            f"one-year rearrest {rearrest['row']['rate'] * 100:.1f}% "
+            f"for releases in {payload['latest_complete_year']}"
+        )
+    # Coverage of risk assessment: the share of the cohort assessed before release.
+    if "intermediate.assessed_before_release" in values:
+        values["risk_assessment.coverage"] = values["intermediate.assessed_before_release"]
+    return values

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Page
+
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # axe is served from this same-origin path by a Playwright route (see conftest.py), so
 # the site's CSP (script-src 'self') stays on during the tests instead of being bypassed.
@@ -13,7 +15,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
+def run_axe(page: Page) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now."""
     page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright
 
 from tests.browser.accessibility import AXE_JS, AXE_PATH, blocking, format_violations, run_axe
 
@@ -28,14 +29,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install it with 'sudo apt-get install chromium', "
             "or deselect the browser tests with -m 'not browser'"
         )
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API keeps an event loop running in this thread, and Django
     # refuses ORM calls from a thread with a running loop. The tests call the ORM
     # only between page actions, never concurrently with them.
@@ -64,17 +63,18 @@ def csp_violations() -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, csp_violations: list[str]) -> Iterator[Any]:
+def page(browser: Browser, live_server: Any, csp_violations: list[str]) -> Iterator[Page]:
     """A tab in a fresh browser context, pointed at the live server."""
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
-    context.route(
-        f"**{AXE_PATH}",
-        lambda route: route.fulfill(path=AXE_JS, content_type="text/javascript"),
-    )
+
+    def serve_axe(route: Route) -> None:
+        route.fulfill(path=AXE_JS, content_type="text/javascript")
+
+    context.route(f"**{AXE_PATH}", serve_axe)
     tab = context.new_page()
 
-    def on_console(message: Any) -> None:
+    def on_console(message: ConsoleMessage) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:
             csp_violations.append(f"{tab.url}: {message.text}")
 
@@ -83,7 +83,7 @@ def page(browser: Any, live_server: Any, csp_violations: list[str]) -> Iterator[
     context.close()
 
 
-def _sign_in(page: Any, email: str, password: str) -> None:
+def _sign_in(page: Page, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
@@ -92,7 +92,7 @@ def _sign_in(page: Any, email: str, password: str) -> None:
 
 
 @pytest.fixture
-def sign_in() -> Callable[[Any, str, str], None]:
+def sign_in() -> Callable[[Page, str, str], None]:
     """``sign_in(page, email, password)`` uses the login form and waits until it is left."""
     return _sign_in
 
@@ -105,7 +105,7 @@ def axe() -> Callable[..., None]:
     together; without, it scans the page as it is.
     """
 
-    def _check(page: Any, *paths: str) -> None:
+    def _check(page: Page, *paths: str) -> None:
         report = []
         for path in paths or (None,):
             if path is not None:

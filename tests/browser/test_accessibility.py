@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page
 
 from reentrykit.accounts.models import User
 from reentrykit.testing import PASSWORD, build_world
 from tests.browser.accessibility import format_violations, run_axe
 
 pytestmark = pytest.mark.browser
+
+Axe = Callable[..., None]
+SignIn = Callable[[Page, str, str], None]
 
 COORDINATOR_PAGES = [
     "/c/riverton/",
@@ -34,7 +39,7 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
 
 
-def _sign_in_with_code(page: Any, user: User, sign_in, axe) -> None:  # type: ignore[no-untyped-def]
+def _sign_in_with_code(page: Page, user: User, sign_in: SignIn, axe: Axe) -> None:
     """Sign in and answer the two-factor prompt with a code from a confirmed authenticator."""
     device = TOTPDevice.objects.create(user=user, name="Browser test", confirmed=True)
     sign_in(page, user.email, PASSWORD)
@@ -46,11 +51,11 @@ def _sign_in_with_code(page: Any, user: User, sign_in, axe) -> None:  # type: ig
     page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
 
 
-def test_it_has_no_serious_violations_for_anonymous_pages(page: Any, axe) -> None:  # type: ignore[no-untyped-def]
+def test_it_has_no_serious_violations_for_anonymous_pages(page: Page, axe: Axe) -> None:
     axe(page, "/accounts/login/", "/accounts/password-reset/")
 
 
-def test_it_has_no_serious_violations_on_a_failed_sign_in(page: Any, axe) -> None:  # type: ignore[no-untyped-def]
+def test_it_has_no_serious_violations_on_a_failed_sign_in(page: Page, axe: Axe) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill("nobody@example.test")
     page.get_by_label("Password").fill("not the password")
@@ -59,19 +64,25 @@ def test_it_has_no_serious_violations_on_a_failed_sign_in(page: Any, axe) -> Non
     axe(page)
 
 
-def test_it_has_no_serious_violations_for_a_coordinator(page: Any, axe, sign_in) -> None:  # type: ignore[no-untyped-def]
+def test_it_has_no_serious_violations_for_a_coordinator(
+    page: Page, axe: Axe, sign_in: SignIn
+) -> None:
     world = build_world()
     _sign_in_with_code(page, world.coordinator, sign_in, axe)
     axe(page, *COORDINATOR_PAGES)
 
 
-def test_it_has_no_serious_violations_for_a_network_admin(page: Any, axe, sign_in) -> None:  # type: ignore[no-untyped-def]
+def test_it_has_no_serious_violations_for_a_network_admin(
+    page: Page, axe: Axe, sign_in: SignIn
+) -> None:
     world = build_world()
     _sign_in_with_code(page, world.network_admin, sign_in, axe)
     axe(page, *NETWORK_ADMIN_PAGES)
 
 
-def test_it_enrolls_a_coordinator_in_two_factor_sign_in(page: Any, axe, sign_in, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_enrolls_a_coordinator_in_two_factor_sign_in(
+    page: Page, axe: Axe, sign_in: SignIn, settings: Any
+) -> None:
     settings.DEMO = False
     world = build_world()
     sign_in(page, world.coordinator.email, PASSWORD)
@@ -98,7 +109,9 @@ def test_it_enrolls_a_coordinator_in_two_factor_sign_in(page: Any, axe, sign_in,
     page.wait_for_url(re.compile(r"/c/riverton/$"))
 
 
-def test_it_catches_violations_in_the_checks_themselves(page: Any, csp_violations) -> None:  # type: ignore[no-untyped-def]
+def test_it_catches_violations_in_the_checks_themselves(
+    page: Page, csp_violations: list[str]
+) -> None:
     page.goto("/accounts/login/")
     page.evaluate(
         """() => {

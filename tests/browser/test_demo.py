@@ -1,10 +1,14 @@
+"""The seeded demo, as a visitor to a demo server meets it."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -13,13 +17,19 @@ DEMO_PASSWORD = "demo-reentry-2026"
 
 
 def test_it_lets_a_demo_coordinator_switch_coalitions(
-    page: Any, settings: Any, sign_in, axe
-) -> None:  # type: ignore[no-untyped-def]
+    page: Page,
+    settings: Any,
+    sign_in: Callable[[Page, str, str], None],
+    axe: Callable[..., None],
+) -> None:
     settings.DEMO = True
     call_command("seed_demo")
 
     sign_in(page, DEMO_COORDINATOR, DEMO_PASSWORD)
-    assert "/accounts/two-factor/" not in page.url  # demo accounts skip it in demo mode
+    # Demo accounts skip two-factor sign-in in demo mode and land on their coalitions.
+    assert page.url.endswith("/")
+    for name in ("Harlow County Reentry Council (demo)", "River Bend Reentry Partnership (demo)"):
+        assert page.get_by_role("heading", name=name).is_visible()
     axe(page)
 
     switcher = page.get_by_label("Coalition", exact=True)

@@ -39,6 +39,8 @@ class ItemView:
     evidence: tuple[str, ...] = ()
     sectors: list[str] = field(default_factory=list)
     indicator: str = ""
+    indicator_key: str = ""
+    indicator_value: str = ""
     local: bool = False
     answer: str = ""
     note: str = ""
@@ -73,6 +75,7 @@ def _item_view(instrument: Instrument, item: Item, response: Response | None) ->
         evidence=item.evidence,
         sectors=item.sector_labels,
         indicator=instrument.indicator_label(item.data_indicator) if item.data_indicator else "",
+        indicator_key=item.data_indicator or "",
         answer=response.answer if response else "",
         note=response.note if response else "",
         saved_at=response.updated_at if response else None,
@@ -94,6 +97,17 @@ def _local_view(instrument: Instrument, item: LocalItem, response: Response | No
         note=response.note if response else "",
         saved_at=response.updated_at if response else None,
     )
+
+
+def _add_indicator_values(access: Any, sections: list[dict[str, Any]]) -> None:
+    """The live value of each item's data indicator, suppressed as for the viewer."""
+    from reentrykit.metrics.selectors import indicator_values
+
+    values = indicator_values(access)
+    for section in sections:
+        for component in section.get("components", []):
+            for item in component["items"]:
+                item.indicator_value = values.get(item.indicator_key, "")
 
 
 def _sections(round_: Round, responses: dict[str, Response]) -> list[dict[str, Any]]:
@@ -164,6 +178,7 @@ def respond(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpRes
     access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.CONTRIBUTE)
     respondent = _respondent_or_403(access, round_, request.user)
     sections = _sections(round_, selectors.responses_of(respondent=respondent))
+    _add_indicator_values(access, sections)
     keys = [section["key"] for section in sections]
     current_key = request.GET.get("section") or keys[0]
     if current_key not in keys:

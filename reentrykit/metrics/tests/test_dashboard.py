@@ -183,3 +183,15 @@ def test_the_page_does_not_open_the_person_level_store(
 
     monkeypatch.setattr(store, "open_store", refuse)
     assert signed_in(world.member).get("/c/riverton/measures/").status_code == 200
+
+
+def test_assessment_data_indicators_show_live_suppressed_values(world: World, snapshot) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.core.access import coalition_access
+    from reentrykit.metrics.selectors import indicator_values
+
+    member = indicator_values(coalition_access(world.member, world.coalition))
+    steward = indicator_values(coalition_access(world.steward, world.coalition))
+    # 4 of 120 assessed: the numerator is a small cell, so members see no rate.
+    assert member["intermediate.assessed_before_release"] == "suppressed (too few people to show)"
+    assert steward["intermediate.assessed_before_release"] == "3.3% for releases in 2023"
+    assert member["recidivism.baseline_present"] == "one-year rearrest 45.0% for releases in 2023"
