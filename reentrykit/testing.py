@@ -174,3 +174,23 @@ def _assessment_sweep(name: str) -> Callable[[World], Any]:
 
 SWEEP_KWARGS["round_id"] = _assessment_sweep("sweep_round")
 SWEEP_KWARGS["respondent_id"] = _assessment_sweep("sweep_respondent")
+
+
+def _sweep_indicator(world: World) -> int:
+    import datetime as dt
+
+    from reentrykit.metrics.models import Indicator
+
+    indicator, _ = Indicator.objects.get_or_create(
+        coalition=world.coalition,
+        name="Sweep indicator",
+        defaults={
+            "measure": "rearrest",
+            "baseline_start": dt.date(2022, 1, 1),
+            "baseline_end": dt.date(2022, 12, 31),
+        },
+    )
+    return indicator.pk
+
+
+SWEEP_KWARGS["indicator_id"] = _sweep_indicator

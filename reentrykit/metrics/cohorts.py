@@ -204,25 +204,27 @@ def cohort(
 
 
 def with_first_events(cohort_table: Table, events: Table) -> Table:
-    """Adds :data:`OUTCOME_COLUMNS`: one pass over the events serves every measure."""
-    keys = cohort_table.select("person_key", "release_day")
+    """Adds :data:`OUTCOME_COLUMNS`: one pass over the events serves every measure.
+
+    The join compares dates as they are stored and only the per-release minimums are
+    turned into day numbers, so the (large) events table is never converted.
+    """
+    keys = cohort_table.select("person_key", "release_date", "release_day")
     wanted = sorted({t for types in MEASURE_EVENTS.values() for t in types} | {DEATH})
     relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
     relevant = relevant.select(
-        e_person=relevant.person_key,
-        e_type=relevant.event_type,
-        e_day=relevant.event_date.epoch_days(),
+        e_person=relevant.person_key, e_type=relevant.event_type, e_date=relevant.event_date
     )
     joined = keys.join(
         relevant,
-        [keys.person_key == relevant.e_person, relevant.e_day >= keys.release_day],
+        [keys.person_key == relevant.e_person, relevant.e_date >= keys.release_date],
     )
-    after_release = joined.e_day > joined.release_day
+    after_release = joined.e_date > joined.release_date
     firsts = {
-        f"first_{measure}_day": joined.e_day.min(where=after_release & joined.e_type.isin(types))
+        f"first_{measure}_day": joined.e_date.min(where=after_release & joined.e_type.isin(types))
         for measure, types in MEASURE_EVENTS.items()
     }
-    firsts["death_day"] = joined.e_day.min(where=joined.e_type == DEATH)
+    firsts["death_day"] = joined.e_date.min(where=joined.e_type == DEATH)
     per_release = joined.group_by(k_person=joined.person_key, k_day=joined.release_day).aggregate(
         **firsts
     )
@@ -235,7 +237,10 @@ def with_first_events(cohort_table: Table, events: Table) -> Table:
     )
     return combined.select(
         *[combined[column] for column in cohort_table.columns],
-        **{name: combined[name].fill_null(NEVER).cast("int64") for name in OUTCOME_COLUMNS},
+        **{
+            name: combined[name].epoch_days().fill_null(NEVER).cast("int64")
+            for name in OUTCOME_COLUMNS
+        },
     )
 
 

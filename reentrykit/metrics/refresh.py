@@ -85,6 +85,28 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
     return curves
 
 
+def _indicator_baselines(coalition: Coalition, tables: Any, through: dt.date) -> dict[str, Any]:
+    """Each saved indicator's baseline rate over its own cohort period and filters."""
+    from reentrykit.metrics.models import Indicator
+    from reentrykit.metrics.rates import recidivism_rates
+
+    baselines: dict[str, Any] = {}
+    for indicator in Indicator.objects.filter(coalition=coalition):
+        frame = recidivism_rates(
+            tables=tables,
+            measure=indicator.measure,
+            window=indicator.window_days,
+            data_through=through,
+            period=Period(indicator.baseline_start, indicator.baseline_end),
+            facility=indicator.facility_type or None,
+            by=indicator.breakdown or None,
+        )
+        group = indicator.breakdown_group if indicator.breakdown else ALL
+        rows = _records(frame)
+        baselines[str(indicator.pk)] = {"rows": rows, "group": group}
+    return baselines
+
+
 def refresh_coalition(
     coalition: Coalition, *, engine: str = "duckdb", progress: Progress = no_progress
 ) -> dict[str, Any]:
@@ -111,6 +133,7 @@ def refresh_coalition(
         progress(0.7, "Intermediate measures and the population flow")
         intermediate = intermediate_measures(tables=tables, period=latest, data_through=through)
         flow = population_flow(tables=tables, period=latest, data_through=through)
+        indicators = _indicator_baselines(coalition, tables, through)
     survival_year = min(through.year - 1, years[1])
     progress(0.85, "Survival curves")
     payload = {
@@ -121,6 +144,7 @@ def refresh_coalition(
         "survival": _survival_curves(result.survival, survival_year),
         "intermediate": _records(intermediate),
         "flow": _records(flow),
+        "indicators": indicators,
     }
     snapshot = MetricSnapshot.objects.create(
         coalition=coalition,

@@ -193,3 +193,32 @@ def indicator_values(access: CoalitionAccess) -> dict[str, str]:
     if "intermediate.assessed_before_release" in values:
         values["risk_assessment.coverage"] = values["intermediate.assessed_before_release"]
     return values
+
+
+def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
+    """Each saved indicator with its baseline (disclosed for the viewer) and targets."""
+    from reentrykit.metrics.models import Indicator
+
+    snapshot = latest_snapshot(access.coalition)
+    baselines = (snapshot.payload.get("indicators", {}) if snapshot else {}) or {}
+    rows = []
+    for indicator in Indicator.objects.filter(coalition=access.coalition).prefetch_related(
+        "targets"
+    ):
+        entry = baselines.get(str(indicator.pk))
+        baseline, display = None, None
+        if entry:
+            table = disclose(
+                entry["rows"],
+                unsuppressed=sees_raw(access),
+                k=access.coalition.suppression_k,
+                **RATE_RULES,
+            )
+            index = next(
+                (i for i, r in enumerate(table.rows) if r["group"] == entry["group"]), None
+            )
+            if index is not None:
+                baseline = table.rows[index]
+                display = table.display(index, "rate")
+        rows.append({"indicator": indicator, "baseline": baseline, "display": display})
+    return rows

@@ -6,4 +6,6 @@ app_name = "metrics"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("indicators/", views.indicators, name="indicators"),
+    path("indicators/<int:indicator_id>/targets/", views.indicator_target, name="indicator_target"),
 ]

@@ -119,3 +119,72 @@ def _milestones(points: list[dict]) -> set[int]:
         if before:
             marks.add(before[-1])
     return marks
+
+
+@login_required
+def indicators(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """Saved measure definitions with their baseline and targets."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from reentrykit.core.access import Capability
+    from reentrykit.metrics import services
+    from reentrykit.metrics.forms import IndicatorForm
+
+    access = get_coalition_for(request, coalition_slug)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST":
+        access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+        if form.is_valid():
+            try:
+                services.indicator_create(
+                    coalition=access.coalition, created_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    "Indicator saved. Its baseline appears after the next update of the measures.",
+                )
+                return redirect("metrics:indicators", coalition_slug=coalition_slug)
+    return render(
+        request,
+        "metrics/indicators.html",
+        {
+            "access": access,
+            "form": form,
+            "rows": selectors.indicator_rows(access),
+            "can_edit": access.can(Capability.CONTRIBUTE),
+        },
+    )
+
+
+@login_required
+def indicator_target(request: HttpRequest, coalition_slug: str, indicator_id: int) -> HttpResponse:
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from reentrykit.core.access import Capability, get_object_in
+    from reentrykit.metrics import services
+    from reentrykit.metrics.forms import TargetForm
+    from reentrykit.metrics.models import Indicator
+
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    indicator = get_object_in(access, Indicator.objects, pk=indicator_id)
+    form = TargetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.indicator_target_add(
+            indicator=indicator,
+            label=form.cleaned_data["label"],
+            cohort_year=form.cleaned_data["cohort_year"],
+            target_rate=form.cleaned_data["target_percent"] / 100,
+        )
+        messages.success(request, f"Target added to {indicator.name}.")
+        return redirect("metrics:indicators", coalition_slug=coalition_slug)
+    return render(
+        request,
+        "metrics/indicator_target.html",
+        {"access": access, "form": form, "indicator": indicator},
+    )

@@ -195,3 +195,67 @@ def test_assessment_data_indicators_show_live_suppressed_values(world: World, sn
     assert member["intermediate.assessed_before_release"] == "suppressed (too few people to show)"
     assert steward["intermediate.assessed_before_release"] == "3.3% for releases in 2023"
     assert member["recidivism.baseline_present"] == "one-year rearrest 45.0% for releases in 2023"
+
+
+def test_members_save_indicators_with_targets_and_see_baselines(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.models import Indicator
+
+    client = signed_in(world.member)
+    response = client.post(
+        "/c/riverton/measures/indicators/",
+        {
+            "name": "One-year rearrest, jail",
+            "measure": "rearrest",
+            "window_days": "365",
+            "facility_type": "jail",
+            "baseline_start": "2022-01-01",
+            "baseline_end": "2022-12-31",
+            "breakdown": "",
+            "breakdown_group": "",
+        },
+    )
+    assert response.status_code == 302
+    indicator = Indicator.objects.get(name="One-year rearrest, jail")
+    client.post(
+        f"/c/riverton/measures/indicators/{indicator.pk}/targets/",
+        {"label": "Short term", "cohort_year": "2026", "target_percent": "40"},
+    )
+    assert indicator.targets.get().target_rate == 0.4
+    payload = _payload()
+    payload["indicators"] = {
+        str(indicator.pk): {
+            "group": "all",
+            "rows": [
+                {
+                    "group": "all",
+                    "cohort": 120,
+                    "recidivists": 54,
+                    "rate": 0.45,
+                    "ci_low": 0.36,
+                    "ci_high": 0.54,
+                }
+            ],
+        }
+    }
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    page = client.get("/c/riverton/measures/indicators/").content.decode()
+    assert "45.0% of 120" in page
+    assert "Short term: 40.0% for 2026" in page
+
+
+def test_viewers_cannot_save_indicators_and_bad_baselines_are_refused(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.models import Indicator
+
+    data = {
+        "name": "Backwards",
+        "measure": "rearrest",
+        "window_days": "365",
+        "baseline_start": "2022-12-31",
+        "baseline_end": "2022-01-01",
+    }
+    assert signed_in(world.viewer).post("/c/riverton/measures/indicators/", data).status_code == 403
+    page = signed_in(world.member).post("/c/riverton/measures/indicators/", data)
+    assert b"must end on or after it starts" in page.content
+    assert not Indicator.objects.exists()

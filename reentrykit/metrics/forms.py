@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from reentrykit.core.forms import UswdsForm, UswdsModelForm
+from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS
+from reentrykit.metrics.models import Indicator
+
+
+class IndicatorForm(UswdsModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "measure",
+            "window_days",
+            "facility_type",
+            "baseline_start",
+            "baseline_end",
+            "breakdown",
+            "breakdown_group",
+        ]
+        labels = {"window_days": "Within", "breakdown_group": "Breakdown group"}
+        widgets = {
+            "baseline_start": forms.DateInput(attrs={"type": "date"}),
+            "baseline_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["breakdown"] = forms.ChoiceField(
+            choices=[("", "(everyone)")] + [(b, b) for b in ALL_BREAKDOWNS],
+            required=False,
+            label="Only one group of",
+        )
+        self.fields["breakdown"].widget.attrs["class"] = "usa-select"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("baseline_start"), cleaned.get("baseline_end")
+        if start and end and end < start:
+            self.add_error("baseline_end", "The baseline must end on or after it starts.")
+        if cleaned.get("breakdown") and not cleaned.get("breakdown_group"):
+            self.add_error("breakdown_group", "Name the group, e.g. male or 18-24.")
+        return cleaned
+
+
+class TargetForm(UswdsForm):
+    label = forms.CharField(max_length=60, label="Target", help_text="e.g. Short term, Long term")
+    cohort_year = forms.IntegerField(min_value=2000, max_value=2100, label="For people released in")
+    target_percent = forms.FloatField(min_value=0, max_value=100, label="Target rate (%)")
