@@ -212,8 +212,13 @@ def with_first_events(cohort_table: Table, events: Table) -> Table:
     keys = cohort_table.select("person_key", "release_date", "release_day")
     wanted = sorted({t for types in MEASURE_EVENTS.values() for t in types} | {DEATH})
     relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
+    # Event types as small integers: the join produces many rows, and each is tested
+    # once per measure.
+    code = {name: index for index, name in enumerate(wanted)}
     relevant = relevant.select(
-        e_person=relevant.person_key, e_type=relevant.event_type, e_date=relevant.event_date
+        e_person=relevant.person_key,
+        e_type=relevant.event_type.cases(*code.items()).cast("int8"),
+        e_date=relevant.event_date,
     )
     joined = keys.join(
         relevant,
@@ -221,10 +226,12 @@ def with_first_events(cohort_table: Table, events: Table) -> Table:
     )
     after_release = joined.e_date > joined.release_date
     firsts = {
-        f"first_{measure}_day": joined.e_date.min(where=after_release & joined.e_type.isin(types))
+        f"first_{measure}_day": joined.e_date.min(
+            where=after_release & joined.e_type.isin([code[t] for t in types])
+        )
         for measure, types in MEASURE_EVENTS.items()
     }
-    firsts["death_day"] = joined.e_date.min(where=joined.e_type == DEATH)
+    firsts["death_day"] = joined.e_date.min(where=joined.e_type == code[DEATH])
     per_release = joined.group_by(k_person=joined.person_key, k_day=joined.release_day).aggregate(
         **firsts
     )

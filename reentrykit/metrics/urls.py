@@ -6,6 +6,8 @@ app_name = "metrics"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("export/", views.export, name="export"),
+    path("report.pdf", views.dashboard_pdf, name="pdf"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<int:indicator_id>/targets/", views.indicator_target, name="indicator_target"),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,10 +22,14 @@ def _choice(value: str | None, allowed: list[str] | tuple[str, ...], default: st
 @login_required
 def dashboard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
+    return render(request, "metrics/dashboard.html", _dashboard_context(request, access))
+
+
+def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     snapshot = selectors.latest_snapshot(access.coalition)
     context: dict = {"access": access, "snapshot": snapshot, "raw": selectors.sees_raw(access)}
     if snapshot is None or snapshot.payload.get("empty"):
-        return render(request, "metrics/dashboard.html", context)
+        return context
     payload = snapshot.payload
     measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
     window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))
@@ -95,9 +101,10 @@ def dashboard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             ),
             "program_breakdown": breakdown.startswith("program"),
             "curve_table": [p for p in points if p["day"] in _milestones(points)],
+            "query": request.GET.urlencode(),
         }
     )
-    return render(request, "metrics/dashboard.html", context)
+    return context
 
 
 def _year_for(payload: dict, window: int) -> int:
@@ -188,3 +195,76 @@ def indicator_target(request: HttpRequest, coalition_slug: str, indicator_id: in
         "metrics/indicator_target.html",
         {"access": access, "form": form, "indicator": indicator},
     )
+
+
+EXPORT_TABLES = ("breakdown", "trend", "intermediate", "flow")
+
+
+def _export_table(access, payload: dict, name: str, measure: str, window: int, breakdown: str):  # type: ignore[no-untyped-def]
+    """(header, rows) of one dashboard table exactly as this viewer may see it."""
+    if name == "intermediate":
+        table = selectors.intermediate(access, payload)
+        columns = ["key", "label", "numerator", "denominator", "rate"]
+    elif name == "flow":
+        table = selectors.flow(access, payload)
+        columns = ["key", "label", "count"]
+    elif name == "trend":
+        table = selectors.trend(access, payload, measure=measure, window=window)
+        columns = ["cohort_year", "cohort", "recidivists", "rate", "ci_low", "ci_high", "unstable"]
+    else:
+        year = _year_for(payload, window)
+        table = selectors.rates(
+            access, payload, measure=measure, window=window, year=year, breakdown=breakdown
+        )
+        columns = ["group", "cohort", "recidivists", "rate", "ci_low", "ci_high", "unstable"]
+    rows = []
+    for index, row in enumerate(table.rows):
+        rows.append([table.display(index, c) or row.get(c) for c in columns])
+    if table.confidential:
+        columns = [*columns, "confidential"]
+        rows = [[*row, "yes"] for row in rows]
+    return columns, rows
+
+
+@login_required
+def export(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """A dashboard table as CSV or XLSX, suppressed as on the page."""
+    from reentrykit.core.exports import csv_text, xlsx_bytes
+
+    access = get_coalition_for(request, coalition_slug)
+    snapshot = selectors.latest_snapshot(access.coalition)
+    if snapshot is None or snapshot.payload.get("empty"):
+        return HttpResponse("No measures yet.", status=404, content_type="text/plain")
+    name = _choice(request.GET.get("table"), EXPORT_TABLES, "breakdown")
+    measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
+    window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))
+    breakdown = _choice(request.GET.get("by"), ALL_BREAKDOWNS, "sex")
+    header, rows = _export_table(access, snapshot.payload, name, measure, window, breakdown)
+    filename = f"{coalition_slug}-{name}-{measure}-{window}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes({name: (header, rows)}),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+@login_required
+def dashboard_pdf(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The dashboard as a PDF, with the same charts and suppression as the page."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    access = get_coalition_for(request, coalition_slug)
+    context = _dashboard_context(request, access)
+    if "payload" not in context:
+        return HttpResponse("No measures yet.", status=404, content_type="text/plain")
+    html = render_to_string("metrics/dashboard_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{coalition_slug}-measures.pdf"'
+    return response

@@ -259,3 +259,31 @@ def test_viewers_cannot_save_indicators_and_bad_baselines_are_refused(
     page = signed_in(world.member).post("/c/riverton/measures/indicators/", data)
     assert b"must end on or after it starts" in page.content
     assert not Indicator.objects.exists()
+
+
+@pytest.mark.parametrize("table", ["breakdown", "trend", "intermediate", "flow"])
+def test_exports_are_suppressed_like_the_page(
+    table: str, world: World, snapshot, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    text = client.get(f"/c/riverton/measures/export/?table={table}&by=sex").content.decode()
+    if table == "breakdown":
+        female = next(line for line in text.splitlines() if line.startswith("female"))
+        assert female.split(",")[1:4] == ["<11", "<11", "suppressed"]
+    if table == "intermediate":
+        assert "<11" in text and ",4," not in text
+    workbook = client.get(f"/c/riverton/measures/export/?table={table}&by=sex&format=xlsx")
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_pdf_has_the_charts_and_no_small_cells(world: World, snapshot, signed_in) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    response = signed_in(world.member).get("/c/riverton/measures/report.pdf?by=sex")
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "One year after release" in text
+    assert "Rate by sex" in text
+    assert "42.9%" not in text
