@@ -20,17 +20,19 @@ from typing import Any
 import ibis
 import numpy as np
 import pandas as pd
-from ibis.expr.types import BooleanValue, Table
+from ibis.expr.types import BooleanValue, IntegerValue, Table
 
 from reentrykit.core.suppression import Disclosed, RateSpec, disclose
 from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
 from reentrykit.metrics.cohorts import (
+    MEASURES,
     Period,
     epoch_day,
     measure_events,
     person_outcomes,
 )
 from reentrykit.metrics.engine import Tables, materialized
+from reentrykit.metrics.survival import NOT_FOLLOWED, time_and_outcome
 
 Z95 = 1.959963984540054
 # recidivism_rates: one row per group (``all`` last), counts as ints, NaN rates when
@@ -140,7 +142,9 @@ def recidivism_rates(
     return frame[list(RATE_COLUMNS)]
 
 
-def outcome_code(people: Table, *, measure: str, windows: Sequence[int], through_day: int):
+def outcome_code(
+    people: Table, *, measure: str, windows: Sequence[int], through_day: int
+) -> IntegerValue:
     """One small integer per person that encodes a measure's outcome in every window.
 
     Being in the denominator can only stop as the window grows (follow-up runs out,
@@ -207,17 +211,42 @@ def measure_pass(
     window, only its people with full follow-up are counted; the caller decides which
     years to show. ``cohort_year`` is None when ``by_year`` is false.
     """
-    from reentrykit.metrics.cohorts import MEASURES
-    from reentrykit.metrics.survival import NOT_FOLLOWED, time_and_outcome
-
     measures = list(measures or MEASURES)
     windows = sorted(windows)
     if len(windows) > 15:
         raise ValueError("At most 15 windows fit in an outcome code.")
     rate_names = list(dict.fromkeys(parse_breakdown(name) for name in breakdowns))
     survival_names = list(dict.fromkeys(parse_breakdown(name) for name in survival_breakdowns))
-    # All measures' codes packed into one integer (a code is below 256): grouping on
-    # one key is cheaper than on four.
+    extra = _pass_columns(
+        people,
+        measures=measures,
+        windows=windows,
+        through_day=through_day,
+        survival_measures=survival_measures,
+    )
+    with materialized(people.mutate(**extra)) as table:
+        combos = (
+            _code_counts(table, names=rate_names, by_year=by_year) if measures else pd.DataFrame()
+        )
+        survival_counts = _survival_counts(
+            table, measures=survival_measures, names=survival_names, by_year=by_year
+        )
+    return MeasurePass(
+        rates=_decode_rates(_per_measure(combos, measures), windows=windows, measures=measures),
+        survival=survival_counts,
+    )
+
+
+def _pass_columns(
+    people: Table,
+    *,
+    measures: Sequence[str],
+    windows: Sequence[int],
+    through_day: int,
+    survival_measures: Sequence[str],
+) -> dict[str, Any]:
+    # All measures' codes packed into one integer (each code is below 256): grouping
+    # on one key is cheaper than on four.
     packed: Any = ibis.literal(0, type="int64")
     for index, measure in enumerate(measures):
         code = outcome_code(people, measure=measure, windows=windows, through_day=through_day)
@@ -227,43 +256,53 @@ def measure_pass(
         time, outcome = time_and_outcome(people, measure=measure, through_day=through_day)
         extra[f"_time_{measure}"] = time
         extra[f"_outcome_{measure}"] = outcome
+    return extra
 
-    def group_of(table: Table, name: str) -> Any:
-        return ibis.literal(ALL) if name == ALL else group_value(table, name)
 
-    with materialized(people.mutate(**extra)) as table:
-        year = table.cohort_year if by_year else ibis.literal(None, type="int32")
-        rate_parts = [
-            table.group_by(cohort_year=year, group=group_of(table, name), codes=table._codes)
-            .aggregate(count=table.count())
-            .mutate(breakdown=ibis.literal(name))
-            for name in [ALL, *rate_names]
-        ]
-        combos = ibis.union(*rate_parts).to_pandas() if measures else pd.DataFrame()
-        survival_parts = []
-        for measure in survival_measures:
-            followed = table.filter(table[f"_outcome_{measure}"] != NOT_FOLLOWED)
-            followed_year = followed.cohort_year if by_year else ibis.literal(None, type="int32")
-            survival_parts += [
-                followed.group_by(
-                    cohort_year=followed_year,
-                    group=group_of(followed, name),
-                    time=followed[f"_time_{measure}"],
-                    outcome=followed[f"_outcome_{measure}"],
-                )
-                .aggregate(count=followed.count())
-                .mutate(breakdown=ibis.literal(name), measure=ibis.literal(measure))
-                for name in [ALL, *survival_names]
-            ]
-        survival_counts = (
-            ibis.union(*survival_parts).to_pandas()[list(SURVIVAL_PASS_COLUMNS)]
-            if survival_parts
-            else pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
+def _group_of(table: Table, name: str) -> Any:
+    return ibis.literal(ALL) if name == ALL else group_value(table, name)
+
+
+def _year_of(table: Table, *, by_year: bool) -> Any:
+    return table.cohort_year if by_year else ibis.literal(None, type="int32")
+
+
+def _code_counts(table: Table, *, names: Sequence[str], by_year: bool) -> pd.DataFrame:
+    """People per (breakdown, cohort year, group, packed codes)."""
+    parts = [
+        table.group_by(
+            cohort_year=_year_of(table, by_year=by_year),
+            group=_group_of(table, name),
+            codes=table._codes,
         )
-    return MeasurePass(
-        rates=_decode_rates(_per_measure(combos, measures), windows=windows, measures=measures),
-        survival=survival_counts.reset_index(drop=True),
-    )
+        .aggregate(count=table.count())
+        .mutate(breakdown=ibis.literal(name))
+        for name in [ALL, *names]
+    ]
+    return ibis.union(*parts).to_pandas()
+
+
+def _survival_counts(
+    table: Table, *, measures: Sequence[str], names: Sequence[str], by_year: bool
+) -> pd.DataFrame:
+    parts = []
+    for measure in measures:
+        followed = table.filter(table[f"_outcome_{measure}"] != NOT_FOLLOWED)
+        parts += [
+            followed.group_by(
+                cohort_year=_year_of(followed, by_year=by_year),
+                group=_group_of(followed, name),
+                time=followed[f"_time_{measure}"],
+                outcome=followed[f"_outcome_{measure}"],
+            )
+            .aggregate(count=followed.count())
+            .mutate(breakdown=ibis.literal(name), measure=ibis.literal(measure))
+            for name in [ALL, *names]
+        ]
+    if not parts:
+        return pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
+    frame = ibis.union(*parts).to_pandas()[list(SURVIVAL_PASS_COLUMNS)]
+    return frame.reset_index(drop=True)
 
 
 def rate_table(

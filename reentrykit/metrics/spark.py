@@ -12,6 +12,7 @@ The session is started once per process (start-up takes tens of seconds) and reu
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
@@ -48,6 +49,8 @@ def spark_session() -> Any:
         .config("spark.local.dir", scratch)
         .config("spark.driver.memory", os.environ.get("REENTRYKIT_SPARK_DRIVER_MEMORY", "2g"))
     )
+    # py4j logs every connection it closes, at exit too, after the streams are gone.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     _SESSION = builder.getOrCreate()
     _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION

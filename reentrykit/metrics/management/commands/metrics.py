@@ -40,7 +40,7 @@ ACTIONS = ("recidivism", "survival", "program-effect", "intermediate", "refresh"
 FORMATS = ("json", "csv", "table")
 EARLIEST = dt.date(1900, 1, 1)
 IMMORTAL_TIME_NOTE = (
-    "Note: comparisons by program participation over a fixed window credit the program "
+    "Note: comparisons by program participation from release credit the program "
     "with the time before enrolment (immortal time). See `reentrykit metrics "
     "program-effect` for the adjusted comparison, which does not."
 )
@@ -176,6 +176,8 @@ class Command(BaseCommand):
                 f"Time to {measure}, releases {period}, data through {through.isoformat()}; "
                 f"{summary}; log-rank p = {payload['logrank_p']}."
             )
+        if options.get("by") and is_program_breakdown(options["by"]):
+            self._note(IMMORTAL_TIME_NOTE)
         self._confidential(options["unsuppressed"])
 
     def _program_effect(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
