@@ -19,6 +19,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest
+POSTGRES_MARKERS := not slow and not browser and not spark
 # Marks that setup is done; each lives inside what it describes, so deleting
 # .venv/ or node_modules/ also forgets the step.
 PYTHON_STAMP := $(VENV)/.reentrykit-installed
@@ -32,14 +33,14 @@ help:
 
 setup: $(PYTHON_STAMP) $(NODE_STAMP) $(VENDOR_STAMP)
 
-$(PYTHON_STAMP): pyproject.toml
+$(PYTHON_STAMP): pyproject.toml constraints.txt
 	if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
 	  echo "ReentryKit needs Python 3.11 or newer, but '$(PYTHON)' is '$$($(PYTHON) --version 2>&1)'."
 	  echo "Install a newer Python and point make at it, e.g.: make PYTHON=python3.12 setup"
 	  exit 1
 	fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]'
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -c constraints.txt -e '.[dev]'
 	touch $@
 
 # Only when it is missing: regenerating an existing lockfile would defeat `npm ci`.
@@ -66,8 +67,9 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 # The two passes run side by side, one per core: SQLite in the foreground, and
-# PostgreSQL in the background with its output shown when it ends. Browser tests run
-# on SQLite only. Pytest's exit status 5 (nothing collected) fails like any other.
+# PostgreSQL in the background with its output shown when it ends. The PostgreSQL
+# pass is for the database layer, so the browser and Spark tests run on SQLite only.
+# Pytest's exit status 5 (nothing collected) fails like any other.
 test: setup lint
 	@status=0; scripts/ensure_chromium.sh || status=$$?
 	case $$status in
@@ -78,14 +80,14 @@ test: setup lint
 	mkdir -p var
 	postgres_log=var/test-postgresql.log
 	$(BIN)/python scripts/pg_cluster.py -- \
-	  $(PYTEST) -p no:cacheprovider -m "not slow and not browser" >$$postgres_log 2>&1 &
+	  $(PYTEST) -p no:cacheprovider -m "$(POSTGRES_MARKERS)" >$$postgres_log 2>&1 &
 	postgres_pid=$$!
 	# On Ctrl-C or failure, stop the PostgreSQL pass and let it remove its cluster.
 	trap 'kill $$postgres_pid 2>/dev/null && wait $$postgres_pid; true' EXIT
 	trap 'exit 130' INT TERM
 	echo "== pytest on SQLite (-m '$$markers'); PostgreSQL runs alongside"
 	sqlite=0; env -u DATABASE_URL $(PYTEST) -m "$$markers" || sqlite=$$?
-	echo "== pytest on PostgreSQL (-m 'not slow and not browser')"
+	echo "== pytest on PostgreSQL (-m '$(POSTGRES_MARKERS)')"
 	postgres=0; wait $$postgres_pid || postgres=$$?
 	cat $$postgres_log
 	echo "== exit status: SQLite pass $$sqlite, PostgreSQL pass $$postgres"

@@ -74,7 +74,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not Coalition.objects.exists():
             if settings.DEMO:
-                self.stdout.write("Empty database in demo mode: seeding the demo coalitions…")
+                self.stdout.write(
+                    "Empty database in demo mode: seeding the demo coalitions, each with a "
+                    "synthetic county to import and link (about a minute)…"
+                )
                 seed_demo()
             else:
                 self.stdout.write(NO_COALITION_HELP)
