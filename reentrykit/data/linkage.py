@@ -200,10 +200,11 @@ def predict_pairs(
     """Score candidate pairs with Splink; returns the name of a table of scored pairs."""
     from splink import DuckDBAPI, Linker, block_on
 
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    # Splink warns about sparsely trained levels on small data; the linkage report says more.
+    logging.getLogger("splink").setLevel(logging.ERROR)
     db_api = DuckDBAPI(connection=con)
     records = db_api.register("records", table_name="linkage_records")
-    linker = Linker(records, _settings(), log_level=logging.WARNING)
+    linker = Linker(records, _settings(), log_level=logging.ERROR)
     progress(0.25, "Training the match model")
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_canon", "last_norm", "dob")], recall=0.8
