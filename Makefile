@@ -100,10 +100,12 @@ bench: setup
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 	scripts=$$(find benchmarks -maxdepth 1 -name '*.py' ! -name '_*' | sort)
 	[ -n "$$scripts" ] || echo "benchmarks/ has no scripts yet."
+	failed=""
 	for script in $$scripts; do
 	  echo "== $$script"
-	  $(BIN)/python "$$script"
+	  $(BIN)/python "$$script" || failed="$$failed $$script"
 	done
+	[ -z "$$failed" ] || { echo "== failed:$$failed"; exit 1; }
 
 clean:
 	rm -rf var static/vendor $(PYTHON_STAMP) $(NODE_STAMP)

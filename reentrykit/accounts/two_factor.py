@@ -70,10 +70,11 @@ def recovery_codes_generate(*, user: Any) -> list[str]:
     """Replace the user's recovery codes with a fresh set and return them (shown once)."""
     device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
     device.token_set.all().delete()
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    # Stored without hyphens (django-otp keeps at most 16 characters); shown in groups.
+    codes = [secrets.token_hex(6) for _ in range(RECOVERY_CODE_COUNT)]
     for code in codes:
         StaticToken.objects.create(device=device, token=code)
-    return codes
+    return [f"{code[:4]}-{code[4:8]}-{code[8:]}" for code in codes]
 
 
 def recovery_codes_left(user: Any) -> int:
@@ -82,7 +83,7 @@ def recovery_codes_left(user: Any) -> int:
 
 def verify_second_factor(user: Any, token: str) -> Any:
     """The device that accepts the token (TOTP or an unused recovery code), or None."""
-    cleaned = token.strip().lower().replace(" ", "")
+    cleaned = token.strip().lower().replace(" ", "").replace("-", "")
     device = match_token(user, cleaned)
     if device is not None and isinstance(device, TOTPDevice) and not device.confirmed:
         return None
