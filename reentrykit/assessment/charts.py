@@ -10,15 +10,14 @@ from __future__ import annotations
 import base64
 import functools
 import io
-import json
 from typing import Any
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
 from reentrykit.assessment.models import Round
 from reentrykit.assessment.scoring import Band, RoundScore, SectionScore
+from reentrykit.core.charts import finish, render_svg
 
 BAND_COLORS = {
     Band.STRONG.label: "#1a4480",
@@ -29,7 +28,6 @@ BAND_COLORS = {
 SECTION_COLUMNS = ["component", "score", "band", "previous"]
 HISTORY_COLORS = ["#1b1b1b", "#1a4480", "#c05600", "#216e1f", "#6b4fa0", "#5c5c5c"]
 HISTORY_COLUMNS = ["round", "order", "area", "score"]
-FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 
 
 def section_frame(section: SectionScore, previous: RoundScore | None) -> pd.DataFrame:
@@ -104,7 +102,7 @@ def section_chart(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
             f"{title}: bars are this round's component scores; black ticks are the previous round."
         ),
     )
-    return _finish(chart)
+    return finish(chart)
 
 
 def history_chart(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
@@ -129,27 +127,7 @@ def history_chart(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
         )
         .properties(width=440, height=220, title=title, description=title)
     )
-    return _finish(chart)
-
-
-def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    return (
-        chart.configure(font=FONT)
-        .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#1b1b1b")
-        .configure_title(fontSize=15, anchor="start", color="#1b1b1b")
-        .to_dict(validate=False)
-    )
-
-
-def render_svg(spec: dict[str, Any]) -> str:
-    return _render(json.dumps(spec, sort_keys=True))
-
-
-@functools.lru_cache(maxsize=256)
-def _render(spec_json: str) -> str:
-    # A closed round's charts never change; rendering costs a tenth of a second each.
-    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+    return finish(chart)
 
 
 def section_svg(frame: pd.DataFrame, *, title: str) -> str:

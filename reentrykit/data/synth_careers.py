@@ -24,29 +24,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reentrykit.data import schema
+
 YEAR = 365.25
 NEVER = np.iinfo(np.int64).max // 4
 
-FACILITY = ("jail", "prison")
-RELEASE_TYPES = (
-    "sentence_served",
-    "to_parole",
-    "to_probation",
-    "to_other_supervision",
-    "pretrial_release",
-    "bond",
-    "dismissed",
-    "other",
-    "unknown",
-    "death",
-    "transfer",
-    "escape",
-    "temporary",
-)
-SUPERVISION = ("none", "probation", "parole", "other", "unknown")
-RISK = ("low", "moderate", "high", "very_high", "unknown")
-OFFENSES = ("person", "property", "drug", "public_order", "other", "unknown")
-EVENT_TYPES = ("arrest", "booking", "conviction", "incarceration", "revocation", "death")
+# The canonical code lists of DATA.md, in their schema order (codes index into them).
+FACILITY = schema.FACILITY_TYPE
+RELEASE_TYPES = schema.RELEASE_TYPE
+SUPERVISION = schema.SUPERVISION_TYPE
+RISK = schema.RISK_LEVEL
+OFFENSES = schema.OFFENSE_CATEGORY
+EVENT_TYPES = schema.EVENT_TYPE
 AGENCIES = (
     "City Police",
     "County Sheriff",
@@ -55,20 +44,8 @@ AGENCIES = (
     "Adult Probation",
     "State Vital Records",
 )
-PROGRAM_TYPES = (
-    "housing",
-    "employment",
-    "education",
-    "behavioral_health",
-    "substance_use",
-    "cognitive_behavioral",
-    "mentoring",
-    "family",
-    "legal",
-    "id_documents",
-    "other",
-)
-PROGRAM_STATUS = ("referred", "enrolled", "completed", "dropped", "terminated")
+PROGRAM_TYPES = schema.PROGRAM_TYPE
+PROGRAM_STATUS = schema.PROGRAM_STATUS
 
 Codes = np.ndarray | int  # one code per row, or one for all rows
 

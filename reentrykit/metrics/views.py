@@ -10,7 +10,7 @@ from reentrykit.core.access import get_coalition_for
 from reentrykit.core.charts import accessible_svg
 from reentrykit.metrics import charts, selectors
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS
-from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
+from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS, latest_complete_year
 
 WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
 
@@ -108,13 +108,11 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
 
 
 def _year_for(payload: dict, window: int) -> int:
+    """The latest release year with full follow-up for ``window`` days."""
     import datetime as dt
 
     through = dt.date.fromisoformat(payload["data_through"])
-    year = through.year
-    while dt.date(year, 12, 31) + dt.timedelta(days=window) > through:
-        year -= 1
-    return year
+    return latest_complete_year(data_through=through, window=window).start.year
 
 
 def _milestones(points: list[dict]) -> set[int]:
