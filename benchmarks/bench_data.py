@@ -87,7 +87,7 @@ def bench_import(rows: int, work: Path) -> float:
     return ratio
 
 
-def bench_linkage(people: int, work: Path) -> float:
+def bench_linkage(people: int, background: int, work: Path) -> float:
     from reentrykit.coalitions.services import coalition_create
     from reentrykit.data import store
     from reentrykit.data.evaluation import pairwise_quality
@@ -96,7 +96,8 @@ def bench_linkage(people: int, work: Path) -> float:
     from reentrykit.data.synth import synth_county
 
     county = work / "county"
-    synth_county(people=people, seed=2026, out_dir=county)
+    # About 1.7 arrests per background person: enough of them for ~1,000,000 arrests.
+    synth_county(people=people, seed=2026, out_dir=county, background_people=background)
     coalition = coalition_create(slug="bench-link", name="Benchmark linkage")
     counts = {}
     for name, kind, source in (
@@ -126,7 +127,10 @@ def bench_linkage(people: int, work: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument("--people", type=int, default=52_000, help="about 200,000 release rows")
+    parser.add_argument("--people", type=int, default=56_000, help="about 200,000 release rows")
+    parser.add_argument(
+        "--background", type=int, default=420_000, help="arrested only: about 1,000,000 arrests"
+    )
     parser.add_argument("--only", choices=["import", "linkage"])
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="reentrykit-bench-"))
@@ -135,7 +139,7 @@ def main() -> int:
         if args.only in (None, "import"):
             bench_import(args.rows, work)
         if args.only in (None, "linkage"):
-            bench_linkage(args.people, work)
+            bench_linkage(args.people, args.background, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,19 @@ def saved_mapping(coalition: Coalition, source_name: str, kind: str) -> Mapping 
     return Mapping.from_json(mapping.mapping) if mapping else None
 
 
+def _already_imported(coalition: Coalition, digest: str) -> str | None:
+    duplicate = ImportBatch.objects.filter(
+        coalition=coalition, sha256=digest, status=BatchStatus.IMPORTED
+    ).first()
+    if duplicate is None:
+        return None
+    return (
+        f"This file was already imported on {duplicate.created_at:%Y-%m-%d} as batch "
+        f"{duplicate.pk} ({duplicate.kind} from {duplicate.source.name}). "
+        "Choose “replace” to import it again in place of the earlier data."
+    )
+
+
 def import_file(
     *,
     coalition: Coalition,
@@ -81,57 +95,52 @@ def import_file(
     progress(0.02, "Checking the file")
     try:
         check_size(path)  # before anything reads the file
-        digest = file_sha256(path)
     except FileProblem as problem:
         return _refuse(report, str(problem))
     except OSError as error:
         return _refuse(report, f"The file could not be opened: {error.strerror}.")
-    duplicate = ImportBatch.objects.filter(
-        coalition=coalition, sha256=digest, status=BatchStatus.IMPORTED
-    ).first()
-    if duplicate is not None and not replace:
-        return _refuse(
-            report,
-            f"This file was already imported on {duplicate.created_at:%Y-%m-%d} as batch "
-            f"{duplicate.pk} ({duplicate.kind} from {duplicate.source.name}). "
-            "Choose “replace” to import it again in place of the earlier data.",
-        )
     scratch = store.coalition_dir(coalition.pk) / "scratch" / uuid.uuid4().hex
     scratch.mkdir(parents=True, exist_ok=True)
-    try:
-        with store.open_store(coalition.pk, write=True) as con:
-            try:
-                info = inspect_file(path, scratch)
-                progress(0.1, "Reading the rows")
+    # The file's digest is computed while DuckDB reads it (hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest_job = pool.submit(file_sha256, path)
+        try:
+            with store.open_store(coalition.pk, write=True) as con:
+                try:
+                    info = inspect_file(path, scratch)
+                except FileProblem as problem:
+                    return _refuse(report, str(problem))
                 load_staging(con, info)
-            except FileProblem as problem:
-                return _refuse(report, str(problem))
-            progress(0.4, "Checking every row")
-            report = validate_staging(
-                con,
-                record_type=record_type,
-                headers=info.headers,
-                mapping=mapping,
-                file_name=file_name,
-            )
-            if not report.ok:
-                return ImportResult(ok=False, report=report)
-            progress(0.6, "Saving the rows")
-            batch = _write_batch(
-                con,
-                coalition=coalition,
-                kind=Kind(kind),
-                source_name=source_name,
-                file_name=file_name,
-                digest=digest,
-                rows=report.rows,
-                replace=replace,
-                mapping=mapping,
-                data_through=data_through,
-                user=user,
-            )
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+                progress(0.1, "Reading and checking every row")
+                report = validate_staging(
+                    con,
+                    record_type=record_type,
+                    headers=info.headers,
+                    mapping=mapping,
+                    file_name=file_name,
+                )
+                if not report.ok:
+                    return ImportResult(ok=False, report=report)
+                digest = digest_job.result()
+                refusal = _already_imported(coalition, digest) if not replace else None
+                if refusal:
+                    return _refuse(report, refusal)
+                progress(0.6, "Saving the rows")
+                batch = _write_batch(
+                    con,
+                    coalition=coalition,
+                    kind=Kind(kind),
+                    source_name=source_name,
+                    file_name=file_name,
+                    digest=digest,
+                    rows=report.rows,
+                    replace=replace,
+                    mapping=mapping,
+                    data_through=data_through,
+                    user=user,
+                )
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     progress(1.0, f"Imported {batch.rows} rows")
     return ImportResult(ok=True, report=report, batch=batch)
 
@@ -219,7 +228,7 @@ def insert_batch_rows(
     analytic = ", ".join(c.name for c in record_type.analytic_columns)
     con.execute(
         f"INSERT INTO store.{raw} (batch_id, source, row_number, source_person_id, {analytic}) "  # noqa: S608
-        f"SELECT ?, ?, __row, source_person_id, {analytic} FROM checked",
+        f"SELECT ?, ?, rowid + 2, source_person_id, {analytic} FROM checked",
         [batch_id, source],
     )
     identity = ", ".join(c.name for c in IDENTITY_COLUMNS)
@@ -227,7 +236,7 @@ def insert_batch_rows(
     con.execute(
         "INSERT INTO store.identity_records "  # noqa: S608
         f"(batch_id, kind, source, row_number, source_person_id, {identity}, residence_zip) "
-        f"SELECT ?, ?, ?, __row, source_person_id, {identity}, {zip_column} FROM checked",
+        f"SELECT ?, ?, ?, rowid + 2, source_person_id, {identity}, {zip_column} FROM checked",
         [batch_id, kind.value, source],
     )
 

@@ -196,40 +196,37 @@ def inspect_file(path: Path, scratch: Path) -> FileInfo:
     return FileInfo(path, "csv", delimiter, _csv_headers(text, delimiter), size)
 
 
-def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "staging") -> int:
-    """Read every row as text into an in-memory table with its file row number."""
-    columns = ", ".join(quote_identifier(name) for name in info.headers)
+def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "staging") -> None:
+    """Make ``table`` a view of the file's rows, every value as text, in file order.
+
+    Nothing is read yet: validation reads the file once, into its typed table, and
+    reports a file that cannot be read through ``explain_read_error``.
+    """
     if info.format == "parquet":
-        source = "read_parquet(?)"
-        params: list[object] = [str(info.path)]
         select = ", ".join(
             f"CAST({quote_identifier(n)} AS VARCHAR) AS {quote_identifier(n)}" for n in info.headers
         )
+        source = f"read_parquet({_sql_text(str(info.path))})"
     else:
+        select = ", ".join(quote_identifier(name) for name in info.headers)
         source = (
-            "read_csv(?, header = true, delim = ?, quote = '\"', escape = '\"', "
-            "all_varchar = true, "
-            "strict_mode = true, null_padding = false, sample_size = 20480)"
+            f"read_csv({_sql_text(str(info.path))}, header = true, "
+            f"delim = {_sql_text(info.delimiter)}, quote = '\"', escape = '\"', "
+            "all_varchar = true, strict_mode = true, null_padding = false, sample_size = 20480)"
         )
-        params = [str(info.path), info.delimiter]
-        select = columns
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "  # noqa: S608 - identifiers quoted
-            f"SELECT row_number() OVER () + 1 AS __row, {select} FROM {source}",
-            params,
-        )
-    except duckdb.InvalidInputException as error:
-        raise FileProblem(_explain_read_error(str(error))) from error
-    except duckdb.Error as error:
-        raise FileProblem(
-            f"The file could not be read as {info.format.upper()}: {_first_line(str(error))}"
-        ) from error
-    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
-    count = int(row[0]) if row else 0
-    if count == 0:
-        raise FileProblem("The file has a header row but no data rows.")
-    return count
+    # Views take no bound parameters; the path and delimiter are quoted literals.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {source}")  # noqa: S608
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def explain_read_error(error: duckdb.Error) -> str:
+    """What to tell the user when DuckDB cannot read the uploaded file."""
+    if isinstance(error, duckdb.InvalidInputException):
+        return _explain_read_error(str(error))
+    return f"The file could not be read: {_first_line(str(error))}"
 
 
 def _first_line(message: str) -> str:

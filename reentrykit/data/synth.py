@@ -170,10 +170,18 @@ def synth_county(
     out_dir: Path,
     data_through: date = date(2025, 12, 31),
     progress: Callable[[float, str], None] | None = None,
+    background_people: int | None = None,
 ) -> SynthSummary:
-    """Write a synthetic county of ``people`` released people into ``out_dir``."""
+    """Write a synthetic county of ``people`` released people into ``out_dir``.
+
+    ``background_people`` (default: as many as ``people``) are arrested but never
+    released in the data; more of them make linkage harder.
+    """
     if people < 1:
         raise ValueError("people must be at least 1")
+    background_people = people if background_people is None else background_people
+    if background_people < 1:
+        raise ValueError("background_people must be at least 1")
     started = time.monotonic()
     report = progress or _no_progress
     out_dir = Path(out_dir)
@@ -189,7 +197,7 @@ def synth_county(
     careers = sim.simulate_careers(streams[0], people=people, window=window)
     report(0.2, "Simulating the background population")
     background, bg_dob, bg_female = sim.simulate_background(
-        streams[1], people=people, first_person=people, window=window
+        streams[1], people=background_people, first_person=people, window=window
     )
     report(0.3, "Drawing identities")
     ident = ids.make_identities(
@@ -203,7 +211,7 @@ def synth_county(
         window=window,
         careers=careers,
         background=background,
-        risk=np.concatenate([careers.first_risk, np.full(people, 4, dtype=np.int8)]),
+        risk=np.concatenate([careers.first_risk, np.full(background_people, 4, dtype=np.int8)]),
     )
     report(0.4, "Assessments and outcomes")
     county.simulate_services(streams[3])
@@ -211,7 +219,7 @@ def synth_county(
         out_dir=out_dir,
         seed=seed,
         people=people,
-        background_people=people,
+        background_people=background_people,
         data_through=data_through,
     )
     writer = _Writer(out_dir=out_dir, county=county, rng=streams[4], summary=summary)
@@ -230,7 +238,8 @@ def _relate(
     first_arrest = background.groupby("person")["date"].min()
     latest_dob = np.full(ident.dob.size, NEVER, dtype=np.int64)
     latest_dob[first_arrest.index.to_numpy()] = first_arrest.to_numpy() - int(18 * sim.YEAR)
-    relatives = people + np.flatnonzero(rng.random(people) < 0.05)
+    candidates = min(people, ident.dob.size - people)  # background people who may be kin
+    relatives = people + np.flatnonzero(rng.random(candidates) < 0.05)
     of = rng.integers(0, people, relatives.size)
     ids.add_relatives(rng, ident, relatives=relatives, of=of, latest_dob=latest_dob)
 

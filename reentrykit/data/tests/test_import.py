@@ -166,6 +166,19 @@ def test_it_applies_a_column_and_code_mapping(world: World, write_csv) -> None: 
     assert _import(world, again).ok
 
 
+def test_code_translations_are_data_not_sql(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    # A translation's text goes into the query as a quoted literal; quotes stay text.
+    text = "source_person_id,release_date,facility_type\n J1 ,2024-03-31,  county's \n"
+    mapping = Mapping.from_json({"values": {"facility_type": {"county's": "jail"}}})
+    result = _import(world, write_csv("quoted.csv", text), mapping=mapping)
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        row = con.execute(
+            "SELECT source_person_id, facility_type FROM store.raw_releases"
+        ).fetchone()
+    assert row == ("J1", "jail")  # spaces around values are trimmed
+
+
 def test_it_refuses_the_same_file_twice_unless_replacing(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
     path = write_csv("releases.csv", GOOD_RELEASES)
     first = _import(world, path)

@@ -318,3 +318,15 @@ def test_it_ends_the_data_at_data_through(tmp_path: Path) -> None:
     assert releases["release_date"].max() <= "2022-06-30"
     assert releases["release_date"].min() >= "2013-01-01"
     assert events["event_date"].max() <= "2022-06-30"
+
+
+def test_background_population_size_is_a_parameter(tmp_path: Path) -> None:
+    # The linkage benchmark needs about five arrests per release: a larger background.
+    small = synth_county(people=200, seed=4, out_dir=tmp_path / "small")
+    large = synth_county(people=200, seed=4, out_dir=tmp_path / "large", background_people=1000)
+    people = _read(tmp_path / "large" / "truth" / "people.csv")
+    assert (people["released"] == "false").sum() == 1000
+    assert large.background_people == 1000 and small.background_people == 200
+    assert large.files["events_police.csv"] > 2 * small.files["events_police.csv"]
+    with pytest.raises(ValueError, match="background_people"):
+        synth_county(people=10, seed=1, out_dir=tmp_path / "none", background_people=0)
