@@ -194,3 +194,10 @@ def _sweep_indicator(world: World) -> int:
 
 
 SWEEP_KWARGS["indicator_id"] = _sweep_indicator
+
+
+def totp_code(device: Any) -> str:
+    """The current code of a django-otp TOTP device, as an authenticator app shows it."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"

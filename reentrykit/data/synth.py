@@ -335,9 +335,11 @@ class _Writer:
             frames[name] = _ordered(
                 events[events["source_agency"].isin(agencies)], "event_date", "event_type"
             )
+        # Two releases close together can put two assessments on one day; a probation
+        # office records one.
         assessments = county.assessments.rename(
             columns={"date": "assessment_date", "risk": "risk_level"}
-        )
+        ).drop_duplicates(["person", "assessment_date"])
         frames["assessments.csv"] = _ordered(assessments, "assessment_date")
         programs = county.programs.copy()
         programs["phase"] = programs["pre_release"].astype(np.int8)

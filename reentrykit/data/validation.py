@@ -178,11 +178,13 @@ def _typed_expression(column: Column, raw: str, optional: bool, mapping: Mapping
             return f"TRY_CAST({raw} AS DATE)"  # the fast path for ISO dates
         return f"CAST(try_strptime({raw}, $date_format) AS DATE)"
     if column.type == ColumnType.BOOL:
+        # list_contains, not IN: DuckDB turns an IN list of six or more items into a
+        # join, and a join would lose the file's row order that row numbers rely on.
         true_words = ", ".join(f"'{w}'" for w in TRUE_WORDS)
         false_words = ", ".join(f"'{w}'" for w in FALSE_WORDS)
         return (
-            f"CASE WHEN lower({raw}) IN ({true_words}) THEN true "
-            f"WHEN lower({raw}) IN ({false_words}) THEN false END"
+            f"CASE WHEN list_contains([{true_words}], lower({raw})) THEN true "
+            f"WHEN list_contains([{false_words}], lower({raw})) THEN false END"
         )
     if column.type == ColumnType.CODE:
         translations = mapping.values.get(column.name) or {}
@@ -207,16 +209,15 @@ def _absent_value(column: Column) -> str:
     return f"CAST(NULL AS {sql_type})"
 
 
-def _build_checked(
-    con: duckdb.DuckDBPyConnection,
-    record_type: RecordType,
-    resolved: dict[str, str],
-    mapping: Mapping,
-) -> None:
-    """One pass over the file: the typed columns, plus the file's text where they differ.
+def checked_query(
+    record_type: RecordType, resolved: dict[str, str], mapping: Mapping
+) -> tuple[str, dict[str, str]]:
+    """The statement that makes ``checked`` from ``staging``, and its parameters.
 
-    The temp table keeps the file's order, so a row's number in the file is its
-    ``rowid`` + 2 (the header is row 1); no window function is needed.
+    One pass over the file: the typed columns, plus the file's text where they
+    differ. It must stay a plain projection (no join): the temp table then keeps the
+    file's order, so a row's number in the file is its ``rowid`` + 2 (the header is
+    row 1) without a window function over five million rows.
     """
     required = set(record_type.required_names)
     selects = []
@@ -230,10 +231,8 @@ def _build_checked(
         typed = _typed_expression(column, raw, column.name not in required, mapping)
         selects.append(f"{typed} AS {column.name}")
     params = {} if mapping.date_format == ISO_DATE else {"date_format": mapping.date_format}
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE checked AS SELECT {', '.join(selects)} FROM staging",  # noqa: S608
-        params,
-    )
+    sql = f"CREATE OR REPLACE TEMP TABLE checked AS SELECT {', '.join(selects)} FROM staging"  # noqa: S608
+    return sql, params
 
 
 def validate_staging(
@@ -257,7 +256,7 @@ def validate_staging(
         report.file_errors = file_errors
         return report
     try:
-        _build_checked(con, record_type, resolved, mapping)
+        con.execute(*checked_query(record_type, resolved, mapping))
     except duckdb.Error as error:
         report.file_errors.append(explain_read_error(error))
         return report

@@ -97,6 +97,34 @@ def sign_in() -> Callable[[Page, str, str], None]:
     return _sign_in
 
 
+def _sign_in_with_code(page: Page, user: Any, password: str, check: Callable[[Page], None]) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from reentrykit.testing import totp_code
+
+    device = TOTPDevice.objects.create(user=user, name="Browser test", confirmed=True)
+    _sign_in(page, user.email, password)
+    page.wait_for_url(lambda url: "/accounts/two-factor/" in url)
+    check(page)
+    page.get_by_role("textbox", name="Code").fill(totp_code(device))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
+
+
+@pytest.fixture
+def sign_in_with_code() -> Callable[..., None]:
+    """``sign_in_with_code(page, user, password, check=...)``: a confirmed authenticator
+    for ``user``, the login form, then the two-factor prompt; ``check(page)`` runs on
+    the prompt."""
+
+    def _run(
+        page: Page, user: Any, password: str, check: Callable[[Page], None] = lambda page: None
+    ) -> None:
+        _sign_in_with_code(page, user, password, check)
+
+    return _run
+
+
 @pytest.fixture
 def axe() -> Callable[..., None]:
     """``axe(page, *paths)`` fails the test on serious or critical axe-core violations.

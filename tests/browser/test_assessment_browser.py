@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from reentrykit.assessment import services
 from reentrykit.assessment.models import Response, Round
@@ -21,16 +18,6 @@ def _open_round(world: World) -> Round:
     services.respondent_add(round_=round_, user=world.member)
     services.respondent_add(round_=round_, user=world.coordinator)
     return round_
-
-
-def _sign_in_coordinator(page: Any, world: World, sign_in) -> None:  # type: ignore[no-untyped-def]
-    device = TOTPDevice.objects.create(user=world.coordinator, name="Browser", confirmed=True)
-    sign_in(page, world.coordinator.email, PASSWORD)
-    page.wait_for_url(re.compile(r"/accounts/two-factor/"))
-    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
-    page.get_by_role("textbox", name="Code").fill(code)
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
 
 
 def _choose(page: Any, dom_id: str, value: str) -> None:
@@ -71,7 +58,7 @@ def test_a_member_answers_three_items_and_finds_them_after_a_reload(  # type: ig
 
 
 def test_the_consensus_page_shows_a_flagged_item_and_records_consensus(  # type: ignore[no-untyped-def]
-    page: Any, sign_in, axe
+    page: Any, sign_in_with_code, axe
 ) -> None:
     world = build_world()
     round_ = _open_round(world)
@@ -80,7 +67,7 @@ def test_the_consensus_page_shows_a_flagged_item_and_records_consensus(  # type:
         services.response_save(
             round_=round_, respondent=respondent, item_key="1.2.a", answer=rating
         )
-    _sign_in_coordinator(page, world, sign_in)
+    sign_in_with_code(page, world.coordinator, PASSWORD)
     page.goto(f"/c/riverton/assess/rounds/{round_.pk}/consensus/?show=flagged")
     flagged = page.locator("#item-1-2-a")
     assert flagged.get_by_text("Disagreement").is_visible()
