@@ -200,6 +200,7 @@ def measure_pass(
     by_year: bool = True,
     survival_measures: Sequence[str] = (),
     survival_breakdowns: Sequence[str] = (),
+    survival_year: int | None = None,
 ) -> MeasurePass:
     """Every fixed-window rate, and the survival counts, in one pass over a person table.
 
@@ -209,7 +210,8 @@ def measure_pass(
     ``survival_measures``, the time and outcome. Each breakdown is then a count per
     (year, group, codes), which is cheap. For a cohort year without full follow-up for a
     window, only its people with full follow-up are counted; the caller decides which
-    years to show. ``cohort_year`` is None when ``by_year`` is false.
+    years to show. ``cohort_year`` is None when ``by_year`` is false. With
+    ``survival_year``, survival counts are made for that cohort year only.
     """
     measures = list(measures or MEASURES)
     windows = sorted(windows)
@@ -225,16 +227,19 @@ def measure_pass(
         survival_measures=survival_measures,
     )
     with materialized(people.mutate(**extra)) as table:
-        combos = (
-            _code_counts(table, names=rate_names, by_year=by_year) if measures else pd.DataFrame()
-        )
+        rates = pd.DataFrame(columns=list(TABLE_COLUMNS))
+        if measures:
+            # Kept apart from the sums: one query over both runs much slower on DuckDB.
+            with materialized(_code_counts(table, names=rate_names, by_year=by_year)) as combos:
+                rates = _rates_from_codes(combos, measures=measures, windows=windows)
         survival_counts = _survival_counts(
-            table, measures=survival_measures, names=survival_names, by_year=by_year
+            table,
+            measures=survival_measures,
+            names=survival_names,
+            by_year=by_year,
+            year=survival_year,
         )
-    return MeasurePass(
-        rates=_decode_rates(_per_measure(combos, measures), windows=windows, measures=measures),
-        survival=survival_counts,
-    )
+    return MeasurePass(rates=rates, survival=survival_counts)
 
 
 def _pass_columns(
@@ -267,8 +272,8 @@ def _year_of(table: Table, *, by_year: bool) -> Any:
     return table.cohort_year if by_year else ibis.literal(None, type="int32")
 
 
-def _code_counts(table: Table, *, names: Sequence[str], by_year: bool) -> pd.DataFrame:
-    """People per (breakdown, cohort year, group, packed codes)."""
+def _code_counts(table: Table, *, names: Sequence[str], by_year: bool) -> Table:
+    """People per (breakdown, cohort year, group, packed codes): an expression."""
     parts = [
         table.group_by(
             cohort_year=_year_of(table, by_year=by_year),
@@ -279,12 +284,58 @@ def _code_counts(table: Table, *, names: Sequence[str], by_year: bool) -> pd.Dat
         .mutate(breakdown=ibis.literal(name))
         for name in [ALL, *names]
     ]
-    return ibis.union(*parts).to_pandas()
+    return ibis.union(*parts)
+
+
+def _rates_from_codes(
+    combos: Table, *, measures: Sequence[str], windows: Sequence[int]
+) -> pd.DataFrame:
+    """Every rate (:data:`TABLE_COLUMNS`) from the packed code counts.
+
+    The engine decodes the codes (see :func:`outcome_code`) and sums per
+    (breakdown, cohort year, group): a person is in window j's cohort when
+    ``followed > j`` (code >= 16 (j + 1)) and a recidivist when also ``before <= j``.
+    Only the sums come back, a few thousand rows, not every code combination.
+    """
+    sums: dict[str, Any] = {}
+    for m_index, _ in enumerate(measures):
+        code = (combos.codes // (256**m_index)) % 256
+        for w_index, _ in enumerate(windows):
+            in_cohort = code >= 16 * (w_index + 1)
+            sums[f"c_{m_index}_{w_index}"] = combos["count"].sum(where=in_cohort)
+            sums[f"r_{m_index}_{w_index}"] = combos["count"].sum(
+                where=in_cohort & (code % 16 <= w_index)
+            )
+    keys = ["cohort_year", "breakdown", "group"]
+    wide = combos.group_by(keys).aggregate(**sums).to_pandas()
+    pieces = []
+    for m_index, measure in enumerate(measures):
+        for w_index, window in enumerate(windows):
+            piece = wide[keys].copy()
+            piece["measure"] = measure
+            piece["window_days"] = window
+            piece["cohort"] = wide[f"c_{m_index}_{w_index}"]
+            piece["recidivists"] = wide[f"r_{m_index}_{w_index}"]
+            pieces.append(piece)
+    frame = with_rates(pd.concat(pieces, ignore_index=True))
+    frame["measure"] = pd.Categorical(frame["measure"], categories=list(measures))
+    frame = frame.sort_values(
+        ["measure", "window_days", "cohort_year", "breakdown", "group"], kind="stable"
+    )
+    frame["measure"] = frame["measure"].astype(str)
+    return frame[list(TABLE_COLUMNS)].reset_index(drop=True)
 
 
 def _survival_counts(
-    table: Table, *, measures: Sequence[str], names: Sequence[str], by_year: bool
+    table: Table,
+    *,
+    measures: Sequence[str],
+    names: Sequence[str],
+    by_year: bool,
+    year: int | None = None,
 ) -> pd.DataFrame:
+    if year is not None and by_year:
+        table = table.filter(table.cohort_year == year)
     parts = []
     for measure in measures:
         followed = table.filter(table[f"_outcome_{measure}"] != NOT_FOLLOWED)
@@ -324,50 +375,6 @@ def rate_table(
         windows=windows,
         by_year=by_year,
     ).rates
-
-
-def _per_measure(combos: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
-    """People per (measure, year, breakdown, group, code) from the packed codes."""
-    if combos.empty:
-        return pd.DataFrame()
-    keys = ["cohort_year", "breakdown", "group"]
-    codes = combos["codes"].astype("int64")
-    parts = []
-    for index, measure in enumerate(measures):
-        part = combos[keys].assign(code=(codes // (256**index)) % 256, count=combos["count"])
-        part = part.groupby([*keys, "code"], dropna=False, as_index=False)["count"].sum()
-        parts.append(part.assign(measure=measure))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _decode_rates(
-    counts: pd.DataFrame, *, windows: Sequence[int], measures: Sequence[str]
-) -> pd.DataFrame:
-    keys = ["measure", "cohort_year", "breakdown", "group"]
-    if counts.empty:
-        return pd.DataFrame(columns=list(TABLE_COLUMNS))
-    counts = counts.astype({"code": "int64", "count": "int64"})
-    followed = counts["code"] // 16
-    before = counts["code"] % 16
-    pieces = []
-    for index, window in enumerate(windows):
-        in_cohort = followed > index
-        piece = counts[keys].copy()
-        piece["window_days"] = window
-        piece["cohort"] = counts["count"].where(in_cohort, 0)
-        piece["recidivists"] = counts["count"].where(in_cohort & (before <= index), 0)
-        pieces.append(piece)
-    frame = pd.concat(pieces, ignore_index=True)
-    frame = frame.groupby([*keys, "window_days"], dropna=False, as_index=False)[
-        ["cohort", "recidivists"]
-    ].sum()
-    frame = with_rates(frame)
-    frame["measure"] = pd.Categorical(frame["measure"], categories=list(measures))
-    frame = frame.sort_values(
-        ["measure", "window_days", "cohort_year", "breakdown", "group"], kind="stable"
-    )
-    frame["measure"] = frame["measure"].astype(str)
-    return frame[list(TABLE_COLUMNS)].reset_index(drop=True)
 
 
 def _number(value: Any) -> Any:

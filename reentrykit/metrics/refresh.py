@@ -10,7 +10,6 @@ pages suppress them at read time by role.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 from typing import Any
 
@@ -39,17 +38,9 @@ SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-ready rows: NaN becomes None, numpy numbers become Python numbers."""
-    rows = []
-    for row in frame.to_dict(orient="records"):
-        clean = {}
-        for key, value in row.items():
-            if isinstance(value, float) and math.isnan(value):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()
-            clean[key] = value
-        rows.append(clean)
-    return rows
+    # astype(object) boxes every value as a Python scalar, column by column.
+    boxed = frame.astype(object)
+    return boxed.where(frame.notna(), None).to_dict(orient="records")
 
 
 def _release_years(tables: Any) -> tuple[int, int] | None:
@@ -121,6 +112,8 @@ def refresh_coalition(
             return {"snapshot": snapshot.pk, "empty": True}
         period = Period(dt.date(years[0], 1, 1), min(through, dt.date(years[1], 12, 31)))
         people = person_outcomes(tables, period=period, by_year=True)
+        # The curves on the dashboard are of the last full calendar year's cohort.
+        survival_year = min(through.year - 1, years[1])
         progress(0.2, "Computing every rate and survival count")
         result = measure_pass(
             people,
@@ -128,13 +121,13 @@ def refresh_coalition(
             breakdowns=ALL_BREAKDOWNS,
             survival_measures=MEASURES,
             survival_breakdowns=SURVIVAL_BREAKDOWNS,
+            survival_year=survival_year,
         )
         latest = latest_complete_year(data_through=through, window=365)
         progress(0.7, "Intermediate measures and the population flow")
         intermediate = intermediate_measures(tables=tables, period=latest, data_through=through)
         flow = population_flow(tables=tables, period=latest, data_through=through)
         indicators = _indicator_baselines(coalition, tables, through)
-    survival_year = min(through.year - 1, years[1])
     progress(0.85, "Survival curves")
     payload = {
         "data_through": through.isoformat(),

@@ -4,8 +4,9 @@ Days from release to the first qualifying event, censored at ``data_through`` or
 death (DATA.md, "Survival"). A death on or before the first event day censors the
 person at the death day (the same reading of "earlier" as the fixed-window rates),
 and people released after ``data_through`` are left out. The engine aggregates the
-person table to (group, time, outcome, count) rows, and lifelines is fed those
-counts as weights, which gives the same estimates as one row per person.
+person table to (group, time, outcome, count) rows; the Kaplan–Meier estimates from
+those counts equal lifelines' fit on one row per person (tested), and lifelines is
+fed the counts as weights for the log-rank test and Aalen–Johansen.
 
 Disclosure for anyone but a data steward (:func:`survival_json`): the per-group
 ``n`` and ``events`` pass through ``reentrykit.core.suppression.disclose`` (with
@@ -27,8 +28,8 @@ import ibis
 import numpy as np
 import pandas as pd
 from ibis.expr.types import IntegerValue, Table
-from lifelines import AalenJohansenFitter, KaplanMeierFitter
-from lifelines.statistics import multivariate_logrank_test
+from lifelines import AalenJohansenFitter
+from scipy.stats import chi2
 
 from reentrykit.core.suppression import disclose
 from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
@@ -142,40 +143,72 @@ def group_summary(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFram
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
-def _fit_kaplan_meier(part: pd.DataFrame) -> KaplanMeierFitter:
-    return KaplanMeierFitter().fit(
-        durations=part["time"].to_numpy(dtype=float),
-        event_observed=(part["outcome"] == EVENT).to_numpy(),
-        weights=part["count"].to_numpy(dtype=float),
+Z_95 = 1.959963984540054  # the standard normal quantile at 0.975
+
+
+def _kaplan_meier_table(part: pd.DataFrame) -> pd.DataFrame:
+    """Kaplan–Meier from counts per (time, outcome), indexed by every distinct time:
+    at_risk, observed, survival and the 95% band.
+
+    The same estimator and band as lifelines' KaplanMeierFitter fitted with these
+    counts as weights (product limit; exponential Greenwood, that is the log(-log)
+    transform), computed with numpy: the refresh fits dozens of curves, and each
+    fitter call costs more than the arithmetic.
+    """
+    events = part["outcome"].to_numpy() == EVENT
+    frame = pd.DataFrame(
+        {
+            "time": part["time"].to_numpy(dtype="int64"),
+            "observed": np.where(events, part["count"], 0).astype(float),
+            "removed": part["count"].to_numpy(dtype=float),
+        }
+    )
+    table = frame.groupby("time").sum().sort_index()
+    observed = table["observed"].to_numpy()
+    removed = table["removed"].to_numpy()
+    at_risk = removed.sum() - (np.cumsum(removed) - removed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_survival = np.cumsum(np.log(at_risk - observed) - np.log(at_risk))
+        steps = observed / (at_risk * (at_risk - observed))
+        greenwood = np.cumsum(np.where(np.isinf(steps), 0.0, steps))
+        spread = Z_95 * np.sqrt(greenwood) / log_survival
+        centre = np.log(-log_survival)
+        low = np.exp(-np.exp(centre - spread))
+        high = np.exp(-np.exp(centre + spread))
+    return pd.DataFrame(
+        {
+            "at_risk": at_risk,
+            "observed": observed,
+            "survival": np.exp(log_survival),
+            "ci_low": np.nan_to_num(low, nan=1.0),
+            "ci_high": np.nan_to_num(high, nan=1.0),
+        },
+        index=table.index,
     )
 
 
 def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
-    """Kaplan–Meier per group with its 95% band (lifelines' exponential Greenwood) and
-    the number at risk, at day 0 and at every day with an event (:data:`CURVE_COLUMNS`)."""
+    """Kaplan–Meier per group with its 95% band (exponential Greenwood) and the number
+    at risk, at day 0 and at every day with an event (:data:`CURVE_COLUMNS`)."""
     frames = []
     for group in _groups(counts, by):
         part = counts[(counts["group"] == group) & (counts["count"] > 0)]
         if part.empty:
             continue
-        fitter = _fit_kaplan_meier(part)
-        table = fitter.event_table
-        survival = fitter.survival_function_.iloc[:, 0]
-        band = fitter.confidence_interval_
-        days = [0.0, *[t for t in table.index if t > 0 and table.at[t, "observed"] > 0]]
-        at_zero = table.at[0.0, "at_risk"] if 0.0 in table.index else part["count"].sum()
+        table = _kaplan_meier_table(part)
+        days = table[(table.index > 0) & (table["observed"] > 0)]
+        at_zero = table.at[0, "at_risk"] if 0 in table.index else part["count"].sum()
         frame = pd.DataFrame(
             {
                 "group": group,
-                "day": np.array(days, dtype="int64"),
-                "at_risk": [at_zero, *table.loc[days[1:], "at_risk"]],
-                "events": [0, *table.loc[days[1:], "observed"]],
-                "survival": survival.loc[days].to_numpy(),
-                "ci_low": band.iloc[:, 0].loc[days].to_numpy(),
-                "ci_high": band.iloc[:, 1].loc[days].to_numpy(),
+                "day": np.array([0, *days.index], dtype="int64"),
+                "at_risk": [at_zero, *days["at_risk"]],
+                "events": [0, *days["observed"]],
+                "survival": [1.0, *days["survival"]],
+                "ci_low": [1.0, *days["ci_low"]],
+                "ci_high": [1.0, *days["ci_high"]],
             }
         )
-        frame.loc[0, ["survival", "ci_low", "ci_high"]] = 1.0
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=list(CURVE_COLUMNS))
@@ -193,14 +226,35 @@ def logrank_p(counts: pd.DataFrame, *, groups: list[str] | None = None) -> float
     part = counts[counts["group"].isin(groups) & (counts["count"] > 0)]
     if part["group"].nunique() < 2:
         return None
-    result = multivariate_logrank_test(
-        part["time"].to_numpy(dtype=float),
-        part["group"].to_numpy(),
-        (part["outcome"] == EVENT).to_numpy(),
-        weights=part["count"].to_numpy(dtype=float),
+    table = part.assign(observed=np.where(part["outcome"] == EVENT, part["count"], 0)).pivot_table(
+        index="time", columns="group", values=["observed", "count"], aggfunc="sum", fill_value=0
     )
-    p = float(result.p_value)
+    p = _logrank_p(table["observed"].to_numpy(dtype=float), table["count"].to_numpy(dtype=float))
     return None if math.isnan(p) else p
+
+
+def _logrank_p(observed: np.ndarray, removed: np.ndarray) -> float:
+    """The log-rank test across groups from (time x group) arrays of events and of
+    people leaving the risk set, sorted by time.
+
+    Computed as lifelines' multivariate_logrank_test does (its variance factor
+    (n - d) / (n - 1) taken as 1 where n = 1; a pseudo-inverse), from the counts.
+    """
+    at_risk = removed.sum(axis=0) - (np.cumsum(removed, axis=0) - removed)
+    n = at_risk.sum(axis=1)
+    d = observed.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(n > 0, d / n, 0.0)
+        ratio = (n - d) / (n - 1)
+        ratio[~np.isfinite(ratio)] = 1.0
+        factor = np.where(n > 0, ratio * d / n**2, 0.0)
+    difference = observed.sum(axis=0) - (at_risk * share[:, None]).sum(axis=0)
+    weighted = at_risk * factor[:, None]
+    variance = -(weighted.T @ at_risk)
+    variance[np.diag_indices_from(variance)] += (weighted * n[:, None]).sum(axis=0)
+    kept = difference[:-1]
+    statistic = float(kept @ np.linalg.pinv(variance[:-1, :-1]) @ kept)
+    return float(chi2.sf(statistic, observed.shape[1] - 1))
 
 
 class _DailyAalenJohansen(AalenJohansenFitter):

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from lifelines import AalenJohansenFitter, KaplanMeierFitter
-from lifelines.statistics import logrank_test
+from lifelines.statistics import logrank_test, multivariate_logrank_test
 
 from reentrykit.metrics.cohorts import Period
 from reentrykit.metrics.engine import Tables
@@ -92,6 +92,28 @@ def test_it_matches_lifelines_kaplan_meier_per_group(cohort: tuple[Tables, pd.Da
             assert curve.loc[day, "ci_high"] == pytest.approx(band.loc[day].iloc[1], abs=1e-6)
 
 
+def test_it_matches_lifelines_to_the_last_event_and_with_censoring_at_day_zero() -> None:
+    # Everyone left has an event on day 9, so survival reaches zero; one person is
+    # censored on day 0 (released on the day the data ends).
+    times = [0, 3, 3, 5, 9, 9]
+    outcomes = [0, 1, 0, 1, 1, 1]
+    counts = pd.DataFrame(
+        {"group": "all", "time": times, "outcome": outcomes, "count": [1, 2, 1, 1, 2, 1]}
+    )
+    people = counts.loc[counts.index.repeat(counts["count"])]
+    fitter = KaplanMeierFitter().fit(people["time"], people["outcome"] == 1)
+    curve = kaplan_meier(counts).set_index("day")
+    assert list(curve.index) == [0, 3, 5, 9]
+    assert list(curve["at_risk"]) == [8, 7, 4, 3]
+    for day in (3, 5, 9):
+        expected = fitter.survival_function_.loc[day].iloc[0]
+        assert curve.loc[day, "survival"] == pytest.approx(expected, abs=1e-9)
+        band = fitter.confidence_interval_.loc[day]
+        assert curve.loc[day, "ci_low"] == pytest.approx(band.iloc[0], abs=1e-9)
+        assert curve.loc[day, "ci_high"] == pytest.approx(band.iloc[1], abs=1e-9)
+    assert curve.loc[9, "survival"] == 0.0
+
+
 def test_it_matches_lifelines_log_rank(cohort: tuple[Tables, pd.DataFrame]) -> None:
     tables, expected = cohort
     counts = survival_counts(
@@ -102,6 +124,23 @@ def test_it_matches_lifelines_log_rank(cohort: tuple[Tables, pd.DataFrame]) -> N
         female["time"], male["time"], female["outcome"] == 1, male["outcome"] == 1
     )
     assert logrank_p(counts) == pytest.approx(direct.p_value, abs=1e-6)
+
+
+def test_it_matches_lifelines_log_rank_across_three_groups() -> None:
+    # Three groups, one of them down to a single person at risk at its last time.
+    rng = np.random.default_rng(3)
+    people = pd.DataFrame(
+        {
+            "group": rng.choice(["a", "b", "c"], 300, p=[0.5, 0.3, 0.2]),
+            "time": rng.integers(1, 60, 300),
+            "outcome": rng.choice([0, 1], 300, p=[0.4, 0.6]),
+        }
+    )
+    people.loc[len(people)] = ["c", 500, 1]
+    counts = people.value_counts().rename("count").reset_index()
+    direct = multivariate_logrank_test(people["time"], people["group"], people["outcome"])
+    assert logrank_p(counts, groups=["a", "b", "c"]) == pytest.approx(direct.p_value, abs=1e-9)
+    assert 0 < direct.p_value < 1
 
 
 def test_it_matches_lifelines_aalen_johansen(cohort: tuple[Tables, pd.DataFrame]) -> None:
