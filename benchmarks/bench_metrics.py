@@ -119,6 +119,10 @@ def main() -> int:
         from reentrykit.coalitions.services import coalition_create
         from reentrykit.data import store
         from reentrykit.data.linking import link_coalition
+        from reentrykit.data.signals import linkage_finished
+
+        # The refresh is timed on its own below, not also as the task after linkage.
+        linkage_finished.disconnect(dispatch_uid="metrics-refresh-after-linkage")
         from reentrykit.data.synth import synth_county
         from reentrykit.data.synthetic_load import import_synthetic_county
         from reentrykit.metrics.refresh import refresh_coalition
