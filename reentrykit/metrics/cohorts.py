@@ -203,15 +203,19 @@ def cohort(
     ).select(*COHORT_COLUMNS)
 
 
-def with_first_events(cohort_table: Table, events: Table) -> Table:
+def with_first_events(cohort_table: Table, events: Table, *, since: dt.date | None = None) -> Table:
     """Adds :data:`OUTCOME_COLUMNS`: one pass over the events serves every measure.
 
     The join compares dates as they are stored and only the per-release minimums are
-    turned into day numbers, so the (large) events table is never converted.
+    turned into day numbers, so the (large) events table is never converted. With
+    ``since`` (the earliest release date of the cohort), older events are skipped
+    before the join; the engine can skip them by its min/max statistics.
     """
     keys = cohort_table.select("person_key", "release_date", "release_day")
     wanted = sorted({t for types in MEASURE_EVENTS.values() for t in types} | {DEATH})
     relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
+    if since is not None:
+        relevant = relevant.filter(relevant.event_date >= ibis.literal(since))
     # Event types as small integers: the join produces many rows, and each is tested
     # once per measure.
     code = {name: index for index, name in enumerate(wanted)}
@@ -265,5 +269,5 @@ def person_outcomes(
     people = cohort(tables, period=period, facility=facility, by_year=by_year)
     people = with_age_groups(people)
     people = with_program_flags(people, tables.programs, names=programs)
-    people = with_first_events(people, tables.events)
+    people = with_first_events(people, tables.events, since=period.start)
     return people.select(*[column for column in PERSON_COLUMNS if column in people.columns])
