@@ -19,6 +19,8 @@ import duckdb
 from charset_normalizer import from_bytes
 from django.conf import settings
 
+from reentrykit.data.store import sql_literal
+
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t")
 # An XLSX is a ZIP; refuse archives that inflate far beyond their size (ZIP bombs).
@@ -206,20 +208,16 @@ def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "s
         select = ", ".join(
             f"CAST({quote_identifier(n)} AS VARCHAR) AS {quote_identifier(n)}" for n in info.headers
         )
-        source = f"read_parquet({_sql_text(str(info.path))})"
+        source = f"read_parquet({sql_literal(str(info.path))})"
     else:
         select = ", ".join(quote_identifier(name) for name in info.headers)
         source = (
-            f"read_csv({_sql_text(str(info.path))}, header = true, "
-            f"delim = {_sql_text(info.delimiter)}, quote = '\"', escape = '\"', "
+            f"read_csv({sql_literal(str(info.path))}, header = true, "
+            f"delim = {sql_literal(info.delimiter)}, quote = '\"', escape = '\"', "
             "all_varchar = true, strict_mode = true, null_padding = false, sample_size = 20480)"
         )
     # Views take no bound parameters; the path and delimiter are quoted literals.
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {source}")  # noqa: S608
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def explain_read_error(error: duckdb.Error) -> str:

@@ -37,8 +37,8 @@ class StoreError(Exception):
     pass
 
 
-def _sql_literal(value: str) -> str:
-    # ATTACH and LOAD take no bound parameters; quote the path and key as literals.
+def sql_literal(value: str) -> str:
+    # ATTACH, LOAD and views take no bound parameters: text goes in as a quoted literal.
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -136,12 +136,12 @@ def open_store(
         config["threads"] = threads
     con = duckdb.connect(":memory:", config=config)
     try:
-        con.execute(f"LOAD {_sql_literal(httpfs_extension_path())}")
-        options = f"ENCRYPTION_KEY {_sql_literal(store_key(coalition_id))}"
+        con.execute(f"LOAD {sql_literal(httpfs_extension_path())}")
+        options = f"ENCRYPTION_KEY {sql_literal(store_key(coalition_id))}"
         if not write:
             options += ", READ_ONLY"
         try:
-            con.execute(f"ATTACH {_sql_literal(str(path))} AS store ({options})")
+            con.execute(f"ATTACH {sql_literal(str(path))} AS store ({options})")
         except duckdb.IOException as error:
             raise StoreError(
                 "The coalition's data store is busy with another job; try again in a minute."
@@ -192,15 +192,15 @@ def _rewrite(coalition_id: int) -> None:
     path = store_path(coalition_id)
     fresh = path.with_name("store.rewrite.duckdb")
     fresh.unlink(missing_ok=True)
-    key = _sql_literal(store_key(coalition_id))
+    key = sql_literal(store_key(coalition_id))
     con = duckdb.connect(
         ":memory:",
         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
     )
     try:
-        con.execute(f"LOAD {_sql_literal(httpfs_extension_path())}")
-        con.execute(f"ATTACH {_sql_literal(str(path))} AS old (ENCRYPTION_KEY {key}, READ_ONLY)")
-        con.execute(f"ATTACH {_sql_literal(str(fresh))} AS fresh (ENCRYPTION_KEY {key})")
+        con.execute(f"LOAD {sql_literal(httpfs_extension_path())}")
+        con.execute(f"ATTACH {sql_literal(str(path))} AS old (ENCRYPTION_KEY {key}, READ_ONLY)")
+        con.execute(f"ATTACH {sql_literal(str(fresh))} AS fresh (ENCRYPTION_KEY {key})")
         con.execute("COPY FROM DATABASE old TO fresh")
         con.execute("DETACH old")
         con.execute("DETACH fresh")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from reentrykit.data.reader import explain_read_error, quote_identifier
 from reentrykit.data.schema import DATE_ORDER_RULES, Column, ColumnType, RecordType
+from reentrykit.data.store import sql_literal
 
 MAX_LISTED = 200
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -158,11 +159,6 @@ def _raw(resolved: dict[str, str], name: str) -> str:
     return f"NULLIF({trimmed}, '')"
 
 
-def _sql_text(value: str) -> str:
-    # Code translations come from the user's mapping; quoted as SQL string literals.
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _keeps_raw(column: Column) -> bool:
     """Whether the typed value can differ from the text in the file (kept for the report)."""
     return column.type in (ColumnType.DATE, ColumnType.BOOL, ColumnType.CODE)
@@ -191,7 +187,7 @@ def _typed_expression(column: Column, raw: str, optional: bool, mapping: Mapping
         mapped = f"lower({raw})"
         if translations:
             whens = " ".join(
-                f"WHEN {_sql_text(raw_value)} THEN {_sql_text(code)}"
+                f"WHEN {sql_literal(raw_value)} THEN {sql_literal(code)}"
                 for raw_value, code in sorted(translations.items())
             )
             mapped = f"CASE lower({raw}) {whens} ELSE lower({raw}) END"
@@ -330,11 +326,10 @@ def _list_problems(
 ) -> list[Problem]:
     queries = []
     for rule in rules:
-        label = rule.label.replace("'", "''")
-        message = rule.message.replace("'", "''")
         queries.append(
-            f"SELECT rowid + 2 AS row, '{label}' AS col, {_raw_ref(rule.column)} AS value, "  # noqa: S608
-            f"'{message}' AS rule FROM checked WHERE {rule.condition}"
+            f"SELECT rowid + 2 AS row, {sql_literal(rule.label)} AS col, "  # noqa: S608
+            f"{_raw_ref(rule.column)} AS value, {sql_literal(rule.message)} AS rule "
+            f"FROM checked WHERE {rule.condition}"
         )
     if duplicate_text:
         queries.append(
