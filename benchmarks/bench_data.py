@@ -36,22 +36,25 @@ def _setup_django(data_dir: Path) -> None:
 
 
 def _write_events_csv(path: Path, rows: int) -> None:
+    """Events of 900,000 people, each person's identity repeated on their events as in
+    a real extract, with one row in twenty carrying a misspelled first name."""
     import duckdb
 
     duckdb.sql(
         f"""
         COPY (
-          SELECT 'CP' || lpad(CAST(i % 900000 AS VARCHAR), 8, '0') AS source_person_id,
-                 ['JAMES','MARIA','JOHN','ANA','MICHAEL','LUZ'][1 + i % 6] AS first_name,
-                 ['SMITH','GARCIA','JOHNSON','LEE','BROWN','NGUYEN'][1 + (i // 7) % 6] AS last_name,
-                 DATE '1960-01-01' + CAST(i % 15000 AS INTEGER) AS date_of_birth,
-                 ['male','female'][1 + i % 2] AS sex,
+          SELECT 'CP' || lpad(CAST(p AS VARCHAR), 8, '0') AS source_person_id,
+                 ['JAMES','MARIA','JOHN','ANA','MICHAEL','LUZ'][1 + p % 6]
+                     || CASE WHEN i % 20 = 0 THEN 'E' ELSE '' END AS first_name,
+                 ['SMITH','GARCIA','JOHNSON','LEE','BROWN','NGUYEN'][1 + (p // 7) % 6] AS last_name,
+                 DATE '1960-01-01' + CAST(p % 15000 AS INTEGER) AS date_of_birth,
+                 ['male','female'][1 + p % 2] AS sex,
                  'CP-' || CAST(i AS VARCHAR) AS event_id,
                  DATE '2010-01-01' + CAST(i % 5000 AS INTEGER) AS event_date,
                  ['arrest','booking','conviction'][1 + i % 3] AS event_type,
                  ['person','property','drug','public_order'][1 + i % 4] AS offense_category,
                  'City Police' AS source_agency
-          FROM range({rows}) t(i)
+          FROM (SELECT i, i % 900000 AS p FROM range({rows}) t(i))
         ) TO '{path}' (HEADER, DELIMITER ',')
         """
     )

@@ -42,8 +42,10 @@ def build_analytic_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def ensure_person_sex(con: duckdb.DuckDBPyConnection) -> None:
     """Sex per person from the identity records (when linkage did not leave it behind)."""
+    sex = store.identity_mode("NULLIF(i.sex, 'unknown')")
     con.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS person_sex AS "
-        "SELECT pm.person_key, mode(NULLIF(i.sex, 'unknown')) AS sex FROM store.person_map pm "
-        "JOIN store.identity_records i USING (source, source_person_id) GROUP BY pm.person_key"
+        "CREATE TEMP TABLE IF NOT EXISTS person_sex AS "  # noqa: S608 - fixed names
+        f"SELECT pm.person_key, {sex} AS sex "
+        "FROM store.person_map pm "
+        f"JOIN {store.IDENTITY_ROWS} i USING (source, source_person_id) GROUP BY pm.person_key"
     )

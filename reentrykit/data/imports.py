@@ -182,14 +182,20 @@ def _write_batch(
         if replace
         else []
     )
-    try:
-        con.execute("BEGIN TRANSACTION")
-        insert_batch_rows(con, kind=kind, batch_id=batch.pk, source=source_name, replaced=replaced)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        batch.delete()
-        raise
+    # Large inserts are compressed as their row groups are flushed, small ones at the
+    # checkpoint: both inside the scope.
+    with store.uploaded_rows_compression(con):
+        try:
+            con.execute("BEGIN TRANSACTION")
+            insert_batch_rows(
+                con, kind=kind, batch_id=batch.pk, source=source_name, replaced=replaced
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            batch.delete()
+            raise
+        con.execute("CHECKPOINT store")
     latest = _latest_date(con, kind, batch.pk)
     with transaction.atomic():
         for old in ImportBatch.objects.filter(pk__in=replaced):
@@ -233,10 +239,12 @@ def insert_batch_rows(
     )
     identity = ", ".join(c.name for c in IDENTITY_COLUMNS)
     zip_column = "residence_zip" if kind == Kind.RELEASES else "CAST(NULL AS VARCHAR)"
+    # A person's identity repeats on each of their rows; it is stored once, with a count.
     con.execute(
-        "INSERT INTO store.identity_records "  # noqa: S608
-        f"(batch_id, kind, source, row_number, source_person_id, {identity}, residence_zip) "
-        f"SELECT ?, ?, ?, rowid + 2, source_person_id, {identity}, {zip_column} FROM checked",
+        "INSERT INTO store.identity_records (batch_id, kind, source, row_number, "  # noqa: S608
+        f"source_person_id, {identity}, residence_zip, row_count) "
+        f"SELECT ?, ?, ?, min(rowid) + 2, source_person_id, {identity}, {zip_column}, count(*) "
+        f"FROM checked GROUP BY source_person_id, {identity}, {zip_column}",
         [batch_id, kind.value, source],
     )
 

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from reentrykit.data import store
 from reentrykit.data.keys import person_key
 from reentrykit.data.names import NICKNAMES
 from reentrykit.data.progress import Progress
@@ -62,17 +63,25 @@ def build_records(con: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
     con.execute("CREATE OR REPLACE TEMP TABLE batch_ids (batch_id BIGINT)")
     if batch_ids:
         con.executemany("INSERT INTO batch_ids VALUES (?)", [(b,) for b in batch_ids])
+    people_columns = ", ".join(
+        f"{store.identity_mode(expression)} AS {name}"
+        for name, expression in (
+            ("first_name", "first_name"),
+            ("last_name", "last_name"),
+            ("dob", "date_of_birth"),
+            ("sex", "NULLIF(sex, 'unknown')"),
+            ("state_id", "upper(regexp_replace(state_id, '[^A-Za-z0-9]', '', 'g'))"),
+            ("fbi_number", "upper(regexp_replace(fbi_number, '[^A-Za-z0-9]', '', 'g'))"),
+            ("zip", "substr(residence_zip, 1, 5)"),
+        )
+    )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE records AS
         WITH people AS (
             SELECT source, source_person_id,
-                   mode(first_name) AS first_name, mode(last_name) AS last_name,
-                   mode(date_of_birth) AS dob, mode(NULLIF(sex, 'unknown')) AS sex,
-                   mode(upper(regexp_replace(state_id, '[^A-Za-z0-9]', '', 'g'))) AS state_id,
-                   mode(upper(regexp_replace(fbi_number, '[^A-Za-z0-9]', '', 'g'))) AS fbi_number,
-                   mode(substr(residence_zip, 1, 5)) AS zip
-            FROM store.identity_records
+                   {people_columns}
+            FROM {store.IDENTITY_ROWS}
             WHERE batch_id IN (SELECT batch_id FROM batch_ids)
             GROUP BY source, source_person_id
         ), normal AS (
@@ -92,7 +101,7 @@ def build_records(con: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
                sex, NULLIF(state_id, '') AS state_id, NULLIF(fbi_number, '') AS fbi_number,
                zip
         FROM normal LEFT JOIN nicknames ON nicknames.nick = normal.first_norm
-        """
+        """  # noqa: S608 - fixed names
     )
     row = con.execute("SELECT count(*) FROM records").fetchone()
     return int(row[0]) if row else 0

@@ -85,14 +85,16 @@ def review_pairs(*, coalition: Coalition, limit: int) -> list[ReviewPair]:
     """Pairs near the threshold, with both records' identities, closest first."""
     if not store.store_exists(coalition.pk):
         return []
+    identity = ", ".join(
+        f"{store.identity_mode(name)} AS {name}"
+        for name in ("first_name", "last_name", "date_of_birth", "sex", "state_id")
+    )
     with store.open_store(coalition.pk) as con:
         rows = con.execute(
             f"""
             WITH ident AS (
-                SELECT source, source_person_id, mode(first_name) AS first_name,
-                       mode(last_name) AS last_name, mode(date_of_birth) AS date_of_birth,
-                       mode(sex) AS sex, mode(state_id) AS state_id
-                FROM store.identity_records GROUP BY source, source_person_id
+                SELECT source, source_person_id, {identity}
+                FROM {store.IDENTITY_ROWS} GROUP BY source, source_person_id
             )
             SELECT p.source_l, p.source_person_id_l, {_side_columns("l")},
                    p.source_r, p.source_person_id_r, {_side_columns("r")},

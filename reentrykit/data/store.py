@@ -9,7 +9,9 @@ key derived from the master key. A copied file is unreadable without that key.
 Tables in the store:
 - ``raw_<kind>``: uploaded rows without identity fields, with ``batch_id``;
 - ``identity_records``: names, dates of birth and identifiers, kept apart for
-  linkage and removed by ``purge_identities``;
+  linkage and removed by ``purge_identities``; one row per distinct identity of a
+  source person in a batch, with ``row_count`` (the rows it stood on) and
+  ``row_number`` (the first of them); read them through ``IDENTITY_ROWS``;
 - ``person_map``: (source, source_person_id) -> person_key, from linkage;
 - ``review_pairs`` / ``review_decisions``: the clerical review of linkage;
 - ``a_<kind>``: the analytic tables (person_key, no names or birth dates).
@@ -31,6 +33,16 @@ from reentrykit.data.schema import IDENTITY_COLUMNS, RECORD_TYPES, ColumnType, K
 
 ANALYTIC_PREFIX = "a_"
 RAW_PREFIX = "raw_"
+
+
+# The identity records as one row per uploaded row, so that a name seen on ten
+# bookings outweighs a typo seen on one (``mode()`` counts rows).
+IDENTITY_ROWS = "(SELECT i.* EXCLUDE (row_count) FROM store.identity_records i, range(i.row_count))"
+
+
+def identity_mode(expression: str) -> str:
+    """The most frequent value of an identity field, ties going to the earliest row."""
+    return f"mode({expression} ORDER BY batch_id, row_number)"
 
 
 class StoreError(Exception):
@@ -88,7 +100,11 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE IF NOT EXISTS store.identity_records ("
         "batch_id BIGINT NOT NULL, kind VARCHAR NOT NULL, source VARCHAR NOT NULL, "
         f"row_number BIGINT NOT NULL, source_person_id VARCHAR NOT NULL, {identity}, "
-        "residence_zip VARCHAR)"
+        "residence_zip VARCHAR, row_count BIGINT NOT NULL DEFAULT 1)"
+    )
+    # Stores written before identities were stored once per distinct identity.
+    con.execute(
+        "ALTER TABLE store.identity_records ADD COLUMN IF NOT EXISTS row_count BIGINT DEFAULT 1"
     )
     con.execute(
         "CREATE TABLE IF NOT EXISTS store.person_map ("
@@ -152,6 +168,22 @@ def open_store(
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
+
+
+@contextmanager
+def uploaded_rows_compression(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Write uploaded rows with zstd rather than DuckDB's default string compression.
+
+    Choosing the default (DICT_FSST) for millions of distinct ids costs more than
+    reading the file; zstd writes the same rows in less than half the time, into a
+    file about 2.6 times larger. Only the raw and identity tables, written once per
+    upload, use it; the analytic tables read by every refresh keep the default.
+    """
+    con.execute("SET force_compression = 'zstd'")
+    try:
+        yield
+    finally:
+        con.execute("RESET force_compression")
 
 
 def store_exists(coalition_id: int) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reentrykit.data import store
+from reentrykit.data import linkage, store
 from reentrykit.data.imports import import_file
 from reentrykit.data.models import BatchStatus, ImportBatch, Source
 from reentrykit.data.reader import inspect_file, load_staging
@@ -68,6 +68,62 @@ def test_it_keeps_names_out_of_the_raw_tables(world: World, write_csv) -> None: 
     with store.open_store(world.coalition.pk) as con:
         columns = {row[0] for row in con.execute("DESCRIBE store.raw_releases").fetchall()}
     assert not columns & {"first_name", "last_name", "middle_name", "date_of_birth", "state_id"}
+
+
+def test_it_stores_each_identity_once_and_linkage_counts_its_rows(  # type: ignore[no-untyped-def]
+    world: World, write_csv
+) -> None:
+    events = (
+        "source_person_id,first_name,last_name,date_of_birth,event_date,event_type\n"
+        "P1,Anne,Lee,1990-01-02,2023-02-01,arrest\n"
+        "P1,Ann,Lee,1990-01-02,2023-03-01,arrest\n"
+        "P2,Bo,Ray,1985-05-06,2023-03-02,arrest\n"
+        "P1,Ann,Lee,1990-01-02,2023-04-01,booking\n"
+    )
+    result = _import(world, write_csv("events.csv", events), kind="events")
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        identities = con.execute(
+            "SELECT source_person_id, first_name, row_count, row_number "
+            "FROM store.identity_records ORDER BY row_number"
+        ).fetchall()
+        expanded = con.execute(f"SELECT count(*) FROM {store.IDENTITY_ROWS}").fetchone()  # noqa: S608
+        linkage.build_records(con, [result.batch.pk])
+        first_names = con.execute(
+            "SELECT source_person_id, first_norm FROM records ORDER BY source_person_id"
+        ).fetchall()
+    # Row numbers count the header as row 1; each identity keeps its first row.
+    assert identities == [("P1", "Anne", 1, 2), ("P1", "Ann", 2, 3), ("P2", "Bo", 1, 4)]
+    assert expanded == (4,)
+    # "Ann" stands on two rows and "Anne" on one: the linkage record takes "Ann".
+    assert first_names == [("P1", "ann"), ("P2", "bo")]
+
+
+def test_uploaded_rows_are_written_with_zstd_and_the_setting_is_restored(  # type: ignore[no-untyped-def]
+    world: World, write_csv
+) -> None:
+    _import(world, write_csv("releases.csv", GOOD_RELEASES))
+    with store.open_store(world.coalition.pk, write=True) as con:
+        with store.uploaded_rows_compression(con):
+            inside = con.execute("SELECT current_setting('force_compression')").fetchone()
+        after = con.execute("SELECT current_setting('force_compression')").fetchone()
+        con.execute("CREATE TABLE store.later AS SELECT 'x' || range AS s FROM range(3)")
+        con.execute("CHECKPOINT store")
+        methods = dict(
+            con.execute(
+                "SELECT column_name || ' ' || table_name, compression "
+                "FROM (SELECT 'raw_releases' AS table_name, * "
+                "      FROM pragma_storage_info('store.raw_releases') "
+                "      UNION ALL SELECT 'identity_records', * "
+                "      FROM pragma_storage_info('store.identity_records') "
+                "      UNION ALL SELECT 'later', * FROM pragma_storage_info('store.later')) "
+                "WHERE column_name IN ('source_person_id', 's') AND segment_type = 'VARCHAR'"
+            ).fetchall()
+        )
+    assert inside[0].lower() == "zstd" and after[0].lower() != "zstd"
+    assert methods["source_person_id raw_releases"] == "ZSTD"
+    assert methods["source_person_id identity_records"] == "ZSTD"
+    assert methods["s later"] != "ZSTD"
 
 
 def test_it_detects_delimiter_and_bom(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
