@@ -16,6 +16,7 @@ import datetime as dt
 
 import ibis
 import pandas as pd
+from ibis.expr.types import Table
 
 from reentrykit.metrics.breakdowns import PARTICIPANT, breakdown_column
 from reentrykit.metrics.cohorts import Period, epoch_day, person_outcomes
@@ -30,8 +31,16 @@ ONE_YEAR = 365
 NO_FOLLOW_UP = "no_full_follow_up"
 
 
-def _flow_people(tables: Tables, *, period: Period, data_through: dt.date, facility: str | None):
-    people = person_outcomes(tables, period=period, facility=facility, programs=["program:any"])
+def _flow_people(
+    tables: Tables,
+    *,
+    period: Period,
+    data_through: dt.date,
+    facility: str | None,
+    people: Table | None,
+) -> Table:
+    if people is None:
+        people = person_outcomes(tables, period=period, facility=facility, programs=["program:any"])
     people = with_assessment_flag(people, tables.assessments)
     followed, rearrested = window_outcome(
         people, measure="rearrest", window=ONE_YEAR, through_day=epoch_day(data_through)
@@ -44,9 +53,16 @@ def _flow_people(tables: Tables, *, period: Period, data_through: dt.date, facil
 
 
 def population_flow(
-    *, tables: Tables, period: Period, data_through: dt.date, facility: str | None = None
+    *,
+    tables: Tables,
+    period: Period,
+    data_through: dt.date,
+    facility: str | None = None,
+    people: Table | None = None,
 ) -> pd.DataFrame:
-    """Counts at each decision point (:data:`FLOW_COLUMNS`)."""
+    """Counts at each decision point (:data:`FLOW_COLUMNS`). A caller that has the
+    person table of ``period`` already (from :func:`person_outcomes`, with the
+    ``program:any`` flag) passes it as ``people``, and it is not built again."""
     # Dates compared as stored, so the engine can skip data by its min/max statistics.
     events = tables.events
     bookings = events.filter(
@@ -67,7 +83,9 @@ def population_flow(
         .to_pandas()
         .sort_values("release_type")
     )
-    people = _flow_people(tables, period=period, data_through=data_through, facility=facility)
+    people = _flow_people(
+        tables, period=period, data_through=data_through, facility=facility, people=people
+    )
     totals = people.aggregate(
         cohort=people.count(),
         on_supervision=people.on_supervision.sum(),
@@ -138,7 +156,9 @@ def flow_paths(
     """People of the cohort along each path of supervision -> assessment -> program ->
     one-year rearrest (:data:`PATH_COLUMNS`); ``outcome`` is ``no_full_follow_up`` for
     people without a full year of follow-up (or who died within it)."""
-    people = _flow_people(tables, period=period, data_through=data_through, facility=facility)
+    people = _flow_people(
+        tables, period=period, data_through=data_through, facility=facility, people=None
+    )
     grouped = people.group_by(
         supervision=ibis.ifelse(people.on_supervision, "supervised", "not_supervised"),
         assessment=ibis.ifelse(people.assessed, "assessed", "not_assessed"),

@@ -152,12 +152,21 @@ def _post_release_enrolments(people: Table, programs: Table) -> Table:
 
 
 def intermediate_measures(
-    *, tables: Tables, period: Period, data_through: dt.date, facility: str | None = None
+    *,
+    tables: Tables,
+    period: Period,
+    data_through: dt.date,
+    facility: str | None = None,
+    cohort_table: Table | None = None,
 ) -> pd.DataFrame:
     """The six measures for the cohort of ``period`` (:data:`INTERMEDIATE_COLUMNS`,
-    one row per key in the order of :data:`INTERMEDIATE_MEASURES`)."""
+    one row per key in the order of :data:`INTERMEDIATE_MEASURES`). A caller that has
+    that cohort already (at least :data:`~reentrykit.metrics.cohorts.COHORT_COLUMNS`)
+    passes it as ``cohort_table``, and it is not built again."""
     through = epoch_day(data_through)
-    people = _flags(cohort(tables, period=period, facility=facility), tables)
+    if cohort_table is None:
+        cohort_table = cohort(tables, period=period, facility=facility)
+    people = _flags(cohort_table, tables)
     high = people.risk_level.isin(list(HIGH_RISK))
     followed = people.release_day + REFERRAL_DAYS <= through
     known_supervision = people.on_supervision | (people.supervision_type != UNKNOWN)

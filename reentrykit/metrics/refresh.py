@@ -26,7 +26,7 @@ from reentrykit.metrics.cohorts import (
     latest_complete_year,
     person_outcomes,
 )
-from reentrykit.metrics.engine import coalition_tables, data_through
+from reentrykit.metrics.engine import coalition_tables, data_through, materialized
 from reentrykit.metrics.flows import population_flow
 from reentrykit.metrics.intermediate import intermediate_measures
 from reentrykit.metrics.models import MetricSnapshot
@@ -114,19 +114,27 @@ def refresh_coalition(
         people = person_outcomes(tables, period=period, by_year=True)
         # The curves on the dashboard are of the last full calendar year's cohort.
         survival_year = min(through.year - 1, years[1])
-        progress(0.2, "Computing every rate and survival count")
-        result = measure_pass(
-            people,
-            through_day=epoch_day(through),
-            breakdowns=ALL_BREAKDOWNS,
-            survival_measures=MEASURES,
-            survival_breakdowns=SURVIVAL_BREAKDOWNS,
-            survival_year=survival_year,
-        )
         latest = latest_complete_year(data_through=through, window=365)
-        progress(0.7, "Intermediate measures and the population flow")
-        intermediate = intermediate_measures(tables=tables, period=latest, data_through=through)
-        flow = population_flow(tables=tables, period=latest, data_through=through)
+        progress(0.2, "Computing every rate and survival count")
+        # Built once: the rates, the intermediate measures and the flow all start from
+        # it (a calendar year's cohort is that year's part of the by-year table).
+        with materialized(people) as person_table:
+            result = measure_pass(
+                person_table,
+                through_day=epoch_day(through),
+                breakdowns=ALL_BREAKDOWNS,
+                survival_measures=MEASURES,
+                survival_breakdowns=SURVIVAL_BREAKDOWNS,
+                survival_year=survival_year,
+            )
+            progress(0.7, "Intermediate measures and the population flow")
+            of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
+            intermediate = intermediate_measures(
+                tables=tables, period=latest, data_through=through, cohort_table=of_latest
+            )
+            flow = population_flow(
+                tables=tables, period=latest, data_through=through, people=of_latest
+            )
         indicators = _indicator_baselines(coalition, tables, through)
     progress(0.85, "Survival curves")
     payload = {

@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from reentrykit.metrics.cohorts import Period
+from reentrykit.data.models import Source
+from reentrykit.metrics.cohorts import Period, person_outcomes
 from reentrykit.metrics.engine import Tables
 from reentrykit.metrics.flows import FLOW_COLUMNS, PATH_COLUMNS, flow_paths, population_flow
 from reentrykit.metrics.intermediate import (
@@ -17,7 +18,10 @@ from reentrykit.metrics.intermediate import (
     intermediate_json,
     intermediate_measures,
 )
-from reentrykit.metrics.tests.builders import event, memory_tables, program, release
+from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.metrics.refresh import refresh_coalition
+from reentrykit.metrics.tests.builders import event, memory_tables, program, release, write_store
+from reentrykit.testing import World
 
 THROUGH = dt.date(2025, 12, 31)
 YEAR_2024 = Period.calendar_year(2024)
@@ -222,3 +226,53 @@ def test_it_counts_the_population_flow(tables: Tables) -> None:
     assert q1[["assessment", "program", "count"]].values.tolist() == [
         ["assessed", "participant", 1]
     ]
+
+
+def test_a_years_part_of_the_by_year_person_table_gives_the_same_figures(
+    tables: Tables,
+) -> None:
+    # The refresh builds one person table for 2023-2025 by cohort year and hands each
+    # measure 2024's part of it; the figures must be those of the 2024 cohort itself.
+    by_year = person_outcomes(tables, period=Period(dt.date(2023, 1, 1), THROUGH), by_year=True)
+    of_2024 = by_year.filter(by_year.cohort_year == 2024)
+    pd.testing.assert_frame_equal(
+        intermediate_measures(
+            tables=tables, period=YEAR_2024, data_through=THROUGH, cohort_table=of_2024
+        ),
+        intermediate_measures(tables=tables, period=YEAR_2024, data_through=THROUGH),
+    )
+    pd.testing.assert_frame_equal(
+        population_flow(tables=tables, period=YEAR_2024, data_through=THROUGH, people=of_2024),
+        population_flow(tables=tables, period=YEAR_2024, data_through=THROUGH),
+    )
+
+
+def test_the_refresh_caches_the_latest_complete_years_figures(world: World) -> None:
+    write_store(
+        world.coalition.pk,
+        releases=RELEASES,
+        events=EVENTS,
+        programs=PROGRAMS,
+        assessments=ASSESSMENTS,
+        outcomes=OUTCOMES,
+    )
+    for name in (
+        "County Jail",
+        "City Police",
+        "Second Chance Works",
+        "Adult Probation",
+        "Workforce Board",
+    ):
+        Source.objects.create(coalition=world.coalition, name=name, latest_date=THROUGH)
+    refresh_coalition(world.coalition)
+    payload = MetricSnapshot.objects.get(coalition=world.coalition).payload
+    # Through 2025-12-31 the latest year with a full year of follow-up is 2024.
+    assert payload["latest_complete_year"] == 2024
+    intermediate = {
+        row["key"]: (row["numerator"], row["denominator"]) for row in payload["intermediate"]
+    }
+    assert intermediate["assessed_before_release"] == (2, 5)
+    assert intermediate["employed_90_days_after_completion"] == (1, 2)
+    flow = {row["key"]: row["count"] for row in payload["flow"]}
+    assert (flow["cohort"], flow["assessed"], flow["in_program"]) == (5, 2, 4)
+    assert flow["rearrested_one_year"] == 1
