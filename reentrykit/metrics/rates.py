@@ -26,6 +26,7 @@ from reentrykit.core.suppression import Disclosed, RateSpec, disclose
 from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
 from reentrykit.metrics.cohorts import (
     MEASURES,
+    WINDOWS,
     Period,
     epoch_day,
     measure_events,
@@ -196,7 +197,7 @@ def measure_pass(
     through_day: int,
     breakdowns: Sequence[str] = (),
     measures: Sequence[str] | None = None,
-    windows: Sequence[int] = (180, 365, 730, 1095, 1825),
+    windows: Sequence[int] = WINDOWS,
     by_year: bool = True,
     survival_measures: Sequence[str] = (),
     survival_breakdowns: Sequence[str] = (),
@@ -205,41 +206,92 @@ def measure_pass(
     """Every fixed-window rate, and the survival counts, in one pass over a person table.
 
     The person table (:func:`~reentrykit.metrics.cohorts.person_outcomes`, usually
-    with ``by_year=True``) is materialized once with one outcome code per measure
-    (:func:`outcome_code`, all packed into one integer) and, for
-    ``survival_measures``, the time and outcome. Each breakdown is then a count per
-    (year, group, codes), which is cheap. For a cohort year without full follow-up for a
-    window, only its people with full follow-up are counted; the caller decides which
-    years to show. ``cohort_year`` is None when ``by_year`` is false. With
-    ``survival_year``, survival counts are made for that cohort year only.
+    with ``by_year=True``) is materialized once with the pass columns
+    (:func:`with_pass_columns`) and aggregated by :func:`aggregate_pass`; a caller that
+    needs the person table for more than the pass does those two steps itself.
+    """
+    table = with_pass_columns(
+        people,
+        through_day=through_day,
+        measures=measures,
+        windows=windows,
+        survival_measures=survival_measures,
+    )
+    with materialized(table) as prepared:
+        return aggregate_pass(
+            prepared,
+            breakdowns=breakdowns,
+            measures=measures,
+            windows=windows,
+            by_year=by_year,
+            survival_measures=survival_measures,
+            survival_breakdowns=survival_breakdowns,
+            survival_year=survival_year,
+        )
+
+
+def aggregate_pass(
+    table: Table,
+    *,
+    breakdowns: Sequence[str] = (),
+    measures: Sequence[str] | None = None,
+    windows: Sequence[int] = WINDOWS,
+    by_year: bool = True,
+    survival_measures: Sequence[str] = (),
+    survival_breakdowns: Sequence[str] = (),
+    survival_year: int | None = None,
+) -> MeasurePass:
+    """The rates and survival counts of a materialized person table that has the pass
+    columns of the same ``measures``, ``windows`` and ``survival_measures``.
+
+    Each breakdown is a count per (year, group, packed outcome codes), which is cheap.
+    For a cohort year without full follow-up for a window, only its people with full
+    follow-up are counted; the caller decides which years to show. ``cohort_year`` is
+    None when ``by_year`` is false. With ``survival_year``, survival counts are made
+    for that cohort year only.
     """
     measures = list(measures or MEASURES)
     windows = sorted(windows)
-    if len(windows) > 15:
-        raise ValueError("At most 15 windows fit in an outcome code.")
     rate_names = list(dict.fromkeys(parse_breakdown(name) for name in breakdowns))
     survival_names = list(dict.fromkeys(parse_breakdown(name) for name in survival_breakdowns))
-    extra = _pass_columns(
-        people,
-        measures=measures,
-        windows=windows,
-        through_day=through_day,
-        survival_measures=survival_measures,
+    rates = pd.DataFrame(columns=list(TABLE_COLUMNS))
+    if measures:
+        # Kept apart from the sums: one query over both runs much slower on DuckDB.
+        with materialized(_code_counts(table, names=rate_names, by_year=by_year)) as combos:
+            rates = _rates_from_codes(combos, measures=measures, windows=windows)
+    survival_counts = _survival_counts(
+        table,
+        measures=survival_measures,
+        names=survival_names,
+        by_year=by_year,
+        year=survival_year,
     )
-    with materialized(people.mutate(**extra)) as table:
-        rates = pd.DataFrame(columns=list(TABLE_COLUMNS))
-        if measures:
-            # Kept apart from the sums: one query over both runs much slower on DuckDB.
-            with materialized(_code_counts(table, names=rate_names, by_year=by_year)) as combos:
-                rates = _rates_from_codes(combos, measures=measures, windows=windows)
-        survival_counts = _survival_counts(
-            table,
-            measures=survival_measures,
-            names=survival_names,
-            by_year=by_year,
-            year=survival_year,
-        )
     return MeasurePass(rates=rates, survival=survival_counts)
+
+
+def with_pass_columns(
+    people: Table,
+    *,
+    through_day: int,
+    measures: Sequence[str] | None = None,
+    windows: Sequence[int] = WINDOWS,
+    survival_measures: Sequence[str] = (),
+) -> Table:
+    """``people`` with what a measure pass aggregates: ``_codes``, every measure's
+    :func:`outcome_code` packed into one integer, and for each survival measure its
+    ``_time_*`` and ``_outcome_*``."""
+    windows = sorted(windows)
+    if len(windows) > 15:
+        raise ValueError("At most 15 windows fit in an outcome code.")
+    return people.mutate(
+        **_pass_columns(
+            people,
+            measures=list(measures or MEASURES),
+            windows=windows,
+            through_day=through_day,
+            survival_measures=survival_measures,
+        )
+    )
 
 
 def _pass_columns(
@@ -362,7 +414,7 @@ def rate_table(
     through_day: int,
     breakdowns: Sequence[str] = (),
     measures: Sequence[str] | None = None,
-    windows: Sequence[int] = (180, 365, 730, 1095, 1825),
+    windows: Sequence[int] = WINDOWS,
     by_year: bool = True,
 ) -> pd.DataFrame:
     """Every rate of ``measures`` x ``windows`` x (overall and ``breakdowns``)

@@ -30,7 +30,7 @@ from reentrykit.metrics.engine import coalition_tables, data_through, materializ
 from reentrykit.metrics.flows import population_flow
 from reentrykit.metrics.intermediate import intermediate_measures
 from reentrykit.metrics.models import MetricSnapshot
-from reentrykit.metrics.rates import measure_pass
+from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
 from reentrykit.metrics.survival import kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
@@ -118,10 +118,12 @@ def refresh_coalition(
         progress(0.2, "Computing every rate and survival count")
         # Built once: the rates, the intermediate measures and the flow all start from
         # it (a calendar year's cohort is that year's part of the by-year table).
-        with materialized(people) as person_table:
-            result = measure_pass(
+        table = with_pass_columns(
+            people, through_day=epoch_day(through), survival_measures=MEASURES
+        )
+        with materialized(table) as person_table:
+            result = aggregate_pass(
                 person_table,
-                through_day=epoch_day(through),
                 breakdowns=ALL_BREAKDOWNS,
                 survival_measures=MEASURES,
                 survival_breakdowns=SURVIVAL_BREAKDOWNS,
