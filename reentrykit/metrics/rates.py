@@ -240,6 +240,7 @@ def aggregate_pass(
     survival_measures: Sequence[str] = (),
     survival_breakdowns: Sequence[str] = (),
     survival_year: int | None = None,
+    breakdown_years: Sequence[int] | None = None,
 ) -> MeasurePass:
     """The rates and survival counts of a materialized person table that has the pass
     columns of the same ``measures``, ``windows`` and ``survival_measures``.
@@ -248,7 +249,8 @@ def aggregate_pass(
     For a cohort year without full follow-up for a window, only its people with full
     follow-up are counted; the caller decides which years to show. ``cohort_year`` is
     None when ``by_year`` is false. With ``survival_year``, survival counts are made
-    for that cohort year only.
+    for that cohort year only; with ``breakdown_years`` (and ``by_year``), the rates of
+    the breakdowns other than ``all`` are made for those cohort years only.
     """
     measures = list(measures or MEASURES)
     windows = sorted(windows)
@@ -257,7 +259,8 @@ def aggregate_pass(
     rates = pd.DataFrame(columns=list(TABLE_COLUMNS))
     if measures:
         # Kept apart from the sums: one query over both runs much slower on DuckDB.
-        with materialized(_code_counts(table, names=rate_names, by_year=by_year)) as combos:
+        counts = _code_counts(table, names=rate_names, by_year=by_year, years=breakdown_years)
+        with materialized(counts) as combos:
             rates = _rates_from_codes(combos, measures=measures, windows=windows)
     survival_counts = _survival_counts(
         table,
@@ -324,18 +327,24 @@ def _year_of(table: Table, *, by_year: bool) -> Any:
     return table.cohort_year if by_year else ibis.literal(None, type="int32")
 
 
-def _code_counts(table: Table, *, names: Sequence[str], by_year: bool) -> Table:
-    """People per (breakdown, cohort year, group, packed codes): an expression."""
-    parts = [
-        table.group_by(
-            cohort_year=_year_of(table, by_year=by_year),
-            group=_group_of(table, name),
-            codes=table._codes,
+def _code_counts(
+    table: Table, *, names: Sequence[str], by_year: bool, years: Sequence[int] | None = None
+) -> Table:
+    """People per (breakdown, cohort year, group, packed codes): an expression. With
+    ``years`` (and ``by_year``), breakdowns other than ``all`` count those years only."""
+    of_years = table.filter(table.cohort_year.isin(list(years))) if years and by_year else table
+    parts = []
+    for name in [ALL, *names]:
+        source = table if name == ALL else of_years
+        parts.append(
+            source.group_by(
+                cohort_year=_year_of(source, by_year=by_year),
+                group=_group_of(source, name),
+                codes=source._codes,
+            )
+            .aggregate(count=source.count())
+            .mutate(breakdown=ibis.literal(name))
         )
-        .aggregate(count=table.count())
-        .mutate(breakdown=ibis.literal(name))
-        for name in [ALL, *names]
-    ]
     return ibis.union(*parts)
 
 

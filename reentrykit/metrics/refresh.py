@@ -21,6 +21,7 @@ from reentrykit.metrics.breakdowns import ALL, ALL_BREAKDOWNS
 from reentrykit.metrics.cohorts import (
     MEASURE_EVENTS,
     MEASURES,
+    WINDOWS,
     Period,
     epoch_day,
     latest_complete_year,
@@ -41,6 +42,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     # astype(object) boxes every value as a Python scalar, column by column.
     boxed = frame.astype(object)
     return boxed.where(frame.notna(), None).to_dict(orient="records")
+
+
+def _shown_rates(rates: pd.DataFrame, shown_years: dict[int, int]) -> pd.DataFrame:
+    """Overall rates of every cohort year, and each window's breakdowns of its year."""
+    shown = rates["window_days"].map(shown_years)
+    return rates[(rates["breakdown"] == ALL) | (rates["cohort_year"] == shown)]
 
 
 def _release_years(tables: Any) -> tuple[int, int] | None:
@@ -115,6 +122,12 @@ def refresh_coalition(
         # The curves on the dashboard are of the last full calendar year's cohort.
         survival_year = min(through.year - 1, years[1])
         latest = latest_complete_year(data_through=through, window=365)
+        # The dashboard shows each window's breakdowns for one cohort year, its latest
+        # with full follow-up; only the overall rates are shown for every year (trend).
+        shown_years = {
+            window: latest_complete_year(data_through=through, window=window).start.year
+            for window in WINDOWS
+        }
         progress(0.2, "Computing every rate and survival count")
         # Built once: the rates, the intermediate measures and the flow all start from
         # it (a calendar year's cohort is that year's part of the by-year table).
@@ -128,6 +141,7 @@ def refresh_coalition(
                 survival_measures=MEASURES,
                 survival_breakdowns=SURVIVAL_BREAKDOWNS,
                 survival_year=survival_year,
+                breakdown_years=sorted(set(shown_years.values())),
             )
             progress(0.7, "Intermediate measures and the population flow")
             of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
@@ -143,7 +157,7 @@ def refresh_coalition(
         "data_through": through.isoformat(),
         "latest_complete_year": latest.start.year,
         "survival_year": survival_year,
-        "rates": _records(result.rates),
+        "rates": _records(_shown_rates(result.rates, shown_years)),
         "survival": _survival_curves(result.survival, survival_year),
         "intermediate": _records(intermediate),
         "flow": _records(flow),

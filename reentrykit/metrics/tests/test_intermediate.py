@@ -276,3 +276,12 @@ def test_the_refresh_caches_the_latest_complete_years_figures(world: World) -> N
     flow = {row["key"]: row["count"] for row in payload["flow"]}
     assert (flow["cohort"], flow["assessed"], flow["in_program"]) == (5, 2, 4)
     assert flow["rearrested_one_year"] == 1
+    # Breakdowns for each window's latest year with full follow-up (2024 for 180 and
+    # 365 days, 2023 for 730; 2022 and 2020 have no releases); overall rates every year.
+    rates = payload["rates"]
+    assert {(r["window_days"], r["cohort_year"]) for r in rates if r["breakdown"] == "sex"} == {
+        (180, 2024),
+        (365, 2024),
+        (730, 2023),
+    }
+    assert {r["cohort_year"] for r in rates if r["breakdown"] == "all"} == {2023, 2024}

@@ -9,13 +9,15 @@ import pandas as pd
 import pytest
 
 from reentrykit.metrics.cohorts import Period, epoch_day, latest_complete_year, person_outcomes
-from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.engine import Tables, materialized
 from reentrykit.metrics.rates import (
     RATE_COLUMNS,
     TABLE_COLUMNS,
+    aggregate_pass,
     rate_table,
     recidivism_rates,
     wilson_interval,
+    with_pass_columns,
 )
 from reentrykit.metrics.tests.builders import event, memory_tables, program, release
 
@@ -240,3 +242,29 @@ def test_it_tabulates_every_window_and_breakdown_by_cohort_year(tables: Tables) 
         & (table.breakdown == "all")
     ]
     assert _counts(half) == {"all": (8, 3)}
+
+
+def test_breakdowns_can_be_limited_to_the_cohort_years_shown() -> None:
+    tables = memory_tables(
+        releases=[
+            release("a", "2023-03-01", sex="female"),
+            release("b", "2023-04-01"),
+            release("c", "2024-03-01", sex="female"),
+            release("d", "2024-05-01"),
+        ],
+        events=[event("a", "2023-05-01", "arrest"), event("c", "2024-04-01", "arrest")],
+    )
+    people = person_outcomes(tables, period=Period(dt.date(2023, 1, 1), THROUGH), by_year=True)
+    prepared = with_pass_columns(people, through_day=epoch_day(THROUGH), windows=[365])
+    with materialized(prepared) as table:
+        limited = aggregate_pass(
+            table, breakdowns=["sex"], windows=[365], breakdown_years=[2024]
+        ).rates
+        every = aggregate_pass(table, breakdowns=["sex"], windows=[365]).rates
+    rearrest = limited[limited.measure == "rearrest"]
+    by_year = rearrest.groupby("breakdown")["cohort_year"].agg(lambda y: sorted(set(y)))
+    assert by_year.to_dict() == {"all": [2023, 2024], "sex": [2024]}
+    expected = every[(every.breakdown == "all") | (every.cohort_year == 2024)]
+    pd.testing.assert_frame_equal(limited.reset_index(drop=True), expected.reset_index(drop=True))
+    female_2024 = rearrest[(rearrest.breakdown == "sex") & (rearrest.group == "female")]
+    assert female_2024[["cohort", "recidivists"]].values.tolist() == [[1, 1]]
