@@ -171,7 +171,7 @@ def outcome_code(
 
 @dataclass
 class MeasurePass:
-    """What :func:`measure_pass` computes: ``rates`` (:data:`TABLE_COLUMNS`) and
+    """What :func:`aggregate_pass` computes: ``rates`` (:data:`TABLE_COLUMNS`) and
     ``survival`` (:data:`SURVIVAL_PASS_COLUMNS`: people per measure, cohort year,
     breakdown, group, time and outcome, ready for ``survival.kaplan_meier`` once one
     measure, breakdown and the wanted cohort years are picked and summed)."""
@@ -189,45 +189,6 @@ SURVIVAL_PASS_COLUMNS = (
     "outcome",
     "count",
 )
-
-
-def measure_pass(
-    people: Table,
-    *,
-    through_day: int,
-    breakdowns: Sequence[str] = (),
-    measures: Sequence[str] | None = None,
-    windows: Sequence[int] = WINDOWS,
-    by_year: bool = True,
-    survival_measures: Sequence[str] = (),
-    survival_breakdowns: Sequence[str] = (),
-    survival_year: int | None = None,
-) -> MeasurePass:
-    """Every fixed-window rate, and the survival counts, in one pass over a person table.
-
-    The person table (:func:`~reentrykit.metrics.cohorts.person_outcomes`, usually
-    with ``by_year=True``) is materialized once with the pass columns
-    (:func:`with_pass_columns`) and aggregated by :func:`aggregate_pass`; a caller that
-    needs the person table for more than the pass does those two steps itself.
-    """
-    table = with_pass_columns(
-        people,
-        through_day=through_day,
-        measures=measures,
-        windows=windows,
-        survival_measures=survival_measures,
-    )
-    with materialized(table) as prepared:
-        return aggregate_pass(
-            prepared,
-            breakdowns=breakdowns,
-            measures=measures,
-            windows=windows,
-            by_year=by_year,
-            survival_measures=survival_measures,
-            survival_breakdowns=survival_breakdowns,
-            survival_year=survival_year,
-        )
 
 
 def aggregate_pass(
@@ -427,15 +388,14 @@ def rate_table(
     by_year: bool = True,
 ) -> pd.DataFrame:
     """Every rate of ``measures`` x ``windows`` x (overall and ``breakdowns``)
-    (:data:`TABLE_COLUMNS`); see :func:`measure_pass`."""
-    return measure_pass(
-        people,
-        through_day=through_day,
-        breakdowns=breakdowns,
-        measures=measures,
-        windows=windows,
-        by_year=by_year,
-    ).rates
+    (:data:`TABLE_COLUMNS`) of a person table from ``cohorts.person_outcomes``:
+    materialized once with :func:`with_pass_columns`, then :func:`aggregate_pass`.
+    The refresh does the same two steps and keeps the table for more."""
+    table = with_pass_columns(people, through_day=through_day, measures=measures, windows=windows)
+    with materialized(table) as prepared:
+        return aggregate_pass(
+            prepared, breakdowns=breakdowns, measures=measures, windows=windows, by_year=by_year
+        ).rates
 
 
 def _number(value: Any) -> Any:

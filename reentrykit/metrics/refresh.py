@@ -1,10 +1,12 @@
 """Recomputing a coalition's measures and caching them as aggregates.
 
-Runs in a task after each linkage (and from ``reentrykit metrics refresh``). One
-pass over the person table gives every fixed-window rate (4 measures x 5 windows x
-every breakdown x every cohort year) and the survival counts; Kaplan–Meier curves,
-intermediate measures and the population flow follow. Only aggregates are stored;
-pages suppress them at read time by role.
+Runs in a task after each linkage (and from ``reentrykit metrics refresh``). The
+person table is built once. One pass over it gives every fixed-window rate (4
+measures x 5 windows; overall for every cohort year, every breakdown for the year
+each window shows) and the survival counts; Kaplan–Meier curves follow, and the
+intermediate measures and the population flow take the latest complete year's part
+of the same table. Only aggregates are stored; pages suppress them at read time by
+role.
 """
 
 from __future__ import annotations
