@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' scripts from static files (no CDN, CSP-safe)
     "reentrykit.core",
     "reentrykit.accounts",
     "reentrykit.coalitions",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "reentrykit.assessment",
     "reentrykit.data",
     "reentrykit.metrics",
+    "reentrykit.api",
 ]
 
 MIDDLEWARE = [

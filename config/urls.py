@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reentrykit.api.api import api
 from reentrykit.core import views as core_views
 
 admin.site.site_header = "ReentryKit administration"
@@ -23,5 +24,6 @@ urlpatterns = [
     path("accounts/", include("reentrykit.accounts.urls")),
     path("c/<slug:coalition_slug>/", include(coalition_patterns)),
     path("n/<slug:network_slug>/", include("reentrykit.network.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

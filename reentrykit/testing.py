@@ -201,3 +201,12 @@ def totp_code(device: Any) -> str:
     from django_otp.oath import totp
 
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+
+
+def api_headers(user: User) -> dict[str, str]:
+    """Request headers that call the API as ``user``, with a new token made after the
+    second factor."""
+    from reentrykit.api.services import token_create
+
+    _, token = token_create(user=user, name="test", lifetime_days=30, second_factor=True)
+    return {"Authorization": f"Bearer {token}"}

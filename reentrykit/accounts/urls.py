@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from reentrykit.accounts import views
+from reentrykit.api import views as api_views
 
 app_name = "accounts"
 
@@ -36,4 +37,6 @@ urlpatterns = [
         name="recovery_codes_regenerate",
     ),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("api-tokens/", api_views.tokens, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke/", api_views.token_revoke, name="api_token_revoke"),
 ]

@@ -23,6 +23,11 @@ def job_progress(job: DataJob) -> Progress:
     return report
 
 
+def _via(job: DataJob) -> str:
+    """How the job was started ("web" or "api"), for the audit trail."""
+    return str(job.params.get("via") or "web")
+
+
 def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
     job.status = JobStatus.DONE if ok else JobStatus.FAILED
     job.result = result
@@ -42,7 +47,7 @@ def run_import_job(job_id: int) -> None:
     params = job.params
     path = Path(params["path"])
     try:
-        with audit_actor(job.created_by, "web"):
+        with audit_actor(job.created_by, _via(job)):
             result = import_file(
                 coalition=job.coalition,
                 kind=params["kind"],
@@ -85,7 +90,7 @@ def run_link_job(job_id: int) -> None:
     job.status = JobStatus.RUNNING
     job.save(update_fields=["status", "updated_at"])
     try:
-        with audit_actor(job.created_by, "web"):
+        with audit_actor(job.created_by, _via(job)):
             run = link_coalition(
                 coalition=job.coalition, user=job.created_by, progress=job_progress(job)
             )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 import uuid
 from pathlib import Path
 
@@ -18,15 +17,12 @@ from reentrykit.core.access import (
     get_object_in,
     post_only,
 )
-from reentrykit.data import selectors, store
+from reentrykit.data import selectors, services
 from reentrykit.data.forms import DataSettingsForm, MappingForm, UploadForm
-from reentrykit.data.imports import saved_mapping
 from reentrykit.data.models import DataJob, DataSettings, JobKind, PersonLevelAccess
-from reentrykit.data.reader import FileProblem, inspect_file
+from reentrykit.data.reader import FileProblem
 from reentrykit.data.schema import RECORD_TYPES, Kind
 from reentrykit.data.suggest import suggest_columns
-from reentrykit.data.tasks import enqueue_job
-from reentrykit.data.validation import Mapping, resolve_columns
 
 UPLOAD_SESSION_KEY = "data_uploads"
 
@@ -49,26 +45,10 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     )
 
 
-def _upload_dir(access: CoalitionAccess) -> Path:
-    path = store.coalition_dir(access.coalition.pk) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _save_upload(access: CoalitionAccess, uploaded: object) -> Path:
-    name = getattr(uploaded, "name", "upload")
-    target = _upload_dir(access) / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
-    with target.open("wb") as handle:
-        for chunk in uploaded.chunks():  # type: ignore[attr-defined]
-            handle.write(chunk)
-    return target
-
-
 def _start_import(request: HttpRequest, access: CoalitionAccess, params: dict) -> HttpResponse:
-    job = DataJob.objects.create(
-        coalition=access.coalition, kind=JobKind.IMPORT, params=params, created_by=request.user
+    job = services.data_job_start(
+        coalition=access.coalition, kind=JobKind.IMPORT, user=request.user, params=params
     )
-    enqueue_job(job)
     return redirect("data:job", coalition_slug=access.coalition.slug, job_id=job.pk)
 
 
@@ -77,23 +57,20 @@ def upload(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from django.conf import settings
-
         uploaded = form.cleaned_data["file"]
-        if uploaded.size > settings.DATA_MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file is larger than the upload limit; split it by year.")
+        try:
+            path = services.upload_save(coalition=access.coalition, uploaded=uploaded)
+        except FileProblem as problem:
+            form.add_error("file", str(problem))
         else:
-            path = _save_upload(access, uploaded)
-            params = {
-                "path": str(path),
-                "file_name": uploaded.name,
-                "kind": form.cleaned_data["kind"],
-                "source": form.cleaned_data["source"].strip(),
-                "replace": form.cleaned_data["replace"],
-                "data_through": form.cleaned_data["data_through"].isoformat()
-                if form.cleaned_data["data_through"]
-                else None,
-            }
+            params = services.import_params(
+                path=path,
+                file_name=uploaded.name,
+                kind=form.cleaned_data["kind"],
+                source=form.cleaned_data["source"],
+                replace=form.cleaned_data["replace"],
+                data_through=form.cleaned_data["data_through"],
+            )
             return _route_upload(request, access, form, params)
     return render(
         request,
@@ -110,25 +87,21 @@ def _route_upload(
     request: HttpRequest, access: CoalitionAccess, form: UploadForm, params: dict
 ) -> HttpResponse:
     """Straight to import when the columns are recognised; else to the mapping step."""
-    path = Path(params["path"])
-    scratch = path.parent / (path.name + ".inspect")
-    scratch.mkdir(exist_ok=True)
     try:
-        info = inspect_file(path, scratch)
+        columns = services.upload_columns(
+            coalition=access.coalition,
+            path=Path(params["path"]),
+            kind=params["kind"],
+            source=params["source"],
+        )
     except FileProblem as problem:
-        path.unlink(missing_ok=True)
         form.add_error("file", str(problem))
         return render(request, "data/upload.html", {"access": access, "form": form})
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    record_type = RECORD_TYPES[Kind(params["kind"])]
-    mapping = saved_mapping(access.coalition, params["source"], params["kind"]) or Mapping()
-    _, problems, _ = resolve_columns(record_type, info.headers, mapping)
-    if not problems:
+    if columns.ok:
         return _start_import(request, access, params)
     token = uuid.uuid4().hex
     pending = request.session.get(UPLOAD_SESSION_KEY, {})
-    pending[token] = {**params, "headers": list(info.headers), "coalition": access.coalition.pk}
+    pending[token] = {**params, "headers": list(columns.headers), "coalition": access.coalition.pk}
     request.session[UPLOAD_SESSION_KEY] = pending
     return redirect("data:mapping", coalition_slug=access.coalition.slug, upload_token=token)
 
@@ -175,10 +148,9 @@ def job(request: HttpRequest, coalition_slug: str, job_id: int) -> HttpResponse:
 @post_only
 def link(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
-    data_job = DataJob.objects.create(
-        coalition=access.coalition, kind=JobKind.LINK, created_by=request.user
+    data_job = services.data_job_start(
+        coalition=access.coalition, kind=JobKind.LINK, user=request.user
     )
-    enqueue_job(data_job)
     return redirect("data:job", coalition_slug=coalition_slug, job_id=data_job.pk)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from reentrykit.core.access import Capability, CoalitionAccess
@@ -94,6 +95,52 @@ def trend(
     rows.sort(key=lambda r: r["cohort_year"])
     rules = {**RATE_RULES, "total_column": None}
     return disclose(rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **rules)
+
+
+def shown_year(payload: dict[str, Any], window: int) -> int:
+    """The release year a window's breakdowns are cached for: its latest with full
+    follow-up by the snapshot's ``data_through``."""
+    from reentrykit.metrics.cohorts import latest_complete_year
+
+    through = dt.date.fromisoformat(payload["data_through"])
+    return latest_complete_year(data_through=through, window=window).start.year
+
+
+def recidivism_answer(
+    access: CoalitionAccess, payload: dict[str, Any], *, measure: str, window: int, breakdown: str
+) -> dict[str, Any]:
+    """The cached rates in the JSON shape of ``reentrykit metrics recidivism`` (for the
+    window's shown year), disclosed for the viewer, with the year and whether the
+    figures are confidential."""
+    from reentrykit.metrics.rates import JSON_ROW_KEYS
+
+    year = shown_year(payload, window)
+    table = rates(access, payload, measure=measure, window=window, year=year, breakdown=breakdown)
+    return {
+        "measure": measure,
+        "window_days": window,
+        "data_through": payload["data_through"],
+        "suppression_k": access.coalition.suppression_k,
+        "rows": [{key: row.get(key) for key in JSON_ROW_KEYS} for row in table.rows],
+        "cohort_year": year,
+        "confidential": table.confidential,
+    }
+
+
+def intermediate_answer(access: CoalitionAccess, payload: dict[str, Any]) -> dict[str, Any]:
+    """The cached intermediate measures in the JSON shape of ``reentrykit metrics
+    intermediate``, disclosed for the viewer, with the cohort year and whether the
+    figures are confidential."""
+    from reentrykit.metrics.intermediate import JSON_ROW_KEYS
+
+    table = intermediate(access, payload)
+    return {
+        "rows": [{key: row.get(key) for key in JSON_ROW_KEYS} for row in table.rows],
+        "data_through": payload["data_through"],
+        "cohort_year": payload["latest_complete_year"],
+        "suppression_k": access.coalition.suppression_k,
+        "confidential": table.confidential,
+    }
 
 
 def intermediate(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:

@@ -10,7 +10,7 @@ from reentrykit.core.access import get_coalition_for
 from reentrykit.core.charts import accessible_svg
 from reentrykit.metrics import charts, selectors
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS
-from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS, latest_complete_year
+from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
 
 WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
 
@@ -34,7 +34,7 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
     window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))
     breakdown = _choice(request.GET.get("by"), ALL_BREAKDOWNS, "sex")
-    year = _year_for(payload, window)
+    year = selectors.shown_year(payload, window)
     table = selectors.rates(
         access, payload, measure=measure, window=window, year=year, breakdown=breakdown
     )
@@ -105,14 +105,6 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
         }
     )
     return context
-
-
-def _year_for(payload: dict, window: int) -> int:
-    """The latest release year with full follow-up for ``window`` days."""
-    import datetime as dt
-
-    through = dt.date.fromisoformat(payload["data_through"])
-    return latest_complete_year(data_through=through, window=window).start.year
 
 
 def _milestones(points: list[dict]) -> set[int]:
@@ -210,7 +202,7 @@ def _export_table(access, payload: dict, name: str, measure: str, window: int, b
         table = selectors.trend(access, payload, measure=measure, window=window)
         columns = ["cohort_year", "cohort", "recidivists", "rate", "ci_low", "ci_high", "unstable"]
     else:
-        year = _year_for(payload, window)
+        year = selectors.shown_year(payload, window)
         table = selectors.rates(
             access, payload, measure=measure, window=window, year=year, breakdown=breakdown
         )

@@ -139,6 +139,33 @@ def test_it_hides_small_cells_from_everyone_but_stewards(
     # The women's survival curve rests on 7 people: withheld.
     assert "Curves withheld because the group is small: female" in html
     assert "57.0%" not in html
+    # The API's answers hold none of the hidden figures either.
+    numbers = _api_numbers(getattr(world, role))
+    assert numbers >= {200, 90, 160, 70, 120}
+    assert not numbers & {7, 3, 3 / 7, 33, 17, 4, 4 / 120}
+
+
+def _api_numbers(user) -> set[float]:  # type: ignore[no-untyped-def]
+    """Every number in the rows of the API's measures answers for ``user``."""
+    from django.test import Client
+
+    from reentrykit.testing import api_headers
+
+    client, headers = Client(), api_headers(user)
+    base = "/api/v1/coalitions/riverton/measures/"
+    answers = [
+        client.get(f"{base}recidivism?measure=rearrest&window=365&by=sex", headers=headers),
+        client.get(f"{base}recidivism?measure=rearrest&window=365", headers=headers),
+        client.get(f"{base}intermediate", headers=headers),
+    ]
+    assert [answer.status_code for answer in answers] == [200] * 3
+    return {
+        value
+        for answer in answers
+        for row in answer.json()["rows"]
+        for value in row.values()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
 
 
 def test_stewards_see_the_raw_figures_marked_confidential(
@@ -147,6 +174,7 @@ def test_stewards_see_the_raw_figures_marked_confidential(
     html = signed_in(world.steward).get("/c/riverton/measures/?by=sex").content.decode()
     assert "Confidential" in html
     assert _cells(html, "breakdown-table")["female"][:3] == ["7", "3", "42.9%"]
+    assert _api_numbers(world.steward) >= {7, 3, 3 / 7, 4}
 
 
 def test_the_headline_shows_the_latest_complete_cohort_with_the_national_reference(

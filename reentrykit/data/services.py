@@ -1,0 +1,125 @@
+"""Starting imports and linkage: the steps the web upload and the API share.
+
+Both save the file into the coalition's uploads folder, read its headers to see
+whether the columns resolve, and hand the work to a ``DataJob`` that the task
+worker runs through ``reentrykit.data.imports.import_file``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.data import store
+from reentrykit.data.imports import saved_mapping
+from reentrykit.data.models import DataJob, JobKind
+from reentrykit.data.reader import FileProblem, inspect_file
+from reentrykit.data.schema import RECORD_TYPES, Kind
+from reentrykit.data.tasks import enqueue_job
+from reentrykit.data.validation import Mapping, resolve_columns
+
+TOO_LARGE = "The file is larger than the upload limit; split it by year."
+
+
+@dataclass(frozen=True)
+class UploadColumns:
+    """What a saved upload's headers give for its kind and mapping."""
+
+    headers: tuple[str, ...]
+    problems: list[str]  # empty when every required column resolves
+    missing: list[str]  # required canonical columns not found
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def upload_save(*, coalition: Coalition, uploaded: UploadedFile) -> Path:
+    """Write the upload into the coalition's uploads folder under a random name.
+
+    Raises ``FileProblem`` for a file over ``DATA_MAX_UPLOAD_BYTES``, before writing.
+    """
+    if (uploaded.size or 0) > settings.DATA_MAX_UPLOAD_BYTES:
+        raise FileProblem(TOO_LARGE)
+    folder = store.coalition_dir(coalition.pk) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = uploaded.name or "upload"
+    target = folder / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
+    with target.open("wb") as handle:
+        for chunk in uploaded.chunks():
+            handle.write(chunk)
+    return target
+
+
+def upload_columns(
+    *, coalition: Coalition, path: Path, kind: str, source: str, mapping: Mapping | None = None
+) -> UploadColumns:
+    """Read the saved file's headers and resolve them with ``mapping`` (else the one
+    saved for the source and kind, else the canonical names).
+
+    Raises ``FileProblem`` when the file cannot be read; the file is deleted then.
+    """
+    scratch = path.parent / (path.name + ".inspect")
+    scratch.mkdir(exist_ok=True)
+    try:
+        info = inspect_file(path, scratch)
+    except FileProblem:
+        path.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    record_type = RECORD_TYPES[Kind(kind)]
+    if mapping is None:
+        mapping = saved_mapping(coalition, source, kind) or Mapping()
+    resolved, problems, _ = resolve_columns(record_type, info.headers, mapping)
+    missing = [name for name in record_type.required_names if name not in resolved]
+    return UploadColumns(headers=info.headers, problems=problems, missing=missing)
+
+
+def import_params(
+    *,
+    path: Path,
+    file_name: str,
+    kind: str,
+    source: str,
+    replace: bool,
+    data_through: dt.date | None,
+    mapping: Mapping | None = None,
+    via: str = "web",
+) -> dict[str, Any]:
+    """The parameters ``run_import_job`` reads from an import job."""
+    params: dict[str, Any] = {
+        "path": str(path),
+        "file_name": file_name,
+        "kind": kind,
+        "source": source.strip(),
+        "replace": replace,
+        "data_through": data_through.isoformat() if data_through else None,
+        "via": via,
+    }
+    if mapping is not None:
+        params["mapping"] = mapping.to_json()
+    return params
+
+
+@transaction.atomic
+def data_job_start(
+    *, coalition: Coalition, kind: str, user: Any, params: dict[str, Any] | None = None
+) -> DataJob:
+    """Record an import or linkage job and queue it for the worker (after commit)."""
+    if kind not in JobKind.values:
+        raise ValueError(f"Unknown job kind: {kind}")
+    job = DataJob.objects.create(
+        coalition=coalition, kind=kind, params=params or {}, created_by=user
+    )
+    enqueue_job(job)
+    return job
