@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from reentrykit.data import store
@@ -9,6 +11,18 @@ from reentrykit.data.schema import RECORD_TYPES, Kind
 
 # Columns of each analytic table beyond its record type's descriptors.
 EXTRA_COLUMNS = {Kind.RELEASES: ("age_at_release", "sex")}
+# Numbers each release in one fixed order: by person, then date, then every other
+# column. A cohort takes each person's release with the lowest number in its period,
+# which is their earliest, with same-day ties broken the same way on every engine, by
+# an integer minimum instead of an ordered choice over every column at each refresh.
+RELEASE_SEQ = "release_seq"
+
+
+def release_seq_sql(columns: Sequence[str]) -> str:
+    """The ``release_seq`` window over a releases query with ``columns``."""
+    first = ["person_key", "release_date"]
+    order = first + [column for column in columns if column not in first]
+    return f"row_number() OVER (ORDER BY {', '.join(order)}) AS {RELEASE_SEQ}"
 
 
 def build_analytic_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -29,13 +43,17 @@ def build_analytic_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             )
             joins = "LEFT JOIN person_sex ps ON ps.person_key = pm.person_key"
         table = store.analytic_table(kind)
-        con.execute(
-            f"CREATE OR REPLACE TABLE store.{table} AS "  # noqa: S608 - fixed identifiers
-            f"SELECT pm.person_key, raw.source, {columns}{extra} "
+        query = (
+            f"SELECT pm.person_key, raw.source, {columns}{extra} "  # noqa: S608 - fixed names
             f"FROM store.{store.raw_table(kind)} raw "
             "JOIN store.person_map pm USING (source, source_person_id) "
             f"{joins} WHERE raw.batch_id IN (SELECT batch_id FROM batch_ids)"
         )
+        if kind == Kind.RELEASES:
+            names = [c.name for c in record_type.analytic_columns]
+            names = ["person_key", "source", *names, *EXTRA_COLUMNS[kind]]
+            query = f"SELECT *, {release_seq_sql(names)} FROM ({query})"  # noqa: S608
+        con.execute(f"CREATE OR REPLACE TABLE store.{table} AS {query}")
         counts[kind.value] = store.table_count(con, table)
     return counts
 

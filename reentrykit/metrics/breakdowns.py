@@ -19,6 +19,7 @@ before enrolment (immortal time); the adjusted comparison in ``cox`` does not.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import ibis
 from ibis.expr.types import BooleanValue, StringValue, Table
@@ -60,6 +61,9 @@ PROGRAM_BREAKDOWNS: tuple[str, ...] = tuple(
     f"{prefix}:{choice}" for prefix in PROGRAM_PREFIXES for choice in PROGRAM_CHOICES
 )
 ALL_BREAKDOWNS: tuple[str, ...] = BREAKDOWNS + PROGRAM_BREAKDOWNS
+# One integer column holds every program breakdown, a bit each (see program_bit): one
+# narrow column to carry, and one cheap grouping key for all of them at once.
+PROGRAM_MASK = "program_mask"
 
 
 def parse_breakdown(name: str) -> str:
@@ -77,22 +81,21 @@ def is_program_breakdown(name: str) -> bool:
     return name in PROGRAM_BREAKDOWNS
 
 
-def breakdown_column(name: str) -> str:
-    """The column of the person table that holds ``name``'s value (or flag)."""
-    prefix, _, choice = name.partition(":")
-    return f"{prefix}__{choice}" if choice else name
+def program_bit(name: str) -> int:
+    """The bit of ``program_mask`` that holds program breakdown ``name``."""
+    return 1 << PROGRAM_BREAKDOWNS.index(name)
 
 
-def program_flag_columns() -> tuple[str, ...]:
-    return tuple(breakdown_column(name) for name in PROGRAM_BREAKDOWNS)
+def participated(table: Table, name: str) -> BooleanValue:
+    """Whether each row's person participated, in the sense of program breakdown ``name``."""
+    return (table[PROGRAM_MASK] & program_bit(name)) != 0
 
 
 def group_value(table: Table, name: str) -> StringValue:
     """The group label of each row of ``table`` for breakdown ``name``."""
-    column = table[breakdown_column(name)]
     if is_program_breakdown(name):
-        return ibis.ifelse(column, PARTICIPANT, NON_PARTICIPANT)
-    return column.cast("string")
+        return ibis.ifelse(participated(table, name), PARTICIPANT, NON_PARTICIPANT)
+    return table[name].cast("string")
 
 
 def ordered_groups(name: str, groups: Iterable[str]) -> list[str]:
@@ -162,18 +165,13 @@ def participation_records(
     )
 
 
-def with_program_flags(
-    cohort: Table, programs: Table, *, names: Iterable[str] = PROGRAM_BREAKDOWNS
-) -> Table:
-    """Adds one boolean column per program breakdown in ``names`` (``program__housing``,
-    ..., ``program_completed__any``) to a cohort table with ``admission_day``."""
-    names = [name for name in PROGRAM_BREAKDOWNS if name in set(names)]
-    if not names:
-        return cohort
+def with_program_mask(cohort: Table, programs: Table) -> Table:
+    """Adds ``program_mask`` (every program breakdown, see :func:`program_bit`) to a
+    cohort table with ``admission_day``."""
     keys = cohort.select("person_key", "release_day", "admission_day")
     records = participation_records(keys, programs)
     flags: dict[str, BooleanValue] = {}
-    for name in names:
+    for index, name in enumerate(PROGRAM_BREAKDOWNS):
         prefix, _, choice = name.partition(":")
         of_type = (
             records.program_type.notnull()
@@ -182,7 +180,7 @@ def with_program_flags(
         )
         if prefix == "program_completed":
             of_type = of_type & records.completed
-        flags[breakdown_column(name)] = of_type.any()
+        flags[f"_flag_{index}"] = of_type.any()
     per_release = records.group_by(
         k_person=records.person_key, k_day=records.release_day
     ).aggregate(**flags)
@@ -190,7 +188,8 @@ def with_program_flags(
         per_release,
         [cohort.person_key == per_release.k_person, cohort.release_day == per_release.k_day],
     )
-    return joined.select(
-        *[joined[column] for column in cohort.columns],
-        **{name: joined[name].fill_null(False) for name in flags},
-    )
+    # Bit or of the flags; written as a sum because every engine can add.
+    mask: Any = ibis.literal(0, type="int64")
+    for index, name in enumerate(PROGRAM_BREAKDOWNS):
+        mask = mask + ibis.ifelse(joined[f"_flag_{index}"].fill_null(False), program_bit(name), 0)
+    return joined.select(*[joined[column] for column in cohort.columns], program_mask=mask)

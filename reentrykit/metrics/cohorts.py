@@ -20,14 +20,15 @@ from dataclasses import dataclass
 import ibis
 from ibis.expr.types import Table
 
+from reentrykit.data.analytic import RELEASE_SEQ
 from reentrykit.data.schema import EXCLUDED_RELEASE_TYPES
 from reentrykit.metrics.breakdowns import (
     ADMISSION_LOOKBACK_DAYS,
     PROGRAM_BREAKDOWNS,
+    PROGRAM_MASK,
     UNKNOWN,
-    program_flag_columns,
     with_age_groups,
-    with_program_flags,
+    with_program_mask,
 )
 from reentrykit.metrics.engine import Tables
 
@@ -81,13 +82,13 @@ COHORT_COLUMNS: tuple[str, ...] = (
 # Day numbers of the first event of each measure strictly after the release day, and
 # of the first death on or after it; NEVER when there is none.
 OUTCOME_COLUMNS: tuple[str, ...] = (*(f"first_{m}_day" for m in MEASURES), "death_day")
-# Columns of :func:`person_outcomes` (with every program flag; it computes only the
-# flags of the program breakdowns it is asked for).
+# Columns of :func:`person_outcomes` (``program_mask`` only when a program breakdown
+# is asked for).
 PERSON_COLUMNS: tuple[str, ...] = (
     *COHORT_COLUMNS,
     "age_group",
     "age_band",
-    *program_flag_columns(),
+    PROGRAM_MASK,
     *OUTCOME_COLUMNS,
 )
 
@@ -174,6 +175,7 @@ def qualifying_releases(tables: Tables, *, period: Period, facility: str | None 
         **{name: kept[name].fill_null(UNKNOWN) for name in DESCRIPTORS},
         age_at_release=kept.age_at_release,
         on_supervision=supervised.fill_null(False),
+        release_seq=kept[RELEASE_SEQ],
     )
 
 
@@ -184,23 +186,12 @@ def cohort(
     ``by_year``), with :data:`COHORT_COLUMNS`."""
     releases = qualifying_releases(tables, period=period, facility=facility)
     keys = ["person_key", "cohort_year"] if by_year else ["person_key"]
-    # The earliest release, ties on the same day broken on every descriptor, so that
-    # the chosen release (and so its descriptors) is the same on every engine: one
-    # hash aggregate (arg_min / min_by over a struct) instead of sorting the table.
-    order = ibis.struct(
-        {
-            "release_day": releases.release_day,
-            "admission_day": releases.admission_day,
-            **{name: releases[name] for name in DESCRIPTORS},
-            "source": releases.source,
-            "age": releases.age_at_release.fill_null(-1),
-        }
-    )
-    payload = ibis.struct({name: releases[name] for name in COHORT_COLUMNS if name not in keys})
-    chosen = releases.group_by(keys).aggregate(_release=payload.argmin(order))
-    return chosen.select(
-        *keys, **{name: chosen._release[name] for name in COHORT_COLUMNS if name not in keys}
-    ).select(*COHORT_COLUMNS)
+    # The earliest release is the lowest release_seq (same-day ties broken on every
+    # column when the analytic tables were built): an integer minimum per person, then
+    # a semi-join back, rather than an ordered choice over every column here.
+    firsts = releases.group_by(keys).aggregate(first_seq=releases[RELEASE_SEQ].min())
+    chosen = releases.join(firsts, releases[RELEASE_SEQ] == firsts.first_seq, how="semi")
+    return chosen.select(*COHORT_COLUMNS)
 
 
 def with_first_events(cohort_table: Table, events: Table, *, since: dt.date | None = None) -> Table:
@@ -264,10 +255,11 @@ def person_outcomes(
     programs: Iterable[str] = PROGRAM_BREAKDOWNS,
 ) -> Table:
     """The person table every recidivism measure aggregates: the cohort with its age
-    groups, the participation flags of the program breakdowns in ``programs`` (all by
-    default; fewer make a smaller query) and the first events (:data:`PERSON_COLUMNS`)."""
+    groups, the program participation mask when ``programs`` names any program
+    breakdown (none makes a smaller query) and the first events (:data:`PERSON_COLUMNS`)."""
     people = cohort(tables, period=period, facility=facility, by_year=by_year)
     people = with_age_groups(people)
-    people = with_program_flags(people, tables.programs, names=programs)
+    if set(programs) & set(PROGRAM_BREAKDOWNS):
+        people = with_program_mask(people, tables.programs)
     people = with_first_events(people, tables.events, since=period.start)
     return people.select(*[column for column in PERSON_COLUMNS if column in people.columns])

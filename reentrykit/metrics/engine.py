@@ -20,6 +20,7 @@ import sqlglot as sg
 import sqlglot.expressions as sge
 from ibis.expr.types import Table
 
+from reentrykit.data.analytic import RELEASE_SEQ
 from reentrykit.data.schema import Kind
 from reentrykit.data.store import StoreError, analytic_table, open_store
 
@@ -56,9 +57,15 @@ def duckdb_tables(con: duckdb.DuckDBPyConnection, *, database: str = "store") ->
             "The data has not been linked yet, so there are no analytic tables to measure."
         )
     backend = ibis.duckdb.from_connection(con)
-    return Tables(
+    tables = Tables(
         **{kind: backend.table(analytic_table(kind), database=database) for kind in KINDS}
     )
+    if RELEASE_SEQ not in tables.releases.columns:
+        raise StoreError(
+            "The analytic tables were built by an older version of ReentryKit; "
+            "run linkage again to rebuild them."
+        )
+    return tables
 
 
 @contextmanager

@@ -18,7 +18,7 @@ import ibis
 import pandas as pd
 from ibis.expr.types import Table
 
-from reentrykit.metrics.breakdowns import PARTICIPANT, breakdown_column
+from reentrykit.metrics.breakdowns import PARTICIPANT, participated
 from reentrykit.metrics.cohorts import Period, epoch_day, person_outcomes
 from reentrykit.metrics.engine import Tables
 from reentrykit.metrics.intermediate import with_assessment_flag
@@ -48,7 +48,7 @@ def _flow_people(
     return people.mutate(
         followed=followed,
         rearrested=rearrested,
-        in_program=people[breakdown_column("program:any")],
+        in_program=participated(people, "program:any"),
     )
 
 

@@ -23,7 +23,14 @@ import pandas as pd
 from ibis.expr.types import BooleanValue, IntegerValue, Table
 
 from reentrykit.core.suppression import Disclosed, RateSpec, disclose
-from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
+from reentrykit.metrics.breakdowns import (
+    ALL,
+    PROGRAM_MASK,
+    group_value,
+    is_program_breakdown,
+    ordered_groups,
+    parse_breakdown,
+)
 from reentrykit.metrics.cohorts import (
     MEASURES,
     WINDOWS,
@@ -294,19 +301,41 @@ def _code_counts(
     """People per (breakdown, cohort year, group, packed codes): an expression. With
     ``years`` (and ``by_year``), breakdowns other than ``all`` count those years only."""
     of_years = table.filter(table.cohort_year.isin(list(years))) if years and by_year else table
-    parts = []
-    for name in [ALL, *names]:
-        source = table if name == ALL else of_years
-        parts.append(
-            source.group_by(
-                cohort_year=_year_of(source, by_year=by_year),
-                group=_group_of(source, name),
-                codes=source._codes,
+    programs = [name for name in names if is_program_breakdown(name)]
+    parts = [
+        _counts_by(table if name == ALL else of_years, name, by_year=by_year)
+        for name in [ALL, *names]
+        if name not in programs
+    ]
+    if programs:
+        # One count per (year, participation mask, codes): a few thousand rows that
+        # every program breakdown then sums, instead of a pass over people for each.
+        masks = of_years.group_by(
+            cohort_year=_year_of(of_years, by_year=by_year),
+            program_mask=of_years[PROGRAM_MASK],
+            codes=of_years._codes,
+        ).aggregate(people=of_years.count())
+        parts += [
+            masks.group_by(
+                cohort_year=masks.cohort_year, group=group_value(masks, name), codes=masks.codes
             )
-            .aggregate(count=source.count())
+            .aggregate(count=masks.people.sum())
             .mutate(breakdown=ibis.literal(name))
-        )
+            for name in programs
+        ]
     return ibis.union(*parts)
+
+
+def _counts_by(table: Table, name: str, *, by_year: bool) -> Table:
+    return (
+        table.group_by(
+            cohort_year=_year_of(table, by_year=by_year),
+            group=_group_of(table, name),
+            codes=table._codes,
+        )
+        .aggregate(count=table.count())
+        .mutate(breakdown=ibis.literal(name))
+    )
 
 
 def _rates_from_codes(

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from reentrykit.data.analytic import RELEASE_SEQ, release_seq_sql
 from reentrykit.data.schema import RECORD_TYPES, ColumnType, Kind
 from reentrykit.metrics.engine import Tables, duckdb_tables
 
@@ -63,11 +64,16 @@ def _create(con: duckdb.DuckDBPyConnection, kind: str, rows: Iterable[Mapping[st
     frame = frame.where(frame.notna(), None)
     table = f"a_{kind}"
     definition = ", ".join(f"{name} {kind_}" for name, kind_ in columns)
+    select = "*"
+    if kind == "releases":
+        # Numbered as the analytic build numbers them.
+        definition += f", {RELEASE_SEQ} BIGINT"
+        select = f"*, {release_seq_sql(names)}"
     con.execute(f"CREATE OR REPLACE TABLE store.{table} ({definition})")
     if records:
         con.register("incoming", frame)
         try:
-            con.execute(f"INSERT INTO store.{table} SELECT * FROM incoming")  # noqa: S608
+            con.execute(f"INSERT INTO store.{table} SELECT {select} FROM incoming")  # noqa: S608
         finally:
             con.unregister("incoming")
 

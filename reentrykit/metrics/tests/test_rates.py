@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import duckdb
 import pandas as pd
 import pytest
 
+from reentrykit.data.store import StoreError
+from reentrykit.metrics.breakdowns import PROGRAM_BREAKDOWNS
 from reentrykit.metrics.cohorts import Period, epoch_day, latest_complete_year, person_outcomes
-from reentrykit.metrics.engine import Tables, materialized
+from reentrykit.metrics.engine import Tables, duckdb_tables, materialized
 from reentrykit.metrics.rates import (
     RATE_COLUMNS,
     TABLE_COLUMNS,
@@ -19,7 +22,13 @@ from reentrykit.metrics.rates import (
     wilson_interval,
     with_pass_columns,
 )
-from reentrykit.metrics.tests.builders import event, memory_tables, program, release
+from reentrykit.metrics.tests.builders import (
+    event,
+    fill_store,
+    memory_tables,
+    program,
+    release,
+)
 
 THROUGH = dt.date(2025, 12, 31)
 YEAR_2024 = Period.calendar_year(2024)
@@ -142,6 +151,23 @@ def test_it_counts_the_first_qualifying_release_once_and_never_an_excluded_kind(
     assert people.loc["p9", "first_rearrest_day"] - people.loc["p9", "release_day"] == 153
 
 
+def test_a_same_day_tie_is_broken_the_same_way_whatever_the_row_order() -> None:
+    # Two releases of q1 on the same day differ only in risk level: the cohort takes
+    # the same one (by release_seq, numbered in a fixed column order) both times.
+    rows = [
+        release("q1", "2024-03-01", risk_level="low", source="Jail A"),
+        release("q1", "2024-03-01", risk_level="high", source="Jail A"),
+        release("q2", "2024-05-01"),
+    ]
+    chosen = []
+    for ordering in (rows, rows[::-1]):
+        people = person_outcomes(memory_tables(releases=ordering), period=YEAR_2024)
+        frame = people.to_pandas().set_index("person_key")
+        chosen.append(frame.loc["q1", "risk_level"])
+        assert sorted(frame.index) == ["q1", "q2"]
+    assert chosen == ["high", "high"]
+
+
 def test_it_gives_the_wilson_interval(tables: Tables) -> None:
     # 4 of 8, z = 1.959964: centre = (0.5 + z^2/16) / (1 + z^2/8) = 0.5;
     # half-width = z * sqrt(0.25/8 + z^2/256) / (1 + z^2/8) = 0.421532 / 1.480182 = 0.284784.
@@ -244,6 +270,23 @@ def test_it_tabulates_every_window_and_breakdown_by_cohort_year(tables: Tables) 
     assert _counts(half) == {"all": (8, 3)}
 
 
+def test_every_program_breakdown_of_the_table_matches_its_own_rate(tables: Tables) -> None:
+    people = person_outcomes(tables, period=Period(dt.date(2023, 1, 1), THROUGH), by_year=True)
+    table = rate_table(
+        people,
+        through_day=epoch_day(THROUGH),
+        breakdowns=PROGRAM_BREAKDOWNS,
+        measures=["rearrest"],
+        windows=[365],
+    )
+    year = table[table.cohort_year == 2024]
+    for name in PROGRAM_BREAKDOWNS:
+        part = year[year.breakdown.isin([name, "all"])]
+        assert _counts(part) == _counts(_rates(tables, by=name)), name
+    completed = year[year.breakdown == "program_completed:any"]
+    assert _counts(completed) == {"participant": (1, 1), "non_participant": (7, 3)}
+
+
 def test_breakdowns_can_be_limited_to_the_cohort_years_shown() -> None:
     tables = memory_tables(
         releases=[
@@ -268,3 +311,13 @@ def test_breakdowns_can_be_limited_to_the_cohort_years_shown() -> None:
     pd.testing.assert_frame_equal(limited.reset_index(drop=True), expected.reset_index(drop=True))
     female_2024 = rearrest[(rearrest.breakdown == "sex") & (rearrest.group == "female")]
     assert female_2024[["cohort", "recidivists"]].values.tolist() == [[1, 1]]
+
+
+def test_tables_built_before_release_numbering_ask_for_linkage_again() -> None:
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ':memory:' AS store")
+    fill_store(con, releases=[release("a", "2024-03-01")])
+    assert duckdb_tables(con).releases.count().execute() == 1
+    con.execute("ALTER TABLE store.a_releases DROP COLUMN release_seq")
+    with pytest.raises(StoreError, match="run linkage again"):
+        duckdb_tables(con)
