@@ -4,7 +4,8 @@ On a synthetic county, compares:
 - the floor: one DuckDB pass joining releases to their first subsequent event;
 - ReentryKit's refresh (4 measures x 5 windows x all breakdowns, intermediate
   measures, Kaplan-Meier overall and by three breakdowns);
-- a straightforward pandas + lifelines implementation of the same rates and curves.
+- a straightforward pandas + lifelines implementation of the same measures
+  (``_pandas_measures.py``), whose results are checked against the refresh's.
 Targets: refresh <= 3x the floor, and >= 10x faster than the pandas baseline.
 
 `.venv/bin/python benchmarks/bench_metrics.py [--people N]` (the issue's scale, about
@@ -14,6 +15,7 @@ Targets: refresh <= 3x the floor, and >= 10x faster than the pandas baseline.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import shutil
@@ -25,25 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
-
-MEASURE_EVENTS = {
-    "rearrest": ("arrest", "booking"),
-    "reconviction": ("conviction",),
-    "reincarceration": ("incarceration", "revocation"),
-    "revocation": ("revocation",),
-}
-WINDOWS = (180, 365, 730, 1095, 1825)
-BREAKDOWNS = (
-    "sex",
-    "race",
-    "ethnicity",
-    "risk_level",
-    "offense_category",
-    "release_type",
-    "supervision_type",
-    "facility_type",
-    "source",
-)
 
 
 def floor_seconds(con) -> float:  # type: ignore[no-untyped-def]
@@ -60,46 +43,55 @@ def floor_seconds(con) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
-def pandas_baseline(con, through) -> float:  # type: ignore[no-untyped-def]
-    """The same rates and curves the plain way: pandas merges and lifelines fits."""
-    import pandas as pd
-    from lifelines import KaplanMeierFitter
+def pandas_baseline(con, through: dt.date, years: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """The same measures the plain way (``_pandas_measures``), timed."""
+    import _pandas_measures as pandas_measures
 
     start = time.perf_counter()
-    releases = con.execute("SELECT * FROM store.a_releases").df()
-    events = con.execute("SELECT person_key, event_date, event_type FROM store.a_events").df()
-    releases = releases[
-        ~releases["release_type"].isin(["death", "transfer", "escape", "temporary"])
-    ]
-    releases["year"] = pd.to_datetime(releases["release_date"]).dt.year
-    first = releases.sort_values("release_date").groupby(["person_key", "year"]).head(1)
-    through = pd.Timestamp(through)
-    for types in MEASURE_EVENTS.values():
-        chosen = events[events["event_type"].isin(types)]
-        merged = first.merge(chosen, on="person_key", how="left")
-        merged = merged[
-            merged["event_date"].isna() | (merged["event_date"] > merged["release_date"])
-        ]
-        firsts = merged.groupby(["person_key", "year"])["event_date"].min().rename("first_event")
-        people = first.join(firsts, on=["person_key", "year"])
-        days = (
-            pd.to_datetime(people["first_event"]) - pd.to_datetime(people["release_date"])
-        ).dt.days
-        for window in WINDOWS:
-            followed = pd.to_datetime(people["release_date"]) + pd.Timedelta(days=window) <= through
-            hit = days.le(window) & followed
-            for by in ("year", *BREAKDOWNS):
-                pd.DataFrame({"g": people[by], "n": followed, "r": hit}).groupby("g").sum()
-        observed = days.notna()
-        duration = days.fillna((through - pd.to_datetime(people["release_date"])).dt.days).clip(
-            lower=0
-        )
-        KaplanMeierFitter().fit(duration, observed)
-        for by in ("sex", "age_at_release", "risk_level"):
-            for _, part in people.assign(d=duration, o=observed).groupby(by):
-                if len(part):
-                    KaplanMeierFitter().fit(part["d"], part["o"])
-    return time.perf_counter() - start
+    baseline = pandas_measures.compute(
+        con, through=through, first_year=years[0], last_year=years[1]
+    )
+    return baseline, time.perf_counter() - start
+
+
+def disagreements(payload: dict, baseline) -> list[str]:  # type: ignore[no-untyped-def]
+    """Where the refresh's cached figures and the baseline's differ (empty: they agree)."""
+    problems = []
+    key = ["measure", "window_days", "cohort_year", "breakdown", "group"]
+    ours = {
+        tuple(row[k] for k in key): (row["cohort"], row["recidivists"]) for row in payload["rates"]
+    }
+    theirs = {
+        tuple(row[k] for k in key): (int(row["cohort"]), int(row["recidivists"]))
+        for row in baseline.rates.to_dict("records")
+    }
+    for missing in sorted(set(ours) ^ set(theirs), key=str)[:5]:
+        problems.append(f"rate row only on one side: {missing}")
+    problems += [
+        f"rate {k}: refresh {ours[k]}, baseline {theirs[k]}"
+        for k in sorted(set(ours) & set(theirs), key=str)
+        if ours[k] != theirs[k]
+    ][:5]
+    for (measure, breakdown), fitted in baseline.survival.items():
+        entry = payload["survival"][measure][breakdown]
+        last = {point["group"]: point["survival"] for point in entry["points"]}
+        for group, value in fitted["last_survival"].items():
+            if abs(last[group] - value) > 1e-9:
+                problems.append(f"survival {measure}/{breakdown}/{group}: {last[group]} vs {value}")
+        p_ours, p_theirs = entry["logrank_p"], fitted["logrank_p"]
+        if (p_ours is None) != (p_theirs is None) or (
+            p_ours is not None and abs(p_ours - p_theirs) > 1e-6 * max(p_theirs, 1e-300)
+        ):
+            problems.append(f"log-rank {measure}/{breakdown}: {p_ours} vs {p_theirs}")
+    for row in payload["intermediate"]:
+        pair = (row["numerator"], row["denominator"])
+        if pair != baseline.intermediate[row["key"]]:
+            problems.append(f"{row['key']}: {pair} vs {baseline.intermediate[row['key']]}")
+    counts = {row["key"]: row["count"] for row in payload["flow"]}
+    for name, count in baseline.flow.items():
+        if counts[name] != count:
+            problems.append(f"flow {name}: {counts[name]} vs {count}")
+    return problems
 
 
 def main() -> int:
@@ -125,6 +117,7 @@ def main() -> int:
         linkage_finished.disconnect(dispatch_uid="metrics-refresh-after-linkage")
         from reentrykit.data.synth import synth_county
         from reentrykit.data.synthetic_load import import_synthetic_county
+        from reentrykit.metrics.models import MetricSnapshot
         from reentrykit.metrics.refresh import refresh_coalition
 
         synth_county(people=args.people, seed=7, out_dir=work / "county")
@@ -138,14 +131,29 @@ def main() -> int:
         start = time.perf_counter()
         result = refresh_coalition(coalition)
         ours = time.perf_counter() - start
+        snapshot = MetricSnapshot.objects.get(pk=result["snapshot"])
         with store.open_store(coalition.pk) as con:
-            baseline = pandas_baseline(con, result["data_through"])
+            first, last = con.execute(
+                "SELECT year(min(release_date)), year(max(release_date)) FROM store.a_releases"
+            ).fetchone()
+            baseline, baseline_seconds = pandas_baseline(
+                con, dt.date.fromisoformat(result["data_through"]), (first, last)
+            )
+        problems = disagreements(snapshot.payload, baseline)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"refresh: {releases} releases, {events} events; floor {floor:.1f}s; "
             f"refresh {ours:.1f}s "
-            f"(ratio to floor {ours / floor:.1f}, target <= 3); pandas+lifelines {baseline:.1f}s "
-            f"(speed-up {baseline / ours:.1f}x, target >= 10); peak memory {peak:.0f} MB"
+            f"(ratio to floor {ours / floor:.1f}, target <= 3); pandas+lifelines "
+            f"{baseline_seconds:.1f}s (speed-up {baseline_seconds / ours:.1f}x, target >= 10); "
+            f"peak memory {peak:.0f} MB"
+        )
+        if problems:
+            print("The baseline and the refresh disagree:", *problems, sep="\n  ")
+            return 1
+        print(
+            f"The baseline and the refresh agree on all {len(snapshot.payload['rates'])} rates, "
+            "the curves, the intermediate measures and the flow."
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -40,10 +40,21 @@ SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: NaN becomes None, numpy numbers become Python numbers."""
-    # astype(object) boxes every value as a Python scalar, column by column.
-    boxed = frame.astype(object)
-    return boxed.where(frame.notna(), None).to_dict(orient="records")
+    """JSON-ready rows: NaN and NA become None, numpy numbers become Python numbers."""
+    # Column by column through tolist() (Python scalars, in C), which is several times
+    # faster than to_dict(orient="records") on the tens of thousands of curve points.
+    names = [str(name) for name in frame.columns]
+    columns = []
+    for name in frame.columns:
+        values = frame[name].tolist()
+        missing = frame[name].isna()
+        if missing.any():
+            values = [
+                None if gone else value
+                for value, gone in zip(values, missing.tolist(), strict=True)
+            ]
+        columns.append(values)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _shown_rates(rates: pd.DataFrame, shown_years: dict[int, int]) -> pd.DataFrame:

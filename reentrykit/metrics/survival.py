@@ -146,26 +146,40 @@ def group_summary(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFram
 Z_95 = 1.959963984540054  # the standard normal quantile at 0.975
 
 
-def _kaplan_meier_table(part: pd.DataFrame) -> pd.DataFrame:
-    """Kaplan–Meier from counts per (time, outcome), indexed by every distinct time:
-    at_risk, observed, survival and the 95% band.
+@dataclass
+class _KaplanMeierTable:
+    """Kaplan–Meier at every distinct time (``time``, ascending), as numpy arrays."""
+
+    time: np.ndarray
+    at_risk: np.ndarray
+    observed: np.ndarray
+    survival: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+
+
+def _per_time(part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct times, events at each, people leaving the risk set at each)."""
+    times, position = np.unique(part["time"].to_numpy(dtype="int64"), return_inverse=True)
+    people = part["count"].to_numpy(dtype=float)
+    events = np.where(part["outcome"].to_numpy() == EVENT, people, 0.0)
+    return (
+        times,
+        np.bincount(position, weights=events, minlength=len(times)),
+        np.bincount(position, weights=people, minlength=len(times)),
+    )
+
+
+def _kaplan_meier_table(part: pd.DataFrame) -> _KaplanMeierTable:
+    """Kaplan–Meier from counts per (time, outcome): at_risk, observed, survival and
+    the 95% band at every distinct time.
 
     The same estimator and band as lifelines' KaplanMeierFitter fitted with these
     counts as weights (product limit; exponential Greenwood, that is the log(-log)
     transform), computed with numpy: the refresh fits dozens of curves, and each
     fitter call costs more than the arithmetic.
     """
-    events = part["outcome"].to_numpy() == EVENT
-    frame = pd.DataFrame(
-        {
-            "time": part["time"].to_numpy(dtype="int64"),
-            "observed": np.where(events, part["count"], 0).astype(float),
-            "removed": part["count"].to_numpy(dtype=float),
-        }
-    )
-    table = frame.groupby("time").sum().sort_index()
-    observed = table["observed"].to_numpy()
-    removed = table["removed"].to_numpy()
+    times, observed, removed = _per_time(part)
     at_risk = removed.sum() - (np.cumsum(removed) - removed)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_survival = np.cumsum(np.log(at_risk - observed) - np.log(at_risk))
@@ -175,40 +189,43 @@ def _kaplan_meier_table(part: pd.DataFrame) -> pd.DataFrame:
         centre = np.log(-log_survival)
         low = np.exp(-np.exp(centre - spread))
         high = np.exp(-np.exp(centre + spread))
-    return pd.DataFrame(
-        {
-            "at_risk": at_risk,
-            "observed": observed,
-            "survival": np.exp(log_survival),
-            "ci_low": np.nan_to_num(low, nan=1.0),
-            "ci_high": np.nan_to_num(high, nan=1.0),
-        },
-        index=table.index,
+    return _KaplanMeierTable(
+        time=times,
+        at_risk=at_risk,
+        observed=observed,
+        survival=np.exp(log_survival),
+        ci_low=np.nan_to_num(low, nan=1.0),
+        ci_high=np.nan_to_num(high, nan=1.0),
     )
+
+
+def _starting_with(first: float, values: np.ndarray) -> np.ndarray:
+    return np.concatenate([[first], values])
 
 
 def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Kaplan–Meier per group with its 95% band (exponential Greenwood) and the number
     at risk, at day 0 and at every day with an event (:data:`CURVE_COLUMNS`)."""
     frames = []
+    parts = dict(tuple(counts[counts["count"] > 0].groupby("group", sort=False)))
     for group in _groups(counts, by):
-        part = counts[(counts["group"] == group) & (counts["count"] > 0)]
-        if part.empty:
+        part = parts.get(group)
+        if part is None:
             continue
         table = _kaplan_meier_table(part)
-        days = table[(table.index > 0) & (table["observed"] > 0)]
-        at_zero = table.at[0, "at_risk"] if 0 in table.index else part["count"].sum()
+        shown = (table.time > 0) & (table.observed > 0)
+        at_zero = table.at_risk[0] if table.time[0] == 0 else part["count"].sum()
         frame = pd.DataFrame(
             {
-                "group": group,
-                "day": np.array([0, *days.index], dtype="int64"),
-                "at_risk": [at_zero, *days["at_risk"]],
-                "events": [0, *days["observed"]],
-                "survival": [1.0, *days["survival"]],
-                "ci_low": [1.0, *days["ci_low"]],
-                "ci_high": [1.0, *days["ci_high"]],
+                "day": _starting_with(0, table.time[shown]),
+                "at_risk": _starting_with(at_zero, table.at_risk[shown]),
+                "events": _starting_with(0, table.observed[shown]),
+                "survival": _starting_with(1.0, table.survival[shown]),
+                "ci_low": _starting_with(1.0, table.ci_low[shown]),
+                "ci_high": _starting_with(1.0, table.ci_high[shown]),
             }
         )
+        frame.insert(0, "group", group)
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=list(CURVE_COLUMNS))
@@ -226,10 +243,15 @@ def logrank_p(counts: pd.DataFrame, *, groups: list[str] | None = None) -> float
     part = counts[counts["group"].isin(groups) & (counts["count"] > 0)]
     if part["group"].nunique() < 2:
         return None
-    table = part.assign(observed=np.where(part["outcome"] == EVENT, part["count"], 0)).pivot_table(
-        index="time", columns="group", values=["observed", "count"], aggfunc="sum", fill_value=0
-    )
-    p = _logrank_p(table["observed"].to_numpy(dtype=float), table["count"].to_numpy(dtype=float))
+    # (time x group) arrays, times ascending and groups sorted by name.
+    _, time_at = np.unique(part["time"].to_numpy(dtype="int64"), return_inverse=True)
+    names, group_at = np.unique(part["group"].to_numpy(dtype=str), return_inverse=True)
+    shape = (int(time_at.max()) + 1, len(names))
+    people = part["count"].to_numpy(dtype=float)
+    observed, removed = np.zeros(shape), np.zeros(shape)
+    np.add.at(observed, (time_at, group_at), np.where(part["outcome"] == EVENT, people, 0.0))
+    np.add.at(removed, (time_at, group_at), people)
+    p = _logrank_p(observed, removed)
     return None if math.isnan(p) else p
 
 
