@@ -74,7 +74,8 @@ def disagreements(payload: dict, baseline) -> list[str]:  # type: ignore[no-unty
     ][:5]
     for (measure, breakdown), fitted in baseline.survival.items():
         entry = payload["survival"][measure][breakdown]
-        last = {point["group"]: point["survival"] for point in entry["points"]}
+        columns = entry["columns"]
+        last = dict(zip(columns["group"], columns["survival"], strict=True))
         for group, value in fitted["last_survival"].items():
             if abs(last[group] - value) > 1e-9:
                 problems.append(f"survival {measure}/{breakdown}/{group}: {last[group]} vs {value}")

@@ -161,8 +161,9 @@ def intermediate_measures(
 ) -> pd.DataFrame:
     """The six measures for the cohort of ``period`` (:data:`INTERMEDIATE_COLUMNS`,
     one row per key in the order of :data:`INTERMEDIATE_MEASURES`). A caller that has
-    that cohort already (at least :data:`~reentrykit.metrics.cohorts.COHORT_COLUMNS`)
-    passes it as ``cohort_table``, and it is not built again."""
+    that cohort already (with ``person_key``, ``release_day``, ``admission_day``,
+    ``risk_level``, ``supervision_type`` and ``on_supervision``) passes it as
+    ``cohort_table``, and it is not built again."""
     through = epoch_day(data_through)
     if cohort_table is None:
         cohort_table = cohort(tables, period=period, facility=facility)

@@ -208,10 +208,12 @@ def aggregate_pass(
     survival_measures: Sequence[str] = (),
     survival_breakdowns: Sequence[str] = (),
     survival_year: int | None = None,
+    through_day: int | None = None,
     breakdown_years: Sequence[int] | None = None,
 ) -> MeasurePass:
     """The rates and survival counts of a materialized person table that has the pass
-    columns of the same ``measures``, ``windows`` and ``survival_measures``.
+    columns of the same ``measures`` and ``windows``; survival counts (of
+    ``survival_measures``) need ``through_day``, the day data runs through.
 
     Each breakdown is a count per (year, group, packed outcome codes), which is cheap.
     For a cohort year without full follow-up for a window, only its people with full
@@ -230,13 +232,18 @@ def aggregate_pass(
         counts = _code_counts(table, names=rate_names, by_year=by_year, years=breakdown_years)
         with materialized(counts) as combos:
             rates = _rates_from_codes(combos, measures=measures, windows=windows)
-    survival_counts = _survival_counts(
-        table,
-        measures=survival_measures,
-        names=survival_names,
-        by_year=by_year,
-        year=survival_year,
-    )
+    survival_counts = pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
+    if survival_measures:
+        if through_day is None:
+            raise ValueError("Survival counts need through_day.")
+        survival_counts = _survival_counts(
+            table,
+            measures=survival_measures,
+            names=survival_names,
+            by_year=by_year,
+            year=survival_year,
+            through_day=through_day,
+        )
     return MeasurePass(rates=rates, survival=survival_counts)
 
 
@@ -246,45 +253,18 @@ def with_pass_columns(
     through_day: int,
     measures: Sequence[str] | None = None,
     windows: Sequence[int] = WINDOWS,
-    survival_measures: Sequence[str] = (),
 ) -> Table:
     """``people`` with what a measure pass aggregates: ``_codes``, every measure's
-    :func:`outcome_code` packed into one integer, and for each survival measure its
-    ``_time_*`` and ``_outcome_*``."""
+    :func:`outcome_code` packed into one integer (each code is below 256; grouping on
+    one key is cheaper than on four)."""
     windows = sorted(windows)
     if len(windows) > 15:
         raise ValueError("At most 15 windows fit in an outcome code.")
-    return people.mutate(
-        **_pass_columns(
-            people,
-            measures=list(measures or MEASURES),
-            windows=windows,
-            through_day=through_day,
-            survival_measures=survival_measures,
-        )
-    )
-
-
-def _pass_columns(
-    people: Table,
-    *,
-    measures: Sequence[str],
-    windows: Sequence[int],
-    through_day: int,
-    survival_measures: Sequence[str],
-) -> dict[str, Any]:
-    # All measures' codes packed into one integer (each code is below 256): grouping
-    # on one key is cheaper than on four.
     packed: Any = ibis.literal(0, type="int64")
-    for index, measure in enumerate(measures):
+    for index, measure in enumerate(measures or MEASURES):
         code = outcome_code(people, measure=measure, windows=windows, through_day=through_day)
         packed = packed + code.cast("int64") * (256**index)
-    extra: dict[str, Any] = {"_codes": packed}
-    for measure in survival_measures:
-        time, outcome = time_and_outcome(people, measure=measure, through_day=through_day)
-        extra[f"_time_{measure}"] = time
-        extra[f"_outcome_{measure}"] = outcome
-    return extra
+    return people.mutate(_codes=packed)
 
 
 def _group_of(table: Table, name: str) -> Any:
@@ -383,27 +363,35 @@ def _survival_counts(
     measures: Sequence[str],
     names: Sequence[str],
     by_year: bool,
-    year: int | None = None,
+    year: int | None,
+    through_day: int,
 ) -> pd.DataFrame:
     if year is not None and by_year:
         table = table.filter(table.cohort_year == year)
-    parts = []
-    for measure in measures:
-        followed = table.filter(table[f"_outcome_{measure}"] != NOT_FOLLOWED)
-        parts += [
-            followed.group_by(
-                cohort_year=_year_of(followed, by_year=by_year),
-                group=_group_of(followed, name),
-                time=followed[f"_time_{measure}"],
-                outcome=followed[f"_outcome_{measure}"],
-            )
-            .aggregate(count=followed.count())
-            .mutate(breakdown=ibis.literal(name), measure=ibis.literal(measure))
-            for name in [ALL, *names]
-        ]
-    if not parts:
-        return pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
-    frame = ibis.union(*parts).to_pandas()[list(SURVIVAL_PASS_COLUMNS)]
+    # Only the columns the counts read: the year's slice is small and scanned once per
+    # measure and breakdown, rather than the whole person table each time.
+    wanted = [parse_breakdown(name) for name in names if not is_program_breakdown(name)]
+    columns = ["cohort_year", "release_day", "death_day", *(f"first_{m}_day" for m in measures)]
+    if any(is_program_breakdown(name) for name in names):
+        columns.append(PROGRAM_MASK)
+    with materialized(table.select(*dict.fromkeys([*columns, *wanted]))) as part:
+        pieces = []
+        for measure in measures:
+            time, outcome = time_and_outcome(part, measure=measure, through_day=through_day)
+            timed = part.mutate(_time=time, _outcome=outcome)
+            followed = timed.filter(timed._outcome != NOT_FOLLOWED)
+            pieces += [
+                followed.group_by(
+                    cohort_year=_year_of(followed, by_year=by_year),
+                    group=_group_of(followed, name),
+                    time=followed._time,
+                    outcome=followed._outcome,
+                )
+                .aggregate(count=followed.count())
+                .mutate(breakdown=ibis.literal(name), measure=ibis.literal(measure))
+                for name in [ALL, *names]
+            ]
+        frame = ibis.union(*pieces).to_pandas()[list(SURVIVAL_PASS_COLUMNS)]
     return frame.reset_index(drop=True)
 
 

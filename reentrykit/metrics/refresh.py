@@ -34,27 +34,30 @@ from reentrykit.metrics.flows import population_flow
 from reentrykit.metrics.intermediate import intermediate_measures
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
+from reentrykit.metrics.selectors import rows_from_columns
 from reentrykit.metrics.survival import kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
+UNREAD_COLUMNS = ("release_date", "age_at_release")
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """JSON-ready columns: NaN and NA become None, numpy numbers Python numbers."""
+    # tolist() makes Python scalars in C: several times faster than
+    # to_dict(orient="records") on tens of thousands of curve points.
+    columns = {}
+    for name in frame.columns:
+        values = frame[name].tolist()
+        missing = frame[name].isna().tolist()
+        if any(missing):
+            values = [None if gone else value for value, gone in zip(values, missing, strict=True)]
+        columns[str(name)] = values
+    return columns
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: NaN and NA become None, numpy numbers become Python numbers."""
-    # Column by column through tolist() (Python scalars, in C), which is several times
-    # faster than to_dict(orient="records") on the tens of thousands of curve points.
-    names = [str(name) for name in frame.columns]
-    columns = []
-    for name in frame.columns:
-        values = frame[name].tolist()
-        missing = frame[name].isna()
-        if missing.any():
-            values = [
-                None if gone else value
-                for value, gone in zip(values, missing.tolist(), strict=True)
-            ]
-        columns.append(values)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    """JSON-ready rows (see :func:`_columns`)."""
+    return rows_from_columns(_columns(frame))
 
 
 def _shown_rates(rates: pd.DataFrame, shown_years: dict[int, int]) -> pd.DataFrame:
@@ -90,7 +93,9 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
             by = None if breakdown == ALL else breakdown
             by_measure[breakdown] = {
                 "logrank_p": logrank_p(part) if by else None,
-                "points": _records(kaplan_meier(part, by=by)),
+                # By column: the curves are most of the payload, and a column form
+                # does not repeat every key at each of their many points.
+                "columns": _columns(kaplan_meier(part, by=by)),
             }
         curves[measure] = by_measure
     return curves
@@ -144,16 +149,16 @@ def refresh_coalition(
         progress(0.2, "Computing every rate and survival count")
         # Built once: the rates, the intermediate measures and the flow all start from
         # it (a calendar year's cohort is that year's part of the by-year table).
-        table = with_pass_columns(
-            people, through_day=epoch_day(through), survival_measures=MEASURES
-        )
-        with materialized(table) as person_table:
+        table = with_pass_columns(people, through_day=epoch_day(through))
+        # Columns nothing downstream reads are not written (the write costs per value).
+        with materialized(table.drop(*UNREAD_COLUMNS)) as person_table:
             result = aggregate_pass(
                 person_table,
                 breakdowns=ALL_BREAKDOWNS,
                 survival_measures=MEASURES,
                 survival_breakdowns=SURVIVAL_BREAKDOWNS,
                 survival_year=survival_year,
+                through_day=epoch_day(through),
                 breakdown_years=sorted(set(shown_years.values())),
             )
             progress(0.7, "Intermediate measures and the population flow")

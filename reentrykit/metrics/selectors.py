@@ -162,6 +162,11 @@ def flow(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
     )
 
 
+def rows_from_columns(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Rows from the column form the refresh caches curve points in."""
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
 def survival(
     access: CoalitionAccess, payload: dict[str, Any], *, measure: str, breakdown: str
 ) -> tuple[list[dict[str, Any]], list[str], float | None]:
@@ -174,7 +179,7 @@ def survival(
     entry = payload.get("survival", {}).get(measure, {}).get(breakdown)
     if not entry:
         return [], [], None
-    points = entry["points"]
+    points = entry.get("points") or rows_from_columns(entry.get("columns", {}))
     if sees_raw(access):
         return points, [], entry.get("logrank_p")
     k = access.coalition.suppression_k
