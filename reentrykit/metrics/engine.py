@@ -88,8 +88,9 @@ def materialized(expr: Table) -> Iterator[Table]:
     """``expr`` computed once and kept while the block runs, for several aggregations.
 
     On DuckDB this is a temporary table in the in-memory catalog (never in the
-    encrypted store). Ibis's own ``cache()`` cannot drop its DuckDB tables with the
-    sqlglot release installed here, so the drop statement is built directly.
+    encrypted store), made by one CREATE TABLE ... AS of the compiled query: Ibis's
+    ``create_table`` would copy the whole query tree into an INSERT first, and its
+    ``cache()`` cannot drop its DuckDB tables with the sqlglot release installed here.
     """
     backend = expr.get_backend()
     if backend.name != "duckdb":
@@ -97,7 +98,14 @@ def materialized(expr: Table) -> Iterator[Table]:
             yield cached
         return
     name = f"_metrics_{uuid.uuid4().hex}"
-    table = backend.create_table(name, expr, temp=True)
+    created = sge.Create(
+        kind="TABLE",
+        this=sg.table(name, quoted=True),
+        properties=sge.Properties(expressions=[sge.TemporaryProperty()]),
+        expression=backend.compiler.to_sqlglot(expr),
+    )
+    backend.con.execute(created.sql(backend.dialect))
+    table = backend.table(name)
     try:
         yield table
     finally:
