@@ -299,7 +299,7 @@ def _code_counts(
             masks.group_by(
                 cohort_year=masks.cohort_year, group=group_value(masks, name), codes=masks.codes
             )
-            .aggregate(count=masks.people.sum().cast("int64"))
+            .aggregate(count=_whole(masks.people.sum()))
             .mutate(breakdown=ibis.literal(name))
             for name in programs
         ]
@@ -318,6 +318,12 @@ def _counts_by(table: Table, name: str, *, by_year: bool) -> Table:
     )
 
 
+def _whole(total: Any) -> Any:
+    """A sum of counts as a 64-bit integer, 0 when nothing was summed. DuckDB sums
+    integers into 128 bits, which would come back as decimals converted one at a time."""
+    return total.fill_null(0).cast("int64")
+
+
 def _rates_from_codes(
     combos: Table, *, measures: Sequence[str], windows: Sequence[int]
 ) -> pd.DataFrame:
@@ -333,11 +339,9 @@ def _rates_from_codes(
         code = (combos.codes // (256**m_index)) % 256
         for w_index, _ in enumerate(windows):
             in_cohort = code >= 16 * (w_index + 1)
-            # Cast: DuckDB sums integers into 128 bits, which come back as decimals
-            # that are converted one value at a time.
-            sums[f"c_{m_index}_{w_index}"] = combos["count"].sum(where=in_cohort).cast("int64")
-            sums[f"r_{m_index}_{w_index}"] = (
-                combos["count"].sum(where=in_cohort & (code % 16 <= w_index)).cast("int64")
+            sums[f"c_{m_index}_{w_index}"] = _whole(combos["count"].sum(where=in_cohort))
+            sums[f"r_{m_index}_{w_index}"] = _whole(
+                combos["count"].sum(where=in_cohort & (code % 16 <= w_index))
             )
     keys = ["cohort_year", "breakdown", "group"]
     wide = combos.group_by(keys).aggregate(**sums).to_pandas()
