@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -161,22 +162,27 @@ def refresh_coalition(
                 through_day=epoch_day(through),
                 breakdown_years=sorted(set(shown_years.values())),
             )
-            progress(0.7, "Intermediate measures and the population flow")
-            of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
-            intermediate = intermediate_measures(
-                tables=tables, period=latest, data_through=through, cohort_table=of_latest
-            )
-            flow = population_flow(
-                tables=tables, period=latest, data_through=through, people=of_latest
-            )
+            progress(0.7, "Intermediate measures, the population flow and survival curves")
+            # The curves are numpy work on the survival counts: a second thread fits them
+            # while the engine runs the queries below (it releases the GIL meanwhile).
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                curves = pool.submit(_survival_curves, result.survival, survival_year)
+                of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
+                intermediate = intermediate_measures(
+                    tables=tables, period=latest, data_through=through, cohort_table=of_latest
+                )
+                flow = population_flow(
+                    tables=tables, period=latest, data_through=through, people=of_latest
+                )
+                survival = curves.result()
         indicators = _indicator_baselines(coalition, tables, through)
-    progress(0.85, "Survival curves")
+    progress(0.9, "Saving the measures")
     payload = {
         "data_through": through.isoformat(),
         "latest_complete_year": latest.start.year,
         "survival_year": survival_year,
         "rates": _records(_shown_rates(result.rates, shown_years)),
-        "survival": _survival_curves(result.survival, survival_year),
+        "survival": survival,
         "intermediate": _records(intermediate),
         "flow": _records(flow),
         "indicators": indicators,

@@ -47,6 +47,8 @@ def spark_session() -> Any:
         .config("spark.sql.shuffle.partitions", str(2 * cores))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.local.dir", scratch)
+        # Not the working directory's spark-warehouse/: nothing is left where it runs.
+        .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
         .config("spark.driver.memory", os.environ.get("REENTRYKIT_SPARK_DRIVER_MEMORY", "2g"))
     )
     # py4j logs every connection it closes, at exit too, after the streams are gone.
