@@ -29,6 +29,7 @@ COORDINATOR_PAGES = [
     "/c/riverton/network/",
     "/accounts/profile/",
     "/accounts/password/",
+    "/accounts/api-tokens/",
 ]
 NETWORK_ADMIN_PAGES = ["/", "/n/pilot/"]
 
@@ -60,6 +61,20 @@ def test_it_has_no_serious_violations_for_a_coordinator(
     world = build_world()
     sign_in_with_code(page, world.coordinator, PASSWORD, check=_prompt_is_accessible(axe))
     axe(page, *COORDINATOR_PAGES)
+
+
+def test_a_new_api_token_is_shown_once_accessibly(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
+) -> None:
+    world = build_world()
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    page.goto("/accounts/api-tokens/")
+    page.get_by_label(re.compile(r"^Name")).fill("nightly upload")
+    page.get_by_role("button", name="Make a token").click()
+    secret = page.get_by_label("Your new token")
+    assert secret.input_value().startswith("rk_")
+    assert page.get_by_role("row", name=re.compile("nightly upload")).is_visible()
+    axe(page)
 
 
 def test_it_has_no_serious_violations_for_a_network_admin(
