@@ -21,7 +21,7 @@ import pandas as pd
 from lifelines import KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 
-from reentrykit.data.schema import EXCLUDED_RELEASE_TYPES, PROGRAM_TYPE
+from reentrykit.data.schema import EXCLUDED_RELEASE_TYPES
 from reentrykit.metrics.breakdowns import BREAKDOWNS, PROGRAM_BREAKDOWNS
 from reentrykit.metrics.cohorts import DESCRIPTORS, MEASURE_EVENTS, WINDOWS
 
@@ -113,7 +113,6 @@ def _with_program_flags(people: pd.DataFrame, programs: pd.DataFrame) -> pd.Data
         found = match[keys].drop_duplicates().assign(**{name: True})
         people = people.merge(found, on=keys, how="left")
         people[name] = people[name].eq(True)
-    assert set(PROGRAM_TYPE) | {"any"} >= {n.split(":")[1] for n in PROGRAM_BREAKDOWNS}
     return people
 
 

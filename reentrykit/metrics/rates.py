@@ -376,7 +376,7 @@ def _survival_counts(
         table = table.filter(table.cohort_year == year)
     # Only the columns the counts read: the year's slice is small and scanned once per
     # measure and breakdown, rather than the whole person table each time.
-    wanted = [parse_breakdown(name) for name in names if not is_program_breakdown(name)]
+    wanted = [name for name in names if not is_program_breakdown(name)]
     columns = ["cohort_year", "release_day", "death_day", *(f"first_{m}_day" for m in measures)]
     if any(is_program_breakdown(name) for name in names):
         columns.append(PROGRAM_MASK)

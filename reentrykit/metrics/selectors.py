@@ -179,6 +179,7 @@ def survival(
     entry = payload.get("survival", {}).get(measure, {}).get(breakdown)
     if not entry:
         return [], [], None
+    # Snapshots made before the curves were cached by column hold rows ("points").
     points = entry.get("points") or rows_from_columns(entry.get("columns", {}))
     if sees_raw(access):
         return points, [], entry.get("logrank_p")

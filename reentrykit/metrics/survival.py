@@ -214,7 +214,7 @@ def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame
             continue
         table = _kaplan_meier_table(part)
         shown = (table.time > 0) & (table.observed > 0)
-        at_zero = table.at_risk[0] if table.time[0] == 0 else part["count"].sum()
+        at_zero = table.at_risk[0]  # everyone: nobody has left the risk set yet
         frame = pd.DataFrame(
             {
                 "day": _starting_with(0, table.time[shown]),
