@@ -25,6 +25,7 @@ import ibis
 from ibis.expr.types import BooleanValue, StringValue, Table
 
 from reentrykit.data import schema
+from reentrykit.data.analytic import RELEASE_SEQ
 
 ALL = "all"
 UNKNOWN = "unknown"
@@ -140,9 +141,9 @@ def with_age_groups(table: Table) -> Table:
 def participation_records(
     keys: Table, programs: Table, *, statuses: Iterable[str] = PARTICIPATION_STATUSES
 ) -> Table:
-    """Program records that count as participation for each (person_key, release_day)
-    of ``keys`` (which also carries ``admission_day``): one row per record, with
-    ``program_type``, ``completed`` and ``start_day``."""
+    """Program records that count as participation for each row of ``keys`` (with
+    ``person_key``, ``release_day`` and ``admission_day``): one row per record, with the
+    columns of ``keys`` and ``program_type``, ``completed``, ``start_day`` and ``end_day``."""
     records = programs.filter(
         programs.status.isin(list(statuses)), programs.start_date.notnull()
     ).select(
@@ -160,15 +161,13 @@ def participation_records(
             records.start_day <= keys.release_day + PARTICIPATION_AFTER_DAYS,
         ],
     )
-    return joined.select(
-        "person_key", "release_day", "program_type", "completed", "start_day", "end_day"
-    )
+    return joined.select(*keys.columns, "program_type", "completed", "start_day", "end_day")
 
 
 def with_program_mask(cohort: Table, programs: Table) -> Table:
     """Adds ``program_mask`` (every program breakdown, see :func:`program_bit`) to a
-    cohort table with ``admission_day``."""
-    keys = cohort.select("person_key", "release_day", "admission_day")
+    cohort table with ``admission_day`` and ``release_seq``."""
+    keys = cohort.select("person_key", "release_day", "admission_day", RELEASE_SEQ)
     records = participation_records(keys, programs)
     flags: dict[str, BooleanValue] = {}
     for index, name in enumerate(PROGRAM_BREAKDOWNS):
@@ -181,15 +180,15 @@ def with_program_mask(cohort: Table, programs: Table) -> Table:
         if prefix == "program_completed":
             of_type = of_type & records.completed
         flags[f"_flag_{index}"] = of_type.any()
-    per_release = records.group_by(
-        k_person=records.person_key, k_day=records.release_day
-    ).aggregate(**flags)
-    joined = cohort.left_join(
-        per_release,
-        [cohort.person_key == per_release.k_person, cohort.release_day == per_release.k_day],
-    )
-    # Bit or of the flags; written as a sum because every engine can add.
+    flagged = records.group_by(k_seq=records[RELEASE_SEQ]).aggregate(**flags)
+    # Bit or of the flags, written as a sum because every engine can add, and made on
+    # the releases with records (few) rather than on the whole cohort.
     mask: Any = ibis.literal(0, type="int64")
     for index, name in enumerate(PROGRAM_BREAKDOWNS):
-        mask = mask + ibis.ifelse(joined[f"_flag_{index}"].fill_null(False), program_bit(name), 0)
-    return joined.select(*[joined[column] for column in cohort.columns], program_mask=mask)
+        mask = mask + ibis.ifelse(flagged[f"_flag_{index}"], program_bit(name), 0)
+    per_release = flagged.select(k_seq=flagged.k_seq, k_mask=mask)
+    joined = cohort.left_join(per_release, cohort[RELEASE_SEQ] == per_release.k_seq)
+    return joined.select(
+        *[joined[column] for column in cohort.columns],
+        program_mask=joined.k_mask.fill_null(0),
+    )

@@ -67,7 +67,8 @@ DESCRIPTORS = (
 # Columns of :func:`cohort`. ``admission_day`` is the admission date, or release
 # minus 365 days when it is unknown (the start of the program participation window);
 # ``on_supervision`` is true when the release put the person on probation, parole or
-# other supervision (by supervision type or by release type).
+# other supervision (by supervision type or by release type); ``release_seq`` (unique
+# per release) is the integer key the person table's parts are joined on.
 COHORT_COLUMNS: tuple[str, ...] = (
     "person_key",
     "source",
@@ -78,6 +79,7 @@ COHORT_COLUMNS: tuple[str, ...] = (
     *DESCRIPTORS,
     "age_at_release",
     "on_supervision",
+    RELEASE_SEQ,
 )
 # Day numbers of the first event of each measure strictly after the release day, and
 # of the first death on or after it; NEVER when there is none.
@@ -202,7 +204,7 @@ def with_first_events(cohort_table: Table, events: Table, *, since: dt.date | No
     ``since`` (the earliest release date of the cohort), older events are skipped
     before the join; the engine can skip them by its min/max statistics.
     """
-    keys = cohort_table.select("person_key", "release_date", "release_day")
+    keys = cohort_table.select("person_key", "release_date", RELEASE_SEQ)
     wanted = sorted({t for types in MEASURE_EVENTS.values() for t in types} | {DEATH})
     relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
     if since is not None:
@@ -227,16 +229,10 @@ def with_first_events(cohort_table: Table, events: Table, *, since: dt.date | No
         for measure, types in MEASURE_EVENTS.items()
     }
     firsts["death_day"] = joined.e_date.min(where=joined.e_type == code[DEATH])
-    per_release = joined.group_by(k_person=joined.person_key, k_day=joined.release_day).aggregate(
-        **firsts
-    )
-    combined = cohort_table.left_join(
-        per_release,
-        [
-            cohort_table.person_key == per_release.k_person,
-            cohort_table.release_day == per_release.k_day,
-        ],
-    )
+    # Grouped and joined back on the release's number: one integer, cheaper to hash
+    # than the person's key and a day.
+    per_release = joined.group_by(k_seq=joined[RELEASE_SEQ]).aggregate(**firsts)
+    combined = cohort_table.left_join(per_release, cohort_table[RELEASE_SEQ] == per_release.k_seq)
     return combined.select(
         *[combined[column] for column in cohort_table.columns],
         **{
@@ -258,8 +254,9 @@ def person_outcomes(
     groups, the program participation mask when ``programs`` names any program
     breakdown (none makes a smaller query) and the first events (:data:`PERSON_COLUMNS`)."""
     people = cohort(tables, period=period, facility=facility, by_year=by_year)
+    # The events first: the keys their join reads then come from the cohort alone.
+    people = with_first_events(people, tables.events, since=period.start)
     people = with_age_groups(people)
     if set(programs) & set(PROGRAM_BREAKDOWNS):
         people = with_program_mask(people, tables.programs)
-    people = with_first_events(people, tables.events, since=period.start)
     return people.select(*[column for column in PERSON_COLUMNS if column in people.columns])

@@ -162,18 +162,31 @@ def outcome_code(
     (``before``). The code is ``followed * 16 + before``; a person counts as a
     recidivist in window j when ``before <= j < followed``. Aggregating one code per
     person is much cheaper than one pair of sums per window.
+
+    Both numbers are counts of windows below a limit, which is what
+    :func:`window_outcome` says window by window: with days counted from release to
+    the first event (``to_event``), to death (``to_death``) and to the end of the data
+    (``to_end``), window W is followed when ``W <= to_end`` and not (``to_death <= W``
+    and ``to_death <= to_event``), and recidivated when ``to_event <= W`` and
+    ``to_event < to_death``.
     """
-    followed = ibis.literal(0)
-    before = ibis.literal(0)
-    for window in windows:
-        in_cohort, _ = window_outcome(
-            people, measure=measure, window=window, through_day=through_day
-        )
-        first = people[f"first_{measure}_day"]
-        recidivated = (first <= people.release_day + window) & (first < people.death_day)
-        followed = followed + in_cohort.cast("int8")
-        before = before + (~recidivated).cast("int8")
+    measure_events(measure)
+    to_event = people[f"first_{measure}_day"] - people.release_day
+    to_death = people.death_day - people.release_day
+    to_end = through_day - people.release_day
+    # The death ends follow-up only when it comes first (or on the event's day).
+    followed_until = ibis.ifelse(to_death > to_event, to_end, ibis.least(to_end, to_death - 1))
+    followed = _windows_through(followed_until, windows)
+    before = ibis.ifelse(to_event < to_death, _windows_through(to_event - 1, windows), len(windows))
     return (followed * 16 + before).cast("int16")
+
+
+def _windows_through(days: IntegerValue, windows: Sequence[int]) -> IntegerValue:
+    """How many of ``windows`` are at most ``days`` long."""
+    count: Any = ibis.literal(0, type="int8")
+    for window in windows:
+        count = count + (days >= window).cast("int8")
+    return count
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from reentrykit.coalitions.models import Coalition
+from reentrykit.data.analytic import RELEASE_SEQ
 from reentrykit.data.progress import Progress, no_progress
 from reentrykit.metrics.breakdowns import ALL, ALL_BREAKDOWNS
 from reentrykit.metrics.cohorts import (
@@ -39,7 +40,7 @@ from reentrykit.metrics.selectors import rows_from_columns
 from reentrykit.metrics.survival import kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
-UNREAD_COLUMNS = ("release_date", "age_at_release")
+UNREAD_COLUMNS = ("release_date", "age_at_release", RELEASE_SEQ)
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, list[Any]]:

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 
 import duckdb
+import ibis
 import pandas as pd
 import pytest
 
@@ -17,9 +18,11 @@ from reentrykit.metrics.rates import (
     RATE_COLUMNS,
     TABLE_COLUMNS,
     aggregate_pass,
+    outcome_code,
     rate_table,
     recidivism_rates,
     wilson_interval,
+    window_outcome,
     with_pass_columns,
 )
 from reentrykit.metrics.tests.builders import (
@@ -321,3 +324,38 @@ def test_tables_built_before_release_numbering_ask_for_linkage_again() -> None:
     con.execute("ALTER TABLE store.a_releases DROP COLUMN release_seq")
     with pytest.raises(StoreError, match="run linkage again"):
         duckdb_tables(con)
+
+
+def test_the_packed_outcome_code_follows_the_window_rule_for_every_person() -> None:
+    """The code's arithmetic against :func:`window_outcome`, window by window, on people
+    whose events, deaths and end of data fall on and around each window's last day."""
+    windows = [180, 365, 730]
+    through_day = 2000
+    near = sorted({0, 1, *(w + step for w in windows for step in (-1, 0, 1))})
+    never = 1_000_000_000
+    rows = [
+        {"release_day": release_day, "first_rearrest_day": release_day + event, "death_day": death}
+        for release_day in (through_day - 731, through_day - 366, through_day - 180, 100)
+        for event in (*near, never)
+        for death in (release_day, release_day + 180, release_day + 365, never)
+    ]
+    con = duckdb.connect(":memory:")
+    con.register("rows", pd.DataFrame(rows))
+    con.execute("CREATE TABLE people AS SELECT * FROM rows")
+    people = ibis.duckdb.from_connection(con).table("people")
+    code = outcome_code(people, measure="rearrest", windows=windows, through_day=through_day)
+    columns = {"code": code}
+    for window in windows:
+        followed, recidivated = window_outcome(
+            people, measure="rearrest", window=window, through_day=through_day
+        )
+        columns[f"followed_{window}"] = followed
+        columns[f"recidivated_{window}"] = recidivated
+    frame = people.select(**columns).to_pandas()
+    for index, window in enumerate(windows):
+        followed = frame["code"] // 16 > index
+        recidivist = followed & (frame["code"] % 16 <= index)
+        assert followed.tolist() == frame[f"followed_{window}"].tolist(), window
+        assert recidivist.tolist() == frame[f"recidivated_{window}"].tolist(), window
+    # The cases do reach every outcome.
+    assert frame["recidivated_180"].any() and not frame["followed_730"].all()
