@@ -192,7 +192,9 @@ def cohort(
     # column when the analytic tables were built): an integer minimum per person, then
     # a semi-join back, rather than an ordered choice over every column here.
     firsts = releases.group_by(keys).aggregate(first_seq=releases[RELEASE_SEQ].min())
-    chosen = releases.join(firsts, releases[RELEASE_SEQ] == firsts.first_seq, how="semi")
+    # A filter rather than a semi-join: a join would be merged into every join made on
+    # the cohort later, and computed again in each, where a filter is shared.
+    chosen = releases.filter(releases[RELEASE_SEQ].isin(firsts.first_seq))
     return chosen.select(*COHORT_COLUMNS)
 
 
