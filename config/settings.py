@@ -30,6 +30,9 @@ MASTER_KEY = env_secret("REENTRYKIT_MASTER_KEY", dev_file=VAR_DIR / "master_key"
 DATA_DIR = Path(env_str("REENTRYKIT_DATA_DIR", str(VAR_DIR / "data")))
 # Largest partner extract accepted in one file (web, CLI and API alike).
 DATA_MAX_UPLOAD_BYTES = env_int("REENTRYKIT_DATA_MAX_UPLOAD_MB", 1024) * 1024 * 1024
+# An uploaded file nobody imported (its column mapping never confirmed) is deleted
+# after this many hours.
+DATA_UPLOAD_RETENTION_HOURS = env_int("REENTRYKIT_DATA_UPLOAD_RETENTION_HOURS", 24)
 # Threads DuckDB may use for imports, linkage and measures (0 = all cores).
 DATA_THREADS = env_int("REENTRYKIT_DATA_THREADS", 0)
 # People in the synthetic county the demo seed gives each demo coalition (0: none).

@@ -2,13 +2,17 @@
 
 Both save the file into the coalition's uploads folder, read its headers to see
 whether the columns resolve, and hand the work to a ``DataJob`` that the task
-worker runs through ``reentrykit.data.imports.import_file``.
+worker runs through ``reentrykit.data.imports.import_file``, which deletes the file
+when it ends. A file nobody imports (a web upload whose column mapping was never
+confirmed) is person-level data too: :func:`stale_uploads_remove` deletes it once it
+is older than ``DATA_UPLOAD_RETENTION_HOURS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +25,7 @@ from django.db import transaction
 from reentrykit.coalitions.models import Coalition
 from reentrykit.data import store
 from reentrykit.data.imports import saved_mapping
-from reentrykit.data.models import DataJob, JobKind
+from reentrykit.data.models import DataJob, JobKind, JobStatus
 from reentrykit.data.reader import FileProblem, inspect_file
 from reentrykit.data.schema import RECORD_TYPES, Kind
 from reentrykit.data.tasks import enqueue_job
@@ -50,7 +54,8 @@ def upload_save(*, coalition: Coalition, uploaded: UploadedFile) -> Path:
     """
     if (uploaded.size or 0) > settings.DATA_MAX_UPLOAD_BYTES:
         raise FileProblem(TOO_LARGE)
-    folder = store.coalition_dir(coalition.pk) / "uploads"
+    stale_uploads_remove(coalition_id=coalition.pk)
+    folder = uploads_dir(coalition.pk)
     folder.mkdir(parents=True, exist_ok=True)
     name = uploaded.name or "upload"
     target = folder / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
@@ -58,6 +63,41 @@ def upload_save(*, coalition: Coalition, uploaded: UploadedFile) -> Path:
         for chunk in uploaded.chunks():
             handle.write(chunk)
     return target
+
+
+def uploads_dir(coalition_id: int) -> Path:
+    return store.coalition_dir(coalition_id) / "uploads"
+
+
+def stale_uploads_remove(*, coalition_id: int | None = None) -> int:
+    """Delete the uploads (of one coalition, else of all) older than
+    ``DATA_UPLOAD_RETENTION_HOURS`` that no queued or running import will read; returns
+    how many were deleted."""
+    cutoff = time.time() - settings.DATA_UPLOAD_RETENTION_HOURS * 3600
+    jobs = DataJob.objects.filter(
+        kind=JobKind.IMPORT, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    )
+    if coalition_id is not None:
+        jobs = jobs.filter(coalition_id=coalition_id)
+    waiting = {str(Path(job.params.get("path", ""))) for job in jobs.only("params")}
+    folders = (
+        [uploads_dir(coalition_id)]
+        if coalition_id is not None
+        else sorted(Path(settings.DATA_DIR).glob("coalitions/*/uploads"))
+    )
+    removed = 0
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for entry in folder.iterdir():
+            if str(entry) in waiting or entry.lstat().st_mtime >= cutoff:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def upload_columns(

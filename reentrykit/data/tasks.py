@@ -28,6 +28,14 @@ def _via(job: DataJob) -> str:
     return str(job.params.get("via") or "web")
 
 
+def _sweep_uploads() -> None:
+    """Every coalition's abandoned uploads go when the worker next runs a job, so that
+    a coalition that never uploads again does not keep them."""
+    from reentrykit.data.services import stale_uploads_remove
+
+    stale_uploads_remove()
+
+
 def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
     job.status = JobStatus.DONE if ok else JobStatus.FAILED
     job.result = result
@@ -44,6 +52,7 @@ def run_import_job(job_id: int) -> None:
     job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
     job.status = JobStatus.RUNNING
     job.save(update_fields=["status", "updated_at"])
+    _sweep_uploads()
     params = job.params
     path = Path(params["path"])
     try:
@@ -89,6 +98,7 @@ def run_link_job(job_id: int) -> None:
     job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
     job.status = JobStatus.RUNNING
     job.save(update_fields=["status", "updated_at"])
+    _sweep_uploads()
     try:
         with audit_actor(job.created_by, _via(job)):
             run = link_coalition(

@@ -110,7 +110,11 @@ def _route_upload(
 def mapping(request: HttpRequest, coalition_slug: str, upload_token: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     pending = request.session.get(UPLOAD_SESSION_KEY, {}).get(upload_token)
-    if not pending or pending.get("coalition") != access.coalition.pk:
+    if (
+        not pending
+        or pending.get("coalition") != access.coalition.pk
+        or not Path(pending["path"]).is_file()  # deleted as stale
+    ):
         raise Http404("This upload has expired; upload the file again.")
     record_type = RECORD_TYPES[Kind(pending["kind"])]
     headers = tuple(pending["headers"])

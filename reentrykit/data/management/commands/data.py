@@ -1,4 +1,5 @@
-"""``reentrykit data ...``: import, link, purge identities, generate a synthetic county.
+"""``reentrykit data ...``: import, link, purge identities, sweep uploads, generate a
+synthetic county.
 
 The names, arguments, exit codes and JSON lines are an interface other tools rely on.
 Exit 0 on success, 1 on invalid input (the report is printed, nothing is written),
@@ -53,6 +54,10 @@ class Command(BaseCommand):
         link.add_argument("--export-clusters", type=Path)
         purge = commands.add_parser("purge-identities", help="Delete names, birth dates and ids.")
         purge.add_argument("--coalition", required=True)
+        sweep = commands.add_parser(
+            "sweep-uploads", help="Delete uploaded files left unimported past the retention."
+        )
+        sweep.add_argument("--coalition")
         synth = commands.add_parser("synth", help="Write a synthetic multi-agency county.")
         synth.add_argument("--people", type=int, required=True)
         synth.add_argument("--seed", type=int, required=True)
@@ -67,6 +72,8 @@ class Command(BaseCommand):
                 self._link(options)
             elif action == "purge-identities":
                 self._purge(options)
+            elif action == "sweep-uploads":
+                self._sweep(options)
             elif action == "synth":
                 self._synth(options)
 
@@ -145,6 +152,13 @@ class Command(BaseCommand):
         self.stdout.write(
             json.dumps({"coalition": coalition.slug, "identity_records_removed": removed})
         )
+
+    def _sweep(self, options: dict[str, Any]) -> None:
+        from reentrykit.data.services import stale_uploads_remove
+
+        coalition = self._coalition(options["coalition"]) if options["coalition"] else None
+        removed = stale_uploads_remove(coalition_id=coalition.pk if coalition else None)
+        self.stdout.write(json.dumps({"uploads_removed": removed}))
 
     def _synth(self, options: dict[str, Any]) -> None:
         from reentrykit.data.synth import synth_county
