@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -36,6 +37,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as "120/m": a count, a slash, and s, m, h or d."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if not re.fullmatch(r"[1-9][0-9]*/[smhd]", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 120/m (per s, m, h or d), got {raw!r}"
+        )
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

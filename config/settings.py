@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import env_bool, env_int, env_list, env_rate, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REENTRYKIT_VAR_DIR", str(BASE_DIR / "var")))
@@ -33,6 +33,8 @@ DATA_MAX_UPLOAD_BYTES = env_int("REENTRYKIT_DATA_MAX_UPLOAD_MB", 1024) * 1024 * 
 # An uploaded file nobody imported (its column mapping never confirmed) is deleted
 # after this many hours.
 DATA_UPLOAD_RETENTION_HOURS = env_int("REENTRYKIT_DATA_UPLOAD_RETENTION_HOURS", 24)
+# Requests per API token: "N/s", "N/m", "N/h" or "N/d".
+API_RATE_LIMIT = env_rate("REENTRYKIT_API_RATE_LIMIT", "120/m")
 # Threads DuckDB may use for imports, linkage and measures (0 = all cores).
 DATA_THREADS = env_int("REENTRYKIT_DATA_THREADS", 0)
 # People in the synthetic county the demo seed gives each demo coalition (0: none).

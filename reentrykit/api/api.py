@@ -2,7 +2,8 @@
 
 Errors are JSON ``{"detail": ...}``: 401 without a usable token, 404 for anything
 outside the user's coalitions (the same answer as for one that does not exist), 403
-for a role that may see the coalition but not do this.
+for a role that may see the coalition but not do this, 429 (with Retry-After) past
+the token's rate limit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from reentrykit.api.auth import BearerToken, as_api_actor
+from reentrykit.api.auth import BearerToken, TokenRateThrottle, as_api_actor
 from reentrykit.api.data import router as data_router
 from reentrykit.api.measures import router as measures_router
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=BearerToken(),
+    throttle=TokenRateThrottle(),
 )
 api.add_decorator(as_api_actor)
 

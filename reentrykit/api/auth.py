@@ -11,9 +11,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
 
 from reentrykit.api.models import ApiToken
 from reentrykit.api.services import TokenRefused, token_authenticate
@@ -32,6 +34,29 @@ class BearerToken(HttpBearer):
         # token's user, never whoever a session cookie names.
         request.user = api_token.user
         return api_token
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """At most ``API_RATE_LIMIT`` requests per token (e.g. "120/m"), so that one script
+    cannot flood the worker with uploads and linkage runs. Counted in Django's cache:
+    per process with the default local-memory cache."""
+
+    scope = "token"
+
+    def __init__(self) -> None:
+        super().__init__(rate=settings.API_RATE_LIMIT)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        # Read at each request, so that a changed setting applies at once.
+        self.num_requests, self.duration = self.parse_rate(settings.API_RATE_LIMIT)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        token = getattr(request, "auth", None)
+        if token is None:
+            return None
+        # The hash, not the row id: ids can be reused, a token's hash cannot.
+        return self.cache_format % {"scope": self.scope, "ident": token.token_hash}
 
 
 def as_api_actor(view: Callable[..., Any]) -> Callable[..., Any]:
