@@ -190,10 +190,10 @@ def cohort(
     keys = ["person_key", "cohort_year"] if by_year else ["person_key"]
     # The earliest release is the lowest release_seq (same-day ties broken on every
     # column when the analytic tables were built): an integer minimum per person, then
-    # a semi-join back, rather than an ordered choice over every column here.
+    # the releases with those numbers, rather than an ordered choice over every column.
+    # They are kept by a filter, not a semi-join: Ibis merges a join into every join
+    # made on the cohort later, so DuckDB would compute it again in each.
     firsts = releases.group_by(keys).aggregate(first_seq=releases[RELEASE_SEQ].min())
-    # A filter rather than a semi-join: a join would be merged into every join made on
-    # the cohort later, and computed again in each, where a filter is shared.
     chosen = releases.filter(releases[RELEASE_SEQ].isin(firsts.first_seq))
     return chosen.select(*COHORT_COLUMNS)
 
