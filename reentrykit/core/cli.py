@@ -2,7 +2,8 @@
 
 ``reentrykit seed-demo`` runs the ``seed_demo`` management command; ``serve`` and
 ``worker`` start the web server and the task worker; anything else passes through
-to Django, like ``manage.py``.
+to Django, like ``manage.py``. A setting that is missing or malformed is reported in
+one line (exit status 2), not as a traceback.
 """
 
 from __future__ import annotations
@@ -19,9 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     if args and not args[0].startswith("-"):
         command = args[0]
         args[0] = ALIASES.get(command, command.replace("-", "_"))
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["reentrykit", *args])
+    try:
+        execute_from_command_line(["reentrykit", *args])
+    except ImproperlyConfigured as problem:
+        sys.stderr.write(f"reentrykit: the configuration is not usable: {problem}\n")
+        return 2
     return 0
 
 

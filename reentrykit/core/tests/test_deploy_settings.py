@@ -43,5 +43,23 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     result = _manage("check", env={"REENTRYKIT_VAR_DIR": str(tmp_path)})
-    assert result.returncode != 0
-    assert "REENTRYKIT_SECRET_KEY" in result.stderr
+    assert result.returncode == 2
+    # One line that names the setting, not a traceback.
+    assert result.stderr.strip().splitlines() == [
+        "reentrykit: the configuration is not usable: Set REENTRYKIT_SECRET_KEY or "
+        "REENTRYKIT_SECRET_KEY_FILE (required outside development)"
+    ]
+
+
+def test_a_malformed_setting_is_named(tmp_path: Path) -> None:
+    result = _manage(
+        "check",
+        env={
+            "REENTRYKIT_DEBUG": "1",
+            "REENTRYKIT_VAR_DIR": str(tmp_path),
+            "REENTRYKIT_API_RATE_LIMIT": "many",
+        },
+    )
+    assert result.returncode == 2
+    assert "REENTRYKIT_API_RATE_LIMIT must be a rate such as 120/m" in result.stderr
+    assert "Traceback" not in result.stderr
