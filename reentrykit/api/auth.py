@@ -7,6 +7,7 @@ does not apply; the second factor was asked for when the token was made.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -36,6 +37,9 @@ class BearerToken(HttpBearer):
         return api_token
 
 
+_PER_REQUEST = frozenset({"key", "history", "now", "num_requests", "duration"})
+
+
 class TokenRateThrottle(SimpleRateThrottle):
     """At most ``API_RATE_LIMIT`` requests per token (e.g. "120/m"), so that one script
     cannot flood the worker with uploads and linkage runs. Counted in Django's cache:
@@ -44,7 +48,21 @@ class TokenRateThrottle(SimpleRateThrottle):
     scope = "token"
 
     def __init__(self) -> None:
+        # ninja keeps one throttle for every request and stores each request's count
+        # on it between allow_request and wait; per thread, so threads do not mix them.
+        object.__setattr__(self, "_request", threading.local())
         super().__init__(rate=settings.API_RATE_LIMIT)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _PER_REQUEST:
+            return getattr(self._request, name)
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _PER_REQUEST:
+            setattr(self._request, name, value)
+        else:
+            super().__setattr__(name, value)
 
     def allow_request(self, request: HttpRequest) -> bool:
         # Read at each request, so that a changed setting applies at once.
