@@ -80,11 +80,12 @@ def stale_uploads_remove(*, coalition_id: int | None = None) -> int:
     if coalition_id is not None:
         jobs = jobs.filter(coalition_id=coalition_id)
     waiting = {str(Path(job.params.get("path", ""))) for job in jobs.only("params")}
-    folders = (
-        [uploads_dir(coalition_id)]
+    ids = (
+        [coalition_id]
         if coalition_id is not None
-        else sorted(Path(settings.DATA_DIR).glob("coalitions/*/uploads"))
+        else Coalition.objects.order_by("pk").values_list("pk", flat=True)
     )
+    folders = [uploads_dir(pk) for pk in ids]
     removed = 0
     for folder in folders:
         if not folder.is_dir():
