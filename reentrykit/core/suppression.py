@@ -8,7 +8,9 @@ The rules (DATA.md, "Disclosure control"):
   denominator would give the hidden count back;
 - complementary suppression: within a breakdown that shows a total, if exactly one
   cell of a column is hidden, the next smallest cell of that column is hidden too;
-- a rate resting on fewer than 20 events is flagged unstable.
+- a rate resting on fewer than 20 events is flagged unstable;
+- a survival curve is shown only when its group's n and events are, in steps of at
+  least k events, and only while k or more people are at risk.
 Data stewards see the raw figures, marked confidential.
 """
 
@@ -147,3 +149,60 @@ def disclose(
     if unsuppressed:
         return raw_table(rows, k=k, unstable_events=rules.get("unstable_events"))
     return suppress_table(rows, k=k, **rules)
+
+
+def pooled_points(points: list[dict[str, Any]], *, k: int) -> list[dict[str, Any]]:
+    """One group's curve points (day ascending) for non-stewards: steps pooled to at
+    least k events each, and nothing once fewer than k people are at risk.
+
+    Each step of a survival curve shows how many of those at risk had the event that
+    day, so showing every step would give small counts away even with them blanked.
+    """
+    if not points or points[0]["at_risk"] < k:
+        return []
+    shown = [dict(points[0])]
+    pooled = 0
+    for point in points[1:]:
+        if point["at_risk"] < k:
+            break
+        pooled += int(point["events"])
+        if pooled >= k:
+            shown.append({**point, "events": pooled})
+            pooled = 0
+    return shown
+
+
+def disclose_curves(
+    points: Sequence[Mapping[str, Any]],
+    *,
+    unsuppressed: bool,
+    k: int,
+    total_group: str | None = None,
+) -> list[dict[str, Any]]:
+    """Survival curves fit to show: one ``{"group", "n", "events", "points"}`` per
+    group of ``points`` (each group's points from day 0, day ascending, with
+    ``at_risk`` and ``events``).
+
+    A data steward gets every point. For anyone else each group's n and events pass
+    through :func:`disclose` (complementary suppression against the ``total_group``
+    curve, when there is one); a group with either hidden gets no points, and the
+    others show pooled steps only (:func:`pooled_points`).
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for point in points:
+        groups.setdefault(str(point["group"]), []).append(dict(point))
+    summary = [
+        {"group": group, "n": int(of[0]["at_risk"]), "events": sum(int(p["events"]) for p in of)}
+        for group, of in groups.items()
+    ]
+    rules: dict[str, Any] = {"counts": ["n", "events"]}
+    if total_group is not None:
+        rules.update(total_column="group", total_value=total_group)
+    disclosed = disclose(summary, unsuppressed=unsuppressed, k=k, **rules)
+    curves = []
+    for row, hidden in zip(disclosed.rows, disclosed.hidden, strict=True):
+        of = groups[row["group"]]
+        if not unsuppressed:
+            of = [] if hidden else pooled_points(of, k=k)
+        curves.append({"group": row["group"], "n": row["n"], "events": row["events"], "points": of})
+    return curves

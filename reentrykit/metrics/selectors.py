@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from reentrykit.core.access import Capability, CoalitionAccess
-from reentrykit.core.suppression import Disclosed, RateSpec, disclose, is_small
+from reentrykit.core.suppression import Disclosed, RateSpec, disclose, disclose_curves
 from reentrykit.metrics.models import MetricSnapshot
 
 RATE_RULES: dict[str, Any] = {
@@ -172,33 +172,24 @@ def survival(
 ) -> tuple[list[dict[str, Any]], list[str], float | None]:
     """Curve points fit to show, the groups withheld, and the log-rank p-value.
 
-    Outside the data steward role a group's curve is withheld when the group has
-    fewer than k people or fewer than k events (its steps would reveal small counts),
-    and numbers at risk or events from 1 to k-1 are blanked on the points shown.
+    Through ``disclose_curves``, as the command line's curves: outside the
+    data steward role a group's curve is withheld when its n or events is hidden, and
+    the others show only steps of at least k events. The p-value is left out when a
+    curve is withheld (it was computed with that group).
     """
     entry = payload.get("survival", {}).get(measure, {}).get(breakdown)
     if not entry:
         return [], [], None
     # Snapshots made before the curves were cached by column hold rows ("points").
     points = entry.get("points") or rows_from_columns(entry.get("columns", {}))
-    if sees_raw(access):
-        return points, [], entry.get("logrank_p")
-    k = access.coalition.suppression_k
-    withheld = []
-    shown = []
-    for group in dict.fromkeys(p["group"] for p in points):
-        of_group = [p for p in points if p["group"] == group]
-        people = of_group[0]["at_risk"] if of_group else 0
-        events = sum(p["events"] for p in of_group)
-        if people < k or events < k:
-            withheld.append(group)
-            continue
-        for point in of_group:
-            point = dict(point)
-            for column in ("at_risk", "events"):
-                if is_small(point[column], k):
-                    point[column] = None
-            shown.append(point)
+    curves = disclose_curves(
+        points,
+        unsuppressed=sees_raw(access),
+        k=access.coalition.suppression_k,
+        total_group=None if breakdown == "all" else "all",
+    )
+    shown = [point for curve in curves for point in curve["points"]]
+    withheld = [curve["group"] for curve in curves if not curve["points"]]
     return shown, withheld, entry.get("logrank_p") if not withheld else None
 
 

@@ -8,8 +8,8 @@ person table to (group, time, outcome, count) rows; the Kaplan–Meier estimates
 those counts equal lifelines' fit on one row per person (tested), and lifelines is
 fed the counts as weights for the log-rank test and Aalen–Johansen.
 
-Disclosure for anyone but a data steward (:func:`survival_json`): the per-group
-``n`` and ``events`` pass through ``reentrykit.core.suppression.disclose`` (with
+Disclosure for anyone but a data steward (``reentrykit.core.suppression.disclose_curves``,
+as on the pages): the per-group ``n`` and ``events`` pass through ``disclose`` (with
 complementary suppression against the ``all`` curve); a group whose n or events is
 hidden gets no points at all. A shown curve is pooled so that each reported step
 rests on at least k events (the survival at each reported day is exact; the days in
@@ -31,7 +31,7 @@ from ibis.expr.types import IntegerValue, Table
 from lifelines import AalenJohansenFitter
 from scipy.stats import chi2
 
-from reentrykit.core.suppression import disclose
+from reentrykit.core.suppression import disclose_curves
 from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
 from reentrykit.metrics.cohorts import Period, epoch_day, measure_events, person_outcomes
 from reentrykit.metrics.engine import Tables
@@ -43,6 +43,8 @@ NOT_FOLLOWED = -1
 COUNT_COLUMNS = ("group", "time", "outcome", "count")
 # kaplan_meier: day 0 and every day with an event, per group.
 CURVE_COLUMNS = ("group", "day", "at_risk", "events", "survival", "ci_low", "ci_high")
+# The contract's keys of a curve point (``reentrykit metrics survival``).
+POINT_KEYS = CURVE_COLUMNS[1:]
 SUMMARY_COLUMNS = ("group", "n", "events")
 # cumulative_incidence: day 0 and every day with an event or a death, per group.
 INCIDENCE_COLUMNS = (
@@ -383,6 +385,7 @@ def survival_analysis(
 def _raw_points(curve: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {
+            "group": str(row.group),
             "day": int(row.day),
             "at_risk": int(row.at_risk),
             "events": int(row.events),
@@ -394,52 +397,21 @@ def _raw_points(curve: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def pooled_points(curve: pd.DataFrame, *, k: int) -> list[dict[str, Any]]:
-    """A curve's points for non-stewards: steps pooled to at least k events each, and
-    nothing once fewer than k people are at risk."""
-    rows = list(curve.itertuples())
-    if not rows or rows[0].at_risk < k:
-        return []
-    points = [_raw_points(curve.iloc[:1])[0]]
-    pooled = 0
-    for row in rows[1:]:
-        if row.at_risk < k:
-            break
-        pooled += int(row.events)
-        if pooled >= k:
-            point = _raw_points(curve[curve["day"] == row.day])[0]
-            point["events"] = pooled
-            points.append(point)
-            pooled = 0
-    return points
-
-
 def _float(value: Any) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def survival_json(result: SurvivalResult, *, k: int, unsuppressed: bool) -> dict[str, Any]:
     """The contract's JSON object, disclosed for a member unless ``unsuppressed``."""
-    rows = result.summary.to_dict("records")
-    rules: dict[str, Any] = {"counts": ["n", "events"]}
-    if result.by:
-        rules.update(total_column="group", total_value=ALL)
-    disclosed = disclose(rows, unsuppressed=unsuppressed, k=k, **rules)
-    curves = []
-    shown = []
-    for row, hidden in zip(disclosed.rows, disclosed.hidden, strict=True):
-        curve = result.curves[result.curves["group"] == row["group"]]
-        if unsuppressed:
-            points = _raw_points(curve)
-        elif hidden:
-            points = []
-        else:
-            points = pooled_points(curve, k=k)
-            if row["group"] != ALL:
-                shown.append(row["group"])
-        curves.append(
-            {"group": row["group"], "n": row["n"], "events": row["events"], "points": points}
-        )
+    curves = disclose_curves(
+        _raw_points(result.curves),
+        unsuppressed=unsuppressed,
+        k=k,
+        total_group=ALL if result.by else None,
+    )
+    for curve in curves:
+        curve["points"] = [{key: p[key] for key in POINT_KEYS} for p in curve["points"]]
+    shown = [c["group"] for c in curves if c["points"] and c["group"] != ALL]
     if unsuppressed or not result.by:
         p_value = result.logrank_p
     else:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,8 @@ from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS
 from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
 
 WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
+# The days the table beside the survival chart reads the curves at.
+MILESTONE_DAYS = (0, 90, 180, 365, 730, 1095, 1825)
 
 
 def _choice(value: str | None, allowed: list[str] | tuple[str, ...], default: str) -> str:
@@ -100,22 +103,25 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
                 description="Bar chart of the counts in the flow table that follows.",
             ),
             "program_breakdown": breakdown.startswith("program"),
-            "curve_table": [p for p in points if p["day"] in _milestones(points)],
+            "curve_table": _milestone_points(points),
             "query": request.GET.urlencode(),
         }
     )
     return context
 
 
-def _milestones(points: list[dict]) -> set[int]:
-    """The last event day on or before each milestone: a short table beside the chart."""
-    days = sorted({p["day"] for p in points})
-    marks = set()
-    for milestone in (0, 90, 180, 365, 730, 1095, 1825):
-        before = [d for d in days if d <= milestone]
-        if before:
-            marks.add(before[-1])
-    return marks
+def _milestone_points(points: list[dict]) -> list[dict]:
+    """Each group's last point on or before each milestone day: the short table beside
+    the chart (points are grouped, each group's days ascending)."""
+    groups: dict[str, list[dict]] = {}
+    for point in points:
+        groups.setdefault(point["group"], []).append(point)
+    rows = []
+    for of_group in groups.values():
+        days = [point["day"] for point in of_group]
+        chosen = dict.fromkeys(bisect.bisect_right(days, day) - 1 for day in MILESTONE_DAYS)
+        rows += [of_group[index] for index in chosen if index >= 0]
+    return rows
 
 
 @login_required

@@ -168,6 +168,82 @@ def _api_numbers(user) -> set[float]:  # type: ignore[no-untyped-def]
     }
 
 
+def _curve(group: str, steps: list[tuple[int, int, int]], people: int) -> list[dict]:
+    """Kaplan–Meier points of one group from (day, at risk, events) steps."""
+    points = [_point(group, 0, people, 0, 1.0)]
+    survival = 1.0
+    for day, at_risk, events in steps:
+        survival *= 1 - events / at_risk
+        points.append(_point(group, day, at_risk, events, survival))
+    return points
+
+
+def _point(group: str, day: int, at_risk: int, events: int, survival: float) -> dict:
+    return {
+        "group": group,
+        "day": day,
+        "at_risk": at_risk,
+        "events": events,
+        "survival": survival,
+        "ci_low": survival - 0.01,
+        "ci_high": min(survival + 0.01, 1.0),
+    }
+
+
+def _survival_rows(html: str) -> list[tuple[str, str, str]]:
+    """(group, day, share) of each row of the table beside the survival chart."""
+    body = html[html.index('id="survival-table"') :]
+    body = body[: body.index("</table>")]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        if cells and cells[0] != "Group":
+            rows.append((cells[0], cells[1], cells[3]))
+    return rows
+
+
+def test_members_see_survival_steps_of_at_least_k_events(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    # 4, 3 and then 5 events: each step alone would tell how few returned that day.
+    points = _curve("all", [(10, 200, 4), (20, 196, 3), (100, 190, 5)], people=200)
+    payload = {
+        **_payload(),
+        "survival": {"rearrest": {"sex": {"logrank_p": None, "points": points}}},
+    }
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    url = "/c/riverton/measures/?measure=rearrest&by=sex"
+    member = signed_in(world.member).get(url).content.decode()
+    # One pooled step of 12 events at day 100; days 10 and 20 are not shown at all.
+    assert _survival_rows(member) == [("all", "0", "100.0%"), ("all", "100", "94.0%")]
+    assert "98.0%" not in member and "96.5%" not in member
+    steward = signed_in(world.steward).get(url).content.decode()
+    assert [row[1] for row in _survival_rows(steward)] == ["0", "20", "100"]
+
+
+def test_the_survival_table_reads_every_curve_at_each_milestone(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    points = [
+        *_curve("all", [(85, 400, 12), (88, 388, 12), (170, 370, 20)], people=400),
+        *_curve("male", [(85, 300, 12), (175, 280, 15)], people=300),
+    ]
+    payload = {
+        **_payload(),
+        "survival": {"rearrest": {"sex": {"logrank_p": None, "points": points}}},
+    }
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    html = signed_in(world.steward).get("/c/riverton/measures/?by=sex").content.decode()
+    # Each group's last step on or before days 0, 90 and 180 (and no later ones).
+    assert [row[:2] for row in _survival_rows(html)] == [
+        ("all", "0"),
+        ("all", "88"),
+        ("all", "170"),
+        ("male", "0"),
+        ("male", "85"),
+        ("male", "175"),
+    ]
+
+
 def test_stewards_see_the_raw_figures_marked_confidential(
     world: World, snapshot, signed_in
 ) -> None:  # type: ignore[no-untyped-def]
