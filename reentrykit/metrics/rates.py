@@ -241,10 +241,8 @@ def aggregate_pass(
     survival_names = list(dict.fromkeys(parse_breakdown(name) for name in survival_breakdowns))
     rates = pd.DataFrame(columns=list(TABLE_COLUMNS))
     if measures:
-        # Kept apart from the sums: one query over both runs much slower on DuckDB.
         counts = _code_counts(table, names=rate_names, by_year=by_year, years=breakdown_years)
-        with materialized(counts) as combos:
-            rates = _rates_from_codes(combos, measures=measures, windows=windows)
+        rates = _rates_from_codes(counts.to_pandas(), measures=measures, windows=windows)
     survival_counts = pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
     if survival_measures:
         if through_day is None:
@@ -338,35 +336,36 @@ def _whole(total: Any) -> Any:
 
 
 def _rates_from_codes(
-    combos: Table, *, measures: Sequence[str], windows: Sequence[int]
+    combos: pd.DataFrame, *, measures: Sequence[str], windows: Sequence[int]
 ) -> pd.DataFrame:
     """Every rate (:data:`TABLE_COLUMNS`) from the packed code counts.
 
-    The engine decodes the codes (see :func:`outcome_code`) and sums per
-    (breakdown, cohort year, group): a person is in window j's cohort when
-    ``followed > j`` (code >= 16 (j + 1)) and a recidivist when also ``before <= j``.
-    Only the sums come back, a few thousand rows, not every code combination.
+    Decodes the codes (see :func:`outcome_code`) and sums the people per
+    (cohort year, breakdown, group): a person is in window j's cohort when
+    ``followed > j`` and a recidivist when also ``before <= j``. The counts are a
+    hundred thousand rows or so; numpy sums them faster than a query over them.
     """
-    sums: dict[str, Any] = {}
-    for m_index, _ in enumerate(measures):
-        code = (combos.codes // (256**m_index)) % 256
-        for w_index, _ in enumerate(windows):
-            in_cohort = code >= 16 * (w_index + 1)
-            sums[f"c_{m_index}_{w_index}"] = _whole(combos["count"].sum(where=in_cohort))
-            sums[f"r_{m_index}_{w_index}"] = _whole(
-                combos["count"].sum(where=in_cohort & (code % 16 <= w_index))
-            )
     keys = ["cohort_year", "breakdown", "group"]
-    wide = combos.group_by(keys).aggregate(**sums).to_pandas()
+    grouped = combos.groupby(keys, sort=False, dropna=False)
+    group_of = grouped.ngroup().to_numpy()
+    groups = grouped.size().index.to_frame(index=False)
+    people = combos["count"].to_numpy(dtype="int64")
+    codes = combos["codes"].to_numpy(dtype="int64")
     pieces = []
     for m_index, measure in enumerate(measures):
+        code = (codes >> (8 * m_index)) & 255
+        followed, before = code >> 4, code & 15
         for w_index, window in enumerate(windows):
-            piece = wide[keys].copy()
+            in_cohort = followed > w_index
+            recidivated = in_cohort & (before <= w_index)
+            piece = groups.copy()
             piece["measure"] = measure
             piece["window_days"] = window
-            piece["cohort"] = wide[f"c_{m_index}_{w_index}"]
-            piece["recidivists"] = wide[f"r_{m_index}_{w_index}"]
+            piece["cohort"] = _sums(group_of, np.where(in_cohort, people, 0), len(groups))
+            piece["recidivists"] = _sums(group_of, np.where(recidivated, people, 0), len(groups))
             pieces.append(piece)
+    if not pieces or groups.empty:
+        return pd.DataFrame(columns=list(TABLE_COLUMNS))
     frame = with_rates(pd.concat(pieces, ignore_index=True))
     frame["measure"] = pd.Categorical(frame["measure"], categories=list(measures))
     frame = frame.sort_values(
@@ -374,6 +373,11 @@ def _rates_from_codes(
     )
     frame["measure"] = frame["measure"].astype(str)
     return frame[list(TABLE_COLUMNS)].reset_index(drop=True)
+
+
+def _sums(group_of: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Integer sums of ``values`` per group number."""
+    return np.bincount(group_of, weights=values, minlength=groups).round().astype("int64")
 
 
 def _survival_counts(
@@ -385,33 +389,38 @@ def _survival_counts(
     year: int | None,
     through_day: int,
 ) -> pd.DataFrame:
+    """People per (measure, cohort year, breakdown, group, time, outcome).
+
+    The engine computes each person's time and outcome for every measure (one small
+    query: one cohort year's people); pandas counts them per breakdown, which is
+    quicker than a grouped query per measure and breakdown.
+    """
     if year is not None and by_year:
         table = table.filter(table.cohort_year == year)
-    # Only the columns the counts read: the year's slice is small and scanned once per
-    # measure and breakdown, rather than the whole person table each time.
-    wanted = [name for name in names if not is_program_breakdown(name)]
-    columns = ["cohort_year", "release_day", "death_day", *(f"first_{m}_day" for m in measures)]
-    if any(is_program_breakdown(name) for name in names):
-        columns.append(PROGRAM_MASK)
-    with materialized(table.select(*dict.fromkeys([*columns, *wanted]))) as part:
-        pieces = []
-        for measure in measures:
-            time, outcome = time_and_outcome(part, measure=measure, through_day=through_day)
-            timed = part.mutate(_time=time, _outcome=outcome)
-            followed = timed.filter(timed._outcome != NOT_FOLLOWED)
-            pieces += [
-                followed.group_by(
-                    cohort_year=_year_of(followed, by_year=by_year),
-                    group=_group_of(followed, name),
-                    time=followed._time,
-                    outcome=followed._outcome,
-                )
-                .aggregate(count=followed.count())
-                .mutate(breakdown=ibis.literal(name), measure=ibis.literal(measure))
-                for name in [ALL, *names]
-            ]
-        frame = ibis.union(*pieces).to_pandas()[list(SURVIVAL_PASS_COLUMNS)]
-    return frame.reset_index(drop=True)
+    columns: dict[str, Any] = {"cohort_year": _year_of(table, by_year=by_year)}
+    for index, name in enumerate(names):
+        columns[f"g_{index}"] = group_value(table, name)
+    for index, measure in enumerate(measures):
+        time, outcome = time_and_outcome(table, measure=measure, through_day=through_day)
+        columns[f"t_{index}"], columns[f"o_{index}"] = time, outcome
+    people = table.select(**columns).to_pandas()
+    pieces = []
+    for m_index, measure in enumerate(measures):
+        followed = people[people[f"o_{m_index}"] != NOT_FOLLOWED]
+        keys = [followed["cohort_year"], followed[f"t_{m_index}"], followed[f"o_{m_index}"]]
+        for name, group in [(ALL, None), *((n, f"g_{i}") for i, n in enumerate(names))]:
+            labels = followed[group] if group else pd.Series(ALL, index=followed.index)
+            counts = followed.groupby([labels.rename("group"), *keys], dropna=False).size()
+            piece = counts.rename("count").reset_index()
+            piece = piece.rename(columns={f"t_{m_index}": "time", f"o_{m_index}": "outcome"})
+            piece["measure"], piece["breakdown"] = measure, name
+            pieces.append(piece)
+    if not pieces:
+        return pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
+    frame = pd.concat(pieces, ignore_index=True)
+    return frame.astype({"time": "int64", "outcome": "int64", "count": "int64"})[
+        list(SURVIVAL_PASS_COLUMNS)
+    ]
 
 
 def rate_table(

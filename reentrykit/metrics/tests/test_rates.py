@@ -12,7 +12,13 @@ import pytest
 
 from reentrykit.data.store import StoreError
 from reentrykit.metrics.breakdowns import PROGRAM_BREAKDOWNS
-from reentrykit.metrics.cohorts import Period, epoch_day, latest_complete_year, person_outcomes
+from reentrykit.metrics.cohorts import (
+    MEASURES,
+    Period,
+    epoch_day,
+    latest_complete_year,
+    person_outcomes,
+)
 from reentrykit.metrics.engine import Tables, duckdb_tables, materialized
 from reentrykit.metrics.rates import (
     RATE_COLUMNS,
@@ -25,6 +31,7 @@ from reentrykit.metrics.rates import (
     window_outcome,
     with_pass_columns,
 )
+from reentrykit.metrics.survival import survival_counts
 from reentrykit.metrics.tests.builders import (
     event,
     fill_store,
@@ -314,6 +321,38 @@ def test_breakdowns_can_be_limited_to_the_cohort_years_shown() -> None:
     pd.testing.assert_frame_equal(limited.reset_index(drop=True), expected.reset_index(drop=True))
     female_2024 = rearrest[(rearrest.breakdown == "sex") & (rearrest.group == "female")]
     assert female_2024[["cohort", "recidivists"]].values.tolist() == [[1, 1]]
+
+
+def test_the_pass_counts_the_same_survival_times_as_the_survival_module(tables: Tables) -> None:
+    """The refresh's survival counts against ``survival_counts`` (checked against lifelines)
+    for every measure, overall and by two breakdowns, in the 2024 cohort."""
+    people = person_outcomes(tables, period=Period(dt.date(2023, 1, 1), THROUGH), by_year=True)
+    prepared = with_pass_columns(people, through_day=epoch_day(THROUGH))
+    breakdowns = ["sex", "program:housing"]
+    with materialized(prepared) as table:
+        counts = aggregate_pass(
+            table,
+            measures=[],
+            survival_measures=MEASURES,
+            survival_breakdowns=breakdowns,
+            survival_year=2024,
+            through_day=epoch_day(THROUGH),
+        ).survival
+    assert set(counts["cohort_year"]) == {2024}
+    columns = ["group", "time", "outcome", "count"]
+    for measure in MEASURES:
+        for by in breakdowns:
+            expected = survival_counts(
+                tables=tables, measure=measure, data_through=THROUGH, period=YEAR_2024, by=by
+            )
+            for name in ("all", by):
+                got = counts[(counts.measure == measure) & (counts.breakdown == name)][columns]
+                part = expected[(expected.group == "all") == (name == "all")]
+                assert _sorted(got) == _sorted(part), (measure, name)
+
+
+def _sorted(frame: pd.DataFrame) -> list[tuple]:
+    return sorted(frame.itertuples(index=False, name=None))
 
 
 def test_tables_built_before_release_numbering_ask_for_linkage_again() -> None:
