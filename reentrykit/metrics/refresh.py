@@ -79,26 +79,29 @@ def _release_years(tables: Any) -> tuple[int, int] | None:
 
 
 def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
-    """Kaplan–Meier per measure for one cohort year: overall and by a few breakdowns."""
+    """Kaplan–Meier per measure for one cohort year: overall and by a few breakdowns.
+
+    Each breakdown's entry holds its groups' curves and the overall one (fitted once
+    per measure), as a page shows them together.
+    """
+    of_year = counts[counts["cohort_year"] == year]
+    parts = dict(tuple(of_year.groupby(["measure", "breakdown"], sort=False)))
     curves: dict[str, Any] = {}
     for measure in MEASURES:
-        of_year = counts[(counts["measure"] == measure) & (counts["cohort_year"] == year)]
-        overall = of_year[of_year["breakdown"] == ALL]
+        overall = parts.get((measure, ALL))
         by_measure: dict[str, Any] = {}
-        for breakdown in (ALL, *SURVIVAL_BREAKDOWNS):
-            part = of_year[of_year["breakdown"] == breakdown]
-            if breakdown != ALL:
-                part = pd.concat([overall, part])
-            part = part.groupby(["group", "time", "outcome"], as_index=False)["count"].sum()
-            if part.empty:
-                continue
-            by = None if breakdown == ALL else breakdown
-            by_measure[breakdown] = {
-                "logrank_p": logrank_p(part) if by else None,
-                # By column: the curves are most of the payload, and a column form
-                # does not repeat every key at each of their many points.
-                "columns": _columns(kaplan_meier(part, by=by)),
-            }
+        if overall is not None:
+            overall_curve = kaplan_meier(overall)
+            # By column: the curves are most of the payload, and a column form does
+            # not repeat every key at each of their many points.
+            by_measure[ALL] = {"logrank_p": None, "columns": _columns(overall_curve)}
+            for breakdown in SURVIVAL_BREAKDOWNS:
+                part = parts.get((measure, breakdown))
+                columns = _columns(kaplan_meier(part, by=breakdown)) if part is not None else {}
+                for name, values in by_measure[ALL]["columns"].items():
+                    columns[name] = columns.get(name, []) + values
+                p_value = logrank_p(part) if part is not None else None
+                by_measure[breakdown] = {"logrank_p": p_value, "columns": columns}
         curves[measure] = by_measure
     return curves
 

@@ -208,7 +208,7 @@ def _starting_with(first: float, values: np.ndarray) -> np.ndarray:
 def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Kaplan–Meier per group with its 95% band (exponential Greenwood) and the number
     at risk, at day 0 and at every day with an event (:data:`CURVE_COLUMNS`)."""
-    frames = []
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in CURVE_COLUMNS}
     parts = dict(tuple(counts[counts["count"] > 0].groupby("group", sort=False)))
     for group in _groups(counts, by):
         part = parts.get(group)
@@ -217,24 +217,25 @@ def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame
         table = _kaplan_meier_table(part)
         shown = (table.time > 0) & (table.observed > 0)
         at_zero = table.at_risk[0]  # everyone: nobody has left the risk set yet
-        frame = pd.DataFrame(
-            {
-                "day": _starting_with(0, table.time[shown]),
-                "at_risk": _starting_with(at_zero, table.at_risk[shown]),
-                "events": _starting_with(0, table.observed[shown]),
-                "survival": _starting_with(1.0, table.survival[shown]),
-                "ci_low": _starting_with(1.0, table.ci_low[shown]),
-                "ci_high": _starting_with(1.0, table.ci_high[shown]),
-            }
-        )
-        frame.insert(0, "group", group)
-        frames.append(frame)
-    if not frames:
+        values = {
+            "day": _starting_with(0, table.time[shown]),
+            "at_risk": _starting_with(at_zero, table.at_risk[shown]),
+            "events": _starting_with(0, table.observed[shown]),
+            "survival": _starting_with(1.0, table.survival[shown]),
+            "ci_low": _starting_with(1.0, table.ci_low[shown]),
+            "ci_high": _starting_with(1.0, table.ci_high[shown]),
+        }
+        values["group"] = np.full(len(values["day"]), group, dtype=object)
+        for name, value in values.items():
+            columns[name].append(value)
+    if not columns["group"]:
         return pd.DataFrame(columns=list(CURVE_COLUMNS))
-    out = pd.concat(frames, ignore_index=True)
+    # Arrays joined once: concatenating a frame per group costs more than the fits.
+    out = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
+    out["day"] = out["day"].astype("int64")
     out["at_risk"] = out["at_risk"].round().astype("int64")
     out["events"] = out["events"].round().astype("int64")
-    return out[list(CURVE_COLUMNS)]
+    return out
 
 
 def logrank_p(counts: pd.DataFrame, *, groups: list[str] | None = None) -> float | None:

@@ -10,7 +10,7 @@ import pytest
 
 from reentrykit.data.models import Source
 from reentrykit.metrics.cohorts import Period, person_outcomes
-from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.engine import Tables, coalition_tables
 from reentrykit.metrics.flows import FLOW_COLUMNS, PATH_COLUMNS, flow_paths, population_flow
 from reentrykit.metrics.intermediate import (
     INTERMEDIATE_COLUMNS,
@@ -20,6 +20,7 @@ from reentrykit.metrics.intermediate import (
 )
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.refresh import refresh_coalition
+from reentrykit.metrics.survival import survival_analysis
 from reentrykit.metrics.tests.builders import event, memory_tables, program, release, write_store
 from reentrykit.testing import World
 
@@ -285,3 +286,18 @@ def test_the_refresh_caches_the_latest_complete_years_figures(world: World) -> N
         (730, 2023),
     }
     assert {r["cohort_year"] for r in rates if r["breakdown"] == "all"} == {2023, 2024}
+    # The cached curves of the 2024 cohort are the survival module's (lifelines-checked).
+    assert payload["survival_year"] == 2024
+    with coalition_tables(coalition_id=world.coalition.pk) as tables:
+        for measure, entries in payload["survival"].items():
+            for breakdown, entry in entries.items():
+                expected = survival_analysis(
+                    tables=tables,
+                    measure=measure,
+                    data_through=THROUGH,
+                    period=YEAR_2024,
+                    by=None if breakdown == "all" else breakdown,
+                )
+                cached = pd.DataFrame(entry["columns"])
+                pd.testing.assert_frame_equal(cached, expected.curves, check_dtype=False)
+                assert entry["logrank_p"] == expected.logrank_p
