@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -63,3 +64,9 @@ def test_a_malformed_setting_is_named(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "REENTRYKIT_API_RATE_LIMIT must be a rate such as 120/m" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pdf_rendering_does_not_fill_the_log_with_its_steps() -> None:
+    for name in ("weasyprint.progress", "fontTools.subset"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+    assert logging.getLogger("reentrykit").isEnabledFor(logging.INFO)
