@@ -38,7 +38,7 @@ import pandas as pd
 from ibis.expr.types import Table
 from lifelines import CoxTimeVaryingFitter
 from lifelines.exceptions import ConvergenceError
-from scipy.stats import chi2
+from scipy.special import chdtrc
 
 from reentrykit.core.suppression import disclose
 from reentrykit.data.schema import PROGRAM_TYPE
@@ -279,7 +279,7 @@ def schoenfeld_ph_pvalues(
     ranks = np.arange(1, deaths + 1, dtype=float)
     ranks -= ranks.mean()
     statistic = (ranks @ scaled) ** 2 / (deaths * np.diag(variance) * (ranks**2).sum())
-    return chi2.sf(statistic, 1)
+    return chdtrc(1, statistic)
 
 
 def _empty_effect(n: int, events: int, participants: int, p_events: int, note: str) -> dict:

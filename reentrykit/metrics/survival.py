@@ -20,6 +20,7 @@ log-rank p-value is then computed among the shown groups only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,8 +29,7 @@ import ibis
 import numpy as np
 import pandas as pd
 from ibis.expr.types import IntegerValue, Table
-from lifelines import AalenJohansenFitter
-from scipy.stats import chi2
+from scipy.special import chdtrc
 
 from reentrykit.core.suppression import disclose_curves
 from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
@@ -279,20 +279,27 @@ def _logrank_p(observed: np.ndarray, removed: np.ndarray) -> float:
     variance[np.diag_indices_from(variance)] += (weighted * n[:, None]).sum(axis=0)
     kept = difference[:-1]
     statistic = float(kept @ np.linalg.pinv(variance[:-1, :-1]) @ kept)
-    return float(chi2.sf(statistic, observed.shape[1] - 1))
+    # The chi-squared survival function; scipy.stats would cost a second to import.
+    return float(chdtrc(observed.shape[1] - 1, statistic))
 
 
-class _DailyAalenJohansen(AalenJohansenFitter):
-    """Aalen–Johansen without lifelines' random jitter of tied times.
+@functools.cache
+def _daily_aalen_johansen() -> type:
+    """lifelines' Aalen–Johansen fitter without its random jitter of tied times.
 
     Days are whole numbers, so events and deaths often share a day. The estimator
     lifelines computes is the discrete-time Aalen–Johansen estimator, which handles
     ties exactly; jittering them would only make the curve differ from run to run.
+    lifelines is imported here, when first needed: the refresh never needs it.
     """
+    from lifelines import AalenJohansenFitter
 
-    @staticmethod
-    def _check_for_duplicates(durations: Any, events: Any) -> bool:
-        return False
+    class DailyAalenJohansen(AalenJohansenFitter):
+        @staticmethod
+        def _check_for_duplicates(durations: Any, events: Any) -> bool:
+            return False
+
+    return DailyAalenJohansen
 
 
 def cumulative_incidence(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
@@ -306,7 +313,7 @@ def cumulative_incidence(counts: pd.DataFrame, *, by: str | None = None) -> pd.D
         part = counts[(counts["group"] == group) & (counts["count"] > 0)]
         if part.empty:
             continue
-        fitter = _DailyAalenJohansen(seed=0).fit(
+        fitter = _daily_aalen_johansen()(seed=0).fit(
             part["time"].to_numpy(dtype=float),
             part["outcome"].to_numpy(),
             event_of_interest=EVENT,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
 import sys
 import types
 from io import StringIO
@@ -193,3 +195,17 @@ def test_it_says_when_refresh_is_not_available(
     monkeypatch.delattr(reentrykit.metrics, "refresh", raising=False)
     with pytest.raises(CommandError, match="not available"):
         _run("refresh")
+
+
+def test_the_commands_and_the_refresh_start_without_the_cox_model_libraries() -> None:
+    """lifelines and scipy.stats take seconds to import; only program-effect needs them."""
+    check = (
+        "import sys, django; django.setup(); "
+        "import reentrykit.metrics.refresh, reentrykit.metrics.management.commands.metrics; "
+        "print(sorted({'lifelines', 'scipy.stats'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
+    done = subprocess.run(  # noqa: S603 - a fixed command
+        [sys.executable, "-c", check], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "[]"

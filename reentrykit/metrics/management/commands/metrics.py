@@ -33,7 +33,7 @@ from reentrykit.core.audit import audit_actor
 from reentrykit.core.management.helpers import coalition_by_slug, parse_date
 from reentrykit.data.schema import FACILITY_TYPE, PROGRAM_TYPE
 from reentrykit.data.store import StoreError
-from reentrykit.metrics import cohorts, cox, engine, intermediate, rates, survival
+from reentrykit.metrics import cohorts, engine, intermediate, rates, survival
 from reentrykit.metrics.breakdowns import is_program_breakdown, parse_breakdown
 
 ACTIONS = ("recidivism", "survival", "program-effect", "intermediate", "refresh")
@@ -181,6 +181,10 @@ class Command(BaseCommand):
         self._confidential(options["unsuppressed"])
 
     def _program_effect(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
+        # Imported here: lifelines (the Cox model) takes a second or more to import, and
+        # no other command needs it.
+        from reentrykit.metrics import cox
+
         measure = options["measure"]
         through = _through(coalition, tables, event_types=cohorts.MEASURE_EVENTS[measure])
         period = _period(options, through=through, default_window=None)
