@@ -9,6 +9,8 @@ The rules (DATA.md, "Disclosure control"):
 - complementary suppression: within a breakdown that shows a total, if exactly one
   cell of a column is hidden, the next smallest cell of that column is hidden too;
 - a rate resting on fewer than 20 events is flagged unstable;
+- a count that is part of another is hidden when the other less it is small, and
+  the parts that split a count are a breakdown of it (the reentry map's flow);
 - a survival curve is shown only when its group's n and events are, in steps of at
   least k events, and only while k or more people are at risk.
 Data stewards see the raw figures, marked confidential.
@@ -149,6 +151,47 @@ def disclose(
     if unsuppressed:
         return raw_table(rows, k=k, unstable_events=rules.get("unstable_events"))
     return suppress_table(rows, k=k, **rules)
+
+
+def disclose_flow(rows: Sequence[Mapping[str, Any]], *, unsuppressed: bool, k: int) -> Disclosed:
+    """Counts at the decision points of the reentry map: rows with ``key``, ``parent``
+    (the key of the step they are part of, or empty) and ``count``.
+
+    Besides the small counts, a count whose parent's count less its own is from 1 to
+    k-1 is hidden (the two would give that small count away, as a rate's complement
+    would), and the rows keyed ``<parent>:<value>`` split their parent, so they are a
+    breakdown with the parent as its total and complementary suppression applies.
+    """
+    if unsuppressed:
+        return raw_table(rows, k=k)
+    out = [dict(row) for row in rows]
+    hidden: list[dict[str, str]] = [{} for _ in out]
+    index_of = {row["key"]: index for index, row in enumerate(out)}
+    for index, row in enumerate(out):
+        if is_small(row["count"], k):
+            hidden[index]["count"] = SMALL
+    for index, row in enumerate(out):
+        parent = index_of.get(row.get("parent") or "")
+        if parent is not None and is_small(_less(out[parent]["count"], row["count"]), k):
+            hidden[index].setdefault("count", DERIVED)
+    for key in index_of:
+        parts = [
+            index
+            for index, row in enumerate(out)
+            if row.get("parent") == key and str(row["key"]).startswith(f"{key}:")
+        ]
+        _complementary(out, hidden, parts, "count")
+    for index, row in enumerate(out):
+        if hidden[index]:
+            row["count"] = None
+        row["suppressed"] = bool(hidden[index])
+    return Disclosed(rows=out, hidden=hidden, k=k)
+
+
+def _less(total: Any, part: Any) -> Any:
+    if isinstance(total, int | float) and isinstance(part, int | float):
+        return total - part
+    return None
 
 
 def pooled_points(points: list[dict[str, Any]], *, k: int) -> list[dict[str, Any]]:

@@ -6,7 +6,13 @@ import datetime as dt
 from typing import Any
 
 from reentrykit.core.access import Capability, CoalitionAccess
-from reentrykit.core.suppression import Disclosed, RateSpec, disclose, disclose_curves
+from reentrykit.core.suppression import (
+    Disclosed,
+    RateSpec,
+    disclose,
+    disclose_curves,
+    disclose_flow,
+)
 from reentrykit.metrics.models import MetricSnapshot
 
 RATE_RULES: dict[str, Any] = {
@@ -154,11 +160,8 @@ def intermediate(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
 
 
 def flow(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
-    return disclose(
-        payload.get("flow", []),
-        unsuppressed=sees_raw(access),
-        k=access.coalition.suppression_k,
-        counts=["count"],
+    return disclose_flow(
+        payload.get("flow", []), unsuppressed=sees_raw(access), k=access.coalition.suppression_k
     )
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from reentrykit.core.suppression import RateSpec, disclose, suppress_table
+from reentrykit.core.suppression import RateSpec, disclose, disclose_flow, suppress_table
 
 RATE = RateSpec("rate", "recidivists", "cohort", also_hide=("ci_low", "ci_high"))
 
@@ -93,3 +93,46 @@ def test_the_threshold_follows_the_coalitions_k() -> None:
     table = suppress_table([_row("a", 100, 6)], k=5, counts=["recidivists"])
     assert table.rows[0]["recidivists"] == 6
     assert table.display(0, "recidivists") is None
+
+
+def _flow(**counts: int) -> list[dict]:
+    """Flow rows: releases split by type, the cohort among them, and subsets of it."""
+    parents = {"cohort": "releases", "followed": "cohort", "rearrested": "followed"}
+    rows = []
+    for key, count in counts.items():
+        key = key.replace("__", ":")
+        parent = "releases" if key.startswith("releases:") else parents.get(key, "")
+        rows.append({"key": key, "parent": parent, "count": count})
+    return rows
+
+
+def _shown(table) -> dict:  # type: ignore[no-untyped-def]
+    rows = enumerate(table.rows)
+    return {row["key"]: table.display(index, "count") or row["count"] for index, row in rows}
+
+
+def test_flow_parts_of_a_count_are_a_breakdown_with_complementary_suppression() -> None:
+    rows = _flow(releases=100, releases__parole=60, releases__probation=35, releases__death=5)
+    shown = _shown(disclose_flow(rows, unsuppressed=False, k=11))
+    # 100 - 60 - 35 would give the deaths back: the next smallest part is hidden too.
+    assert shown == {
+        "releases": 100,
+        "releases:parole": 60,
+        "releases:probation": "suppressed",
+        "releases:death": "<11",
+    }
+
+
+def test_a_flow_count_is_hidden_when_its_parent_less_it_is_small() -> None:
+    rows = _flow(releases=400, cohort=396, followed=300, rearrested=295)
+    shown = _shown(disclose_flow(rows, unsuppressed=False, k=11))
+    # 400 - 396 and 300 - 295 would be small counts of their own.
+    assert shown == {
+        "releases": 400,
+        "cohort": "suppressed",
+        "followed": 300,
+        "rearrested": "suppressed",
+    }
+    steward = disclose_flow(rows, unsuppressed=True, k=11)
+    assert [row["count"] for row in steward.rows] == [400, 396, 300, 295]
+    assert steward.confidential

@@ -244,6 +244,30 @@ def test_the_survival_table_reads_every_curve_at_each_milestone(world: World, si
     ]
 
 
+def test_the_flow_hides_a_release_type_that_the_others_would_give_away(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    flow = [
+        {"key": "releases", "label": "Releases", "parent": "", "count": 100},
+        {"key": "releases:to_parole", "label": "Parole", "parent": "releases", "count": 60},
+        {"key": "releases:expiration", "label": "Expiration", "parent": "releases", "count": 35},
+        {"key": "releases:death", "label": "Death", "parent": "releases", "count": 5},
+    ]
+    MetricSnapshot.objects.create(coalition=world.coalition, payload={**_payload(), "flow": flow})
+    member = _cells(
+        signed_in(world.member).get("/c/riverton/measures/").content.decode(), "flow-table"
+    )
+    assert member == {
+        "Decision point": ["People"],
+        "Releases": ["100"],
+        "Parole": ["60"],
+        "Expiration": ["suppressed"],
+        "Death": ["<11"],
+    }
+    export = signed_in(world.member).get("/c/riverton/measures/export/?table=flow").content
+    assert b"35" not in export and b",5" not in export
+
+
 def test_stewards_see_the_raw_figures_marked_confidential(
     world: World, snapshot, signed_in
 ) -> None:  # type: ignore[no-untyped-def]
