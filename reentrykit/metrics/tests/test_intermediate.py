@@ -298,6 +298,7 @@ def test_the_refresh_caches_the_latest_complete_years_figures(world: World) -> N
                     period=YEAR_2024,
                     by=None if breakdown == "all" else breakdown,
                 )
-                cached = pd.DataFrame(entry["columns"])
+                # PostgreSQL's jsonb keeps object keys in its own order.
+                cached = pd.DataFrame(entry["columns"])[list(expected.curves.columns)]
                 pd.testing.assert_frame_equal(cached, expected.curves, check_dtype=False)
                 assert entry["logrank_p"] == expected.logrank_p
