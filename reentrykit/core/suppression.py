@@ -75,11 +75,7 @@ def suppress_table(
     holds the breakdown's total (e.g. group == "all"), which enables complementary
     suppression among the other rows."""
     out = [dict(row) for row in rows]
-    hidden: list[dict[str, str]] = [{} for _ in out]
-    for index, row in enumerate(out):
-        for column in counts:
-            if is_small(row.get(column), k):
-                hidden[index][column] = SMALL
+    hidden = _small_counts(out, counts, k)
     if total_column is not None:
         parts = [i for i, row in enumerate(out) if row.get(total_column) != total_value]
         for column in counts:
@@ -87,28 +83,34 @@ def suppress_table(
     for index, row in enumerate(out):
         for spec in rates:
             denominator = row.get(spec.denominator)
-            numerator = row.get(spec.numerator)
-            complement = (
-                denominator - numerator
-                if isinstance(denominator, int | float) and isinstance(numerator, int | float)
-                else None
-            )
             if (
                 (isinstance(denominator, int | float) and denominator < k)
                 or spec.numerator in hidden[index]
                 or spec.denominator in hidden[index]
-                or is_small(complement, k)
+                or is_small(_less(denominator, row.get(spec.numerator)), k)
             ):
                 for column in (spec.rate, *spec.also_hide):
                     hidden[index].setdefault(column, DERIVED)
         if unstable_events is not None:
             events = row.get(unstable_events)
             row["unstable"] = isinstance(events, int | float) and events < UNSTABLE_EVENTS
-    for index, row in enumerate(out):
-        for column in hidden[index]:
+    return _applied(out, hidden, k)
+
+
+def _small_counts(
+    rows: list[dict[str, Any]], counts: Sequence[str], k: int
+) -> list[dict[str, str]]:
+    """The hidden cells of each row, starting with its counts from 1 to k-1."""
+    return [{column: SMALL for column in counts if is_small(row.get(column), k)} for row in rows]
+
+
+def _applied(rows: list[dict[str, Any]], hidden: list[dict[str, str]], k: int) -> Disclosed:
+    """The rows with their hidden cells blanked and marked."""
+    for row, cells in zip(rows, hidden, strict=True):
+        for column in cells:
             row[column] = None
-        row["suppressed"] = bool(hidden[index])
-    return Disclosed(rows=out, hidden=hidden, k=k)
+        row["suppressed"] = bool(cells)
+    return Disclosed(rows=rows, hidden=hidden, k=k)
 
 
 def _complementary(
@@ -165,11 +167,8 @@ def disclose_flow(rows: Sequence[Mapping[str, Any]], *, unsuppressed: bool, k: i
     if unsuppressed:
         return raw_table(rows, k=k)
     out = [dict(row) for row in rows]
-    hidden: list[dict[str, str]] = [{} for _ in out]
+    hidden = _small_counts(out, ["count"], k)
     index_of = {row["key"]: index for index, row in enumerate(out)}
-    for index, row in enumerate(out):
-        if is_small(row["count"], k):
-            hidden[index]["count"] = SMALL
     for index, row in enumerate(out):
         parent = index_of.get(row.get("parent") or "")
         if parent is not None and is_small(_less(out[parent]["count"], row["count"]), k):
@@ -181,11 +180,7 @@ def disclose_flow(rows: Sequence[Mapping[str, Any]], *, unsuppressed: bool, k: i
             if row.get("parent") == key and str(row["key"]).startswith(f"{key}:")
         ]
         _complementary(out, hidden, parts, "count")
-    for index, row in enumerate(out):
-        if hidden[index]:
-            row["count"] = None
-        row["suppressed"] = bool(hidden[index])
-    return Disclosed(rows=out, hidden=hidden, k=k)
+    return _applied(out, hidden, k)
 
 
 def _less(total: Any, part: Any) -> Any:

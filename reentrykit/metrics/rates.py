@@ -349,6 +349,8 @@ def _rates_from_codes(
     grouped = combos.groupby(keys, sort=False, dropna=False)
     group_of = grouped.ngroup().to_numpy()
     groups = grouped.size().index.to_frame(index=False)
+    if groups.empty:
+        return pd.DataFrame(columns=list(TABLE_COLUMNS))
     people = combos["count"].to_numpy(dtype="int64")
     codes = combos["codes"].to_numpy(dtype="int64")
     pieces = []
@@ -364,8 +366,6 @@ def _rates_from_codes(
             piece["cohort"] = _sums(group_of, np.where(in_cohort, people, 0), len(groups))
             piece["recidivists"] = _sums(group_of, np.where(recidivated, people, 0), len(groups))
             pieces.append(piece)
-    if not pieces or groups.empty:
-        return pd.DataFrame(columns=list(TABLE_COLUMNS))
     frame = with_rates(pd.concat(pieces, ignore_index=True))
     frame["measure"] = pd.Categorical(frame["measure"], categories=list(measures))
     frame = frame.sort_values(

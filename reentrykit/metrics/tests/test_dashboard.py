@@ -105,18 +105,23 @@ def snapshot(world: World) -> MetricSnapshot:
     return MetricSnapshot.objects.create(coalition=world.coalition, payload=_payload())
 
 
-def _cells(html: str, table_id: str) -> dict[str, list[str]]:
+def _table(html: str, table_id: str) -> list[list[str]]:
+    """The text of each cell of each row (the header row too) of a table."""
     body = html[html.index(f'id="{table_id}"') :]
     body = body[: body.index("</table>")]
-    rows = {}
+    rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = [
             html_module.unescape(re.sub(r"<[^>]+>", "", c)).strip()
             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         ]
         if cells:
-            rows[cells[0]] = cells[1:]
+            rows.append(cells)
     return rows
+
+
+def _cells(html: str, table_id: str) -> dict[str, list[str]]:
+    return {cells[0]: cells[1:] for cells in _table(html, table_id)}
 
 
 @pytest.mark.parametrize("role", ["member", "viewer", "coach", "coordinator"])
@@ -192,17 +197,8 @@ def _point(group: str, day: int, at_risk: int, events: int, survival: float) -> 
 
 def _survival_rows(html: str) -> list[tuple[str, str, str]]:
     """(group, day, share) of each row of the table beside the survival chart."""
-    body = html[html.index('id="survival-table"') :]
-    body = body[: body.index("</table>")]
-    rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        cells = [
-            re.sub(r"<[^>]+>", "", c).strip()
-            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        ]
-        if cells and cells[0] != "Group":
-            rows.append((cells[0], cells[1], cells[3]))
-    return rows
+    rows = _table(html, "survival-table")[1:]
+    return [(cells[0], cells[1], cells[3]) for cells in rows]
 
 
 def test_members_see_survival_steps_of_at_least_k_events(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
