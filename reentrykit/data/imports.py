@@ -99,7 +99,7 @@ def import_file(
         return _refuse(report, str(problem))
     except OSError as error:
         return _refuse(report, f"The file could not be opened: {error.strerror}.")
-    scratch = store.coalition_dir(coalition.pk) / "scratch" / uuid.uuid4().hex
+    scratch = store.scratch_dir(coalition.pk) / uuid.uuid4().hex
     scratch.mkdir(parents=True, exist_ok=True)
     # The file's digest is computed while DuckDB reads it (hashlib releases the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:

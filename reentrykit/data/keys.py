@@ -23,6 +23,11 @@ def store_key(coalition_id: int) -> str:
     return _derive("store-encryption", coalition_id).hex()
 
 
+def upload_key(coalition_id: int) -> bytes:
+    """The AES-256 key that seals the coalition's uploads while they wait."""
+    return _derive("upload-encryption", coalition_id)
+
+
 def pseudonym_secret(coalition_id: int) -> bytes:
     return _derive("person-key", coalition_id)
 

@@ -1,11 +1,12 @@
 """Starting imports and linkage: the steps the web upload and the API share.
 
-Both save the file into the coalition's uploads folder, read its headers to see
-whether the columns resolve, and hand the work to a ``DataJob`` that the task
-worker runs through ``reentrykit.data.imports.import_file``, which deletes the file
-when it ends. A file nobody imports (a web upload whose column mapping was never
-confirmed) is person-level data too: :func:`stale_uploads_remove` deletes it once it
-is older than ``DATA_UPLOAD_RETENTION_HOURS``.
+Both save the file into the coalition's uploads folder, sealed (encrypted,
+``reentrykit.data.sealed``), read its headers to see whether the columns resolve, and
+hand the work to a ``DataJob`` that the task worker runs through
+``reentrykit.data.imports.import_file``; the task deletes the file when it ends. A
+file nobody imports (a web upload whose column mapping was never confirmed) is
+person-level data too: :func:`stale_uploads_remove` deletes it once it is older than
+``DATA_UPLOAD_RETENTION_HOURS``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.data import store
+from reentrykit.data import sealed, store
 from reentrykit.data.imports import saved_mapping
 from reentrykit.data.models import DataJob, JobKind, JobStatus
 from reentrykit.data.reader import FileProblem, inspect_file
@@ -48,7 +49,7 @@ class UploadColumns:
 
 
 def upload_save(*, coalition: Coalition, uploaded: UploadedFile) -> Path:
-    """Write the upload into the coalition's uploads folder under a random name.
+    """Seal the upload into the coalition's uploads folder under a random name.
 
     Raises ``FileProblem`` for a file over ``DATA_MAX_UPLOAD_BYTES``, before writing.
     """
@@ -57,11 +58,8 @@ def upload_save(*, coalition: Coalition, uploaded: UploadedFile) -> Path:
     stale_uploads_remove(coalition_id=coalition.pk)
     folder = uploads_dir(coalition.pk)
     folder.mkdir(parents=True, exist_ok=True)
-    name = uploaded.name or "upload"
-    target = folder / f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
-    with target.open("wb") as handle:
-        for chunk in uploaded.chunks():
-            handle.write(chunk)
+    target = folder / f"{uuid.uuid4().hex}.sealed"
+    sealed.seal(uploaded.chunks(), target, coalition_id=coalition.pk)
     return target
 
 
@@ -104,20 +102,19 @@ def stale_uploads_remove(*, coalition_id: int | None = None) -> int:
 def upload_columns(
     *, coalition: Coalition, path: Path, kind: str, source: str, mapping: Mapping | None = None
 ) -> UploadColumns:
-    """Read the saved file's headers and resolve them with ``mapping`` (else the one
-    saved for the source and kind, else the canonical names).
+    """Read the saved (sealed) file's headers and resolve them with ``mapping`` (else
+    the one saved for the source and kind, else the canonical names).
 
     Raises ``FileProblem`` when the file cannot be read; the file is deleted then.
     """
-    scratch = path.parent / (path.name + ".inspect")
-    scratch.mkdir(exist_ok=True)
     try:
-        info = inspect_file(path, scratch)
+        with sealed.opened(
+            path, coalition_id=coalition.pk, scratch_root=store.scratch_dir(coalition.pk)
+        ) as plain:
+            info = inspect_file(plain, plain.parent)
     except FileProblem:
         path.unlink(missing_ok=True)
         raise
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     record_type = RECORD_TYPES[Kind(kind)]
     if mapping is None:
         mapping = saved_mapping(coalition, source, kind) or Mapping()

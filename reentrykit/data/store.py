@@ -77,6 +77,11 @@ def coalition_dir(coalition_id: int) -> Path:
     return Path(settings.DATA_DIR) / "coalitions" / str(int(coalition_id))
 
 
+def scratch_dir(coalition_id: int) -> Path:
+    """Where the coalition's files live while a job reads them (each reader removes its own)."""
+    return coalition_dir(coalition_id) / "scratch"
+
+
 def store_path(coalition_id: int) -> Path:
     return coalition_dir(coalition_id) / "store.duckdb"
 

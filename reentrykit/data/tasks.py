@@ -46,7 +46,9 @@ def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
 
 @task()
 def run_import_job(job_id: int) -> None:
+    from reentrykit.data import sealed, store
     from reentrykit.data.imports import import_file
+    from reentrykit.data.reader import FileProblem
     from reentrykit.data.validation import Mapping
 
     job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
@@ -56,12 +58,19 @@ def run_import_job(job_id: int) -> None:
     params = job.params
     path = Path(params["path"])
     try:
-        with audit_actor(job.created_by, _via(job)):
+        with (
+            audit_actor(job.created_by, _via(job)),
+            sealed.opened(
+                path,
+                coalition_id=job.coalition_id,
+                scratch_root=store.scratch_dir(job.coalition_id),
+            ) as plain,
+        ):
             result = import_file(
                 coalition=job.coalition,
                 kind=params["kind"],
                 source_name=params["source"],
-                path=path,
+                path=plain,
                 file_name=params.get("file_name"),
                 mapping=Mapping.from_json(params["mapping"]) if params.get("mapping") else None,
                 replace=bool(params.get("replace")),
@@ -77,6 +86,8 @@ def run_import_job(job_id: int) -> None:
             else "Nothing was imported."
         )
         _finish(job, ok=result.ok, result=result.as_dict(), message=message)
+    except FileProblem as problem:  # the saved upload could not be opened
+        _finish(job, ok=False, result={"error": str(problem)}, message=str(problem))
     except Exception as error:  # the page must say what happened, whatever it was
         _finish(
             job,

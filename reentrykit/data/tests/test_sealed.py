@@ -1,0 +1,153 @@
+"""Uploads wait on disk sealed: unreadable without the coalition's key, and any change
+to the sealed file is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reentrykit.data import sealed, store
+from reentrykit.data.models import DataJob, ImportBatch, JobStatus
+from reentrykit.data.reader import FileProblem
+from reentrykit.data.services import uploads_dir
+from reentrykit.testing import World
+
+ODD = b"Inmate ID,Given name,Released,Facility\nA1,Annabelle,2024-03-31,jail\n"
+MAPPING = {
+    "col__source_person_id": "Inmate ID",
+    "col__first_name": "Given name",
+    "col__release_date": "Released",
+    "col__facility_type": "Facility",
+    "date_format": "%Y-%m-%d",
+}
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):  # type: ignore[no-untyped-def]
+    """Chunks of 16 bytes, so that a short text spans many of them."""
+    monkeypatch.setattr(sealed, "CHUNK_BYTES", 16)
+    return 16
+
+
+def _sealed(tmp_path: Path, content: bytes, *, coalition_id: int = 1) -> Path:
+    target = tmp_path / "upload.sealed"
+    # Uneven pieces, as an upload arrives.
+    pieces = [content[i : i + 7] for i in range(0, len(content), 7)]
+    sealed.seal(pieces, target, coalition_id=coalition_id)
+    return target
+
+
+def _chunks(path: Path) -> tuple[bytes, list[bytes]]:
+    """The sealed file's header and its length-prefixed chunks, as stored."""
+    raw = path.read_bytes()
+    header_size = len(sealed.MAGIC) + sealed.PREFIX_BYTES
+    header, rest, chunks = raw[:header_size], raw[header_size:], []
+    while rest:
+        size = sealed.LENGTH.unpack(rest[: sealed.LENGTH.size])[0] + sealed.LENGTH.size
+        chunks.append(rest[:size])
+        rest = rest[size:]
+    return header, chunks
+
+
+@pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 32, 53])
+def test_it_opens_what_it_sealed_at_every_length(
+    size: int, tmp_path: Path, small_chunks: int
+) -> None:
+    content = bytes(range(size))
+    path = _sealed(tmp_path, content)
+    _, chunks = _chunks(path)
+    assert len(chunks) == size // small_chunks + 1  # a full last chunk is followed by an empty one
+    sealed.unseal(path, tmp_path / "plain", coalition_id=1)
+    assert (tmp_path / "plain").read_bytes() == content
+
+
+def test_the_sealed_file_does_not_hold_the_text(tmp_path: Path) -> None:
+    path = _sealed(tmp_path, ODD * 1000)
+    raw = path.read_bytes()
+    assert b"Annabelle" not in raw and b"Inmate" not in raw
+
+
+def _refused(path: Path, tmp_path: Path, *, coalition_id: int = 1) -> None:
+    plain = tmp_path / "plain"
+    with pytest.raises(FileProblem, match="could not be opened"):
+        sealed.unseal(path, plain, coalition_id=coalition_id)
+    assert not plain.exists()  # no partial plaintext is left behind
+
+
+def test_another_coalitions_key_cannot_open_it(tmp_path: Path) -> None:
+    _refused(_sealed(tmp_path, ODD, coalition_id=1), tmp_path, coalition_id=2)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "flipped byte",
+        "last chunk cut off",
+        "chunks swapped",
+        "chunk dropped",
+        "truncated inside a chunk",
+        "not sealed",
+    ],
+)
+def test_a_changed_file_is_refused(damage: str, tmp_path: Path, small_chunks: int) -> None:
+    path = _sealed(tmp_path, ODD)
+    header, chunks = _chunks(path)
+    assert len(chunks) >= 4
+    if damage == "flipped byte":
+        middle = bytearray(chunks[1])
+        middle[10] ^= 1
+        chunks[1] = bytes(middle)
+    elif damage == "last chunk cut off":
+        chunks = chunks[:-1]
+    elif damage == "chunks swapped":
+        chunks[0], chunks[1] = chunks[1], chunks[0]
+    elif damage == "chunk dropped":
+        del chunks[1]
+    elif damage == "truncated inside a chunk":
+        chunks[-1] = chunks[-1][:-3]
+    else:
+        header, chunks = b"", [ODD]
+    path.write_bytes(header + b"".join(chunks))
+    _refused(path, tmp_path)
+
+
+def test_an_upload_waits_sealed_and_imports_after_mapping(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
+    response = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )
+    assert "/columns/" in response["Location"]
+    (waiting,) = uploads_dir(world.coalition.pk).iterdir()
+    assert b"Annabelle" not in waiting.read_bytes() and b"Inmate" not in waiting.read_bytes()
+    assert not any(store.scratch_dir(world.coalition.pk).iterdir())  # headers read, plain gone
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], MAPPING)
+    assert ImportBatch.objects.get().rows == 1
+    assert not waiting.exists()
+    assert not any(store.scratch_dir(world.coalition.pk).iterdir())
+
+
+def test_a_damaged_upload_fails_its_job_with_the_reason_and_imports_nothing(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
+    response = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )
+    (waiting,) = uploads_dir(world.coalition.pk).iterdir()
+    raw = bytearray(waiting.read_bytes())
+    raw[-1] ^= 1
+    waiting.write_bytes(bytes(raw))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], MAPPING)
+    job = DataJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "could not be opened" in job.message
+    assert not ImportBatch.objects.exists()
+    assert not waiting.exists()
