@@ -30,6 +30,12 @@ MASTER_KEY = env_secret("REENTRYKIT_MASTER_KEY", dev_file=VAR_DIR / "master_key"
 DATA_DIR = Path(env_str("REENTRYKIT_DATA_DIR", str(VAR_DIR / "data")))
 # Largest partner extract accepted in one file (web, CLI and API alike).
 DATA_MAX_UPLOAD_BYTES = env_int("REENTRYKIT_DATA_MAX_UPLOAD_MB", 1024) * 1024 * 1024
+# Uploads are person-level extracts: one too large to stay in memory while its request
+# arrives goes to disk sealed, never as plain text.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "reentrykit.data.sealed.SealingUploadHandler",
+]
 # An uploaded file nobody imported (its column mapping never confirmed) is deleted
 # after this many hours.
 DATA_UPLOAD_RETENTION_HOURS = env_int("REENTRYKIT_DATA_UPLOAD_RETENTION_HOURS", 24)

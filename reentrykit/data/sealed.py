@@ -9,6 +9,11 @@ chunk's number, and its authenticated data says whether it is the last one, so a
 chunk that is changed, reordered, dropped or cut off makes the whole file fail to
 open (the online STREAM construction). A file is opened into a private scratch
 folder only for as long as a reader needs it, and deleted afterwards.
+
+Before that, while the request that carries it is still arriving, an upload too large
+to stay in memory is streamed to an anonymous temporary file sealed under a key that
+lives only in the request's memory (:class:`SealingUploadHandler`), so plain text never
+reaches the disk at any step.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 
 from reentrykit.data.keys import upload_key
 from reentrykit.data.reader import FileProblem
@@ -44,38 +52,57 @@ def _nonce(prefix: bytes, index: int, *, last: bool) -> bytes:
     return prefix + index.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
 
-def _rechunked(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The bytes of ``chunks`` in pieces of exactly CHUNK_BYTES (the last shorter)."""
-    pending = bytearray()
-    for chunk in chunks:
-        pending += chunk
-        while len(pending) >= CHUNK_BYTES:
-            yield bytes(pending[:CHUNK_BYTES])
-            del pending[:CHUNK_BYTES]
-    yield bytes(pending)
+class Sealer:
+    """Writes bytes to ``handle`` sealed under ``key``, one chunk at a time; call
+    :meth:`close` at the end, which seals the last chunk as the last."""
+
+    def __init__(self, handle: BinaryIO, key: bytes) -> None:
+        self._handle, self._cipher = handle, AESGCM(key)
+        self._prefix = os.urandom(PREFIX_BYTES)
+        self._pending = bytearray()
+        self._index = 0
+        handle.write(MAGIC + self._prefix)
+
+    def write(self, data: bytes) -> None:
+        self._pending += data
+        # A full chunk is sealed only once more follows: the last one is marked.
+        while len(self._pending) > CHUNK_BYTES:
+            self._seal(bytes(self._pending[:CHUNK_BYTES]), last=False)
+            del self._pending[:CHUNK_BYTES]
+
+    def close(self) -> None:
+        self._seal(bytes(self._pending), last=True)
+        self._pending.clear()
+
+    def _seal(self, piece: bytes, *, last: bool) -> None:
+        nonce = _nonce(self._prefix, self._index, last=last)
+        sealed = self._cipher.encrypt(nonce, piece, MAGIC)
+        self._handle.write(LENGTH.pack(len(sealed)) + sealed)
+        self._index += 1
 
 
-def seal(chunks: Iterable[bytes], target: Path, *, coalition_id: int) -> None:
-    """Write the bytes of ``chunks`` to ``target``, encrypted for the coalition."""
-    cipher = AESGCM(upload_key(coalition_id))
-    prefix = os.urandom(PREFIX_BYTES)
-    pieces = _rechunked(chunks)
-    piece = next(pieces)
-    with target.open("wb") as handle:
-        handle.write(MAGIC + prefix)
-        index = 0
-        for following in pieces:
-            _write_chunk(handle, cipher.encrypt(_nonce(prefix, index, last=False), piece, MAGIC))
-            piece, index = following, index + 1
-        _write_chunk(handle, cipher.encrypt(_nonce(prefix, index, last=True), piece, MAGIC))
-
-
-def _write_chunk(handle: BinaryIO, sealed: bytes) -> None:
-    handle.write(LENGTH.pack(len(sealed)) + sealed)
+def plain_chunks(handle: BinaryIO, key: bytes) -> Iterator[bytes]:
+    """The plain bytes of the sealed stream ``handle``, chunk by chunk; ``FileProblem``
+    as soon as it is not intact (changed, reordered, cut off) or sealed under another key."""
+    cipher = AESGCM(key)
+    head = handle.read(len(MAGIC) + PREFIX_BYTES)
+    if len(head) != len(MAGIC) + PREFIX_BYTES or not head.startswith(MAGIC):
+        raise FileProblem(DAMAGED)
+    prefix = head[len(MAGIC) :]
+    sealed, index = _read_chunk(handle), 0
+    if sealed is None:  # not even the last chunk: cut off
+        raise FileProblem(DAMAGED)
+    while sealed is not None:
+        following = _read_chunk(handle)
+        try:
+            yield cipher.decrypt(_nonce(prefix, index, last=following is None), sealed, MAGIC)
+        except InvalidTag:
+            raise FileProblem(DAMAGED) from None
+        sealed, index = following, index + 1
 
 
 def _read_chunk(handle: BinaryIO) -> bytes | None:
-    """The next sealed chunk, None at the end of the file."""
+    """The next sealed chunk, None at the end of the stream."""
     head = handle.read(LENGTH.size)
     if not head:
         return None
@@ -90,27 +117,22 @@ def _read_chunk(handle: BinaryIO) -> bytes | None:
     return sealed
 
 
+def seal(chunks: Iterable[bytes], target: Path, *, coalition_id: int) -> None:
+    """Write the bytes of ``chunks`` to ``target``, sealed for the coalition."""
+    with target.open("wb") as handle:
+        sealer = Sealer(handle, upload_key(coalition_id))
+        for chunk in chunks:
+            sealer.write(chunk)
+        sealer.close()
+
+
 def unseal(source: Path, target: Path, *, coalition_id: int) -> None:
     """Decrypt ``source`` into ``target``; ``FileProblem`` (and no ``target``) when it
     is not an intact upload sealed for the coalition."""
-    cipher = AESGCM(upload_key(coalition_id))
     try:
         with source.open("rb") as handle, target.open("wb") as out:
-            head = handle.read(len(MAGIC) + PREFIX_BYTES)
-            if len(head) != len(MAGIC) + PREFIX_BYTES or not head.startswith(MAGIC):
-                raise FileProblem(DAMAGED)
-            prefix = head[len(MAGIC) :]
-            sealed, index = _read_chunk(handle), 0
-            while sealed is not None:
-                following = _read_chunk(handle)
-                nonce = _nonce(prefix, index, last=following is None)
-                out.write(cipher.decrypt(nonce, sealed, MAGIC))
-                sealed, index = following, index + 1
-            if index == 0:  # not even the last chunk: cut off
-                raise FileProblem(DAMAGED)
-    except InvalidTag:
-        target.unlink(missing_ok=True)
-        raise FileProblem(DAMAGED) from None
+            for chunk in plain_chunks(handle, upload_key(coalition_id)):
+                out.write(chunk)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -128,3 +150,55 @@ def opened(source: Path, *, coalition_id: int, scratch_root: Path) -> Iterator[P
         yield plain
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+class SealedUploadedFile(UploadedFile):
+    """A file arriving in a request, kept sealed on disk under a key that exists only
+    in this object's memory, in an anonymous temporary file that goes when it is
+    closed (and with the process). ``chunks()`` gives the plain bytes back."""
+
+    def __init__(
+        self, name: str, content_type: str, charset: str | None, content_type_extra: Any
+    ) -> None:
+        # Closed with the upload (Django closes request files at the end of a request).
+        handle = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
+        super().__init__(handle, name, content_type, 0, charset, content_type_extra)
+        self._key = AESGCM.generate_key(bit_length=256)
+        self._sealer = Sealer(handle, self._key)
+
+    def write_plain(self, data: bytes) -> None:
+        self._sealer.write(data)
+
+    def finish(self, size: int) -> None:
+        self._sealer.close()
+        self.size = size
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        self.file.seek(0)
+        yield from plain_chunks(self.file, self._key)
+
+    def read(self, *args: Any) -> bytes:
+        """The whole plain content (only small files should be read this way)."""
+        return b"".join(self.chunks())
+
+
+class SealingUploadHandler(FileUploadHandler):
+    """Django's stream-to-disk upload handler, sealed: an upload too large to stay in
+    memory reaches the disk encrypted, never as plain text (``FILE_UPLOAD_HANDLERS``)."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.file = SealedUploadedFile(
+            self.file_name, self.content_type, self.charset, self.content_type_extra
+        )
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.file.write_plain(raw_data)
+
+    def file_complete(self, file_size: int) -> SealedUploadedFile:
+        self.file.finish(file_size)
+        return self.file
+
+    def upload_interrupted(self) -> None:
+        if hasattr(self, "file"):
+            self.file.close()

@@ -3,6 +3,7 @@ to the sealed file is refused."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def test_it_opens_what_it_sealed_at_every_length(
     content = bytes(range(size))
     path = _sealed(tmp_path, content)
     _, chunks = _chunks(path)
-    assert len(chunks) == size // small_chunks + 1  # a full last chunk is followed by an empty one
+    assert len(chunks) == max(1, -(-size // small_chunks))  # an empty file has one empty chunk
     sealed.unseal(path, tmp_path / "plain", coalition_id=1)
     assert (tmp_path / "plain").read_bytes() == content
 
@@ -151,3 +152,70 @@ def test_a_damaged_upload_fails_its_job_with_the_reason_and_imports_nothing(
     assert "could not be opened" in job.message
     assert not ImportBatch.objects.exists()
     assert not waiting.exists()
+
+
+def test_the_upload_handler_keeps_a_large_upload_sealed_on_disk(small_chunks: int) -> None:
+    handler = sealed.SealingUploadHandler()
+    handler.new_file("file", "odd.csv", "text/csv", len(ODD) * 50)
+    for start in range(0, len(ODD) * 50, 100):
+        handler.receive_data_chunk((ODD * 50)[start : start + 100], start)
+    uploaded = handler.file_complete(len(ODD) * 50)
+    uploaded.file.seek(0)
+    assert b"Annabelle" not in uploaded.file.read()
+    assert uploaded.size == len(ODD) * 50
+    assert b"".join(uploaded.chunks()) == ODD * 50 == uploaded.read()
+    uploaded.close()
+    assert uploaded.closed
+
+
+@pytest.fixture
+def to_disk(settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every upload goes through the disk handler; returns what it kept on disk."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    kept: list[bytes] = []
+    finish = sealed.SealedUploadedFile.finish
+
+    def finish_and_keep(self, size: int) -> None:  # type: ignore[no-untyped-def]
+        finish(self, size)
+        self.file.seek(0)
+        kept.append(self.file.read())
+
+    monkeypatch.setattr(sealed.SealedUploadedFile, "finish", finish_and_keep)
+    return kept
+
+
+def test_a_web_upload_too_large_for_memory_never_reaches_the_disk_in_plain_text(
+    world: World, signed_in, to_disk: list[bytes]
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
+    response = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )
+    # Its headers were read back through the handler's file.
+    assert "Inmate ID" in client.get(response["Location"]).content.decode()
+    assert len(to_disk) == 1 and b"Annabelle" not in to_disk[0]
+
+
+def test_an_api_upload_too_large_for_memory_imports(
+    world: World, client, to_disk: list[bytes], django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.testing import api_headers
+
+    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
+    mapping = {
+        "columns": {
+            "source_person_id": "Inmate ID",
+            "release_date": "Released",
+            "facility_type": "Facility",
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/coalitions/riverton/data/imports",
+            {"kind": "releases", "source": "Jail", "file": upload, "mapping": json.dumps(mapping)},
+            headers=api_headers(world.steward),
+        )
+    assert response.status_code == 202, response.content
+    assert ImportBatch.objects.get().rows == 1
+    assert len(to_disk) == 1 and b"Annabelle" not in to_disk[0]
