@@ -140,8 +140,8 @@ def open_store(
 
     Readers of a store that does not exist yet get a clear StoreError. Writers
     create it. The default catalog stays in memory, so scratch tables (linkage,
-    staging) never touch the disk unencrypted except through DuckDB's own spill
-    directory, which is kept inside the coalition's folder and removed afterwards.
+    staging) reach the disk only when DuckDB spills them, encrypted, into a folder
+    inside the coalition's folder that is removed afterwards.
     """
     path = store_path(coalition_id)
     if not write and not path.exists():
@@ -152,6 +152,9 @@ def open_store(
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
         "temp_directory": str(spill),
+        # What DuckDB spills there (scratch tables, large sorts and joins) is
+        # encrypted too: without this it would reach the disk as plain text.
+        "temp_file_encryption": True,
     }
     if threads:
         config["threads"] = threads

@@ -71,3 +71,17 @@ def test_purging_rewrites_the_file_without_identities(world: World, tmp_path: Pa
         assert store.table_count(con, "raw_releases") == 1
         assert store.identities_purged(con)
     assert not path.with_name("store.rewrite.duckdb").exists()
+
+
+def test_what_duckdb_spills_to_disk_is_encrypted(world: World) -> None:
+    spill = store.store_path(world.coalition.pk).parent / "spill"
+    with store.open_store(world.coalition.pk, write=True, threads=1) as con:
+        con.execute("SET memory_limit = '32MB'")
+        # Larger than the memory limit: part of it waits in the spill folder.
+        con.execute(
+            "CREATE TEMP TABLE scratch AS SELECT 'Annabelle' || i::VARCHAR || md5(i::VARCHAR) "
+            "AS name FROM range(1500000) t(i)"
+        )
+        spilled = [path.read_bytes() for path in spill.iterdir()]
+    assert spilled, "nothing was spilled, so the test proves nothing"
+    assert not any(b"Annabelle" in data for data in spilled)
