@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from ibis import _
 from ibis.expr.types import Table
 
 from reentrykit.core.suppression import Disclosed, RateSpec, disclose
@@ -207,11 +208,14 @@ def intermediate_measures(
     employment_row = first_completion.aggregate(e_den=first_completion.count()).cross_join(
         employed.aggregate(e_num=employed.person_key.nunique())
     )
+    # Whether each table a measure needs has any rows, in the same (single) query.
+    kinds = sorted(set(NEEDS.values()))
+    counted = [getattr(tables, kind).aggregate(**{f"n_{kind}": _.count()}) for kind in kinds]
     combined = person_rows.cross_join(enrolment_row).cross_join(employment_row)
+    for part in counted:
+        combined = combined.cross_join(part)
     wide = combined.to_pandas().iloc[0]
-    present = {
-        kind: int(getattr(tables, kind).count().to_pandas()) > 0 for kind in set(NEEDS.values())
-    }
+    present = {kind: int(wide[f"n_{kind}"]) > 0 for kind in kinds}
     letters = dict(zip(INTERMEDIATE_MEASURES, "abcdef", strict=True))
     rows = []
     for key, label in INTERMEDIATE_MEASURES.items():
