@@ -12,8 +12,8 @@ folder only for as long as a reader needs it, and deleted afterwards.
 
 Before that, while the request that carries it is still arriving, an upload too large
 to stay in memory is streamed to an anonymous temporary file sealed under a key that
-lives only in the request's memory (:class:`SealingUploadHandler`), so plain text never
-reaches the disk at any step.
+lives only in the request's memory (:class:`SealingUploadHandler`). Plain text is on
+disk only in the private scratch folder of a job that is reading the file.
 """
 
 from __future__ import annotations
@@ -177,8 +177,10 @@ class SealedUploadedFile(UploadedFile):
         self.file.seek(0)
         yield from plain_chunks(self.file, self._key)
 
-    def read(self, *args: Any) -> bytes:
-        """The whole plain content (only small files should be read this way)."""
+    def read(self, size: int | None = -1) -> bytes:
+        """The whole plain content; a sealed upload is read whole or by ``chunks()``."""
+        if size not in (None, -1):
+            raise ValueError("A sealed upload is read whole or by chunks().")
         return b"".join(self.chunks())
 
 

@@ -164,6 +164,8 @@ def test_the_upload_handler_keeps_a_large_upload_sealed_on_disk(small_chunks: in
     assert b"Annabelle" not in uploaded.file.read()
     assert uploaded.size == len(ODD) * 50
     assert b"".join(uploaded.chunks()) == ODD * 50 == uploaded.read()
+    with pytest.raises(ValueError):
+        uploaded.read(5)  # a part of a sealed stream is not plain text
     uploaded.close()
     assert uploaded.closed
 
