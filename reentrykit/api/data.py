@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 
 from reentrykit.api.schemas import COALITION, Detail
 from reentrykit.core.access import Capability, get_coalition_for, get_object_in
-from reentrykit.data import services
+from reentrykit.data import selectors, services
 from reentrykit.data.models import DataJob, JobKind, Source
 from reentrykit.data.reader import FileProblem
 from reentrykit.data.schema import Kind
@@ -141,8 +141,7 @@ def _unmapped(kind: str, columns: services.UploadColumns) -> dict[str, Any]:
 def data_job(request: HttpRequest, coalition_slug: str, job_id: int) -> dict[str, Any]:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     job = get_object_in(access, DataJob.objects, pk=job_id)
-    # The traceback of a crash is for the server's log, not the answer.
-    result = {key: value for key, value in job.result.items() if key != "trace"}
+    result = selectors.job_result(job)
     return {
         "job": job.pk,
         "kind": job.kind,

@@ -28,6 +28,11 @@ def upload_key(coalition_id: int) -> bytes:
     return _derive("upload-encryption", coalition_id)
 
 
+def job_result_key(coalition_id: int) -> bytes:
+    """The AES-256 key that seals what a failed job reports (it quotes the file's cells)."""
+    return _derive("job-result-encryption", coalition_id)
+
+
 def pseudonym_secret(coalition_id: int) -> bytes:
     return _derive("person-key", coalition_id)
 

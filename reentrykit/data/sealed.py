@@ -1,4 +1,5 @@
-"""Uploads sealed at rest while they wait for the mapping step and the worker.
+"""Person-level data sealed at rest outside the encrypted store: uploads while they
+wait for the mapping step and the worker, and what a failed job reports.
 
 An uploaded extract holds names and dates of birth, and it can wait hours (a column
 mapping nobody has confirmed yet, a queue of imports). It is written encrypted with
@@ -14,10 +15,17 @@ Before that, while the request that carries it is still arriving, an upload too 
 to stay in memory is streamed to an anonymous temporary file sealed under a key that
 lives only in the request's memory (:class:`SealingUploadHandler`). Plain text is on
 disk only in the private scratch folder of a job that is reading the file.
+
+A failed import's report quotes cells of the rejected file (up to 200 of them), so a
+failed job's result is kept in the Django database sealed under a key of its coalition
+and bound to the job (:func:`seal_job_result`); the steward's job page and the API's
+job answer open it.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import struct
@@ -33,7 +41,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
-from reentrykit.data.keys import upload_key
+from reentrykit.data.keys import job_result_key, upload_key
 from reentrykit.data.reader import FileProblem
 
 MAGIC = b"RKSEAL01"
@@ -204,3 +212,36 @@ class SealingUploadHandler(FileUploadHandler):
     def upload_interrupted(self) -> None:
         if hasattr(self, "file"):
             self.file.close()
+
+
+SEALED_RESULT = "sealed"
+NONCE_BYTES = 12
+UNREADABLE_RESULT = "What this job reported could not be opened with this server's key."
+
+
+def seal_job_result(result: dict[str, Any], *, coalition_id: int, job_id: int) -> dict[str, Any]:
+    """``result`` as the JSON object a failed job keeps: ``{"sealed": text}``."""
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(job_result_key(coalition_id)).encrypt(
+        nonce, json.dumps(result).encode("utf-8"), _job_context(job_id)
+    )
+    return {SEALED_RESULT: base64.b64encode(nonce + sealed).decode("ascii")}
+
+
+def open_job_result(stored: dict[str, Any], *, coalition_id: int, job_id: int) -> dict[str, Any]:
+    """The result a job keeps, opened when it is sealed; ``{"error": ...}`` saying so
+    when it cannot be opened (another key, or moved from another job)."""
+    if set(stored) != {SEALED_RESULT}:
+        return stored
+    try:
+        raw = base64.b64decode(stored[SEALED_RESULT], validate=True)
+        plain = AESGCM(job_result_key(coalition_id)).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], _job_context(job_id)
+        )
+    except (InvalidTag, ValueError):
+        return {"error": UNREADABLE_RESULT}
+    return json.loads(plain)
+
+
+def _job_context(job_id: int) -> bytes:
+    return f"reentrykit/data-job/{job_id}".encode()

@@ -51,6 +51,15 @@ def recent_jobs(*, coalition: Coalition) -> QuerySet[DataJob]:
     return DataJob.objects.filter(coalition=coalition).select_related("created_by")
 
 
+def job_result(job: DataJob) -> dict[str, Any]:
+    """What the job reported, opened if sealed, for its steward's page or API answer;
+    without the traceback of a crash, which is for the server's log."""
+    from reentrykit.data.sealed import open_job_result
+
+    result = open_job_result(job.result, coalition_id=job.coalition_id, job_id=job.pk)
+    return {key: value for key, value in result.items() if key != "trace"}
+
+
 def histogram_rows(run: LinkageRun) -> list[dict[str, float]]:
     return [{"weight": low, "pairs": count} for low, count in run.weight_histogram]
 

@@ -37,8 +37,13 @@ def _sweep_uploads() -> None:
 
 
 def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
+    from reentrykit.data.sealed import seal_job_result
+
     job.status = JobStatus.DONE if ok else JobStatus.FAILED
-    job.result = result
+    # A failure's report quotes the file's cells: kept sealed (a success only counts).
+    job.result = (
+        result if ok else seal_job_result(result, coalition_id=job.coalition_id, job_id=job.pk)
+    )
     job.message = message[:300]
     job.percent = 100
     job.save()

@@ -221,3 +221,60 @@ def test_an_api_upload_too_large_for_memory_imports(
     assert response.status_code == 202, response.content
     assert ImportBatch.objects.get().rows == 1
     assert len(to_disk) == 1 and b"Annabelle" not in to_disk[0]
+
+
+def _failed_upload(client) -> DataJob:  # type: ignore[no-untyped-def]
+    bad = ODD.replace(b"jail", b"Annabelle's cell")
+    upload = SimpleUploadedFile("bad.csv", bad, content_type="text/csv")
+    response = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )
+    client.post(response["Location"], MAPPING)
+    return DataJob.objects.get()
+
+
+def test_a_failed_jobs_report_is_kept_sealed_and_shown_to_its_steward(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _failed_upload(client)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "Annabelle" not in json.dumps(job.result)  # as the Django database holds it
+    page = client.get(f"/c/riverton/data/jobs/{job.pk}/").content.decode()
+    assert "Annabelle&#x27;s cell" in page  # the value in the problem table
+
+
+def test_a_sealed_result_opens_only_for_its_own_job_and_coalition() -> None:
+    report = {"errors": {"problems": [{"row": 2, "value": "Annabelle"}]}}
+    stored = sealed.seal_job_result(report, coalition_id=1, job_id=7)
+    assert sealed.open_job_result(stored, coalition_id=1, job_id=7) == report
+    for coalition_id, job_id in ((2, 7), (1, 8)):
+        opened = sealed.open_job_result(stored, coalition_id=coalition_id, job_id=job_id)
+        assert opened == {"error": sealed.UNREADABLE_RESULT}
+    plain = {"batch": 3, "kind": "releases", "rows": 10}
+    assert sealed.open_job_result(plain, coalition_id=1, job_id=7) == plain
+
+
+def test_the_migration_seals_the_reports_failed_jobs_kept_in_plain_text(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("reentrykit.data.migrations.0002_seal_failed_job_results")
+    report = {"errors": {"problems": [{"row": 2, "value": "Annabelle"}]}}
+    failed = DataJob.objects.create(
+        coalition=world.coalition, kind="import", status=JobStatus.FAILED, result=report
+    )
+    done = DataJob.objects.create(
+        coalition=world.coalition, kind="import", status=JobStatus.DONE, result={"rows": 1}
+    )
+    migration.seal_failed_results(apps, None)
+    migration.seal_failed_results(apps, None)  # twice: what is sealed stays as it is
+    failed.refresh_from_db()
+    done.refresh_from_db()
+    assert "Annabelle" not in json.dumps(failed.result)
+    riverton = world.coalition.pk
+    assert sealed.open_job_result(failed.result, coalition_id=riverton, job_id=failed.pk) == report
+    assert done.result == {"rows": 1}
