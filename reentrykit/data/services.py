@@ -69,21 +69,25 @@ def uploads_dir(coalition_id: int) -> Path:
 
 def stale_uploads_remove(*, coalition_id: int | None = None) -> int:
     """Delete the uploads (of one coalition, else of all) older than
-    ``DATA_UPLOAD_RETENTION_HOURS`` that no queued or running import will read; returns
-    how many were deleted."""
+    ``DATA_UPLOAD_RETENTION_HOURS`` that no queued or running import will read, and the
+    scratch folders that old where no import is running (a crashed job leaves its
+    plain file there); returns how many were deleted."""
     cutoff = time.time() - settings.DATA_UPLOAD_RETENTION_HOURS * 3600
     jobs = DataJob.objects.filter(
         kind=JobKind.IMPORT, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     )
     if coalition_id is not None:
         jobs = jobs.filter(coalition_id=coalition_id)
-    waiting = {str(Path(job.params.get("path", ""))) for job in jobs.only("params")}
+    jobs = list(jobs.only("params", "status", "coalition_id"))
+    waiting = {str(Path(job.params.get("path", ""))) for job in jobs}
+    reading = {job.coalition_id for job in jobs if job.status == JobStatus.RUNNING}
     ids = (
         [coalition_id]
         if coalition_id is not None
         else Coalition.objects.order_by("pk").values_list("pk", flat=True)
     )
     folders = [uploads_dir(pk) for pk in ids]
+    folders += [store.scratch_dir(pk) for pk in ids if pk not in reading]
     removed = 0
     for folder in folders:
         if not folder.is_dir():

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from reentrykit.data import store
 from reentrykit.data.models import DataJob, JobKind, JobStatus
 from reentrykit.data.services import stale_uploads_remove, uploads_dir
 from reentrykit.testing import World
@@ -89,3 +90,27 @@ def test_the_worker_sweeps_every_coalition_when_it_runs_a_job(
     with django_capture_on_commit_callbacks(execute=True):
         data_job_start(coalition=world.coalition, kind=JobKind.LINK, user=world.steward)
     assert not abandoned.exists()
+
+
+def test_it_removes_scratch_left_by_a_crashed_import_unless_one_is_running(
+    world: World, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_RETENTION_HOURS = 24
+    scratch = store.scratch_dir(world.coalition.pk)
+
+    def left(name: str, hours: float) -> Path:
+        folder = scratch / name
+        folder.mkdir(parents=True)
+        (folder / "upload").write_bytes(ODD_HEADERS)
+        return _aged(folder, hours)
+
+    crashed, current = left("crashed", 30), left("current", 1)
+    running = DataJob.objects.create(
+        coalition=world.coalition, kind=JobKind.IMPORT, status=JobStatus.RUNNING
+    )
+    assert stale_uploads_remove(coalition_id=world.coalition.pk) == 0
+    assert crashed.exists()  # it may be the running import's
+    running.status = JobStatus.FAILED
+    running.save()
+    assert stale_uploads_remove(coalition_id=world.coalition.pk) == 1
+    assert not crashed.exists() and current.exists()
