@@ -75,7 +75,8 @@ def check_size(path: Path) -> int:
     return size
 
 
-def _detect_format(head: bytes) -> str:
+def detect_format(head: bytes) -> str:
+    """csv, xlsx or parquet, from the file's first bytes; FileProblem for anything else."""
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"PAR1"):
@@ -153,14 +154,15 @@ def _xlsx_to_csv(path: Path, scratch: Path) -> Path:
     from openpyxl import load_workbook
 
     _check_zip(path)
-    workbook = load_workbook(path, read_only=True, data_only=False)
-    sheet = workbook.worksheets[0]
     target = scratch / (path.stem + ".xlsx.csv")
-    with target.open("w", encoding="utf-8", newline="") as handle:
+    # Opened as a file, not by name: openpyxl judges a name by its extension, and an
+    # opened upload has none (the format is told by the content).
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as handle:
+        workbook = load_workbook(source, read_only=True, data_only=False)
         writer = csv.writer(handle)
-        for row in sheet.iter_rows(values_only=True):
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
             writer.writerow(["" if cell is None else _cell_text(cell) for cell in row])
-    workbook.close()
+        workbook.close()
     return target
 
 
@@ -179,7 +181,7 @@ def inspect_file(path: Path, scratch: Path) -> FileInfo:
     size = check_size(path)
     with path.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
-    kind = _detect_format(head)
+    kind = detect_format(head)
     if kind == "xlsx":
         converted = _xlsx_to_csv(path, scratch)
         return replace(inspect_file(converted, scratch), format="xlsx")

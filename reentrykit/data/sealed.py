@@ -134,27 +134,36 @@ def seal(chunks: Iterable[bytes], target: Path, *, coalition_id: int) -> None:
         sealer.close()
 
 
-def unseal(source: Path, target: Path, *, coalition_id: int) -> None:
-    """Decrypt ``source`` into ``target``; ``FileProblem`` (and no ``target``) when it
-    is not an intact upload sealed for the coalition."""
+def unseal(source: Path, target: Path, *, coalition_id: int, max_bytes: int | None = None) -> None:
+    """Decrypt ``source`` (its first ``max_bytes`` at most) into ``target``;
+    ``FileProblem`` (and no ``target``) when it is not an intact upload sealed for the
+    coalition (as far as it was read)."""
     try:
         with source.open("rb") as handle, target.open("wb") as out:
+            written = 0
             for chunk in plain_chunks(handle, upload_key(coalition_id)):
+                if max_bytes is not None and written + len(chunk) >= max_bytes:
+                    out.write(chunk[: max_bytes - written])
+                    break
                 out.write(chunk)
+                written += len(chunk)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
 
 
 @contextmanager
-def opened(source: Path, *, coalition_id: int, scratch_root: Path) -> Iterator[Path]:
-    """The plain file of a sealed upload, in a private folder under ``scratch_root``
-    that is removed when the block ends (readers tell the format by the content)."""
+def opened(
+    source: Path, *, coalition_id: int, scratch_root: Path, max_bytes: int | None = None
+) -> Iterator[Path]:
+    """The plain file of a sealed upload (its first ``max_bytes`` at most), in a
+    private folder under ``scratch_root`` that is removed when the block ends (readers
+    tell the format by the content)."""
     scratch_root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=scratch_root))  # mode 0700
     try:
         plain = folder / "upload"
-        unseal(source, plain, coalition_id=coalition_id)
+        unseal(source, plain, coalition_id=coalition_id, max_bytes=max_bytes)
         yield plain
     finally:
         shutil.rmtree(folder, ignore_errors=True)

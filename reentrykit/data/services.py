@@ -27,7 +27,13 @@ from reentrykit.coalitions.models import Coalition
 from reentrykit.data import sealed, store
 from reentrykit.data.imports import saved_mapping
 from reentrykit.data.models import DataJob, JobKind, JobStatus
-from reentrykit.data.reader import FileProblem, inspect_file
+from reentrykit.data.reader import (
+    SAMPLE_BYTES,
+    FileInfo,
+    FileProblem,
+    detect_format,
+    inspect_file,
+)
 from reentrykit.data.schema import RECORD_TYPES, Kind
 from reentrykit.data.tasks import enqueue_job
 from reentrykit.data.validation import Mapping, resolve_columns
@@ -112,10 +118,7 @@ def upload_columns(
     Raises ``FileProblem`` when the file cannot be read; the file is deleted then.
     """
     try:
-        with sealed.opened(
-            path, coalition_id=coalition.pk, scratch_root=store.scratch_dir(coalition.pk)
-        ) as plain:
-            info = inspect_file(plain, plain.parent)
+        info = _inspect_sealed(path, coalition_id=coalition.pk)
     except FileProblem:
         path.unlink(missing_ok=True)
         raise
@@ -125,6 +128,19 @@ def upload_columns(
     resolved, problems, _ = resolve_columns(record_type, info.headers, mapping)
     missing = [name for name in record_type.required_names if name not in resolved]
     return UploadColumns(headers=info.headers, problems=problems, missing=missing)
+
+
+def _inspect_sealed(path: Path, *, coalition_id: int) -> FileInfo:
+    """The sealed upload's format and headers. A CSV's are in its first bytes, so only
+    those are opened; a workbook or Parquet file is read whole."""
+    scratch = store.scratch_dir(coalition_id)
+    with sealed.opened(
+        path, coalition_id=coalition_id, scratch_root=scratch, max_bytes=SAMPLE_BYTES
+    ) as head:
+        if detect_format(head.read_bytes()) == "csv":
+            return inspect_file(head, head.parent)
+    with sealed.opened(path, coalition_id=coalition_id, scratch_root=scratch) as plain:
+        return inspect_file(plain, plain.parent)
 
 
 def import_params(

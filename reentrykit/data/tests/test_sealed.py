@@ -52,6 +52,14 @@ def _chunks(path: Path) -> tuple[bytes, list[bytes]]:
     return header, chunks
 
 
+def _web_upload(client, content: bytes = ODD, name: str = "odd.csv"):  # type: ignore[no-untyped-def]
+    """Posts a releases file from "Jail" to the upload page; returns the response."""
+    upload = SimpleUploadedFile(name, content)
+    return client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )
+
+
 @pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 32, 53])
 def test_it_opens_what_it_sealed_at_every_length(
     size: int, tmp_path: Path, small_chunks: int
@@ -118,10 +126,7 @@ def test_an_upload_waits_sealed_and_imports_after_mapping(
     world: World, signed_in, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.steward)
-    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
-    response = client.post(
-        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
-    )
+    response = _web_upload(client)
     assert "/columns/" in response["Location"]
     (waiting,) = uploads_dir(world.coalition.pk).iterdir()
     assert b"Annabelle" not in waiting.read_bytes() and b"Inmate" not in waiting.read_bytes()
@@ -137,10 +142,7 @@ def test_a_damaged_upload_fails_its_job_with_the_reason_and_imports_nothing(
     world: World, signed_in, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.steward)
-    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
-    response = client.post(
-        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
-    )
+    response = _web_upload(client)
     (waiting,) = uploads_dir(world.coalition.pk).iterdir()
     raw = bytearray(waiting.read_bytes())
     raw[-1] ^= 1
@@ -190,10 +192,7 @@ def test_a_web_upload_too_large_for_memory_never_reaches_the_disk_in_plain_text(
     world: World, signed_in, to_disk: list[bytes]
 ) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.steward)
-    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
-    response = client.post(
-        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
-    )
+    response = _web_upload(client)
     # Its headers were read back through the handler's file.
     assert "Inmate ID" in client.get(response["Location"]).content.decode()
     assert len(to_disk) == 1 and b"Annabelle" not in to_disk[0]
@@ -224,11 +223,7 @@ def test_an_api_upload_too_large_for_memory_imports(
 
 
 def _failed_upload(client) -> DataJob:  # type: ignore[no-untyped-def]
-    bad = ODD.replace(b"jail", b"Annabelle's cell")
-    upload = SimpleUploadedFile("bad.csv", bad, content_type="text/csv")
-    response = client.post(
-        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
-    )
+    response = _web_upload(client, ODD.replace(b"jail", b"Annabelle's cell"), "bad.csv")
     client.post(response["Location"], MAPPING)
     return DataJob.objects.get()
 
@@ -278,3 +273,39 @@ def test_the_migration_seals_the_reports_failed_jobs_kept_in_plain_text(world: W
     riverton = world.coalition.pk
     assert sealed.open_job_result(failed.result, coalition_id=riverton, job_id=failed.pk) == report
     assert done.result == {"rows": 1}
+
+
+def test_only_the_head_of_a_waiting_csv_is_opened_to_read_its_headers(
+    world: World, signed_in, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import reader, services
+
+    opened_sizes: list[int] = []
+
+    def inspect(path: Path, scratch: Path):  # type: ignore[no-untyped-def]
+        opened_sizes.append(path.stat().st_size)
+        return reader.inspect_file(path, scratch)
+
+    monkeypatch.setattr(services, "inspect_file", inspect)
+    rows = b"".join(b"A%d,Annabelle,2024-03-31,jail\n" % i for i in range(60_000))
+    response = _web_upload(signed_in(world.steward), ODD + rows)
+    assert "/columns/" in response["Location"]
+    assert opened_sizes == [reader.SAMPLE_BYTES] < [len(ODD + rows)]
+
+
+def test_a_waiting_workbook_is_opened_whole_and_imports(
+    world: World, signed_in, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for line in ODD.decode().splitlines():
+        workbook.active.append(line.split(","))
+    workbook.save(tmp_path / "odd.xlsx")
+    client = signed_in(world.steward)
+    response = _web_upload(client, (tmp_path / "odd.xlsx").read_bytes(), "odd.xlsx")
+    assert "/columns/" in response["Location"]
+    assert "Inmate ID" in client.get(response["Location"]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], MAPPING)
+    assert ImportBatch.objects.get().rows == 1
