@@ -18,8 +18,11 @@ from reentrykit.data import store
 from reentrykit.data.models import BatchStatus, ColumnMapping, ImportBatch, Source
 from reentrykit.data.progress import Progress, no_progress
 from reentrykit.data.reader import (
+    DataFile,
     FileProblem,
     check_size,
+    data_file,
+    explain_read_error,
     file_sha256,
     inspect_file,
     load_staging,
@@ -71,7 +74,7 @@ def import_file(
     coalition: Coalition,
     kind: str,
     source_name: str,
-    path: Path,
+    path: Path | DataFile,
     file_name: str | None = None,
     mapping: Mapping | None = None,
     replace: bool = False,
@@ -85,7 +88,8 @@ def import_file(
     new file replaces everything imported before from that source and kind.
     """
     record_type = RECORD_TYPES[Kind(kind)]
-    file_name = file_name or path.name
+    file = data_file(path)
+    file_name = file_name or file.name
     report = Report(file_name=file_name)
     source_name = source_name.strip()
     if not source_name:
@@ -94,7 +98,7 @@ def import_file(
         mapping = saved_mapping(coalition, source_name, kind) or Mapping()
     progress(0.02, "Checking the file")
     try:
-        check_size(path)  # before anything reads the file
+        check_size(file)  # before anything reads the file
     except FileProblem as problem:
         return _refuse(report, str(problem))
     except OSError as error:
@@ -103,14 +107,16 @@ def import_file(
     scratch.mkdir(parents=True, exist_ok=True)
     # The file's digest is computed while DuckDB reads it (hashlib releases the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        digest_job = pool.submit(file_sha256, path)
+        digest_job = pool.submit(file_sha256, file)
         try:
             with store.open_store(coalition.pk, write=True) as con:
                 try:
-                    info = inspect_file(path, scratch)
+                    info = inspect_file(file, scratch)
+                    load_staging(con, info)  # DuckDB reads a sample of the file here
                 except FileProblem as problem:
                     return _refuse(report, str(problem))
-                load_staging(con, info)
+                except duckdb.Error as error:
+                    return _refuse(report, explain_read_error(error))
                 progress(0.1, "Reading and checking every row")
                 report = validate_staging(
                     con,

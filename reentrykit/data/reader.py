@@ -11,9 +11,13 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import io
+import uuid
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 import duckdb
 from charset_normalizer import from_bytes
@@ -28,13 +32,58 @@ XLSX_MAX_UNCOMPRESSED = 512 * 1024 * 1024
 XLSX_MAX_RATIO = 200
 
 
+DAMAGED = (
+    "The saved upload could not be opened: it is damaged or was saved for another "
+    "coalition. Upload the file again."
+)
+
+
 class FileProblem(Exception):
     """The file cannot be read; the message says why and what to do."""
 
 
+class DataFile(Protocol):
+    """A file to read: a plain file on disk (:class:`LocalFile`) or a sealed upload
+    read in place (``sealed.SealedFile``)."""
+
+    name: str
+
+    def size(self) -> int: ...
+
+    def open(self) -> BinaryIO: ...
+
+    def duckdb_path(self, con: duckdb.DuckDBPyConnection) -> str:
+        """The path ``con`` reads the file by (registering what it needs on ``con``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A plain file on disk, such as the one given to ``reentrykit data import``."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def open(self) -> BinaryIO:
+        return self.path.open("rb")
+
+    def duckdb_path(self, con: duckdb.DuckDBPyConnection) -> str:
+        return str(self.path)
+
+
+def data_file(file: Path | DataFile) -> DataFile:
+    return LocalFile(file) if isinstance(file, Path) else file
+
+
 @dataclass(frozen=True)
 class FileInfo:
-    path: Path
+    file: DataFile
     format: str  # csv, xlsx or parquet
     delimiter: str
     headers: tuple[str, ...]
@@ -46,9 +95,9 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(file: DataFile) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with file.open() as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -62,8 +111,8 @@ def _human(size: int) -> str:
     return f"{size} bytes"
 
 
-def check_size(path: Path) -> int:
-    size = path.stat().st_size
+def check_size(file: DataFile) -> int:
+    size = file.size()
     if size == 0:
         raise FileProblem("The file is empty.")
     limit = settings.DATA_MAX_UPLOAD_BYTES
@@ -131,9 +180,9 @@ def _csv_headers(text: str, delimiter: str) -> tuple[str, ...]:
     return headers
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(file: DataFile) -> None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with file.open() as handle, zipfile.ZipFile(handle) as archive:
             total = 0
             for entry in archive.infolist():
                 total += entry.file_size
@@ -149,21 +198,35 @@ def _check_zip(path: Path) -> None:
         raise FileProblem("The spreadsheet is damaged and cannot be opened.") from error
 
 
-def _xlsx_to_csv(path: Path, scratch: Path) -> Path:
-    """Write the first sheet as UTF-8 CSV. Cell formulas are kept as their text."""
+def _xlsx_to_csv(file: DataFile, scratch: Path) -> DataFile:
+    """The first sheet as UTF-8 CSV, sealed in ``scratch`` (it holds the workbook's
+    rows). Cell formulas are kept as their text."""
+    # Here, not at the top: the sealed module reads its problems from this one.
+    from reentrykit.data.sealed import SealedFile
+
+    _check_zip(file)
+    target = scratch / f"{uuid.uuid4().hex}.csv.sealed"
+    return SealedFile.write(target, _xlsx_csv_bytes(file), name=f"{file.name}.csv")
+
+
+def _xlsx_csv_bytes(file: DataFile) -> Iterator[bytes]:
     from openpyxl import load_workbook
 
-    _check_zip(path)
-    target = scratch / (path.stem + ".xlsx.csv")
-    # Opened as a file, not by name: openpyxl judges a name by its extension, and an
-    # opened upload has none (the format is told by the content).
-    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as handle:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    # Opened as a file, not by name: openpyxl judges a name by its extension.
+    with file.open() as source:
         workbook = load_workbook(source, read_only=True, data_only=False)
-        writer = csv.writer(handle)
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            writer.writerow(["" if cell is None else _cell_text(cell) for cell in row])
-        workbook.close()
-    return target
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                writer.writerow(["" if cell is None else _cell_text(cell) for cell in row])
+                if text.tell() >= SAMPLE_BYTES:
+                    yield text.getvalue().encode("utf-8")
+                    text.seek(0)
+                    text.truncate()
+        finally:
+            workbook.close()
+    yield text.getvalue().encode("utf-8")
 
 
 def _cell_text(cell: object) -> str:
@@ -176,28 +239,32 @@ def _cell_text(cell: object) -> str:
     return str(cell)
 
 
-def inspect_file(path: Path, scratch: Path) -> FileInfo:
-    """Check the file and learn its format, delimiter and headers."""
-    size = check_size(path)
-    with path.open("rb") as handle:
+def inspect_file(file: Path | DataFile, scratch: Path) -> FileInfo:
+    """Check the file and learn its format, delimiter and headers. A workbook is
+    turned into CSV in ``scratch``, which the returned info reads from then on."""
+    file = data_file(file)
+    size = check_size(file)
+    with file.open() as handle:
         head = handle.read(SAMPLE_BYTES)
     kind = detect_format(head)
     if kind == "xlsx":
-        converted = _xlsx_to_csv(path, scratch)
+        converted = _xlsx_to_csv(file, scratch)
         return replace(inspect_file(converted, scratch), format="xlsx")
     if kind == "parquet":
         con = duckdb.connect()
         try:
-            names = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+            names = con.execute(
+                "DESCRIBE SELECT * FROM read_parquet(?)", [file.duckdb_path(con)]
+            ).fetchall()
         except duckdb.Error as error:
             raise FileProblem("The Parquet file is damaged and cannot be read.") from error
         finally:
             con.close()
-        return FileInfo(path, "parquet", ",", tuple(row[0] for row in names), size)
+        return FileInfo(file, "parquet", ",", tuple(row[0] for row in names), size)
     _check_utf8(head)
     text = head.decode("utf-8", errors="ignore")
     delimiter = _detect_delimiter(text.lstrip("\ufeff"))
-    return FileInfo(path, "csv", delimiter, _csv_headers(text, delimiter), size)
+    return FileInfo(file, "csv", delimiter, _csv_headers(text, delimiter), size)
 
 
 def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "staging") -> None:
@@ -206,15 +273,16 @@ def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "s
     Nothing is read yet: validation reads the file once, into its typed table, and
     reports a file that cannot be read through ``explain_read_error``.
     """
+    path = sql_literal(info.file.duckdb_path(con))
     if info.format == "parquet":
         select = ", ".join(
             f"CAST({quote_identifier(n)} AS VARCHAR) AS {quote_identifier(n)}" for n in info.headers
         )
-        source = f"read_parquet({sql_literal(str(info.path))})"
+        source = f"read_parquet({path})"
     else:
         select = ", ".join(quote_identifier(name) for name in info.headers)
         source = (
-            f"read_csv({sql_literal(str(info.path))}, header = true, "
+            f"read_csv({path}, header = true, "
             f"delim = {sql_literal(info.delimiter)}, quote = '\"', escape = '\"', "
             "all_varchar = true, strict_mode = true, null_padding = false, sample_size = 20480)"
         )
@@ -224,6 +292,8 @@ def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "s
 
 def explain_read_error(error: duckdb.Error) -> str:
     """What to tell the user when DuckDB cannot read the uploaded file."""
+    if DAMAGED in str(error):  # a sealed upload's chunk did not open as DuckDB read it
+        return DAMAGED
     if isinstance(error, duckdb.InvalidInputException):
         return _explain_read_error(str(error))
     return f"The file could not be read: {_first_line(str(error))}"

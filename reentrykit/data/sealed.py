@@ -8,13 +8,15 @@ AES-256-GCM under a key of its coalition, derived from the master key
 opened in constant memory. Each chunk's nonce is a random per-file prefix and the
 chunk's number, and its authenticated data says whether it is the last one, so a
 chunk that is changed, reordered, dropped or cut off makes the whole file fail to
-open (the online STREAM construction). A file is opened into a private scratch
-folder only for as long as a reader needs it, and deleted afterwards.
+open (the online STREAM construction). Readers open it in place, chunk by chunk
+(:class:`SealedFile`): DuckDB through a file system registered on its connection,
+openpyxl and the digest through a seekable file; a workbook's rows, turned into CSV
+for DuckDB, are sealed again on their way to the scratch folder.
 
 Before that, while the request that carries it is still arriving, an upload too large
 to stay in memory is streamed to an anonymous temporary file sealed under a key that
-lives only in the request's memory (:class:`SealingUploadHandler`). Plain text is on
-disk only in the private scratch folder of a job that is reading the file.
+lives only in the request's memory (:class:`SealingUploadHandler`). So an upload is
+never on disk in plain text.
 
 A failed import's report quotes cells of the rejected file (up to 200 of them), so a
 failed job's result is kept in the Django database sealed under a key of its coalition
@@ -25,34 +27,33 @@ job answer open it.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
-import shutil
 import struct
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import duckdb
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from fsspec.spec import AbstractBufferedFile, AbstractFileSystem
 
 from reentrykit.data.keys import job_result_key, upload_key
-from reentrykit.data.reader import FileProblem
+from reentrykit.data.reader import DAMAGED, FileProblem
 
 MAGIC = b"RKSEAL01"
 CHUNK_BYTES = 1 << 20
 PREFIX_BYTES = 7
 TAG_BYTES = 16
 LENGTH = struct.Struct(">I")
-DAMAGED = (
-    "The saved upload could not be opened: it is damaged or was saved for another "
-    "coalition. Upload the file again."
-)
+HEADER_BYTES = len(MAGIC) + PREFIX_BYTES
 
 
 def _nonce(prefix: bytes, index: int, *, last: bool) -> bytes:
@@ -93,8 +94,8 @@ def plain_chunks(handle: BinaryIO, key: bytes) -> Iterator[bytes]:
     """The plain bytes of the sealed stream ``handle``, chunk by chunk; ``FileProblem``
     as soon as it is not intact (changed, reordered, cut off) or sealed under another key."""
     cipher = AESGCM(key)
-    head = handle.read(len(MAGIC) + PREFIX_BYTES)
-    if len(head) != len(MAGIC) + PREFIX_BYTES or not head.startswith(MAGIC):
+    head = handle.read(HEADER_BYTES)
+    if len(head) != HEADER_BYTES or not head.startswith(MAGIC):
         raise FileProblem(DAMAGED)
     prefix = head[len(MAGIC) :]
     sealed, index = _read_chunk(handle), 0
@@ -127,46 +128,153 @@ def _read_chunk(handle: BinaryIO) -> bytes | None:
 
 def seal(chunks: Iterable[bytes], target: Path, *, coalition_id: int) -> None:
     """Write the bytes of ``chunks`` to ``target``, sealed for the coalition."""
+    _seal_into(target, chunks, upload_key(coalition_id))
+
+
+def _seal_into(target: Path, chunks: Iterable[bytes], key: bytes) -> None:
     with target.open("wb") as handle:
-        sealer = Sealer(handle, upload_key(coalition_id))
+        sealer = Sealer(handle, key)
         for chunk in chunks:
             sealer.write(chunk)
         sealer.close()
 
 
-def unseal(source: Path, target: Path, *, coalition_id: int, max_bytes: int | None = None) -> None:
-    """Decrypt ``source`` (its first ``max_bytes`` at most) into ``target``;
-    ``FileProblem`` (and no ``target``) when it is not an intact upload sealed for the
-    coalition (as far as it was read)."""
-    try:
-        with source.open("rb") as handle, target.open("wb") as out:
-            written = 0
-            for chunk in plain_chunks(handle, upload_key(coalition_id)):
-                if max_bytes is not None and written + len(chunk) >= max_bytes:
-                    out.write(chunk[: max_bytes - written])
-                    break
-                out.write(chunk)
-                written += len(chunk)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+class SealedFile:
+    """A sealed file read in place: random access by chunk, so nothing is written
+    out in plain text. ``open()`` gives a seekable binary file; DuckDB reads it through
+    a file system registered on its connection (:meth:`duckdb_path`). Only the chunks
+    a reader touches are checked, so a damage elsewhere is found when that part is read
+    (``FileProblem``: :data:`~reentrykit.data.reader.DAMAGED`)."""
+
+    def __init__(self, path: Path, key: bytes, *, name: str | None = None) -> None:
+        self.path, self.name = path, name or path.name
+        self._key = key
+
+    @classmethod
+    def of_upload(cls, path: Path, *, coalition_id: int, name: str | None = None) -> SealedFile:
+        """An upload waiting for its coalition (sealed by :func:`seal`)."""
+        return cls(path, upload_key(coalition_id), name=name)
+
+    @classmethod
+    def write(cls, target: Path, chunks: Iterable[bytes], *, name: str) -> SealedFile:
+        """The bytes of ``chunks`` sealed into ``target`` under a key held only by the
+        returned object: for scratch files nothing else needs to open."""
+        key = AESGCM.generate_key(bit_length=256)
+        _seal_into(target, chunks, key)
+        return cls(target, key, name=name)
+
+    def layout(self) -> tuple[int, int]:
+        """(chunks, plain size), from the sealed file's size; ``FileProblem`` when it
+        cannot be a sealed file."""
+        stored = self.path.stat().st_size - HEADER_BYTES
+        overhead = LENGTH.size + TAG_BYTES
+        chunks = -(-stored // (CHUNK_BYTES + overhead))
+        if chunks < 1 or stored - chunks * overhead < (chunks - 1) * CHUNK_BYTES:
+            raise FileProblem(DAMAGED)
+        return chunks, stored - chunks * overhead
+
+    def size(self) -> int:
+        return self.layout()[1]
+
+    def open(self) -> BinaryIO:
+        return _SealedFileSystem(self).open(SERVED)  # type: ignore[return-value]
+
+    def duckdb_path(self, con: duckdb.DuckDBPyConnection) -> str:
+        """Registers a file system that serves this one file on ``con`` (for as long as
+        the connection lives) and returns the path DuckDB reads it by."""
+        system = _SealedFileSystem(self)
+        con.register_filesystem(system)
+        return f"{system.protocol}://{SERVED}"
 
 
-@contextmanager
-def opened(
-    source: Path, *, coalition_id: int, scratch_root: Path, max_bytes: int | None = None
-) -> Iterator[Path]:
-    """The plain file of a sealed upload (its first ``max_bytes`` at most), in a
-    private folder under ``scratch_root`` that is removed when the block ends (readers
-    tell the format by the content)."""
-    scratch_root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=scratch_root))  # mode 0700
-    try:
-        plain = folder / "upload"
-        unseal(source, plain, coalition_id=coalition_id, max_bytes=max_bytes)
-        yield plain
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+# The one name each file system serves; without an extension DuckDB infers no
+# compression from it.
+SERVED = "data"
+
+
+class _SealedFileSystem(AbstractFileSystem):
+    """An fsspec file system that serves one sealed file under a protocol of its own
+    (DuckDB keeps file systems by protocol, and each file has its key)."""
+
+    cachable = False  # fsspec would otherwise keep every instance, key and all
+
+    def __init__(self, file: SealedFile) -> None:
+        super().__init__()
+        self.file = file
+        self.protocol = f"rksealed{uuid.uuid4().hex}"
+
+    def _served(self, path: Any) -> str:
+        name = str(path).split("://", 1)[-1].strip("/")
+        if name != SERVED:
+            raise FileNotFoundError(path)
+        return name
+
+    def info(self, path: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"name": self._served(path), "size": self.file.size(), "type": "file"}
+
+    def modified(self, path: Any) -> dt.datetime:
+        self._served(path)
+        return dt.datetime.fromtimestamp(self.file.path.stat().st_mtime, tz=dt.UTC)
+
+    def ls(self, path: Any, detail: bool = True, **kwargs: Any) -> list[Any]:
+        entry = self.info(path)
+        return [entry] if detail else [entry["name"]]
+
+    def glob(self, path: Any, **kwargs: Any) -> list[str]:  # type: ignore[override]
+        return [self._served(path)]
+
+    def _open(self, path: Any, mode: str = "rb", **kwargs: Any) -> _SealedReader:
+        if mode != "rb":
+            raise PermissionError("A sealed file is read-only.")
+        self._served(path)
+        return _SealedReader(self, SERVED)
+
+
+class _SealedReader(AbstractBufferedFile):
+    """Reads a sealed file by ranges, opening each chunk it touches (the last one it
+    opened is kept, as readers go forward in small steps)."""
+
+    def __init__(self, fs: _SealedFileSystem, path: str) -> None:
+        file = fs.file
+        self._chunks, size = file.layout()
+        self._raw = file.path.open("rb")
+        head = self._raw.read(HEADER_BYTES)
+        if not head.startswith(MAGIC):
+            self._raw.close()
+            raise FileProblem(DAMAGED)
+        self._prefix = head[len(MAGIC) :]
+        self._cipher = AESGCM(file._key)
+        self._kept: tuple[int, bytes] = (-1, b"")
+        super().__init__(fs, path, mode="rb", cache_type="none", size=size)
+
+    def _chunk(self, index: int) -> bytes:
+        if self._kept[0] == index:
+            return self._kept[1]
+        self._raw.seek(HEADER_BYTES + index * (LENGTH.size + CHUNK_BYTES + TAG_BYTES))
+        last = index == self._chunks - 1
+        sealed = _read_chunk(self._raw)
+        expected = self.size - index * CHUNK_BYTES if last else CHUNK_BYTES
+        if sealed is None or len(sealed) != expected + TAG_BYTES:
+            raise FileProblem(DAMAGED)
+        try:
+            plain = self._cipher.decrypt(_nonce(self._prefix, index, last=last), sealed, MAGIC)
+        except InvalidTag:
+            raise FileProblem(DAMAGED) from None
+        self._kept = (index, plain)
+        return plain
+
+    def _fetch_range(self, start: int, end: int) -> bytes:
+        end = min(end, self.size)
+        if start >= end:
+            return b""
+        first, last = start // CHUNK_BYTES, (end - 1) // CHUNK_BYTES
+        joined = b"".join(self._chunk(index) for index in range(first, last + 1))
+        offset = first * CHUNK_BYTES
+        return joined[start - offset : end - offset]
+
+    def close(self) -> None:
+        super().close()
+        self._raw.close()
 
 
 class SealedUploadedFile(UploadedFile):

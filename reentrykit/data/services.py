@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -28,10 +29,8 @@ from reentrykit.data import sealed, store
 from reentrykit.data.imports import saved_mapping
 from reentrykit.data.models import DataJob, JobKind, JobStatus
 from reentrykit.data.reader import (
-    SAMPLE_BYTES,
     FileInfo,
     FileProblem,
-    detect_format,
     inspect_file,
 )
 from reentrykit.data.schema import RECORD_TYPES, Kind
@@ -77,7 +76,7 @@ def stale_uploads_remove(*, coalition_id: int | None = None) -> int:
     """Delete the uploads (of one coalition, else of all) older than
     ``DATA_UPLOAD_RETENTION_HOURS`` that no queued or running import will read, and the
     scratch folders that old where no import is running (a crashed job leaves its
-    plain file there); returns how many were deleted."""
+    sealed workbook CSV there, which nothing can open); returns how many were deleted."""
     cutoff = time.time() - settings.DATA_UPLOAD_RETENTION_HOURS * 3600
     jobs = DataJob.objects.filter(
         kind=JobKind.IMPORT, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
@@ -131,16 +130,15 @@ def upload_columns(
 
 
 def _inspect_sealed(path: Path, *, coalition_id: int) -> FileInfo:
-    """The sealed upload's format and headers. A CSV's are in its first bytes, so only
-    those are opened; a workbook or Parquet file is read whole."""
+    """The sealed upload's format and headers, read in place: a CSV's first bytes, a
+    Parquet file's footer, or a workbook turned into sealed CSV in a scratch folder
+    that goes when this returns."""
     scratch = store.scratch_dir(coalition_id)
-    with sealed.opened(
-        path, coalition_id=coalition_id, scratch_root=scratch, max_bytes=SAMPLE_BYTES
-    ) as head:
-        if detect_format(head.read_bytes()) == "csv":
-            return inspect_file(head, head.parent)
-    with sealed.opened(path, coalition_id=coalition_id, scratch_root=scratch) as plain:
-        return inspect_file(plain, plain.parent)
+    scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch) as folder:
+        return inspect_file(
+            sealed.SealedFile.of_upload(path, coalition_id=coalition_id), Path(folder)
+        )
 
 
 def import_params(

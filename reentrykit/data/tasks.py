@@ -51,7 +51,7 @@ def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
 
 @task()
 def run_import_job(job_id: int) -> None:
-    from reentrykit.data import sealed, store
+    from reentrykit.data import sealed
     from reentrykit.data.imports import import_file
     from reentrykit.data.reader import FileProblem
     from reentrykit.data.validation import Mapping
@@ -63,19 +63,13 @@ def run_import_job(job_id: int) -> None:
     params = job.params
     path = Path(params["path"])
     try:
-        with (
-            audit_actor(job.created_by, _via(job)),
-            sealed.opened(
-                path,
-                coalition_id=job.coalition_id,
-                scratch_root=store.scratch_dir(job.coalition_id),
-            ) as plain,
-        ):
+        with audit_actor(job.created_by, _via(job)):
             result = import_file(
                 coalition=job.coalition,
                 kind=params["kind"],
                 source_name=params["source"],
-                path=plain,
+                # Read in place, sealed: its plain text is never written out.
+                path=sealed.SealedFile.of_upload(path, coalition_id=job.coalition_id),
                 file_name=params.get("file_name"),
                 mapping=Mapping.from_json(params["mapping"]) if params.get("mapping") else None,
                 replace=bool(params.get("replace")),

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reentrykit.data import sealed, store
+from reentrykit.data import reader, sealed, store
 from reentrykit.data.models import DataJob, ImportBatch, JobStatus
-from reentrykit.data.reader import FileProblem
+from reentrykit.data.reader import FileInfo, FileProblem
 from reentrykit.data.services import uploads_dir
 from reentrykit.testing import World
 
@@ -68,8 +69,20 @@ def test_it_opens_what_it_sealed_at_every_length(
     path = _sealed(tmp_path, content)
     _, chunks = _chunks(path)
     assert len(chunks) == max(1, -(-size // small_chunks))  # an empty file has one empty chunk
-    sealed.unseal(path, tmp_path / "plain", coalition_id=1)
-    assert (tmp_path / "plain").read_bytes() == content
+    file = sealed.SealedFile.of_upload(path, coalition_id=1)
+    assert file.size() == size
+    with file.open() as handle:
+        assert handle.read() == content
+
+
+def test_it_reads_any_range_in_place(tmp_path: Path, small_chunks: int) -> None:
+    content = bytes(range(200))
+    with sealed.SealedFile.of_upload(_sealed(tmp_path, content), coalition_id=1).open() as handle:
+        for start, length in [(0, 1), (15, 2), (16, 16), (5, 100), (190, 50), (200, 5), (33, 0)]:
+            handle.seek(start)
+            assert handle.read(length) == content[start : start + length]
+        handle.seek(-7, 2)
+        assert handle.read() == content[-7:]
 
 
 def test_the_sealed_file_does_not_hold_the_text(tmp_path: Path) -> None:
@@ -78,15 +91,15 @@ def test_the_sealed_file_does_not_hold_the_text(tmp_path: Path) -> None:
     assert b"Annabelle" not in raw and b"Inmate" not in raw
 
 
-def _refused(path: Path, tmp_path: Path, *, coalition_id: int = 1) -> None:
-    plain = tmp_path / "plain"
-    with pytest.raises(FileProblem, match="could not be opened"):
-        sealed.unseal(path, plain, coalition_id=coalition_id)
-    assert not plain.exists()  # no partial plaintext is left behind
+def _refused(path: Path, *, coalition_id: int = 1) -> None:
+    file = sealed.SealedFile.of_upload(path, coalition_id=coalition_id)
+    with pytest.raises(FileProblem, match="could not be opened"):  # noqa: PT012
+        handle = file.open()
+        handle.read()
 
 
 def test_another_coalitions_key_cannot_open_it(tmp_path: Path) -> None:
-    _refused(_sealed(tmp_path, ODD, coalition_id=1), tmp_path, coalition_id=2)
+    _refused(_sealed(tmp_path, ODD, coalition_id=1), coalition_id=2)
 
 
 @pytest.mark.parametrize(
@@ -119,7 +132,7 @@ def test_a_changed_file_is_refused(damage: str, tmp_path: Path, small_chunks: in
     else:
         header, chunks = b"", [ODD]
     path.write_bytes(header + b"".join(chunks))
-    _refused(path, tmp_path)
+    _refused(path)
 
 
 def test_an_upload_waits_sealed_and_imports_after_mapping(
@@ -151,7 +164,9 @@ def test_a_damaged_upload_fails_its_job_with_the_reason_and_imports_nothing(
         client.post(response["Location"], MAPPING)
     job = DataJob.objects.get()
     assert job.status == JobStatus.FAILED
-    assert "could not be opened" in job.message
+    report = sealed.open_job_result(job.result, coalition_id=world.coalition.pk, job_id=job.pk)
+    assert report["errors"]["file_errors"] == [reader.DAMAGED]
+    assert reader.DAMAGED in client.get(f"/c/riverton/data/jobs/{job.pk}/").content.decode()
     assert not ImportBatch.objects.exists()
     assert not waiting.exists()
 
@@ -278,34 +293,120 @@ def test_the_migration_seals_the_reports_failed_jobs_kept_in_plain_text(world: W
 def test_only_the_head_of_a_waiting_csv_is_opened_to_read_its_headers(
     world: World, signed_in, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from reentrykit.data import reader, services
+    opened: list[int] = []
+    chunk = sealed._SealedReader._chunk
 
-    opened_sizes: list[int] = []
+    def counted(self, index: int) -> bytes:  # type: ignore[no-untyped-def]
+        opened.append(index)
+        return chunk(self, index)
 
-    def inspect(path: Path, scratch: Path):  # type: ignore[no-untyped-def]
-        opened_sizes.append(path.stat().st_size)
-        return reader.inspect_file(path, scratch)
-
-    monkeypatch.setattr(services, "inspect_file", inspect)
+    monkeypatch.setattr(sealed._SealedReader, "_chunk", counted)
     rows = b"".join(b"A%d,Annabelle,2024-03-31,jail\n" % i for i in range(60_000))
+    assert len(ODD + rows) > 1.5 * sealed.CHUNK_BYTES
     response = _web_upload(signed_in(world.steward), ODD + rows)
     assert "/columns/" in response["Location"]
-    assert opened_sizes == [reader.SAMPLE_BYTES] < [len(ODD + rows)]
+    assert set(opened) == {0}  # the first MiB of two
 
 
-def test_a_waiting_workbook_is_opened_whole_and_imports(
-    world: World, signed_in, tmp_path: Path, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+def _workbook(tmp_path: Path) -> bytes:
+    """ODD as an Excel workbook."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     for line in ODD.decode().splitlines():
         workbook.active.append(line.split(","))
     workbook.save(tmp_path / "odd.xlsx")
+    return (tmp_path / "odd.xlsx").read_bytes()
+
+
+def test_a_waiting_workbook_is_read_in_place_and_imports(
+    world: World, signed_in, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.steward)
-    response = _web_upload(client, (tmp_path / "odd.xlsx").read_bytes(), "odd.xlsx")
+    response = _web_upload(client, _workbook(tmp_path), "odd.xlsx")
     assert "/columns/" in response["Location"]
     assert "Inmate ID" in client.get(response["Location"]).content.decode()
+    assert not any(store.scratch_dir(world.coalition.pk).iterdir())  # its CSV is gone
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response["Location"], MAPPING)
     assert ImportBatch.objects.get().rows == 1
+
+
+@pytest.mark.parametrize("name", ["odd.csv", "odd.xlsx"])
+def test_an_import_never_writes_the_uploads_plain_text(
+    name: str,
+    world: World,
+    signed_in,
+    tmp_path: Path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    """While the job reads the upload, no file of the coalition holds its text (a
+    workbook's CSV is in the scratch folder, sealed)."""
+    from reentrykit.data import imports
+
+    folder = store.coalition_dir(world.coalition.pk)
+    seen: list[tuple[int, list[str], list[str]]] = []
+    validate = imports.validate_staging
+
+    def validate_and_look(con, **kwargs):  # type: ignore[no-untyped-def]
+        report = validate(con, **kwargs)  # the whole file has been read now
+        files = [path for path in folder.rglob("*") if path.is_file()]
+        plain = [str(path) for path in files if b"Annabelle" in path.read_bytes()]
+        scratch = [str(path) for path in files if "scratch" in path.parts]
+        seen.append((report.rows, plain, scratch))
+        return report
+
+    monkeypatch.setattr(imports, "validate_staging", validate_and_look)
+    content = _workbook(tmp_path) if name.endswith(".xlsx") else ODD
+    client = signed_in(world.steward)
+    response = _web_upload(client, content, name)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], MAPPING)
+    assert ImportBatch.objects.get().rows == 1
+    ((rows, plain, scratch),) = seen
+    assert rows == 1 and plain == []
+    assert len(scratch) == (1 if name.endswith(".xlsx") else 0)
+
+
+def test_duckdb_reads_a_sealed_csv_and_parquet_file_in_place(tmp_path: Path) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT i AS id, 'name ' || i AS name FROM range(5000) r(i)")
+    con.execute(f"COPY t TO '{tmp_path / 'plain.parquet'}' (FORMAT parquet)")
+    con.execute(f"COPY t TO '{tmp_path / 'plain.csv'}' (FORMAT csv, HEADER)")
+    expected = con.execute("SELECT CAST(id AS VARCHAR), name FROM t ORDER BY id").fetchall()
+    for plain in ("plain.parquet", "plain.csv"):
+        content = (tmp_path / plain).read_bytes()
+        pieces = [content[i : i + 1000] for i in range(0, len(content), 1000)]
+        file = sealed.SealedFile.write(tmp_path / f"{plain}.sealed", pieces, name=plain)
+        info = reader.inspect_file(file, tmp_path)
+        assert info.format == plain.split(".")[1] and info.headers == ("id", "name")
+        reader.load_staging(con, info)
+        assert con.execute("SELECT * FROM staging ORDER BY CAST(id AS INT)").fetchall() == expected
+
+
+def test_a_chunk_damaged_where_duckdb_reads_is_reported_as_damaged(
+    tmp_path: Path, small_chunks: int
+) -> None:
+    content = b"a,b\n" + b"".join(b"%d,x\n" % i for i in range(50))
+    file = sealed.SealedFile.write(tmp_path / "d.sealed", [content], name="d.csv")
+    header, chunks = _chunks(file.path)
+    middle = bytearray(chunks[5])
+    middle[10] ^= 1
+    chunks[5] = bytes(middle)
+    file.path.write_bytes(header + b"".join(chunks))
+    con = duckdb.connect()
+    with pytest.raises(duckdb.Error) as raised:  # noqa: PT012
+        reader.load_staging(con, FileInfo(file, "csv", ",", ("a", "b"), file.size()))
+        con.execute("SELECT count(*) FROM staging").fetchall()
+    assert reader.explain_read_error(raised.value) == reader.DAMAGED
+
+
+def test_a_sealed_file_system_serves_its_one_file_read_only(tmp_path: Path) -> None:
+    file = sealed.SealedFile.write(tmp_path / "s.sealed", [ODD], name="s.csv")
+    system = sealed._SealedFileSystem(file)
+    assert system.cat_file(f"{system.protocol}://{sealed.SERVED}") == ODD
+    with pytest.raises(FileNotFoundError):
+        system.open(f"{system.protocol}://{tmp_path / 's.sealed'}")
+    with pytest.raises(PermissionError):
+        system.open(f"{system.protocol}://{sealed.SERVED}", "wb")
