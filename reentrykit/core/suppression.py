@@ -3,9 +3,10 @@ the data steward role (pages, exports, the API, network views, public pages).
 
 The rules (DATA.md, "Disclosure control"):
 - a count from 1 to k-1 is hidden and shown as "<k"; zero is shown;
-- a rate whose denominator is below k is hidden; so is a rate whose numerator, or
-  whose complement (denominator - numerator), is hidden, because the rate times the
-  denominator would give the hidden count back;
+- a rate whose denominator is below k is hidden; so is a rate whose numerator is
+  hidden, because the rate times the denominator would give the hidden count back;
+- a numerator is hidden when its complement (denominator - numerator) is from 1 to
+  k-1, because the two counts shown together would give that small count away;
 - complementary suppression: within a breakdown that shows a total, if exactly one
   cell of a column is hidden, the next smallest cell of that column is hidden too;
 - a rate resting on fewer than 20 events is flagged unstable;
@@ -70,12 +71,19 @@ def suppress_table(
     total_column: str | None = None,
     total_value: Any = None,
     unstable_events: str | None = None,
+    parts: Sequence[tuple[str, str]] = (),
 ) -> Disclosed:
     """Apply the rules to one table. ``total_column``/``total_value`` name the row that
     holds the breakdown's total (e.g. group == "all"), which enables complementary
-    suppression among the other rows."""
+    suppression among the other rows. ``parts`` are (part, whole) count columns, such
+    as events and people, whose difference must not give a small count away; each
+    rate's numerator and denominator are such a pair too."""
     out = [dict(row) for row in rows]
     hidden = _small_counts(out, counts, k)
+    pairs = [*((spec.numerator, spec.denominator) for spec in rates), *parts]
+    for index, row in enumerate(out):
+        for part, whole in pairs:
+            _hide_small_complement(row, hidden[index], part, whole, k)
     if total_column is not None:
         parts = [i for i, row in enumerate(out) if row.get(total_column) != total_value]
         for column in counts:
@@ -87,7 +95,6 @@ def suppress_table(
                 (isinstance(denominator, int | float) and denominator < k)
                 or spec.numerator in hidden[index]
                 or spec.denominator in hidden[index]
-                or is_small(_less(denominator, row.get(spec.numerator)), k)
             ):
                 for column in (spec.rate, *spec.also_hide):
                     hidden[index].setdefault(column, DERIVED)
@@ -95,6 +102,18 @@ def suppress_table(
             events = row.get(unstable_events)
             row["unstable"] = isinstance(events, int | float) and events < UNSTABLE_EVENTS
     return _applied(out, hidden, k)
+
+
+def _hide_small_complement(
+    row: Mapping[str, Any], hidden: dict[str, str], part: str, whole: str, k: int
+) -> None:
+    """Hides the part when the whole less it is from 1 to k-1: shown together, the
+    two would give that small count away (95 of 100 people rearrested leaves 5 who
+    were not)."""
+    if part in hidden or whole in hidden:
+        return
+    if is_small(_less(row.get(whole), row.get(part)), k):
+        hidden[part] = DERIVED
 
 
 def _small_counts(
@@ -233,7 +252,7 @@ def disclose_curves(
         {"group": group, "n": int(of[0]["at_risk"]), "events": sum(int(p["events"]) for p in of)}
         for group, of in groups.items()
     ]
-    rules: dict[str, Any] = {"counts": ["n", "events"]}
+    rules: dict[str, Any] = {"counts": ["n", "events"], "parts": [("events", "n")]}
     if total_group is not None:
         rules.update(total_column="group", total_value=total_group)
     disclosed = disclose(summary, unsuppressed=unsuppressed, k=k, **rules)

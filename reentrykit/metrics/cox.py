@@ -403,6 +403,7 @@ def program_effect_json(effect: ProgramEffect, *, k: int, unsuppressed: bool) ->
         unsuppressed=unsuppressed,
         k=k,
         counts=["n", "events"],
+        parts=[("events", "n")],
         total_column="group",
         total_value=ALL,
     )

@@ -17,6 +17,18 @@ def _row(group: str, cohort: int, recidivists: int) -> dict:
     }
 
 
+def _breakdown(rows: list[dict]):  # type: ignore[no-untyped-def]
+    """``rows`` suppressed as a breakdown whose total is the group "all"."""
+    return suppress_table(
+        rows,
+        k=11,
+        counts=["cohort", "recidivists"],
+        rates=[RATE],
+        total_column="group",
+        total_value="all",
+    )
+
+
 def test_it_hides_counts_from_one_to_k_minus_one_but_shows_zero() -> None:
     table = suppress_table(
         [_row("a", 50, 0), _row("b", 50, 10), _row("c", 50, 11)],
@@ -36,6 +48,50 @@ def test_it_hides_rates_on_small_denominators_and_small_numerators_or_complement
     assert table.rows[0]["ci_low"] is None and table.rows[3]["ci_low"] == 0.1
 
 
+def test_a_numerator_is_hidden_when_the_denominator_less_it_is_small() -> None:
+    """95 of 100 shown side by side give away the 5 who were not rearrested."""
+    rows = [_row("c", 100, 95), _row("d", 100, 89), _row("e", 100, 100)]
+    table = suppress_table(rows, k=11, counts=["cohort", "recidivists"], rates=[RATE])
+    assert [r["recidivists"] for r in table.rows] == [None, 89, 100]  # 11 and 0 are shown
+    assert [r["cohort"] for r in table.rows] == [100, 100, 100]
+    assert table.display(0, "recidivists") == "suppressed"
+    assert [r["rate"] for r in table.rows] == [None, 0.89, 1.0]
+    shown = [(r["cohort"], r["recidivists"]) for r in table.rows]
+    assert all(None in pair or not 0 < pair[0] - pair[1] < 11 for pair in shown)
+
+
+def test_a_numerator_hidden_for_its_complement_starts_complementary_suppression() -> None:
+    rows = [
+        _row("all", 200, 120),
+        _row("female", 40, 35),  # 5 not rearrested: the 35 is hidden
+        _row("male", 100, 50),
+        _row("other", 60, 35),
+    ]
+    table = _breakdown(rows)
+    by_group = {r["group"]: r for r in table.rows}
+    assert by_group["female"]["recidivists"] is None
+    # Else 120 - 50 - 35 would give female's 35 back, and with it the 5.
+    assert by_group["other"]["recidivists"] is None
+    assert by_group["male"]["recidivists"] == 50
+
+
+def test_a_curve_whose_people_less_events_is_small_is_withheld() -> None:
+    from reentrykit.core.suppression import disclose_curves
+
+    def curve(group: str, n: int, events: int) -> list[dict]:
+        return [
+            {"group": group, "day": 0, "at_risk": n, "events": 0},
+            {"group": group, "day": 30, "at_risk": n, "events": events},
+        ]
+
+    points = curve("a", 40, 35) + curve("b", 40, 20)
+    shown = disclose_curves(points, unsuppressed=False, k=11)
+    assert [(c["group"], c["events"], bool(c["points"])) for c in shown] == [
+        ("a", None, False),
+        ("b", 20, True),
+    ]
+
+
 def test_it_applies_complementary_suppression_within_a_breakdown() -> None:
     rows = [
         _row("all", 160, 70),
@@ -43,14 +99,7 @@ def test_it_applies_complementary_suppression_within_a_breakdown() -> None:
         _row("male", 120, 50),
         _row("other", 33, 17),
     ]
-    table = suppress_table(
-        rows,
-        k=11,
-        counts=["cohort", "recidivists"],
-        rates=[RATE],
-        total_column="group",
-        total_value="all",
-    )
+    table = _breakdown(rows)
     by_group = {r["group"]: r for r in table.rows}
     # female's cohort (7) is small; the next smallest cohort (other, 33) is hidden too,
     # so 160 - 120 cannot give female's count back.

@@ -259,6 +259,9 @@ def test_it_withholds_a_comparison_resting_on_few_participants() -> None:
     assert shown["hazard_ratio"] == 0.7
     raw = program_effect_json(_effect(3, 2), k=11, unsuppressed=True)
     assert raw["hazard_ratio"] == 0.7
+    # 40 participants, 35 rearrested: the 5 who were not would show through.
+    nearly_all = program_effect_json(_effect(40, 35), k=11, unsuppressed=False)
+    assert nearly_all["hazard_ratio"] is None and nearly_all["ph_assumption_ok"] is None
 
 
 def test_it_reports_no_estimate_without_participants() -> None:

@@ -200,9 +200,9 @@ def test_it_censors_at_death_and_at_data_through() -> None:
 
 
 def test_it_withholds_small_groups_and_pools_steps_for_members() -> None:
-    # 30 men, one arrest a day from day 1 to day 20 (ten censored at data_through);
+    # 40 men, one arrest a day from day 1 to day 20 (twenty censored at data_through);
     # 3 women, each arrested: their curve must not be shown to a member.
-    releases = [release(f"m{i}", "2024-01-01") for i in range(30)]
+    releases = [release(f"m{i}", "2024-01-01") for i in range(40)]
     releases += [release(f"w{i}", "2024-01-01", sex="female") for i in range(3)]
     events = [event(f"m{i}", f"2024-01-{i + 2:02d}", "arrest") for i in range(20)]
     events += [event(f"w{i}", "2024-02-01", "arrest") for i in range(3)]
@@ -223,14 +223,14 @@ def test_it_withholds_small_groups_and_pools_steps_for_members() -> None:
         None,
         [],
     )
-    # Complementary suppression hides the men's counts too (n 30 would give 33 - 30).
+    # Complementary suppression hides the men's counts too (n 40 would give 43 - 40).
     assert curves["male"]["points"] == []
-    # The "all" curve: 33 people, events on days 1..20 (1 each) and 31 (3): the first
-    # reported step is day 11 (11 events), then day 31 (9 + 3 = 12); at risk 13 then.
+    # The "all" curve: 43 people, events on days 1..20 (1 each) and 31 (3): the first
+    # reported step is day 11 (11 events), then day 31 (9 + 3 = 12); at risk 23 then.
     assert [(p["day"], p["events"], p["at_risk"]) for p in curves["all"]["points"]] == [
-        (0, 0, 33),
-        (11, 11, 23),
-        (31, 12, 13),
+        (0, 0, 43),
+        (11, 11, 33),
+        (31, 12, 23),
     ]
     assert member["logrank_p"] is None
     steward = survival_json(result, k=11, unsuppressed=True)
