@@ -35,7 +35,10 @@ def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
     frame = pd.DataFrame([r for r in rows if r.get("rate") is not None])
     if frame.empty:
         frame = pd.DataFrame({"cohort_year": [], "rate": [], "ci_low": [], "ci_high": []})
-    base = alt.Chart(frame).encode(x=alt.X("cohort_year:O", title="Release year"))
+    # Years read across: upright labels fit ten or more years in the width.
+    base = alt.Chart(frame).encode(
+        x=alt.X("cohort_year:O", title="Release year", axis=alt.Axis(labelAngle=0))
+    )
     band = base.mark_area(opacity=0.2, color=BLUE).encode(y="ci_low:Q", y2="ci_high:Q")
     line = base.mark_line(point=True, color=BLUE).encode(
         y=alt.Y("rate:Q", title="Rate", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))

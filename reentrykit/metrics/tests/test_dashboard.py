@@ -421,3 +421,37 @@ def test_the_pdf_has_the_charts_and_no_small_cells(world: World, snapshot, signe
     assert "One year after release" in text
     assert "Rate by sex" in text
     assert "42.9%" not in text
+
+
+def test_the_home_path_leads_from_the_data_to_the_measures(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from reentrykit.metrics.models import Indicator, IndicatorTarget
+
+    client = signed_in(world.member)
+
+    def step() -> str:
+        page = client.get("/c/riverton/").content.decode()
+        start = page.index('id="step-measures"')
+        assert 'href="/c/riverton/measures/"' in page[start:]
+        return page[page.rindex("rk-path__step--", 0, start) :].split('"')[0]
+
+    assert step() == "rk-path__step--not_started"
+    MetricSnapshot.objects.create(coalition=world.coalition, payload={"empty": True})
+    assert step() == "rk-path__step--not_started"  # linked data is still missing
+    MetricSnapshot.objects.create(
+        coalition=world.coalition, payload=_payload(), data_through=dt.date(2025, 6, 30)
+    )
+    assert step() == "rk-path__step--in_progress"
+    indicator = Indicator.objects.create(
+        coalition=world.coalition,
+        name="One-year rearrest",
+        measure="rearrest",
+        baseline_start=dt.date(2022, 1, 1),
+        baseline_end=dt.date(2022, 12, 31),
+    )
+    assert step() == "rk-path__step--in_progress"  # no target yet
+    IndicatorTarget.objects.create(
+        indicator=indicator, label="short-term", cohort_year=2026, target_rate=0.4
+    )
+    assert step() == "rk-path__step--complete"
