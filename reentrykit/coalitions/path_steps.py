@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.path import PathStep, StepState, register_step, status_from_checks
+from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
 
 
 def coalition_step_state(coalition: Coalition) -> StepState:
@@ -14,8 +14,7 @@ def coalition_step_state(coalition: Coalition) -> StepState:
         ("Partner organizations listed", organization_count >= 1),
         ("Mission statement written", bool(coalition.mission_statement.strip())),
     ]
-    next_action = next((label for label, ok in checks if not ok), "")
-    return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)
+    return state_from_checks(checks)
 
 
 register_step(

@@ -80,3 +80,9 @@ def status_from_checks(checks: list[tuple[str, bool]]) -> StepStatus:
     if done == len(checks):
         return StepStatus.COMPLETE
     return StepStatus.IN_PROGRESS if done else StepStatus.NOT_STARTED
+
+
+def state_from_checks(checks: list[tuple[str, bool]]) -> StepState:
+    """A step's state from its checklist: the first unmet check is what to do next."""
+    next_action = next((label for label, ok in checks if not ok), "")
+    return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.path import PathStep, StepState, register_step, status_from_checks
+from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
 from reentrykit.data.models import BatchStatus, ImportBatch, LinkageRun
 
 
@@ -21,8 +21,7 @@ def data_step_state(coalition: Coalition) -> StepState:
             LinkageRun.objects.filter(coalition=coalition, finished_at__isnull=False).exists(),
         ),
     ]
-    next_action = next((label for label, ok in checks if not ok), "")
-    return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)
+    return state_from_checks(checks)
 
 
 register_step(

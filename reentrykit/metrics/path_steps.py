@@ -4,7 +4,7 @@ coalition reads its own rates and saves the ones it will track."""
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.path import PathStep, StepState, register_step, status_from_checks
+from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
 from reentrykit.metrics.models import Indicator, MetricSnapshot
 
 
@@ -23,8 +23,7 @@ def measures_step_state(coalition: Coalition) -> StepState:
             Indicator.objects.filter(coalition=coalition, targets__isnull=False).exists(),
         ),
     ]
-    next_action = next((label for label, ok in checks if not ok), "")
-    return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)
+    return state_from_checks(checks)
 
 
 register_step(
