@@ -389,7 +389,11 @@ def test_viewers_cannot_save_indicators_and_bad_baselines_are_refused(
         "baseline_start": "2022-12-31",
         "baseline_end": "2022-01-01",
     }
-    assert signed_in(world.viewer).post("/c/riverton/measures/indicators/", data).status_code == 403
+    viewer = signed_in(world.viewer)
+    assert viewer.post("/c/riverton/measures/indicators/", data).status_code == 403
+    page = viewer.get("/c/riverton/measures/indicators/").content.decode()
+    assert "members and coordinator save them here" in page
+    assert "<form" not in page.split("<main")[-1]
     page = signed_in(world.member).post("/c/riverton/measures/indicators/", data)
     assert b"must end on or after it starts" in page.content
     assert not Indicator.objects.exists()
