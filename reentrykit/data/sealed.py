@@ -32,6 +32,7 @@ import json
 import os
 import struct
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -245,6 +246,9 @@ class _SealedReader(AbstractBufferedFile):
         self._prefix = head[len(MAGIC) :]
         self._cipher = AESGCM(file._key)
         self._kept: tuple[int, bytes] = (-1, b"")
+        # DuckDB opens a handle per thread, but reading the raw file is a seek then a
+        # read: kept whole in case a handle is ever shared.
+        self._raw_lock = threading.Lock()
         super().__init__(fs, path, mode="rb", cache_type="none", size=size)
 
     def _chunk(self, index: int) -> bytes:
@@ -268,7 +272,8 @@ class _SealedReader(AbstractBufferedFile):
         if start >= end:
             return b""
         first, last = start // CHUNK_BYTES, (end - 1) // CHUNK_BYTES
-        joined = b"".join(self._chunk(index) for index in range(first, last + 1))
+        with self._raw_lock:
+            joined = b"".join(self._chunk(index) for index in range(first, last + 1))
         offset = first * CHUNK_BYTES
         return joined[start - offset : end - offset]
 

@@ -371,8 +371,10 @@ def test_an_import_never_writes_the_uploads_plain_text(
 
 def test_duckdb_reads_a_sealed_csv_and_parquet_file_in_place(tmp_path: Path) -> None:
     con = duckdb.connect()
+    con.execute("SET threads = 2")  # a Parquet file's row groups are read side by side
     con.execute("CREATE TABLE t AS SELECT i AS id, 'name ' || i AS name FROM range(5000) r(i)")
-    con.execute(f"COPY t TO '{tmp_path / 'plain.parquet'}' (FORMAT parquet)")
+    parquet = tmp_path / "plain.parquet"
+    con.execute(f"COPY t TO '{parquet}' (FORMAT parquet, ROW_GROUP_SIZE 500)")
     con.execute(f"COPY t TO '{tmp_path / 'plain.csv'}' (FORMAT csv, HEADER)")
     expected = con.execute("SELECT CAST(id AS VARCHAR), name FROM t ORDER BY id").fetchall()
     for plain in ("plain.parquet", "plain.csv"):
