@@ -46,7 +46,7 @@ def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
     return finish((band + line).properties(width=420, height=220, title=title))
 
 
-def survival_steps(points: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+def survival_steps(points: list[dict[str, Any]], *, title: str, y_title: str) -> dict[str, Any]:
     frame = pd.DataFrame(points)
     if frame.empty:
         frame = pd.DataFrame({"group": [], "day": [], "survival": [], "ci_low": [], "ci_high": []})
@@ -59,7 +59,7 @@ def survival_steps(points: list[dict[str, Any]], *, title: str) -> dict[str, Any
     line = base.mark_line(interpolate="step-after").encode(
         y=alt.Y(
             "survival:Q",
-            title="Share not yet returned",
+            title=y_title,
             axis=alt.Axis(format="%"),
             scale=alt.Scale(domain=[0, 1]),
         )

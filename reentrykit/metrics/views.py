@@ -86,11 +86,13 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
             "logrank_p": logrank,
             "survival_chart": accessible_svg(
                 charts.survival_steps(
-                    points, title=f"Not yet {label.lower()}, released in {payload['survival_year']}"
+                    points,
+                    title=f"No {label.lower()} yet, people released in {payload['survival_year']}",
+                    y_title=f"Share with no {label.lower()} yet",
                 ),
                 title="Survival curves",
-                description="Kaplan–Meier curves: the share of people not yet returned, "
-                "by days since release.",
+                description=f"Kaplan–Meier curves: the share of people with no {label.lower()} "
+                "yet, by days since release.",
             ),
             "intermediate": intermediate,
             "flow": flow,

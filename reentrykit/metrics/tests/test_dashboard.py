@@ -224,8 +224,12 @@ def test_members_see_survival_steps_of_at_least_k_events(world: World, signed_in
     # One pooled step of 12 events at day 100; days 10 and 20 are not shown at all.
     assert _survival_rows(member) == [("all", "0", "100.0%"), ("all", "100", "94.0%")]
     assert "98.0%" not in member and "96.5%" not in member
+    # The page says why the curve is flat until day 100, and the chart names the measure.
+    assert "each step of these curves joins at least 11 events" in member
+    assert "Share with no rearrest yet" in member
     steward = signed_in(world.steward).get(url).content.decode()
     assert [row[1] for row in _survival_rows(steward)] == ["0", "20", "100"]
+    assert "each step of these curves joins" not in steward
 
 
 def test_the_survival_table_reads_every_curve_at_each_milestone(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
