@@ -74,6 +74,10 @@ def flow_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
     chart = (
         alt.Chart(frame)
         .mark_bar(color=BLUE)
-        .encode(y=alt.Y("label:N", title=None, sort=None), x=alt.X("count:Q", title="People"))
+        .encode(
+            # Wide enough for the longest decision point's name, which Vega would cut off.
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+            x=alt.X("count:Q", title="People"),
+        )
     )
     return finish(chart.properties(width=420, height=alt.Step(22), title=title))
