@@ -50,6 +50,8 @@ DEATH = "death"
 # Stands in for "no such event": a day number later than any real date.
 NEVER = 1_000_000_000
 EPOCH = dt.date(1970, 1, 1)
+# The start of a cohort period open at its start (every release up to its end).
+EARLIEST = dt.date(1900, 1, 1)
 ON_SUPERVISION_TYPES = ("probation", "parole", "other")
 SUPERVISED_RELEASE_TYPES = ("to_parole", "to_probation", "to_other_supervision")
 

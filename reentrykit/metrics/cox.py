@@ -380,11 +380,18 @@ def program_effect(
 
 
 def program_effect_json(effect: ProgramEffect, *, k: int, unsuppressed: bool) -> dict[str, Any]:
-    """The contract's JSON object. For non-stewards the counts behind the comparison
-    (people and events among participants, non-participants and all) pass through
-    ``disclose``; if any of them is hidden, so are the hazard ratio, its interval, the
-    p-value and the PH check, since they would rest on a handful of people."""
-    result = effect.as_dict()
+    """The contract's JSON object (:func:`disclose_program_effect` of the fit)."""
+    return disclose_program_effect(effect.as_dict(), k=k, unsuppressed=unsuppressed)
+
+
+def disclose_program_effect(
+    result: dict[str, Any], *, k: int, unsuppressed: bool
+) -> dict[str, Any]:
+    """:data:`JSON_KEYS` of a fit's :meth:`ProgramEffect.as_dict`, as ``unsuppressed``
+    allows. For non-stewards the counts behind the comparison (people and events among
+    participants, non-participants and all) pass through ``disclose``; if any of them is
+    hidden, so are the hazard ratio, its interval, the p-value and the PH check, since
+    they would rest on a handful of people."""
     groups = [
         {
             "group": PARTICIPANT,

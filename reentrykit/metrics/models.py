@@ -33,6 +33,40 @@ class MetricSnapshot(models.Model):
         return f"Measures of {self.coalition} at {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+class AdjustedComparison(models.Model):
+    """The adjusted (Cox) comparison of one measure by one program's participation,
+    fitted in a task when a page first asks for it and kept with the snapshot it
+    belongs to. ``result`` is the raw fit (``cox.ProgramEffect.as_dict``); pages
+    disclose it by role through ``cox.disclose_program_effect``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being computed"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    snapshot = models.ForeignKey(
+        MetricSnapshot, on_delete=models.CASCADE, related_name="adjusted_comparisons"
+    )
+    measure = models.CharField(max_length=20)
+    program_type = models.CharField(max_length=40)
+    completed_only = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "measure", "program_type", "completed_only"],
+                name="adjusted_comparison_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} by {self.program_type} ({self.get_status_display()})"
+
+
 class MeasureKind(models.TextChoices):
     REARREST = "rearrest", "Rearrest"
     RECONVICTION = "reconviction", "Reconviction"

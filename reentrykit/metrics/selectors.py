@@ -13,7 +13,7 @@ from reentrykit.core.suppression import (
     disclose_curves,
     disclose_flow,
 )
-from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
 
 RATE_RULES: dict[str, Any] = {
     "counts": ["cohort", "recidivists"],
@@ -25,6 +25,33 @@ RATE_RULES: dict[str, Any] = {
 HEADLINE_MEASURES = ("rearrest", "reconviction", "reincarceration")
 # Bureau of Justice Statistics, state prisoners released in 2005 in 30 states.
 NATIONAL_ONE_YEAR = {"rearrest": 0.434}
+
+
+def adjusted(access: CoalitionAccess, comparison: AdjustedComparison) -> dict[str, Any]:
+    """What a page shows of an adjusted comparison, disclosed for the viewer's role."""
+    from reentrykit.metrics.cox import disclose_program_effect
+
+    completed, kind = comparison.completed_only, comparison.program_type
+    programs = "any program" if kind == "any" else f"{kind.replace('_', ' ')} programs"
+    out: dict[str, Any] = {
+        "status": comparison.status,
+        "error": comparison.error,
+        "program": f"{'completing' if completed else 'taking part in'} {programs}",
+    }
+    if comparison.status != AdjustedComparison.Status.DONE:
+        return out
+    result = comparison.result
+    shown = disclose_program_effect(
+        result, k=access.coalition.suppression_k, unsuppressed=sees_raw(access)
+    )
+    return {
+        **out,
+        "shown": shown,
+        "withheld": shown["hazard_ratio"] is None and result.get("hazard_ratio") is not None,
+        "covariates": [name.replace("_", " ") for name in shown["covariates"]],
+        "note": result.get("note", ""),
+        "through": result.get("data_through", ""),
+    }
 
 
 def latest_snapshot(coalition: Any) -> MetricSnapshot | None:

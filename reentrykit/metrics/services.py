@@ -1,4 +1,4 @@
-"""Writes: saved indicators and their targets."""
+"""Writes: saved indicators and their targets, and adjusted comparisons."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from django.db import transaction
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.metrics.models import Indicator, IndicatorTarget
+from reentrykit.data.store import StoreError
+from reentrykit.metrics.models import AdjustedComparison, Indicator, IndicatorTarget, MetricSnapshot
 
 
 @transaction.atomic
@@ -28,3 +29,61 @@ def indicator_target_add(
     target.full_clean()
     target.save()
     return target
+
+
+def adjusted_comparison_for(
+    *, snapshot: MetricSnapshot, measure: str, program_type: str, completed_only: bool
+) -> AdjustedComparison:
+    """The snapshot's comparison of ``measure`` by ``program_type``; the first ask
+    starts its fit in a task (a fit reads the person-level store, which pages never do)."""
+    from reentrykit.metrics.tasks import compute_adjusted_comparison
+
+    comparison, created = AdjustedComparison.objects.get_or_create(
+        snapshot=snapshot,
+        measure=measure,
+        program_type=program_type,
+        completed_only=completed_only,
+    )
+    if created:
+        transaction.on_commit(lambda: compute_adjusted_comparison.enqueue(comparison.pk))
+    return comparison
+
+
+def adjusted_comparison_compute(comparison_id: int) -> None:
+    """Fits the comparison as ``reentrykit metrics program-effect`` does by default:
+    every release up to the measure's ``data_through``."""
+    from reentrykit.metrics import cox
+    from reentrykit.metrics.cohorts import EARLIEST, MEASURE_EVENTS, Period
+    from reentrykit.metrics.engine import coalition_tables, data_through
+
+    comparison = AdjustedComparison.objects.select_related("snapshot").get(pk=comparison_id)
+    coalition_id = comparison.snapshot.coalition_id
+    try:
+        with coalition_tables(coalition_id=coalition_id) as tables:
+            events = MEASURE_EVENTS[comparison.measure]
+            through = data_through(coalition_id=coalition_id, tables=tables, event_types=events)
+            if through is None:
+                raise StoreError("No source says how far its data is complete.")
+            effect = cox.program_effect(
+                tables=tables,
+                measure=comparison.measure,
+                program_type=comparison.program_type,
+                data_through=through,
+                period=Period(EARLIEST, through),
+                completed_only=comparison.completed_only,
+            )
+    except StoreError as error:
+        _failed(comparison, str(error))
+        return
+    except Exception:
+        # The page must not say "being computed" for ever; the task log has the details.
+        _failed(comparison, "an unexpected error stopped the fit; the operators can see why.")
+        raise
+    comparison.status = AdjustedComparison.Status.DONE
+    comparison.result = {**effect.as_dict(), "data_through": through.isoformat()}
+    comparison.save(update_fields=["status", "result"])
+
+
+def _failed(comparison: AdjustedComparison, message: str) -> None:
+    comparison.status, comparison.error = AdjustedComparison.Status.FAILED, message
+    comparison.save(update_fields=["status", "error"])

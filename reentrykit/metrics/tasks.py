@@ -19,3 +19,10 @@ def refresh_measures(coalition_id: int) -> None:
 
 def on_linkage_finished(sender: Any, coalition: Coalition, **kwargs: Any) -> None:
     transaction.on_commit(lambda: refresh_measures.enqueue(coalition.pk))
+
+
+@task()
+def compute_adjusted_comparison(comparison_id: int) -> None:
+    from reentrykit.metrics.services import adjusted_comparison_compute
+
+    adjusted_comparison_compute(comparison_id)

@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from reentrykit.core.access import get_coalition_for
 from reentrykit.core.charts import accessible_svg
-from reentrykit.metrics import charts, selectors
-from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS
+from reentrykit.metrics import charts, selectors, services
+from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
 from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
 
 WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
@@ -104,12 +104,27 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
                 title="Population flow",
                 description="Bar chart of the counts in the flow table that follows.",
             ),
-            "program_breakdown": breakdown.startswith("program"),
+            "program_breakdown": is_program_breakdown(breakdown),
+            "adjusted": _adjusted(access, snapshot, measure=measure, breakdown=breakdown),
             "curve_table": _milestone_points(points),
             "query": request.GET.urlencode(),
         }
     )
     return context
+
+
+def _adjusted(access: Any, snapshot: Any, *, measure: str, breakdown: str) -> dict | None:
+    """The adjusted comparison beside a program breakdown (started on first view)."""
+    if not is_program_breakdown(breakdown):
+        return None
+    prefix, program_type = breakdown.split(":", 1)
+    comparison = services.adjusted_comparison_for(
+        snapshot=snapshot,
+        measure=measure,
+        program_type=program_type,
+        completed_only=prefix == "program_completed",
+    )
+    return selectors.adjusted(access, comparison)
 
 
 def _milestone_points(points: list[dict]) -> list[dict]:
@@ -134,7 +149,6 @@ def indicators(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     from django.shortcuts import redirect
 
     from reentrykit.core.access import Capability
-    from reentrykit.metrics import services
     from reentrykit.metrics.forms import IndicatorForm
 
     access = get_coalition_for(request, coalition_slug)
@@ -172,7 +186,6 @@ def indicator_target(request: HttpRequest, coalition_slug: str, indicator_id: in
     from django.shortcuts import redirect
 
     from reentrykit.core.access import Capability, get_object_in
-    from reentrykit.metrics import services
     from reentrykit.metrics.forms import TargetForm
     from reentrykit.metrics.models import Indicator
 

@@ -38,7 +38,6 @@ from reentrykit.metrics.breakdowns import is_program_breakdown, parse_breakdown
 
 ACTIONS = ("recidivism", "survival", "program-effect", "intermediate", "refresh")
 FORMATS = ("json", "csv", "table")
-EARLIEST = dt.date(1900, 1, 1)
 IMMORTAL_TIME_NOTE = (
     "Note: comparisons by program participation from release credit the program "
     "with the time before enrolment (immortal time). See `reentrykit metrics "
@@ -341,10 +340,10 @@ def _period(options: dict, *, through: dt.date, default_window: int | None) -> c
     end = parse_date(options.get("cohort_end"), flag="--cohort-end")
     if start is None and end is None:
         if default_window is None:
-            return cohorts.Period(EARLIEST, through)
+            return cohorts.Period(cohorts.EARLIEST, through)
         return cohorts.latest_complete_year(data_through=through, window=default_window)
     try:
-        return cohorts.Period(start or EARLIEST, end or through)
+        return cohorts.Period(start or cohorts.EARLIEST, end or through)
     except ValueError as error:
         raise CommandError(f"--cohort-start/--cohort-end: {error}") from None
 
