@@ -10,6 +10,8 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 
+from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.metrics.tests.builders import dashboard_payload
 from reentrykit.testing import PASSWORD, build_world, totp_code
 from tests.browser.accessibility import format_violations, run_axe
 
@@ -32,6 +34,13 @@ COORDINATOR_PAGES = [
     "/accounts/api-tokens/",
 ]
 NETWORK_ADMIN_PAGES = ["/", "/n/pilot/"]
+# The measures with small cells (hidden from members) and the program breakdown with
+# its adjusted comparison (which fails here: no linked data stands behind the measures).
+MEASURES_PAGES = [
+    "/c/riverton/measures/",
+    "/c/riverton/measures/?measure=rearrest&window=365&by=program:housing",
+    "/c/riverton/measures/indicators/",
+]
 
 
 def _prompt_is_accessible(axe: Axe) -> Callable[[Page], None]:
@@ -83,6 +92,22 @@ def test_it_has_no_serious_violations_for_a_network_admin(
     world = build_world()
     sign_in_with_code(page, world.network_admin, PASSWORD, check=_prompt_is_accessible(axe))
     axe(page, *NETWORK_ADMIN_PAGES)
+
+
+@pytest.mark.parametrize("role", ["member", "steward"])
+def test_the_measures_pages_have_no_serious_violations(
+    page: Page, axe: Axe, sign_in: SignIn, sign_in_with_code: Callable[..., None], role: str
+) -> None:
+    world = build_world()
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
+    if role == "steward":  # person-level access: two-factor sign-in
+        sign_in_with_code(page, world.steward, PASSWORD)
+    else:
+        sign_in(page, world.member.email, PASSWORD)
+    extra = ["/c/riverton/data/"] if role == "steward" else []
+    axe(page, *MEASURES_PAGES, *extra)
+    page.goto(MEASURES_PAGES[1])
+    assert page.locator("#adjusted-comparison").get_by_text("Could not be computed").is_visible()
 
 
 def test_it_enrolls_a_coordinator_in_two_factor_sign_in(

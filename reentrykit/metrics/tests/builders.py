@@ -107,3 +107,100 @@ def event(person: str, date: str, event_type: str, **extra: Any) -> dict[str, An
 
 def program(person: str, program_type: str, status: str, **extra: Any) -> dict[str, Any]:
     return {"person_key": person, "program_type": program_type, "status": status, **extra}
+
+
+def rate_row(group: str, breakdown: str, cohort: int, recidivists: int, year: int = 2023) -> dict:
+    rate = recidivists / cohort
+    return {
+        "measure": "rearrest",
+        "window_days": 365,
+        "cohort_year": year,
+        "breakdown": breakdown,
+        "group": group,
+        "cohort": cohort,
+        "recidivists": recidivists,
+        "rate": rate,
+        "ci_low": rate - 0.05,
+        "ci_high": rate + 0.05,
+    }
+
+
+def dashboard_payload() -> dict:
+    rates = [
+        rate_row("all", "all", 200, 90),
+        # A small cell (7 people, 3 recidivists) and its complement.
+        rate_row("female", "sex", 7, 3),
+        rate_row("male", "sex", 160, 70),
+        rate_row("unknown", "sex", 33, 17),
+        rate_row("all", "all", 180, 80, year=2022),
+    ]
+    points = [
+        {
+            "group": "all",
+            "day": 0,
+            "at_risk": 200,
+            "events": 0,
+            "survival": 1.0,
+            "ci_low": 1.0,
+            "ci_high": 1.0,
+        },
+        {
+            "group": "all",
+            "day": 30,
+            "at_risk": 190,
+            "events": 12,
+            "survival": 0.94,
+            "ci_low": 0.9,
+            "ci_high": 0.97,
+        },
+        {
+            "group": "female",
+            "day": 0,
+            "at_risk": 7,
+            "events": 0,
+            "survival": 1.0,
+            "ci_low": 1.0,
+            "ci_high": 1.0,
+        },
+        {
+            "group": "female",
+            "day": 40,
+            "at_risk": 7,
+            "events": 3,
+            "survival": 0.57,
+            "ci_low": 0.2,
+            "ci_high": 0.8,
+        },
+    ]
+    return {
+        "data_through": "2025-06-30",
+        "latest_complete_year": 2023,
+        "survival_year": 2024,
+        "rates": rates,
+        "survival": {
+            "rearrest": {
+                "all": {"logrank_p": None, "points": points[:2]},
+                "sex": {"logrank_p": 0.2, "points": points},
+            }
+        },
+        "intermediate": [
+            {
+                "key": "assessed_before_release",
+                "label": "Assessed before release",
+                "numerator": 4,
+                "denominator": 120,
+                "rate": 4 / 120,
+            },
+            # 30 of 36 beside each other would give away the 6 who were not.
+            {
+                "key": "high_risk_on_supervision",
+                "label": "High-risk releases on supervision",
+                "numerator": 30,
+                "denominator": 36,
+                "rate": 30 / 36,
+            },
+        ],
+        "flow": [
+            {"key": "releases", "label": "Releases", "parent": None, "unit": "people", "count": 200}
+        ],
+    }
