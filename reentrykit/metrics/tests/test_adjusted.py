@@ -84,6 +84,8 @@ def test_the_first_view_starts_one_fit_and_later_views_show_it(
     with django_capture_on_commit_callbacks(execute=False) as started:
         first = client.get(URL).content.decode()
     assert "Being computed" in _section(first)
+    # The pending section asks for itself again until the fit is done.
+    assert 'hx-trigger="every 3s"' in _section(first)
     assert len(started) == 1
     started[0]()  # the task runs (the test task backend runs it at once)
     client.get(URL)
@@ -99,6 +101,7 @@ def test_the_first_view_starts_one_fit_and_later_views_show_it(
     assert "from 80 people with 40 events, every release up to 2025-12-31" in shown
     assert "Adjusted for sex." in shown
     assert "Observational comparison" in shown
+    assert "hx-trigger" not in shown
 
 
 def test_members_do_not_see_a_comparison_that_rests_on_a_small_group(
