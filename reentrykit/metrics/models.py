@@ -34,8 +34,8 @@ class MetricSnapshot(models.Model):
 
 
 class AdjustedComparison(models.Model):
-    """The adjusted (Cox) comparison of one measure by one program's participation,
-    fitted in a task when a page first asks for it and kept with the snapshot it
+    """The adjusted (Cox) comparison of one measure by one program's participation for
+    one cohort, fitted in a task when a page first asks for it and kept with the snapshot it
     belongs to. ``result`` is the raw fit (``cox.ProgramEffect.as_dict``); pages
     disclose it by role through ``cox.disclose_program_effect``."""
 
@@ -50,6 +50,9 @@ class AdjustedComparison(models.Model):
     measure = models.CharField(max_length=20)
     program_type = models.CharField(max_length=40)
     completed_only = models.BooleanField(default=False)
+    # The release year of the cohort (the one the breakdown table beside it shows);
+    # empty: every release up to data_through, as the command line does by default.
+    cohort_year = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -58,8 +61,8 @@ class AdjustedComparison(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["snapshot", "measure", "program_type", "completed_only"],
-                name="adjusted_comparison_unique",
+                fields=["snapshot", "measure", "program_type", "completed_only", "cohort_year"],
+                name="adjusted_comparison_unique_per_cohort",
             )
         ]
 

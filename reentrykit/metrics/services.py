@@ -32,7 +32,12 @@ def indicator_target_add(
 
 
 def adjusted_comparison_for(
-    *, snapshot: MetricSnapshot, measure: str, program_type: str, completed_only: bool
+    *,
+    snapshot: MetricSnapshot,
+    measure: str,
+    program_type: str,
+    completed_only: bool,
+    cohort_year: int | None,
 ) -> AdjustedComparison:
     """The snapshot's comparison of ``measure`` by ``program_type``; the first ask
     starts its fit in a task (a fit reads the person-level store, which pages never do)."""
@@ -43,6 +48,7 @@ def adjusted_comparison_for(
         measure=measure,
         program_type=program_type,
         completed_only=completed_only,
+        cohort_year=cohort_year,
     )
     if created:
         transaction.on_commit(lambda: compute_adjusted_comparison.enqueue(comparison.pk))
@@ -50,8 +56,9 @@ def adjusted_comparison_for(
 
 
 def adjusted_comparison_compute(comparison_id: int) -> None:
-    """Fits the comparison as ``reentrykit metrics program-effect`` does by default:
-    every release up to the measure's ``data_through``."""
+    """Fits the comparison as ``reentrykit metrics program-effect`` does, for the releases
+    of its cohort year (every release without one), followed up to the measure's
+    ``data_through``."""
     from reentrykit.metrics import cox
     from reentrykit.metrics.cohorts import EARLIEST, MEASURE_EVENTS, Period
     from reentrykit.metrics.engine import coalition_tables, data_through
@@ -69,7 +76,11 @@ def adjusted_comparison_compute(comparison_id: int) -> None:
                 measure=comparison.measure,
                 program_type=comparison.program_type,
                 data_through=through,
-                period=Period(EARLIEST, through),
+                period=(
+                    Period.calendar_year(comparison.cohort_year)
+                    if comparison.cohort_year
+                    else Period(EARLIEST, through)
+                ),
                 completed_only=comparison.completed_only,
             )
     except StoreError as error:

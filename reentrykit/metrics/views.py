@@ -105,7 +105,9 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
                 description="Bar chart of the counts in the flow table that follows.",
             ),
             "program_breakdown": is_program_breakdown(breakdown),
-            "adjusted": _adjusted(access, snapshot, measure=measure, breakdown=breakdown),
+            "adjusted": _adjusted(
+                access, snapshot, measure=measure, breakdown=breakdown, year=year
+            ),
             "curve_table": _milestone_points(points),
             "query": request.GET.urlencode(),
         }
@@ -113,8 +115,11 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     return context
 
 
-def _adjusted(access: Any, snapshot: Any, *, measure: str, breakdown: str) -> dict | None:
-    """The adjusted comparison beside a program breakdown (started on first view)."""
+def _adjusted(
+    access: Any, snapshot: Any, *, measure: str, breakdown: str, year: int
+) -> dict | None:
+    """The adjusted comparison beside a program breakdown, for the cohort year its table
+    shows (started on first view). One year's cohort also bounds the fit's work."""
     if not is_program_breakdown(breakdown):
         return None
     prefix, program_type = breakdown.split(":", 1)
@@ -123,6 +128,7 @@ def _adjusted(access: Any, snapshot: Any, *, measure: str, breakdown: str) -> di
         measure=measure,
         program_type=program_type,
         completed_only=prefix == "program_completed",
+        cohort_year=year,
     )
     return selectors.adjusted(access, comparison)
 

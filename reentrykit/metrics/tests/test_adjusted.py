@@ -10,7 +10,7 @@ import pytest
 
 from reentrykit.data.models import Source
 from reentrykit.metrics import cox
-from reentrykit.metrics.cohorts import EARLIEST, Period
+from reentrykit.metrics.cohorts import Period
 from reentrykit.metrics.engine import coalition_tables
 from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
 from reentrykit.metrics.tests.builders import event, program, release, write_store
@@ -64,7 +64,7 @@ def _fitted(world: World) -> dict:
             measure="rearrest",
             program_type="housing",
             data_through=THROUGH,
-            period=Period(EARLIEST, THROUGH),
+            period=Period.calendar_year(2024),
         )
     return {**effect.as_dict(), "data_through": THROUGH.isoformat()}
 
@@ -98,7 +98,8 @@ def test_the_first_view_starts_one_fit_and_later_views_show_it(
     shown = _section(client.get(URL).content.decode())
     assert f"Hazard ratio <strong>{expected['hazard_ratio']:.2f}</strong>" in shown
     assert f"95% interval {expected['ci_low']:.2f}–{expected['ci_high']:.2f}" in shown
-    assert "from 80 people with 40 events, every release up to 2025-12-31" in shown
+    assert "from 80 people with 40 events, followed up to 2025-12-31" in shown
+    assert "released in 2024</h4>" in shown
     assert "Adjusted for sex." in shown
     assert "Observational comparison" in shown
     assert "hx-trigger" not in shown
@@ -153,5 +154,8 @@ def test_an_unexpected_failure_is_shown_as_failed_not_as_computing(
 def test_only_program_breakdowns_fit_a_model(world: World, signed_in, by: str) -> None:  # type: ignore[no-untyped-def]
     _snapshot(world)
     signed_in(world.member).get(f"/c/riverton/measures/?by={by}")
-    fitted = list(AdjustedComparison.objects.values_list("program_type", "completed_only"))
-    assert fitted == ([("any", True)] if by.startswith("program") else [])
+    fitted = list(
+        AdjustedComparison.objects.values_list("program_type", "completed_only", "cohort_year")
+    )
+    # For the year the breakdown table shows: the latest with a full year of follow-up.
+    assert fitted == ([("any", True, 2024)] if by.startswith("program") else [])
