@@ -21,8 +21,9 @@ URL = "/c/riverton/measures/?measure=rearrest&window=365&by=program:housing"
 
 
 def _store(world: World, *, participants: int, participant_events: int, others: int) -> None:
-    """People released on 2024-02-01; ``participants`` of them start a housing program ten
-    days later. Participants p0.. and others o0.. are arrested, one a month apart."""
+    """People released on 2024-02-01; ``participants`` of them (p0..) start a housing
+    program ten days later. The first ``participant_events`` participants and half the
+    others (o0..) plus five are arrested, on dates spread over March to November 2024."""
     people = [f"p{i}" for i in range(participants)] + [f"o{i}" for i in range(others)]
     # Every fourth person is a woman, so sex varies and stays in the model.
     releases = [
