@@ -50,9 +50,8 @@ class AdjustedComparison(models.Model):
     measure = models.CharField(max_length=20)
     program_type = models.CharField(max_length=40)
     completed_only = models.BooleanField(default=False)
-    # The release year of the cohort (the one the breakdown table beside it shows);
-    # empty: every release up to data_through, as the command line does by default.
-    cohort_year = models.PositiveIntegerField(null=True, blank=True)
+    # The release year of the cohort: the one the breakdown table beside it shows.
+    cohort_year = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)

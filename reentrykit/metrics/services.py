@@ -37,7 +37,7 @@ def adjusted_comparison_for(
     measure: str,
     program_type: str,
     completed_only: bool,
-    cohort_year: int | None,
+    cohort_year: int,
 ) -> AdjustedComparison:
     """The snapshot's comparison of ``measure`` by ``program_type``; the first ask
     starts its fit in a task (a fit reads the person-level store, which pages never do)."""
@@ -57,10 +57,9 @@ def adjusted_comparison_for(
 
 def adjusted_comparison_compute(comparison_id: int) -> None:
     """Fits the comparison as ``reentrykit metrics program-effect`` does, for the releases
-    of its cohort year (every release without one), followed up to the measure's
-    ``data_through``."""
+    of its cohort year, followed up to the measure's ``data_through``."""
     from reentrykit.metrics import cox
-    from reentrykit.metrics.cohorts import EARLIEST, MEASURE_EVENTS, Period
+    from reentrykit.metrics.cohorts import MEASURE_EVENTS, Period
     from reentrykit.metrics.engine import coalition_tables, data_through
 
     comparison = AdjustedComparison.objects.select_related("snapshot").get(pk=comparison_id)
@@ -76,11 +75,7 @@ def adjusted_comparison_compute(comparison_id: int) -> None:
                 measure=comparison.measure,
                 program_type=comparison.program_type,
                 data_through=through,
-                period=(
-                    Period.calendar_year(comparison.cohort_year)
-                    if comparison.cohort_year
-                    else Period(EARLIEST, through)
-                ),
+                period=Period.calendar_year(comparison.cohort_year),
                 completed_only=comparison.completed_only,
             )
     except StoreError as error:
