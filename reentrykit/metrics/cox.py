@@ -40,17 +40,14 @@ from lifelines import CoxTimeVaryingFitter
 from lifelines.exceptions import ConvergenceError
 from scipy.special import chdtrc
 
-from reentrykit.core.suppression import disclose
 from reentrykit.data.schema import PROGRAM_TYPE
 from reentrykit.metrics.breakdowns import (
-    ALL,
-    NON_PARTICIPANT,
-    PARTICIPANT,
     PARTICIPATION_STATUSES,
     participation_records,
 )
 from reentrykit.metrics.cohorts import MEASURE_EVENTS, Period, epoch_day, person_outcomes
 from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.selectors import disclose_program_effect
 from reentrykit.metrics.survival import EVENT, survival_times
 
 PROGRAM_TERM = "program"
@@ -94,16 +91,6 @@ OBSERVATIONAL_NOTE = (
 COMPLETED_NOTE = (
     " Completed-only: completion is known only afterwards, so completers, who had to "
     "stay in the program to complete it, may still look better than they are."
-)
-JSON_KEYS = (
-    "hazard_ratio",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "n",
-    "events",
-    "covariates",
-    "ph_assumption_ok",
 )
 
 
@@ -380,43 +367,5 @@ def program_effect(
 
 
 def program_effect_json(effect: ProgramEffect, *, k: int, unsuppressed: bool) -> dict[str, Any]:
-    """The contract's JSON object (:func:`disclose_program_effect` of the fit)."""
+    """The contract's JSON object (``selectors.disclose_program_effect`` of the fit)."""
     return disclose_program_effect(effect.as_dict(), k=k, unsuppressed=unsuppressed)
-
-
-def disclose_program_effect(
-    result: dict[str, Any], *, k: int, unsuppressed: bool
-) -> dict[str, Any]:
-    """:data:`JSON_KEYS` of a fit's :meth:`ProgramEffect.as_dict`, as ``unsuppressed``
-    allows. For non-stewards the counts behind the comparison (people and events among
-    participants, non-participants and all) pass through ``disclose``; if any of them is
-    hidden, so are the hazard ratio, its interval, the p-value and the PH check, since
-    they would rest on a handful of people."""
-    groups = [
-        {
-            "group": PARTICIPANT,
-            "n": result["participants"],
-            "events": result["participant_events"],
-        },
-        {
-            "group": NON_PARTICIPANT,
-            "n": result["n"] - result["participants"],
-            "events": result["events"] - result["participant_events"],
-        },
-        {"group": ALL, "n": result["n"], "events": result["events"]},
-    ]
-    disclosed = disclose(
-        groups,
-        unsuppressed=unsuppressed,
-        k=k,
-        counts=["n", "events"],
-        parts=[("events", "n")],
-        total_column="group",
-        total_value=ALL,
-    )
-    out = {key: result[key] for key in JSON_KEYS}
-    out["n"], out["events"] = disclosed.rows[-1]["n"], disclosed.rows[-1]["events"]
-    if any(disclosed.hidden):
-        for key in ("hazard_ratio", "ci_low", "ci_high", "p_value", "ph_assumption_ok"):
-            out[key] = None
-    return out

@@ -37,7 +37,7 @@ class AdjustedComparison(models.Model):
     """The adjusted (Cox) comparison of one measure by one program's participation for
     one cohort, fitted in a task when a page first asks for it and kept with the snapshot it
     belongs to. ``result`` is the raw fit (``cox.ProgramEffect.as_dict``); pages
-    disclose it by role through ``cox.disclose_program_effect``."""
+    disclose it by role through ``selectors.disclose_program_effect``."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Being computed"

@@ -13,6 +13,7 @@ from reentrykit.core.suppression import (
     disclose_curves,
     disclose_flow,
 )
+from reentrykit.metrics.breakdowns import ALL, NON_PARTICIPANT, PARTICIPANT
 from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
 
 RATE_RULES: dict[str, Any] = {
@@ -25,12 +26,21 @@ RATE_RULES: dict[str, Any] = {
 HEADLINE_MEASURES = ("rearrest", "reconviction", "reincarceration")
 # Bureau of Justice Statistics, state prisoners released in 2005 in 30 states.
 NATIONAL_ONE_YEAR = {"rearrest": 0.434}
+# The JSON keys of `reentrykit metrics program-effect` (a contract), in order.
+PROGRAM_EFFECT_KEYS = (
+    "hazard_ratio",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n",
+    "events",
+    "covariates",
+    "ph_assumption_ok",
+)
 
 
 def adjusted(access: CoalitionAccess, comparison: AdjustedComparison) -> dict[str, Any]:
     """What a page shows of an adjusted comparison, disclosed for the viewer's role."""
-    from reentrykit.metrics.cox import disclose_program_effect
-
     completed, kind = comparison.completed_only, comparison.program_type
     programs = "any program" if kind == "any" else f"{kind.replace('_', ' ')} programs"
     out: dict[str, Any] = {
@@ -296,3 +306,41 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
                 display = table.display(index, "rate")
         rows.append({"indicator": indicator, "baseline": baseline, "display": display})
     return rows
+
+
+def disclose_program_effect(
+    result: dict[str, Any], *, k: int, unsuppressed: bool
+) -> dict[str, Any]:
+    """:data:`PROGRAM_EFFECT_KEYS` of a fit's ``cox.ProgramEffect.as_dict()``, as ``unsuppressed``
+    allows. For non-stewards the counts behind the comparison (people and events among
+    participants, non-participants and all) pass through ``disclose``; if any of them is
+    hidden, so are the hazard ratio, its interval, the p-value and the PH check, since
+    they would rest on a handful of people."""
+    groups = [
+        {
+            "group": PARTICIPANT,
+            "n": result["participants"],
+            "events": result["participant_events"],
+        },
+        {
+            "group": NON_PARTICIPANT,
+            "n": result["n"] - result["participants"],
+            "events": result["events"] - result["participant_events"],
+        },
+        {"group": ALL, "n": result["n"], "events": result["events"]},
+    ]
+    disclosed = disclose(
+        groups,
+        unsuppressed=unsuppressed,
+        k=k,
+        counts=["n", "events"],
+        parts=[("events", "n")],
+        total_column="group",
+        total_value=ALL,
+    )
+    out = {key: result[key] for key in PROGRAM_EFFECT_KEYS}
+    out["n"], out["events"] = disclosed.rows[-1]["n"], disclosed.rows[-1]["events"]
+    if any(disclosed.hidden):
+        for key in ("hazard_ratio", "ci_low", "ci_high", "p_value", "ph_assumption_ok"):
+            out[key] = None
+    return out

@@ -12,7 +12,6 @@ from lifelines.statistics import proportional_hazard_test
 
 from reentrykit.metrics.cohorts import Period
 from reentrykit.metrics.cox import (
-    JSON_KEYS,
     ProgramEffect,
     design,
     episodes,
@@ -22,6 +21,7 @@ from reentrykit.metrics.cox import (
     schoenfeld_ph_pvalues,
 )
 from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.selectors import PROGRAM_EFFECT_KEYS
 from reentrykit.metrics.tests.builders import event, memory_tables, program, release
 
 THROUGH = dt.date(2025, 12, 31)
@@ -252,7 +252,7 @@ def _effect(participants: int, participant_events: int) -> ProgramEffect:
 
 def test_it_withholds_a_comparison_resting_on_few_participants() -> None:
     small = program_effect_json(_effect(3, 2), k=11, unsuppressed=False)
-    assert list(small) == list(JSON_KEYS)
+    assert list(small) == list(PROGRAM_EFFECT_KEYS)
     assert small["hazard_ratio"] is None and small["p_value"] is None
     assert (small["n"], small["events"]) == (200, 120)
     shown = program_effect_json(_effect(40, 25), k=11, unsuppressed=False)

@@ -33,7 +33,7 @@ from reentrykit.core.audit import audit_actor
 from reentrykit.core.management.helpers import coalition_by_slug, parse_date
 from reentrykit.data.schema import FACILITY_TYPE, PROGRAM_TYPE
 from reentrykit.data.store import StoreError
-from reentrykit.metrics import cohorts, engine, intermediate, rates, survival
+from reentrykit.metrics import cohorts, engine, intermediate, rates, selectors, survival
 from reentrykit.metrics.breakdowns import is_program_breakdown, parse_breakdown
 
 ACTIONS = ("recidivism", "survival", "program-effect", "intermediate", "refresh")
@@ -204,7 +204,7 @@ class Command(BaseCommand):
             self._json(payload)
         else:
             row = {**payload, "covariates": ";".join(payload["covariates"])}
-            self._rows(fmt, list(cox.JSON_KEYS), [row])
+            self._rows(fmt, list(selectors.PROGRAM_EFFECT_KEYS), [row])
         self._note(effect.as_dict()["note"])
         self._confidential(options["unsuppressed"])
 
