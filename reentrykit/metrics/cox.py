@@ -47,7 +47,7 @@ from reentrykit.metrics.breakdowns import (
 )
 from reentrykit.metrics.cohorts import MEASURE_EVENTS, Period, epoch_day, person_outcomes
 from reentrykit.metrics.engine import Tables
-from reentrykit.metrics.selectors import disclose_program_effect
+from reentrykit.metrics.selectors import PROGRAM_EFFECT_KEYS, disclose_program_effect
 from reentrykit.metrics.survival import EVENT, survival_times
 
 PROGRAM_TERM = "program"
@@ -66,20 +66,8 @@ COVARIATES = (
 # Columns of cox_people: one row per person of the cohort; program_day is days from
 # release to the switch-on (0 for programs that started before release; NaN: none).
 PEOPLE_COLUMNS = ("id", "time", "event", "program_day", *COVARIATES)
-# ProgramEffect.summary, one row.
-EFFECT_COLUMNS = (
-    "hazard_ratio",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "n",
-    "events",
-    "covariates",
-    "ph_assumption_ok",
-    "participants",
-    "participant_events",
-    "note",
-)
+# ProgramEffect.summary, one row: the contract's keys, then what disclosing them needs.
+EFFECT_COLUMNS = (*PROGRAM_EFFECT_KEYS, "participants", "participant_events", "note")
 # ProgramEffect.terms: every term of the fitted model.
 TERM_COLUMNS = ("term", "hazard_ratio", "ci_low", "ci_high", "p_value", "ph_p_value")
 OBSERVATIONAL_NOTE = (
