@@ -39,7 +39,7 @@ from reentrykit.metrics.cohorts import (
     measure_events,
     person_outcomes,
 )
-from reentrykit.metrics.engine import Tables, materialized
+from reentrykit.metrics.engine import Tables, materialized, to_frame
 from reentrykit.metrics.survival import NOT_FOLLOWED, time_and_outcome
 
 Z95 = 1.959963984540054
@@ -242,7 +242,7 @@ def aggregate_pass(
     rates = pd.DataFrame(columns=list(TABLE_COLUMNS))
     if measures:
         counts = _code_counts(table, names=rate_names, by_year=by_year, years=breakdown_years)
-        rates = _rates_from_codes(counts.to_pandas(), measures=measures, windows=windows)
+        rates = _rates_from_codes(to_frame(counts), measures=measures, windows=windows)
     survival_counts = pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
     if survival_measures:
         if through_day is None:
@@ -403,7 +403,7 @@ def _survival_counts(
     for index, measure in enumerate(measures):
         time, outcome = time_and_outcome(table, measure=measure, through_day=through_day)
         columns[f"t_{index}"], columns[f"o_{index}"] = time, outcome
-    people = table.select(**columns).to_pandas()
+    people = to_frame(table.select(**columns))
     pieces = []
     for m_index, measure in enumerate(measures):
         followed = people[people[f"o_{m_index}"] != NOT_FOLLOWED]
