@@ -12,6 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_rate, env_secret, env_str
+from reentrykit.core import queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REENTRYKIT_VAR_DIR", str(BASE_DIR / "var")))
@@ -207,7 +208,7 @@ DEFAULT_FROM_EMAIL = env_str("REENTRYKIT_EMAIL_FROM", "ReentryKit <no-reply@loca
 TASKS = {
     "default": {
         "BACKEND": env_str("REENTRYKIT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": list(queues.QUEUES),
     }
 }
 

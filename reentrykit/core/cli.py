@@ -1,8 +1,9 @@
 """The ``reentrykit`` command: Django's management commands, with friendlier names.
 
 ``reentrykit seed-demo`` runs the ``seed_demo`` management command; ``serve`` and
-``worker`` start the web server and the task worker; anything else passes through
-to Django, like ``manage.py``. A setting that is missing or malformed is reported in
+``worker`` start the web server and the task worker (every queue unless
+``--queue-name`` picks some); anything else passes through to Django, like
+``manage.py``. A setting that is missing or malformed is reported in
 one line (exit status 2), not as a traceback.
 """
 
@@ -12,6 +13,14 @@ import os
 import sys
 
 ALIASES = {"worker": "db_worker"}
+QUEUE_OPTION = "--queue-name"
+
+
+def _worker_arguments(args: list[str]) -> list[str]:
+    """A worker serves every queue unless told otherwise: one worker must be enough."""
+    if any(arg == QUEUE_OPTION or arg.startswith(f"{QUEUE_OPTION}=") for arg in args):
+        return args
+    return [*args, QUEUE_OPTION, "*"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     if args and not args[0].startswith("-"):
         command = args[0]
         args[0] = ALIASES.get(command, command.replace("-", "_"))
+        if command == "worker":
+            args = _worker_arguments(args)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django_tasks import task
 
 from reentrykit.coalitions.models import Coalition
+from reentrykit.core import queues
 
 
 @task()
@@ -21,7 +22,8 @@ def on_linkage_finished(sender: Any, coalition: Coalition, **kwargs: Any) -> Non
     transaction.on_commit(lambda: refresh_measures.enqueue(coalition.pk))
 
 
-@task()
+# Minutes of CPU for a large coalition: on its own queue and worker (see core.queues).
+@task(queue_name=queues.ANALYSIS)
 def compute_adjusted_comparison(comparison_id: int) -> None:
     from reentrykit.metrics.services import adjusted_comparison_compute
 

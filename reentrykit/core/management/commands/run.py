@@ -1,8 +1,8 @@
 """``reentrykit run`` (``make run``): everything needed to try ReentryKit on one machine.
 
 Migrates the database, seeds the demo on an empty database in demo mode, then runs
-the task worker as a child process and the web server in the foreground until
-Ctrl-C (or SIGTERM) stops both.
+a task worker per queue (``reentrykit.core.queues``) as child processes and the web
+server in the foreground until Ctrl-C (or SIGTERM) stops them all.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from django.db import connections
 
 from reentrykit.accounts.models import User
 from reentrykit.coalitions.models import Coalition
+from reentrykit.core import queues
 from reentrykit.core.demo import DEMO_PASSWORD, demo_logins, seed_demo
 from reentrykit.core.management.helpers import stop_signals_as_interrupt, wsgi_server
 
-# How long a running task may take to finish after Ctrl-C before the worker is killed.
+# How long a running task may take to finish after Ctrl-C before its worker is killed.
 WORKER_GRACE_SECONDS = 20
+WORKER_COMMAND = (sys.executable, "-m", "reentrykit.core.cli", "worker", "--no-reload")
 
 NO_COALITION_HELP = """\
 There are no coalitions yet. Create one and its first coordinator:
@@ -36,7 +38,7 @@ There are no coalitions yet. Create one and its first coordinator:
 
 
 class Command(BaseCommand):
-    help = "Migrate, seed the demo if empty (demo mode), then run the web server and worker."
+    help = "Migrate, seed the demo if empty (demo mode), then run the web server and workers."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -49,16 +51,17 @@ class Command(BaseCommand):
             except KeyboardInterrupt:
                 return
             server = wsgi_server(host=host, port=port, threads=8)
-            # The worker opens its own connections; don't share this process's.
+            # The workers open their own connections; don't share this process's.
             connections.close_all()
-            worker = _start_worker()
+            workers = start_workers()
             stopping = threading.Event()
-            threading.Thread(
-                target=_watch_worker, args=(worker, stopping, self.stderr), daemon=True
-            ).start()
+            for queue, worker in workers.items():
+                threading.Thread(
+                    target=_watch_worker, args=(queue, worker, stopping, self.stderr), daemon=True
+                ).start()
             self.stdout.write(
                 f"\nReentryKit is running at http://{host}:{port}/ "
-                "— Ctrl-C stops the web server and the task worker."
+                "— Ctrl-C stops the web server and the task workers."
             )
             try:
                 server.run()
@@ -66,8 +69,8 @@ class Command(BaseCommand):
                 pass
             finally:
                 stopping.set()
-                self._stop_worker(worker)
-        self.stdout.write("Stopped the web server and the task worker.")
+                self._stop_workers(workers)
+        self.stdout.write("Stopped the web server and the task workers.")
 
     def _prepare(self) -> None:
         self.stdout.write("Bringing the database up to date…")
@@ -95,37 +98,43 @@ class Command(BaseCommand):
         for email, description in logins:
             self.stdout.write(f"  {email:<{width}}  {description}")
 
-    def _stop_worker(self, worker: subprocess.Popen[bytes]) -> None:
-        if worker.poll() is not None:
-            return
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=WORKER_GRACE_SECONDS)
-        except (subprocess.TimeoutExpired, KeyboardInterrupt):
-            self.stderr.write("The task worker did not stop in time; ending it.")
-            worker.kill()
-            worker.wait()
+    def _stop_workers(self, workers: dict[str, subprocess.Popen[bytes]]) -> None:
+        # Every worker is asked first, so their tasks in hand finish side by side.
+        running = {queue: worker for queue, worker in workers.items() if worker.poll() is None}
+        for worker in running.values():
+            worker.send_signal(signal.SIGINT)
+        for queue, worker in running.items():
+            try:
+                worker.wait(timeout=WORKER_GRACE_SECONDS)
+            except (subprocess.TimeoutExpired, KeyboardInterrupt):
+                self.stderr.write(f"The {queue} task worker did not stop in time; ending it.")
+                worker.kill()
+                worker.wait()
 
 
-def _start_worker() -> subprocess.Popen[bytes]:
+def start_workers() -> dict[str, subprocess.Popen[bytes]]:
+    """One task worker per queue, by queue name."""
     env = os.environ.copy()
     env.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
-    # Its own session, so Ctrl-C reaches only this process, which then stops the
-    # worker exactly once and lets it finish the task in hand.
-    return subprocess.Popen(
-        [sys.executable, "-m", "reentrykit.core.cli", "worker", "--no-reload"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    # Each in its own session, so Ctrl-C reaches only this process, which then stops
+    # each worker exactly once and lets it finish the task in hand.
+    return {
+        queue: subprocess.Popen(  # noqa: S603 (our own command and queue names)
+            [*WORKER_COMMAND, "--queue-name", queue],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for queue in queues.QUEUES
+    }
 
 
 def _watch_worker(
-    worker: subprocess.Popen[bytes], stopping: threading.Event, stderr: OutputWrapper
+    queue: str, worker: subprocess.Popen[bytes], stopping: threading.Event, stderr: OutputWrapper
 ) -> None:
     code = worker.wait()
     if not stopping.is_set():
         stderr.write(
-            f"The task worker stopped (exit code {code}). Background tasks will wait until "
-            "you restart `reentrykit run` or start `reentrykit worker`."
+            f"The {queue} task worker stopped (exit code {code}). Its background tasks will "
+            "wait until you restart `reentrykit run` or start `reentrykit worker`."
         )
