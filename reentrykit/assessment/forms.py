@@ -105,3 +105,13 @@ class InviteForm(UswdsForm):
             for person in self.people
             if self.cleaned_data.get(f"invite_{person['user'].pk}")
         ]
+
+
+class ResponsesImportForm(UswdsForm):
+    file = forms.FileField(
+        label="Answers file (CSV)",
+        help_text=(
+            "UTF-8 CSV with the columns respondent_email, item_key, rating (0, 1, 2, 3 or "
+            "dont_know) and note, one row per answer; other columns are ignored."
+        ),
+    )

@@ -22,7 +22,11 @@ from reentrykit.assessment.models import Round
 from reentrykit.coalitions.models import Membership
 
 COLUMNS = ("respondent_email", "item_key", "rating", "note")
+# The answer sheet's columns: the file's, then two the import ignores, for the typist.
+SHEET_COLUMNS = (*COLUMNS, "component", "statement")
 MAX_PROBLEMS = 200
+# A round of 60 items answered by 200 people on paper is well under 1 MB.
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 class ImportRejected(Exception):
@@ -44,6 +48,19 @@ class ImportRow:
 class ImportSummary:
     answers: int
     respondents: int
+
+
+def answer_sheet(round_: Round) -> list[list[str]]:
+    """The rows of a blank answer sheet: one per item of the round, keyed and worded, for
+    someone typing up a paper form (fill in the email and rating on each row)."""
+    instrument = round_.instrument
+    rows = []
+    for item in instrument.items():
+        component = instrument.component(item.component_key)
+        rows.append(["", item.key, "", "", component.label if component else "", item.statement])
+    for local in round_.local_items.all():
+        rows.append(["", local.key, "", "", "Local item", local.statement])
+    return rows
 
 
 def _problem(row: int, column: str, value: str, problem: str) -> str:
@@ -143,6 +160,15 @@ def _check_row(
                 _problem(number, "rating", values["rating"], "use 0, 1, 2, 3 or dont_know")
             )
     return problems, user, answer
+
+
+def answers_import(*, round_: Round, raw: bytes) -> ImportSummary:
+    """A file's answers checked and written, all or none (the command line and the
+    Respondents page): raises ImportRejected, or ValidationError from the services."""
+    if not round_.is_open:
+        raise ImportRejected([f"“{round_.name}” is closed; its answers can no longer change."])
+    rows = read_rows(round_=round_, text=decode(raw))
+    return responses_import(round_=round_, rows=rows)
 
 
 @transaction.atomic

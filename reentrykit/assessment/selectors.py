@@ -90,7 +90,7 @@ def invitable_members(*, round_: Round) -> list[dict[str, Any]]:
     """Members who may answer on the web (coordinators and members) and are not yet invited.
 
     Each comes with the sector of their organization. Viewers and data stewards cannot
-    answer pages; their paper answers come in through ``import-responses``.
+    answer pages; their paper answers come in from a file (``imports``).
     """
     invited = set(round_.respondents.values_list("user_id", flat=True))
     people: dict[int, dict[str, Any]] = {}

@@ -15,6 +15,8 @@ urlpatterns = [
         rounds.respondent_remove,
         name="respondent_remove",
     ),
+    path(_round + "respondents/import/", rounds.responses_import, name="responses_import"),
+    path(_round + "answer-sheet.csv", rounds.answer_sheet_csv, name="answer_sheet"),
     path(_round + "local-items/", rounds.local_items, name="local_items"),
     path(_round + "close/", rounds.round_close, name="close"),
     path(_round + "respond/", respond.respond, name="respond"),

@@ -111,3 +111,30 @@ def test_the_results_page_has_charts_and_no_serious_violations(  # type: ignore[
         assert charts.nth(index).evaluate("image => image.naturalWidth") > 0
     assert page.locator("#section-1-table").is_visible()
     axe(page)
+
+
+def test_a_coordinator_brings_in_paper_answers_from_a_file(  # type: ignore[no-untyped-def]
+    page: Any, sign_in_with_code, axe, tmp_path
+) -> None:
+    world = build_world()
+    round_ = _open_round(world)
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    page.goto(f"/c/riverton/assess/rounds/{round_.pk}/respondents/")
+    bad = tmp_path / "answers.csv"
+    bad.write_text(f"respondent_email,item_key,rating,note\n{world.viewer.email},1.1.a,5,\n")
+    page.get_by_label("Answers file (CSV)").set_input_files(str(bad))
+    page.get_by_role("button", name="Import the answers").click()
+    problems = page.locator("#error-summary")
+    assert problems.get_by_text("Nothing was imported: 1 problem to fix").is_visible()
+    assert problems.get_by_text("row 2, column rating").is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # announced
+    axe(page)
+
+    good = tmp_path / "fixed.csv"
+    good.write_text(f"respondent_email,item_key,rating,note\n{world.viewer.email},1.1.a,2,\n")
+    page.get_by_label("Answers file (CSV)").set_input_files(str(good))
+    page.get_by_role("button", name="Import the answers").click()
+    page.get_by_text("Imported 1 answer from 1 respondent.").wait_for()
+    respondents = page.locator("#respondent-table")
+    assert respondents.get_by_role("rowheader", name=world.viewer.display_name).is_visible()
+    assert Response.objects.get(round=round_, respondent__user=world.viewer).rating == 2

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 
-from reentrykit.assessment import selectors, services
-from reentrykit.assessment.forms import InviteForm, LocalItemForm, RoundOpenForm
-from reentrykit.assessment.models import Respondent
+from reentrykit.assessment import imports, selectors, services
+from reentrykit.assessment.forms import (
+    InviteForm,
+    LocalItemForm,
+    ResponsesImportForm,
+    RoundOpenForm,
+)
+from reentrykit.assessment.models import Respondent, Round
 from reentrykit.assessment.views.common import add_errors, error_text, get_round_for
-from reentrykit.core.access import Capability, get_coalition_for, post_only
+from reentrykit.core.access import Capability, CoalitionAccess, get_coalition_for, post_only
+from reentrykit.core.exports import csv_text
 
 
 @login_required
@@ -102,6 +111,18 @@ def respondents(request: HttpRequest, coalition_slug: str, round_id: int) -> Htt
             return redirect(
                 "assessment:respondents", coalition_slug=coalition_slug, round_id=round_id
             )
+    return _respondents_page(request, access, round_, form=form)
+
+
+def _respondents_page(
+    request: HttpRequest,
+    access: CoalitionAccess,
+    round_: Round,
+    *,
+    form: InviteForm,
+    import_form: ResponsesImportForm | None = None,
+    problems: Sequence[str] = (),
+) -> HttpResponse:
     return render(
         request,
         "assessment/respondents.html",
@@ -109,10 +130,66 @@ def respondents(request: HttpRequest, coalition_slug: str, round_id: int) -> Htt
             "access": access,
             "round": round_,
             "form": form,
+            "import_form": import_form or ResponsesImportForm(),
+            "import_problems": problems,
             "respondents": selectors.respondent_list(round_=round_),
             "item_count": len(round_.instrument.items()) + round_.local_items.count(),
         },
+        status=400 if problems or (import_form is not None and import_form.errors) else 200,
     )
+
+
+@login_required
+@post_only
+def responses_import(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
+    """Answers typed up from paper (or a survey tool's export): all rows or none."""
+    access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
+    import_form = ResponsesImportForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if import_form.is_valid():
+        upload = import_form.cleaned_data["file"]
+        try:
+            if upload.size > imports.MAX_FILE_BYTES:
+                raise imports.ImportRejected(
+                    [
+                        f"the file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                        f"{imports.MAX_FILE_BYTES // 1024 // 1024} MB"
+                    ]
+                )
+            summary = imports.answers_import(round_=round_, raw=upload.read())
+        except imports.ImportRejected as rejected:
+            problems = rejected.problems
+        except ValidationError as error:
+            problems = [error_text(error)]
+        else:
+            messages.success(
+                request,
+                f"Imported {summary.answers} answer{'s' if summary.answers != 1 else ''} from "
+                f"{summary.respondents} respondent{'s' if summary.respondents != 1 else ''}.",
+            )
+            return redirect(
+                "assessment:respondents", coalition_slug=coalition_slug, round_id=round_id
+            )
+    people = selectors.invitable_members(round_=round_) if round_.is_open else []
+    return _respondents_page(
+        request,
+        access,
+        round_,
+        form=InviteForm(people=people),
+        import_form=import_form,
+        problems=problems,
+    )
+
+
+@login_required
+def answer_sheet_csv(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
+    """A blank answer sheet for the import above: every item's key and wording."""
+    access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
+    text = csv_text(imports.SHEET_COLUMNS, imports.answer_sheet(round_))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = slugify(round_.name) or f"round-{round_.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}-answer-sheet.csv"'
+    return response
 
 
 @login_required

@@ -128,11 +128,8 @@ class Command(BaseCommand):
             raw = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-        if not round_.is_open:
-            raise CommandError(f"“{round_.name}” is closed; its answers can no longer change.")
         try:
-            rows = imports.read_rows(round_=round_, text=imports.decode(raw))
-            summary = imports.responses_import(round_=round_, rows=rows)
+            summary = imports.answers_import(round_=round_, raw=raw)
         except imports.ImportRejected as exc:
             raise CommandError(
                 f"{path.name}: nothing was imported.\n" + "\n".join(exc.problems)
