@@ -125,7 +125,8 @@ def test_a_coordinator_brings_in_paper_answers_from_a_file(  # type: ignore[no-u
     page.get_by_label("Answers file (CSV)").set_input_files(str(bad))
     page.get_by_role("button", name="Import the answers").click()
     problems = page.locator("#error-summary")
-    assert problems.get_by_text("Nothing was imported: 1 problem to fix").is_visible()
+    problems.get_by_text("Nothing was imported: 1 problem to fix").wait_for()
+    page.wait_for_load_state()  # the summary takes the focus once the page has loaded
     assert problems.get_by_text("row 2, column rating").is_visible()
     assert page.evaluate("document.activeElement.id") == "error-summary"  # announced
     axe(page)
