@@ -7,15 +7,21 @@ day of release) are left out, and so are people whose age at release is unknown
 (complete cases). Participation follows the rule of the ``program:TYPE`` breakdown
 (``--completed-only``: status completed) and switches on at the earliest such
 program's start date, or at release for a program that started before release, so
-that the time before enrolment is not credited to the program (lifelines
-``CoxTimeVaryingFitter``). Completion is not known when a program starts, so the
-completed-only comparison still leans towards completers; the note says so.
+that the time before enrolment is not credited to the program. Completion is not
+known when a program starts, so the completed-only comparison still leans towards
+completers; the note says so.
 
 Covariates: age at release (years), sex, race, risk level, supervision at release
 (yes/no), offense category, and prior arrests in the 3 years before release (days
 with an arrest or booking, so that an arrest and its booking count once). Covariates
 constant in the data are dropped; categorical ones are one-hot with the most common
 level as reference (ties: alphabetical).
+
+The fit is statsmodels' ``PHReg`` (Efron's ties) on counting-process rows, each at risk
+on (start, stop]. It maximizes the same partial likelihood as lifelines'
+``CoxTimeVaryingFitter`` and gives the same estimates (the tests compare them), but it
+runs tens of times faster on a large cohort: lifelines' fitter passes over every row at
+each distinct event day, statsmodels keeps running risk-set sums.
 
 The proportional-hazards check is the Grambsch–Therneau test on the scaled
 Schoenfeld residuals of the time-varying model itself, with the rank of event times
@@ -36,9 +42,9 @@ import ibis
 import numpy as np
 import pandas as pd
 from ibis.expr.types import Table
-from lifelines import CoxTimeVaryingFitter
-from lifelines.exceptions import ConvergenceError
 from scipy.special import chdtrc
+from statsmodels.duration.hazard_regression import PHReg
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from reentrykit.data.schema import PROGRAM_TYPE
 from reentrykit.metrics.breakdowns import (
@@ -51,6 +57,17 @@ from reentrykit.metrics.selectors import PROGRAM_EFFECT_KEYS, disclose_program_e
 from reentrykit.metrics.survival import EVENT, survival_times
 
 PROGRAM_TERM = "program"
+# statsmodels counts a row as at risk at its entry time too (Stata's convention); every
+# time here is a whole day, so entering half a day later gives the (start, stop] of the
+# counting process exactly.
+ENTRY_SHIFT = 0.5
+Z95 = 1.959963984540054
+# Newton's method takes under ten steps on these models when they can be estimated;
+# convergence is checked every STEPS steps.
+MAX_ITERATIONS = 40
+STEPS = 5
+LIKELIHOOD_TOLERANCE = 1e-6
+COLLINEAR = "some covariates move together in these data, so their effects cannot be told apart."
 PRIOR_ARREST_DAYS = 1095
 CATEGORICAL = ("sex", "race", "risk_level", "offense_category")
 NUMERIC = ("age_at_release", "on_supervision", "prior_arrests")
@@ -274,7 +291,7 @@ def _empty_effect(n: int, events: int, participants: int, p_events: int, note: s
 
 
 def fit_program_effect(people: pd.DataFrame, *, completed_only: bool = False) -> ProgramEffect:
-    """Fits the model on :func:`cox_people` rows (pure pandas and lifelines)."""
+    """Fits the model on :func:`cox_people` rows (pure pandas and statsmodels)."""
     rows = episodes(people)
     ever = rows.groupby("id")["program"].max()
     n, events = int(rows["id"].nunique()), int(rows["event"].sum())
@@ -287,32 +304,25 @@ def fit_program_effect(people: pd.DataFrame, *, completed_only: bool = False) ->
         summary = _empty_effect(n, events, participants, p_events, note + reason)
         return ProgramEffect(pd.DataFrame([summary], columns=list(EFFECT_COLUMNS)), empty_terms)
     frame, kept = design(rows)
-    fitter = CoxTimeVaryingFitter()
+    terms = [column for column in frame.columns if column not in ("id", "start", "stop", "event")]
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fitter.fit(frame, id_col="id", event_col="event", start_col="start", stop_col="stop")
-    except (ConvergenceError, np.linalg.LinAlgError) as error:
+        params, variance = _cox_fit(frame, terms)
+    except ValueError as error:
         summary = _empty_effect(n, events, participants, p_events, f"{note} Not estimable: {error}")
         return ProgramEffect(pd.DataFrame([summary], columns=list(EFFECT_COLUMNS)), empty_terms)
-    terms = list(fitter.params_.index)
-    ph = schoenfeld_ph_pvalues(
-        frame,
-        terms=terms,
-        params=fitter.params_.to_numpy(),
-        variance=fitter.variance_matrix_.to_numpy(),
-    )
-    table = fitter.summary
-    term_frame = pd.DataFrame(
-        {
-            "term": terms,
-            "hazard_ratio": table["exp(coef)"].to_numpy(),
-            "ci_low": table["exp(coef) lower 95%"].to_numpy(),
-            "ci_high": table["exp(coef) upper 95%"].to_numpy(),
-            "p_value": table["p"].to_numpy(),
-            "ph_p_value": ph,
-        }
-    )
+    ph = schoenfeld_ph_pvalues(frame, terms=terms, params=params, variance=variance)
+    standard_error = np.sqrt(np.diag(variance))
+    with np.errstate(over="ignore"):  # a drifting term's interval is (0, inf)
+        term_frame = pd.DataFrame(
+            {
+                "term": terms,
+                "hazard_ratio": np.exp(params),
+                "ci_low": np.exp(params - Z95 * standard_error),
+                "ci_high": np.exp(params + Z95 * standard_error),
+                "p_value": chdtrc(1, (params / standard_error) ** 2),
+                "ph_p_value": ph,
+            }
+        )
     program = term_frame.set_index("term").loc[PROGRAM_TERM]
     summary = {
         "hazard_ratio": float(program["hazard_ratio"]),
@@ -328,6 +338,47 @@ def fit_program_effect(people: pd.DataFrame, *, completed_only: bool = False) ->
         "note": note,
     }
     return ProgramEffect(pd.DataFrame([summary], columns=list(EFFECT_COLUMNS)), term_frame)
+
+
+def _cox_fit(frame: pd.DataFrame, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and their covariance matrix; raises ValueError when the model cannot
+    be estimated (the fit does not converge, or the information matrix is singular).
+
+    Newton's method runs a few steps at a time until one more step would barely raise
+    the log-likelihood. statsmodels' own rule, that the coefficients stop moving, never
+    holds for a level with no events (say, one person of unknown sex): its coefficient
+    drifts towards minus infinity while the likelihood, and every other estimate, stay
+    put.
+    """
+    model = PHReg(
+        frame["stop"].to_numpy(dtype=float),
+        frame[terms].to_numpy(dtype=float),
+        status=frame["event"].to_numpy(dtype=float),
+        entry=frame["start"].to_numpy(dtype=float) + ENTRY_SHIFT,
+        ties="efron",
+    )
+    params = None
+    for _ in range(MAX_ITERATIONS // STEPS):
+        with warnings.catch_warnings():
+            # Steps run out on purpose: convergence is judged here.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            try:
+                result = model.fit(start_params=params, maxiter=STEPS, tol=1e-10)
+            except np.linalg.LinAlgError:
+                raise ValueError(COLLINEAR) from None
+        params = np.asarray(result.params)
+        if not np.all(np.isfinite(params)):
+            raise ValueError(COLLINEAR)
+        score = model.score(params)
+        gain = score @ np.linalg.lstsq(-model.hessian(params), score, rcond=None)[0]
+        if gain < LIKELIHOOD_TOLERANCE:
+            break
+    else:
+        raise ValueError("the model did not converge.")
+    variance = np.asarray(result.cov_params())
+    if not np.all(np.isfinite(variance)):
+        raise ValueError(COLLINEAR)
+    return params, variance
 
 
 def program_effect(

@@ -13,6 +13,7 @@ from lifelines.statistics import proportional_hazard_test
 from reentrykit.metrics.cohorts import Period
 from reentrykit.metrics.cox import (
     ProgramEffect,
+    cox_people,
     design,
     episodes,
     fit_program_effect,
@@ -283,3 +284,58 @@ def test_it_reports_no_estimate_without_participants() -> None:
     result = fit_program_effect(people).as_dict()
     assert result["hazard_ratio"] is None
     assert "Not estimable" in result["note"]
+
+
+def test_it_says_why_when_participation_cannot_be_told_from_a_covariate() -> None:
+    # Everyone supervised took part from release, and no one else did: the program's
+    # effect and supervision's are the same column.
+    people = pd.DataFrame(
+        {
+            "id": [f"p{i}" for i in range(40)],
+            "time": [10 + 7 * i for i in range(40)],
+            "event": [i % 3 != 0 for i in range(40)],
+            "program_day": [0 if i % 2 else np.nan for i in range(40)],
+            "age_at_release": 30,
+            "sex": "male",
+            "race": "white",
+            "risk_level": "low",
+            "on_supervision": [i % 2 for i in range(40)],
+            "offense_category": "drug",
+            "prior_arrests": 0,
+        }
+    )
+    people["event"] = people["event"].astype(int)
+    result = fit_program_effect(people).as_dict()
+    assert result["hazard_ratio"] is None
+    assert result["note"].endswith(
+        "Not estimable: some covariates move together in these data, so their effects "
+        "cannot be told apart."
+    )
+    assert (result["n"], result["events"]) == (40, 26)
+
+
+def test_a_level_with_one_person_and_no_event_does_not_stop_the_fit(
+    cohort: tuple[Tables, pd.DataFrame],
+) -> None:
+    """That level's coefficient drifts towards minus infinity without end; the fit must
+    still stop where the likelihood does, with the program's estimate lifelines finds."""
+    tables, _ = cohort
+    people = cox_people(
+        tables=tables,
+        measure="rearrest",
+        program_type="housing",
+        data_through=THROUGH,
+        period=PERIOD,
+    )
+    people.loc[0, ["sex", "event"]] = ["unknown", 0]
+    result = fit_program_effect(people).as_dict()
+    frame, _ = design(episodes(people))
+    assert "sex:unknown" in frame.columns
+    direct = CoxTimeVaryingFitter().fit(
+        frame, id_col="id", event_col="event", start_col="start", stop_col="stop"
+    )
+    assert direct.params_["sex:unknown"] < -5  # drifting, in lifelines too
+    expected = direct.summary.loc["program"]
+    assert result["hazard_ratio"] == pytest.approx(expected["exp(coef)"], abs=1e-6)
+    assert result["ci_high"] == pytest.approx(expected["exp(coef) upper 95%"], abs=1e-6)
+    assert result["p_value"] == pytest.approx(expected["p"], abs=1e-6)
