@@ -67,6 +67,7 @@ Z95 = 1.959963984540054
 MAX_ITERATIONS = 40
 STEPS = 5
 LIKELIHOOD_TOLERANCE = 1e-6
+NOT_CONVERGED = "the model did not converge."
 COLLINEAR = "some covariates move together in these data, so their effects cannot be told apart."
 PRIOR_ARREST_DAYS = 1095
 CATEGORICAL = ("sex", "race", "risk_level", "offense_category")
@@ -368,13 +369,13 @@ def _cox_fit(frame: pd.DataFrame, terms: list[str]) -> tuple[np.ndarray, np.ndar
                 raise ValueError(COLLINEAR) from None
         params = np.asarray(result.params)
         if not np.all(np.isfinite(params)):
-            raise ValueError(COLLINEAR)
+            raise ValueError(NOT_CONVERGED)
         score = model.score(params)
         gain = score @ np.linalg.lstsq(-model.hessian(params), score, rcond=None)[0]
         if gain < LIKELIHOOD_TOLERANCE:
             break
     else:
-        raise ValueError("the model did not converge.")
+        raise ValueError(NOT_CONVERGED)
     variance = np.asarray(result.cov_params())
     if not np.all(np.isfinite(variance)):
         raise ValueError(COLLINEAR)
