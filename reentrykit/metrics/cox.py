@@ -54,14 +54,13 @@ from reentrykit.metrics.breakdowns import (
 from reentrykit.metrics.cohorts import MEASURE_EVENTS, Period, epoch_day, person_outcomes
 from reentrykit.metrics.engine import Tables
 from reentrykit.metrics.selectors import PROGRAM_EFFECT_KEYS, disclose_program_effect
-from reentrykit.metrics.survival import EVENT, survival_times
+from reentrykit.metrics.survival import EVENT, Z95, survival_times
 
 PROGRAM_TERM = "program"
 # statsmodels counts a row as at risk at its entry time too (Stata's convention); every
 # time here is a whole day, so entering half a day later gives the (start, stop] of the
 # counting process exactly.
 ENTRY_SHIFT = 0.5
-Z95 = 1.959963984540054
 # Newton's method takes under ten steps on these models when they can be estimated;
 # convergence is checked every STEPS steps.
 MAX_ITERATIONS = 40

@@ -40,9 +40,8 @@ from reentrykit.metrics.cohorts import (
     person_outcomes,
 )
 from reentrykit.metrics.engine import Tables, materialized, to_frame
-from reentrykit.metrics.survival import NOT_FOLLOWED, time_and_outcome
+from reentrykit.metrics.survival import NOT_FOLLOWED, Z95, time_and_outcome
 
-Z95 = 1.959963984540054
 # recidivism_rates: one row per group (``all`` last), counts as ints, NaN rates when
 # the cohort is empty.
 RATE_COLUMNS = ("group", "cohort", "recidivists", "rate", "ci_low", "ci_high")

@@ -145,7 +145,7 @@ def group_summary(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFram
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
-Z_95 = 1.959963984540054  # the standard normal quantile at 0.975
+Z95 = 1.959963984540054  # the standard normal quantile at 0.975 (every 95% interval)
 
 
 @dataclass
@@ -187,7 +187,7 @@ def _kaplan_meier_table(part: pd.DataFrame) -> _KaplanMeierTable:
         log_survival = np.cumsum(np.log(at_risk - observed) - np.log(at_risk))
         steps = observed / (at_risk * (at_risk - observed))
         greenwood = np.cumsum(np.where(np.isinf(steps), 0.0, steps))
-        spread = Z_95 * np.sqrt(greenwood) / log_survival
+        spread = Z95 * np.sqrt(greenwood) / log_survival
         centre = np.log(-log_survival)
         low = np.exp(-np.exp(centre - spread))
         high = np.exp(-np.exp(centre + spread))
