@@ -27,7 +27,9 @@ register_step(
             "courts, providers, employers, and people with lived experience — and agree on "
             "a shared mission."
         ),
-        url_name="coalitions:settings",
+        # The overview shows every check of this step to every role; settings are
+        # for coordinators only, and the overview links there for them.
+        url_name="coalitions:overview",
         state=coalition_step_state,
     )
 )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from reentrykit.coalitions.models import Coalition, Membership
@@ -88,3 +90,13 @@ def test_the_home_page_query_count_is_pinned(
     client = signed_in(world.member)
     with django_assert_max_num_queries(20):
         client.get("/c/riverton/")
+
+
+@pytest.mark.parametrize("role", ["coordinator", "member", "viewer", "steward", "coach"])
+def test_every_home_page_link_opens_for_its_reader(role: str, world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(getattr(world, role))
+    content = client.get("/c/riverton/").content.decode()
+    links = set(re.findall(r'href="(/c/riverton/[^"#?]*)', content))
+    assert "/c/riverton/coalition/" in links
+    statuses = {link: client.get(link).status_code for link in links}
+    assert {link: status for link, status in statuses.items() if status != 200} == {}
