@@ -6,9 +6,12 @@ suppressed at read time by role, through reentrykit.core.suppression.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.audit import Audited
@@ -31,6 +34,11 @@ class MetricSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Measures of {self.coalition} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+# A fit of the largest cohort takes a few minutes; one still pending this long after it
+# was queued has lost its task, and the next view queues it again.
+REQUEUE_AFTER = dt.timedelta(minutes=15)
 
 
 class AdjustedComparison(models.Model):
@@ -56,6 +64,9 @@ class AdjustedComparison(models.Model):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its fit was last put on the task queue: a pending fit whose task was lost (a
+    # worker stopped mid-fit, or none serves the queue) is queued again after a while.
+    enqueued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

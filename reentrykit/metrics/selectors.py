@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from reentrykit.core.access import Capability, CoalitionAccess
 from reentrykit.core.suppression import (
     Disclosed,
@@ -14,7 +16,7 @@ from reentrykit.core.suppression import (
     disclose_flow,
 )
 from reentrykit.metrics.breakdowns import ALL, NON_PARTICIPANT, PARTICIPANT
-from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
+from reentrykit.metrics.models import REQUEUE_AFTER, AdjustedComparison, MetricSnapshot
 
 RATE_RULES: dict[str, Any] = {
     "counts": ["cohort", "recidivists"],
@@ -23,6 +25,8 @@ RATE_RULES: dict[str, Any] = {
     "total_value": "all",
     "unstable_events": "recidivists",
 }
+# A pending fit older than this tells the reader it is slow, and what to do about it.
+SLOW_FIT = dt.timedelta(minutes=5)
 HEADLINE_MEASURES = ("rearrest", "reconviction", "reincarceration")
 # Bureau of Justice Statistics, state prisoners released in 2005 in 30 states.
 NATIONAL_ONE_YEAR = {"rearrest": 0.434}
@@ -47,6 +51,9 @@ def adjusted(access: CoalitionAccess, comparison: AdjustedComparison) -> dict[st
         "status": comparison.status,
         "error": comparison.error,
         "program": f"{'completing' if completed else 'taking part in'} {programs}",
+        "overdue": comparison.status == AdjustedComparison.Status.PENDING
+        and comparison.created_at <= timezone.now() - SLOW_FIT,
+        "requeue_minutes": int(REQUEUE_AFTER.total_seconds() // 60),
     }
     if comparison.status != AdjustedComparison.Status.DONE:
         return out

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.data.store import StoreError
-from reentrykit.metrics.models import AdjustedComparison, Indicator, IndicatorTarget, MetricSnapshot
+from reentrykit.metrics.models import (
+    REQUEUE_AFTER,
+    AdjustedComparison,
+    Indicator,
+    IndicatorTarget,
+    MetricSnapshot,
+)
 
 
 @transaction.atomic
@@ -40,7 +47,8 @@ def adjusted_comparison_for(
     cohort_year: int,
 ) -> AdjustedComparison:
     """The snapshot's comparison of ``measure`` by ``program_type``; the first ask
-    starts its fit in a task (a fit reads the person-level store, which pages never do)."""
+    starts its fit in a task (a fit reads the person-level store, which pages never do),
+    and an ask after :data:`REQUEUE_AFTER` with the fit still pending starts it again."""
     from reentrykit.metrics.tasks import compute_adjusted_comparison
 
     comparison, created = AdjustedComparison.objects.get_or_create(
@@ -50,9 +58,26 @@ def adjusted_comparison_for(
         completed_only=completed_only,
         cohort_year=cohort_year,
     )
-    if created:
+    if created or _requeued(comparison):
         transaction.on_commit(lambda: compute_adjusted_comparison.enqueue(comparison.pk))
     return comparison
+
+
+def _requeued(comparison: AdjustedComparison) -> bool:
+    """Marks a pending comparison queued again when its task is overdue; True when this
+    call did it (of several views at once, only one queues the fit)."""
+    now = timezone.now()
+    if comparison.status != AdjustedComparison.Status.PENDING:
+        return False
+    if comparison.enqueued_at > now - REQUEUE_AFTER:
+        return False
+    claimed = AdjustedComparison.objects.filter(
+        pk=comparison.pk,
+        status=AdjustedComparison.Status.PENDING,
+        enqueued_at=comparison.enqueued_at,
+    ).update(enqueued_at=now)
+    comparison.enqueued_at = now
+    return claimed == 1
 
 
 def adjusted_comparison_compute(comparison_id: int) -> None:
@@ -63,6 +88,8 @@ def adjusted_comparison_compute(comparison_id: int) -> None:
     from reentrykit.metrics.engine import coalition_tables, data_through
 
     comparison = AdjustedComparison.objects.select_related("snapshot").get(pk=comparison_id)
+    if comparison.status != AdjustedComparison.Status.PENDING:
+        return  # a task queued again while the first was still running
     coalition_id = comparison.snapshot.coalition_id
     try:
         with coalition_tables(coalition_id=coalition_id) as tables:

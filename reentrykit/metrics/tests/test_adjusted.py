@@ -7,9 +7,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from reentrykit.data.models import Source
-from reentrykit.metrics import cox
+from reentrykit.metrics import cox, services
 from reentrykit.metrics.cohorts import Period
 from reentrykit.metrics.engine import coalition_tables
 from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
@@ -160,3 +161,52 @@ def test_only_program_breakdowns_fit_a_model(world: World, signed_in, by: str) -
     )
     # For the year the breakdown table shows: the latest with a full year of follow-up.
     assert fitted == ([("any", True, 2024)] if by.startswith("program") else [])
+
+
+def _lost_task(world: World, *, minutes: int) -> AdjustedComparison:
+    """A pending comparison first asked for (and queued) ``minutes`` ago, never fitted."""
+    asked = timezone.now() - dt.timedelta(minutes=minutes)
+    comparison = AdjustedComparison.objects.create(
+        snapshot=_snapshot(world),
+        measure="rearrest",
+        program_type="housing",
+        completed_only=False,
+        cohort_year=2024,
+    )
+    AdjustedComparison.objects.filter(pk=comparison.pk).update(created_at=asked, enqueued_at=asked)
+    return comparison
+
+
+def test_a_fit_whose_task_was_lost_is_queued_again_once(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    _lost_task(world, minutes=16)
+    client = signed_in(world.member)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        section = _section(client.get(URL).content.decode())
+        client.get(URL)  # a second look right after does not queue it a third time
+    assert len(queued) == 1
+    assert "Being computed" in section
+    assert "taking longer than usual" in section
+    assert "asked for again every 15 minutes" in section
+
+
+def test_a_recent_pending_fit_is_not_queued_again(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    _lost_task(world, minutes=2)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        section = _section(signed_in(world.member).get(URL).content.decode())
+    assert queued == []
+    assert "Being computed" in section
+    assert "taking longer than usual" not in section
+
+
+def test_a_second_task_for_a_finished_fit_changes_nothing(world: World) -> None:
+    comparison = _lost_task(world, minutes=30)
+    AdjustedComparison.objects.filter(pk=comparison.pk).update(
+        status=AdjustedComparison.Status.DONE, result={"hazard_ratio": 0.5}
+    )
+    services.adjusted_comparison_compute(comparison.pk)  # no store: a refit would fail
+    comparison.refresh_from_db()
+    assert (comparison.status, comparison.result) == ("done", {"hazard_ratio": 0.5})
