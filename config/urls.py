@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from reentrykit.api.api import api
+from reentrykit.api.reference import api_reference
 from reentrykit.core import views as core_views
 
 admin.site.site_header = "ReentryKit administration"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("reentrykit.accounts.urls")),
     path("c/<slug:coalition_slug>/", include(coalition_patterns)),
     path("n/<slug:network_slug>/", include("reentrykit.network.urls")),
+    path("api/v1/docs", api_reference, name="api_reference"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

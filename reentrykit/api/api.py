@@ -1,4 +1,5 @@
-"""The API, version 1, mounted at /api/v1/ with its OpenAPI description and docs.
+"""The API, version 1, mounted at /api/v1/ with its OpenAPI description (the reference
+page that renders it is ``reentrykit.api.reference``).
 
 Errors are JSON ``{"detail": ...}``: 401 without a usable token, 404 for anything
 outside the user's coalitions (the same answer as for one that does not exist), 403
@@ -29,6 +30,9 @@ api = NinjaAPI(
         "dashboard."
     ),
     urls_namespace="api",
+    # The reference page is ours (reentrykit.api.reference), in the site's accessible
+    # style; the OpenAPI description stays at openapi.json.
+    docs_url=None,
     auth=BearerToken(),
     throttle=TokenRateThrottle(),
 )

@@ -115,9 +115,34 @@ def test_a_session_waiting_for_the_second_factor_does_not_redirect_api_calls(
     assert response.status_code == 202
 
 
-def test_the_docs_and_openapi_description_are_served(client: Client) -> None:
-    docs = client.get("/api/v1/docs")
-    assert docs.status_code == 200
-    assert b"cdn" not in docs.content.lower()  # scripts from our static files, for the CSP
+def test_the_reference_page_lists_every_operation_of_the_openapi_description(
+    client: Client,
+) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/coalitions/{coalition_slug}/data/imports" in schema["paths"]
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger" not in html.lower()  # a plain page, not the interactive explorer
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert f"<code>{method.upper()} {path}</code>" in html
+            assert f'id="{operation["operationId"]}"' in html
+    for name in schema["components"]["schemas"]:
+        assert f'id="schema-{name}"' in html
+
+
+def test_the_reference_page_renders_types_and_escapes_descriptions() -> None:
+    from reentrykit.api.reference import prose, type_of
+
+    ref = {"$ref": "#/components/schemas/JobStarted"}
+    assert type_of(ref) == '<a href="#schema-JobStarted">JobStarted</a>'
+    assert type_of({"anyOf": [{"type": "integer"}, {"type": "null"}]}) == "integer or null"
+    assert type_of({"type": "array", "items": {"enum": ["a", "b"]}}) == (
+        "list of one of <code>a</code>, <code>b</code>"
+    )
+    assert type_of({"type": "string", "format": "date"}) == "string (date)"
+    assert type_of({"type": "string", "format": "binary"}) == "file"
+    assert prose("Poll `status_url`.\n\n<b>x</b>") == (
+        "<p>Poll <code>status_url</code>.</p><p>&lt;b&gt;x&lt;/b&gt;</p>"
+    )
