@@ -50,11 +50,11 @@ def survival_steps(points: list[dict[str, Any]], *, title: str, y_title: str) ->
     frame = pd.DataFrame(points)
     if frame.empty:
         frame = pd.DataFrame({"group": [], "day": [], "survival": [], "ci_low": [], "ci_high": []})
-    base = alt.Chart(frame).encode(
-        x=alt.X("day:Q", title="Days since release"), color=alt.Color("group:N", title="Group")
-    )
-    band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
-        y="ci_low:Q", y2="ci_high:Q"
+    base = alt.Chart(frame).encode(x=alt.X("day:Q", title="Days since release"))
+    # A faint fill (not a faint mark): the legend the two layers share draws its swatches
+    # as strokes, and they stay as strong as the curves they name.
+    band = base.mark_area(fillOpacity=0.15, interpolate="step-after").encode(
+        y="ci_low:Q", y2="ci_high:Q", color="group:N"
     )
     line = base.mark_line(interpolate="step-after").encode(
         y=alt.Y(
@@ -62,7 +62,10 @@ def survival_steps(points: list[dict[str, Any]], *, title: str, y_title: str) ->
             title=y_title,
             axis=alt.Axis(format="%"),
             scale=alt.Scale(domain=[0, 1]),
-        )
+        ),
+        color=alt.Color(
+            "group:N", title="Group", legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3)
+        ),
     )
     return finish((band + line).properties(width=420, height=240, title=title))
 

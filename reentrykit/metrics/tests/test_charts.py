@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reentrykit.core.charts import render_svg
 from reentrykit.metrics import charts
 
@@ -25,3 +27,19 @@ def test_the_survival_chart_names_its_measure_on_the_axis() -> None:
     ]
     spec = charts.survival_steps(points, title="t", y_title="Share with no rearrest yet")
     assert "Share with no rearrest yet" in render_svg(spec)
+
+
+def test_the_survival_legend_draws_each_group_as_strongly_as_its_curve() -> None:
+    points = [
+        {"group": group, "day": day, "survival": share, "ci_low": share - 0.1, "ci_high": 1.0}
+        for group in ("all", "male")
+        for day, share in ((0, 1.0), (30, 0.8))
+    ]
+    svg = render_svg(charts.survival_steps(points, title="t", y_title="y"))
+    legend = svg[svg.index("role-legend-symbol") :]
+    swatches = re.findall(r'<path transform="[^"]*" d="[^"]*" ([^>]*)/>', legend)[:2]
+    curves = re.findall(r'aria-roledescription="line mark" d="[^"]*" stroke="(#[0-9a-f]{6})"', svg)
+    assert len(swatches) == 2 and curves
+    for swatch in swatches:
+        assert 'opacity="1"' in swatch  # not the bands' faint 0.15
+    assert re.search(r'stroke="(#[0-9a-f]{6})"', swatches[0]).group(1) == curves[0]
