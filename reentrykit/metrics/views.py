@@ -9,9 +9,11 @@ from django.shortcuts import render
 
 from reentrykit.core.access import get_coalition_for
 from reentrykit.core.charts import accessible_svg
+from reentrykit.core.suppression import UNSTABLE_EVENTS
 from reentrykit.metrics import charts, selectors, services
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
 from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
+from reentrykit.metrics.definitions import measure_definitions
 
 WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
 # The days the table beside the survival chart reads the curves at.
@@ -30,7 +32,13 @@ def dashboard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 
 def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     snapshot = selectors.latest_snapshot(access.coalition)
-    context: dict = {"access": access, "snapshot": snapshot, "raw": selectors.sees_raw(access)}
+    context: dict = {
+        "access": access,
+        "snapshot": snapshot,
+        "raw": selectors.sees_raw(access),
+        "unstable_events": UNSTABLE_EVENTS,
+        "definitions": measure_definitions(k=access.coalition.suppression_k),
+    }
     if snapshot is None or snapshot.payload.get("empty"):
         return context
     payload = snapshot.payload

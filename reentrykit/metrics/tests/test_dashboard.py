@@ -367,3 +367,34 @@ def test_the_home_path_leads_from_the_data_to_the_measures(world: World, signed_
         indicator=indicator, label="short-term", cohort_year=2026, target_rate=0.4
     )
     assert step() == "rk-path__step--complete"
+
+
+def _definitions(html: str) -> dict[str, str]:
+    body = html[html.index('class="rk-definitions"') :]
+    body = body[: body.index("</dl>")]
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", body, re.S)
+    return {term: html_module.unescape(text) for term, text in pairs}
+
+
+def test_the_page_defines_its_measures_with_the_coalitions_threshold(
+    world: World, snapshot, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    world.coalition.suppression_k = 5
+    world.coalition.save()
+    html = signed_in(world.member).get("/c/riverton/measures/").content.decode()
+    assert '<a href="#definitions">' in html
+    defined = _definitions(html)
+    excluded = "Releases recorded as death, transfer, escape or temporary never count"
+    assert excluded in defined["Who is counted"]
+    window = defined["Recidivism within a window"]
+    for words in (
+        "rearrest, arrest or booking",
+        "reconviction, conviction",
+        "reincarceration, incarceration or revocation",
+        "revocation, revocation.",
+    ):
+        assert words in window
+    assert "enrolled or completed" in defined["Program participation"]
+    assert "365 days before release" in defined["Program participation"]
+    assert "counts from 1 to 4 show as “<5”" in defined["Small numbers"]
+    assert "fewer than 20 events" in defined["Small numbers"]
