@@ -25,7 +25,7 @@ def _listed(words: Iterable[str], last: str = "or") -> str:
 def measure_definitions(*, k: int) -> list[tuple[str, str]]:
     """(term, definition) pairs for a coalition whose suppression threshold is ``k``."""
     events = "; ".join(
-        f"{MEASURE_LABELS[measure].lower()}, {_listed(types)}"
+        f"{MEASURE_LABELS[measure].lower()} — {_listed(types)}"
         for measure, types in MEASURE_EVENTS.items()
     )
     return [
@@ -38,7 +38,7 @@ def measure_definitions(*, k: int) -> list[tuple[str, str]]:
             "Recidivism within a window",
             "A qualifying event dated after the day of release and no later than the "
             "window's last day; an event on the day of release does not count. The "
-            f"qualifying events are: {events}.",
+            f"events that count for each measure: {events}.",
         ),
         (
             "Full follow-up",

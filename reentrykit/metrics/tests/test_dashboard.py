@@ -388,10 +388,10 @@ def test_the_page_defines_its_measures_with_the_coalitions_threshold(
     assert excluded in defined["Who is counted"]
     window = defined["Recidivism within a window"]
     for words in (
-        "rearrest, arrest or booking",
-        "reconviction, conviction",
-        "reincarceration, incarceration or revocation",
-        "revocation, revocation.",
+        "rearrest — arrest or booking;",
+        "reconviction — conviction;",
+        "reincarceration — incarceration or revocation;",
+        "revocation — revocation.",
     ):
         assert words in window
     assert "enrolled or completed" in defined["Program participation"]
