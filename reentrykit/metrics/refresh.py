@@ -40,6 +40,9 @@ from reentrykit.metrics.selectors import rows_from_columns
 from reentrykit.metrics.survival import kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
+# Pages read only the latest snapshot; a few earlier ones are kept to compare after a
+# new upload, and older ones (megabytes each for a large coalition) are deleted.
+KEPT_SNAPSHOTS = 3
 UNREAD_COLUMNS = ("release_date", "age_at_release", RELEASE_SEQ)
 
 
@@ -128,6 +131,17 @@ def _indicator_baselines(coalition: Coalition, tables: Any, through: dt.date) ->
     return baselines
 
 
+def _save_snapshot(coalition: Coalition, **fields: Any) -> MetricSnapshot:
+    """A new snapshot of the coalition's measures; its snapshots beyond the latest
+    :data:`KEPT_SNAPSHOTS` are deleted (with the adjusted comparisons fitted for them)."""
+    snapshot = MetricSnapshot.objects.create(coalition=coalition, **fields)
+    kept = MetricSnapshot.objects.filter(coalition=coalition).values_list("pk", flat=True)
+    MetricSnapshot.objects.filter(coalition=coalition).exclude(
+        pk__in=list(kept[:KEPT_SNAPSHOTS])
+    ).delete()
+    return snapshot
+
+
 def refresh_coalition(
     coalition: Coalition, *, engine: str = "duckdb", progress: Progress = no_progress
 ) -> dict[str, Any]:
@@ -138,7 +152,7 @@ def refresh_coalition(
         through = data_through(coalition_id=coalition.pk, tables=tables, event_types=event_types)
         years = _release_years(tables)
         if through is None or years is None:
-            snapshot = MetricSnapshot.objects.create(coalition=coalition, payload={"empty": True})
+            snapshot = _save_snapshot(coalition, payload={"empty": True})
             return {"snapshot": snapshot.pk, "empty": True}
         period = Period(dt.date(years[0], 1, 1), min(through, dt.date(years[1], 12, 31)))
         people = person_outcomes(tables, period=period, by_year=True)
@@ -191,8 +205,8 @@ def refresh_coalition(
         "flow": _records(flow),
         "indicators": indicators,
     }
-    snapshot = MetricSnapshot.objects.create(
-        coalition=coalition,
+    snapshot = _save_snapshot(
+        coalition,
         data_through=through,
         seconds=time.perf_counter() - started,
         payload=payload,
