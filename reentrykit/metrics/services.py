@@ -87,9 +87,13 @@ def adjusted_comparison_compute(comparison_id: int) -> None:
     from reentrykit.metrics.cohorts import MEASURE_EVENTS, Period
     from reentrykit.metrics.engine import coalition_tables, data_through
 
-    comparison = AdjustedComparison.objects.select_related("snapshot").get(pk=comparison_id)
-    if comparison.status != AdjustedComparison.Status.PENDING:
-        return  # a task queued again while the first was still running
+    comparison = (
+        AdjustedComparison.objects.select_related("snapshot").filter(pk=comparison_id).first()
+    )
+    # Nothing to do for a fit queued again while the first ran, or one whose snapshot a
+    # later refresh has deleted meanwhile.
+    if comparison is None or comparison.status != AdjustedComparison.Status.PENDING:
+        return
     coalition_id = comparison.snapshot.coalition_id
     try:
         with coalition_tables(coalition_id=coalition_id) as tables:

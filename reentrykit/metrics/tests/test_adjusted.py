@@ -210,3 +210,10 @@ def test_a_second_task_for_a_finished_fit_changes_nothing(world: World) -> None:
     services.adjusted_comparison_compute(comparison.pk)  # no store: a refit would fail
     comparison.refresh_from_db()
     assert (comparison.status, comparison.result) == ("done", {"hazard_ratio": 0.5})
+
+
+def test_a_task_for_a_comparison_deleted_with_its_snapshot_does_nothing(world: World) -> None:
+    comparison = _lost_task(world, minutes=1)
+    comparison.snapshot.delete()  # a later refresh keeps only the latest snapshots
+    services.adjusted_comparison_compute(comparison.pk)  # no error
+    assert not AdjustedComparison.objects.exists()
