@@ -13,12 +13,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from reentrykit.api.api import api
 
-PREFIX = "/api/v1/"
 METHODS = ("get", "post", "put", "patch", "delete")
 REF = "#/components/schemas/"
 
@@ -126,7 +126,7 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> Operation:
 
 
 def reference_context() -> dict[str, Any]:
-    description = api.get_openapi_schema(path_prefix=PREFIX)
+    description = api.get_openapi_schema(path_prefix=reverse("api:api-root"))
     operations = [
         _operation(path, method, spec)
         for path, methods in description["paths"].items()
