@@ -99,6 +99,15 @@ def group_value(table: Table, name: str) -> StringValue:
     return table[name].cast("string")
 
 
+def known_groups(name: str) -> tuple[str, ...] | None:
+    """Every group breakdown ``name`` can have; None for those whose groups come from
+    the data alone (ZIP codes, source names)."""
+    if is_program_breakdown(name):
+        return (PARTICIPANT, NON_PARTICIPANT)
+    order = GROUP_ORDER[name]
+    return tuple(dict.fromkeys((*order, UNKNOWN))) if order else None
+
+
 def ordered_groups(name: str, groups: Iterable[str]) -> list[str]:
     """``groups`` in the breakdown's natural order; ``all`` last."""
     order = (PARTICIPANT, NON_PARTICIPANT) if is_program_breakdown(name) else GROUP_ORDER[name]

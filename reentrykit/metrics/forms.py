@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from reentrykit.core.forms import UswdsForm, UswdsModelForm
-from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS
+from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, known_groups
 from reentrykit.metrics.models import Indicator
 
 
@@ -23,6 +23,9 @@ class IndicatorForm(UswdsModelForm):
             "breakdown_group",
         ]
         labels = {"window_days": "Within", "breakdown_group": "Breakdown group"}
+        help_texts = {
+            "breakdown_group": "As the measures page names it, e.g. female, 18-24 or participant."
+        }
         widgets = {
             "baseline_start": forms.DateInput(attrs={"type": "date"}),
             "baseline_end": forms.DateInput(attrs={"type": "date"}),
@@ -42,9 +45,32 @@ class IndicatorForm(UswdsModelForm):
         start, end = cleaned.get("baseline_start"), cleaned.get("baseline_end")
         if start and end and end < start:
             self.add_error("baseline_end", "The baseline must end on or after it starts.")
-        if cleaned.get("breakdown") and not cleaned.get("breakdown_group"):
-            self.add_error("breakdown_group", "Name the group, e.g. male or 18-24.")
+        self._clean_group(cleaned)
         return cleaned
+
+    def _clean_group(self, cleaned: dict[str, Any]) -> None:
+        """The group must be one its breakdown has (spelled as the measures page does)."""
+        breakdown = cleaned.get("breakdown")
+        group = (cleaned.get("breakdown_group") or "").strip()
+        if not breakdown:
+            if group:
+                self.add_error("breakdown", f"Choose the breakdown that “{group}” is a group of.")
+            return
+        if not group:
+            self.add_error("breakdown_group", "Name the group, e.g. male or 18-24.")
+            return
+        allowed = known_groups(breakdown)
+        if allowed is None:
+            cleaned["breakdown_group"] = group
+            return
+        spelled = {name.lower(): name for name in allowed}.get(group.lower())
+        if spelled is None:
+            self.add_error(
+                "breakdown_group",
+                f"“{group}” is not a group of {breakdown}; use one of {', '.join(allowed)}.",
+            )
+        else:
+            cleaned["breakdown_group"] = spelled
 
 
 class TargetForm(UswdsForm):

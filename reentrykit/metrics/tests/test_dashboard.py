@@ -398,3 +398,57 @@ def test_the_page_defines_its_measures_with_the_coalitions_threshold(
     assert "365 days before release" in defined["Program participation"]
     assert "counts from 1 to 4 show as “<5”" in defined["Small numbers"]
     assert "fewer than 20 events" in defined["Small numbers"]
+
+
+def _post_indicator(client, breakdown: str, group: str):  # type: ignore[no-untyped-def]
+    """Saves a one-year rearrest indicator for ``group`` of ``breakdown``."""
+    return client.post(
+        "/c/riverton/measures/indicators/",
+        {
+            "name": "Rearrest of one group",
+            "measure": "rearrest",
+            "window_days": "365",
+            "baseline_start": "2022-01-01",
+            "baseline_end": "2022-12-31",
+            "breakdown": breakdown,
+            "breakdown_group": group,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("breakdown", "group", "problem"),
+    [
+        ("sex", "men", "“men” is not a group of sex; use one of female, male, other, unknown."),
+        ("program:housing", "yes", "use one of participant, non_participant."),
+        ("", "female", "Choose the breakdown that “female” is a group of."),
+        ("age_group", "", "Name the group, e.g. male or 18-24."),
+    ],
+)
+def test_an_indicator_for_a_group_its_breakdown_does_not_have_is_refused(
+    world: World, signed_in, breakdown: str, group: str, problem: str
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.models import Indicator
+
+    response = _post_indicator(signed_in(world.member), breakdown, group)
+    assert response.status_code == 200
+    assert problem in html_module.unescape(response.content.decode())
+    assert not Indicator.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("breakdown", "typed", "saved"),
+    [
+        ("sex", " Female ", "female"),
+        ("age_group", "18-24", "18-24"),
+        ("residence_zip", "43215", "43215"),
+    ],
+)
+def test_an_indicators_group_is_saved_as_the_measures_spell_it(
+    world: World, signed_in, breakdown: str, typed: str, saved: str
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.models import Indicator
+
+    response = _post_indicator(signed_in(world.member), breakdown, typed)
+    assert response.status_code == 302
+    assert Indicator.objects.get().breakdown_group == saved
