@@ -26,10 +26,10 @@ REF = "#/components/schemas/"
 @dataclass
 class Field:
     name: str
-    where: str
     type: SafeString
     required: bool
     description: SafeString
+    where: str = ""  # a parameter's place: path, query or header
 
 
 @dataclass
@@ -83,11 +83,10 @@ def type_of(schema: dict[str, Any]) -> SafeString:
     return escape(words)
 
 
-def _fields(properties: dict[str, Any], required: list[str], where: str) -> list[Field]:
+def _fields(properties: dict[str, Any], required: list[str]) -> list[Field]:
     return [
         Field(
             name=name,
-            where=where,
             type=type_of(schema),
             required=name in required,
             description=prose(schema.get("description", "")),
@@ -117,7 +116,7 @@ def _operation(path: str, method: str, spec: dict[str, Any]) -> Operation:
     for content_type, body in spec.get("requestBody", {}).get("content", {}).items():
         schema = body.get("schema", {})
         operation.body_type = content_type
-        operation.body = _fields(schema.get("properties", {}), schema.get("required", []), "body")
+        operation.body = _fields(schema.get("properties", {}), schema.get("required", []))
     for status, response in spec.get("responses", {}).items():
         schemas = [c.get("schema", {}) for c in response.get("content", {}).values()]
         shown = mark_safe(", ".join(type_of(s) for s in schemas if s))  # noqa: S308
@@ -137,7 +136,7 @@ def reference_context() -> dict[str, Any]:
         Schema(
             name=name,
             description=prose(schema.get("description", "")),
-            properties=_fields(schema.get("properties", {}), schema.get("required", []), ""),
+            properties=_fields(schema.get("properties", {}), schema.get("required", [])),
         )
         for name, schema in sorted(description.get("components", {}).get("schemas", {}).items())
     ]

@@ -76,7 +76,8 @@ def _requeued(comparison: AdjustedComparison) -> bool:
         status=AdjustedComparison.Status.PENDING,
         enqueued_at=comparison.enqueued_at,
     ).update(enqueued_at=now)
-    comparison.enqueued_at = now
+    if claimed:
+        comparison.enqueued_at = now
     return claimed == 1
 
 

@@ -32,13 +32,7 @@ def dashboard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 
 def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     snapshot = selectors.latest_snapshot(access.coalition)
-    context: dict = {
-        "access": access,
-        "snapshot": snapshot,
-        "raw": selectors.sees_raw(access),
-        "unstable_events": UNSTABLE_EVENTS,
-        "definitions": measure_definitions(k=access.coalition.suppression_k),
-    }
+    context: dict = {"access": access, "snapshot": snapshot, "raw": selectors.sees_raw(access)}
     if snapshot is None or snapshot.payload.get("empty"):
         return context
     payload = snapshot.payload
@@ -118,6 +112,8 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
             ),
             "curve_table": _milestone_points(points),
             "query": request.GET.urlencode(),
+            "unstable_events": UNSTABLE_EVENTS,
+            "definitions": measure_definitions(k=access.coalition.suppression_k),
         }
     )
     return context

@@ -337,5 +337,6 @@ def test_a_level_with_one_person_and_no_event_does_not_stop_the_fit(
     assert direct.params_["sex:unknown"] < -5  # drifting, in lifelines too
     expected = direct.summary.loc["program"]
     assert result["hazard_ratio"] == pytest.approx(expected["exp(coef)"], abs=1e-6)
+    assert result["ci_low"] == pytest.approx(expected["exp(coef) lower 95%"], abs=1e-6)
     assert result["ci_high"] == pytest.approx(expected["exp(coef) upper 95%"], abs=1e-6)
     assert result["p_value"] == pytest.approx(expected["p"], abs=1e-6)
