@@ -20,3 +20,16 @@ def sweep_round(world: World) -> Round:
 
 def sweep_respondent(world: World) -> Respondent:
     return Respondent.objects.get(round=sweep_round(world), user=world.member)
+
+
+def closed_round(world: World, name: str, ratings: dict[str, int]) -> Round:
+    """A closed round of the world's coalition in which the member rated every item of
+    section ``key`` as ``ratings[key]``."""
+    round_ = services.round_open(coalition=world.coalition, name=name)
+    respondent = services.respondent_add(round_=round_, user=world.member)
+    for section in round_.instrument.sections:
+        for item in section.items:
+            services.response_save(
+                round_=round_, respondent=respondent, item_key=item.key, answer=ratings[section.key]
+            )
+    return services.round_close(round_=round_, closed_by=world.coordinator)

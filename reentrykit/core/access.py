@@ -96,6 +96,13 @@ def coalition_access(user: Any, coalition: Coalition) -> CoalitionAccess | None:
     return CoalitionAccess(coalition, roles, is_coach, capabilities)
 
 
+def network_view_of(coalition: Coalition) -> CoalitionAccess:
+    """How a network page reads one of its sites: as a viewer of that coalition, so
+    every figure is suppressed (DATA.md: cross-site dashboards are), whatever role the
+    reader also holds in the coalition itself."""
+    return CoalitionAccess(coalition, frozenset(), False, frozenset({Capability.VIEW}))
+
+
 def get_coalition_for(
     request: HttpRequest, slug: str, *, need: Capability = Capability.VIEW
 ) -> CoalitionAccess:

@@ -11,14 +11,21 @@ from reentrykit.core.charts import finish
 
 BLUE = "#005ea2"
 GRAY = "#71767a"
+# The national reference line: USWDS orange, apart from the bars' blue.
+ORANGE = "#c05600"
 
 
-def rate_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
-    """Rates per group with their 95% intervals; hidden rates are left out."""
+def rate_bars(
+    rows: list[dict[str, Any]], *, title: str, reference: float | None = None
+) -> dict[str, Any]:
+    """Rates per group with their 95% intervals; hidden rates are left out. A
+    ``reference`` rate (the national figure) is drawn as a dashed line across."""
     frame = pd.DataFrame([r for r in rows if r.get("rate") is not None])
     if frame.empty:
         frame = pd.DataFrame({"group": [], "rate": [], "ci_low": [], "ci_high": []})
-    base = alt.Chart(frame).encode(y=alt.Y("group:N", title=None, sort=None))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("group:N", title=None, sort=None, axis=alt.Axis(labelLimit=280))
+    )
     bars = base.mark_bar(color=BLUE).encode(
         x=alt.X(
             "rate:Q",
@@ -28,7 +35,14 @@ def rate_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
         )
     )
     whiskers = base.mark_rule(color="#1b1b1b").encode(x="ci_low:Q", x2="ci_high:Q")
-    return finish((bars + whiskers).properties(width=420, height=alt.Step(22), title=title))
+    layers = bars + whiskers
+    if reference is not None:
+        line = alt.Chart(pd.DataFrame({"reference": [reference], "label": ["National"]}))
+        layers += line.mark_rule(color=ORANGE, strokeDash=[6, 4], size=2).encode(x="reference:Q")
+        layers += line.mark_text(color=ORANGE, dy=-8, fontSize=12).encode(
+            x="reference:Q", y=alt.value(0), text="label:N"
+        )
+    return finish(layers.properties(width=420, height=alt.Step(22), title=title))
 
 
 def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:

@@ -124,6 +124,7 @@ def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str,
                 "row": row,
                 "display": table.display(0, "rate") if table.rows else None,
                 "national": NATIONAL_ONE_YEAR.get(measure),
+                "table": table,
             }
         )
     return cards

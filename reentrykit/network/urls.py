@@ -11,4 +11,6 @@ urlpatterns = [
     path("coaches/<int:role_id>/sites/", views.coach_assignment, name="coach_assignment"),
     path("sites/<int:site_id>/remove/", views.site_remove, name="site_remove"),
     path("join-code/", views.join_code_reset, name="join_code_reset"),
+    path("compare/", views.compare, name="compare"),
+    path("compare/export/", views.compare_export, name="compare_export"),
 ]

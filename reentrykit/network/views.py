@@ -7,21 +7,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from reentrykit.core.access import Capability, get_coalition_for, get_network_for, post_only
-from reentrykit.network import services
+from reentrykit.core.charts import accessible_svg
+from reentrykit.core.exports import csv_text
+from reentrykit.metrics.charts import rate_bars
+from reentrykit.metrics.selectors import HEADLINE_MEASURES, NATIONAL_ONE_YEAR
+from reentrykit.network import charts, services
 from reentrykit.network.forms import CoachForm, JoinNetworkForm
 from reentrykit.network.models import CoachAssignment, NetworkRole, NetworkRoleKind, NetworkSite
+from reentrykit.network.selectors import MEASURE_COLUMNS, cross_site, visible_sites
 
 
 @login_required
 def network_home(request: HttpRequest, network_slug: str) -> HttpResponse:
     access = get_network_for(request, network_slug)
     network = access.network
-    sites = NetworkSite.objects.filter(network=network).select_related("coalition")
-    if not access.is_admin:
-        sites = sites.filter(
-            coach_assignments__coach__user=request.user,
-            coach_assignments__coach__role=NetworkRoleKind.COACH,
-        ).distinct()
+    sites = visible_sites(access, request.user)
     coaches = (
         NetworkRole.objects.filter(network=network, role=NetworkRoleKind.COACH)
         .select_related("user")
@@ -155,3 +155,75 @@ def coalition_networks(request: HttpRequest, coalition_slug: str) -> HttpRespons
             "can_manage": access.can(Capability.MANAGE),
         },
     )
+
+
+@login_required
+def compare(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """The cross-site dashboard: assessment scores and one-year measures per site."""
+    access = get_network_for(request, network_slug)
+    board = cross_site(access, request.user)
+    rates = [
+        {**card["row"], "group": entry.coalition.name}
+        for entry in board.measures
+        if (card := entry.card("rearrest")) is not None
+    ]
+    context = {
+        "access": access,
+        "network": access.network,
+        "board": board,
+        "score_rows": board.score_rows(),
+        "measure_rows": board.measure_rows(),
+        "headline_measures": HEADLINE_MEASURES,
+        "national": NATIONAL_ONE_YEAR["rearrest"],
+        "score_chart": accessible_svg(
+            charts.score_dots(
+                charts.score_frame(board), title="Assessment scores, first and latest round"
+            ),
+            title="Assessment scores by site",
+            description="Dot chart of each site's first and latest assessment score, overall "
+            "and per section; the scores table that follows has the same numbers.",
+        ),
+        "rate_chart": accessible_svg(
+            rate_bars(
+                rates,
+                title="Rearrested within a year, latest complete cohort",
+                reference=NATIONAL_ONE_YEAR["rearrest"],
+            ),
+            title="One-year rearrest by site",
+            description="Bar chart of each site's one-year rearrest rate with its 95% interval; "
+            "the dashed line is the national reference. Hidden rates are left out; the "
+            "measures table that follows has every figure.",
+        ),
+    }
+    return render(request, "network/compare.html", context)
+
+
+COMPARE_TABLES = ("scores", "measures")
+
+
+@login_required
+def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """A cross-site table as CSV, suppressed as on the page."""
+    access = get_network_for(request, network_slug)
+    board = cross_site(access, request.user)
+    name = request.GET.get("table")
+    if name not in COMPARE_TABLES:
+        name = "scores"
+    if name == "scores":
+        header = ["site", "round", "name", "overall", *(key for key, _ in board.sections)]
+        rows = board.score_rows()
+    else:
+        header = [
+            "site",
+            "cohort_year",
+            "data_through",
+            *(f"{m}_{c}" for m in HEADLINE_MEASURES for c in MEASURE_COLUMNS),
+        ]
+        rows = board.measure_rows()
+    response = HttpResponse(
+        csv_text(header, ([row.get(column) for column in header] for row in rows)),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"{access.network.slug}-{name}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -10,6 +10,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 
+from reentrykit.assessment.testing import closed_round
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload
 from reentrykit.testing import PASSWORD, build_world, totp_code
@@ -33,7 +34,7 @@ COORDINATOR_PAGES = [
     "/accounts/password/",
     "/accounts/api-tokens/",
 ]
-NETWORK_ADMIN_PAGES = ["/", "/n/pilot/"]
+NETWORK_ADMIN_PAGES = ["/", "/n/pilot/", "/n/pilot/compare/"]
 # The measures with small cells (hidden from members) and the program breakdown with
 # its adjusted comparison (which fails here: no linked data stands behind the measures).
 MEASURES_PAGES = [
@@ -90,6 +91,10 @@ def test_it_has_no_serious_violations_for_a_network_admin(
     page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
 ) -> None:
     world = build_world()
+    # The cross-site dashboard with its charts and tables: scores and measures.
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
+    closed_round(world, "Baseline", {"1": 1, "2": 2, "3": 2})
+    closed_round(world, "Follow-up", {"1": 2, "2": 2, "3": 3})
     sign_in_with_code(page, world.network_admin, PASSWORD, check=_prompt_is_accessible(axe))
     axe(page, *NETWORK_ADMIN_PAGES)
 

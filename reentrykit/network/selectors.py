@@ -1,0 +1,166 @@
+"""Reads for network pages: the sites a reader may see and the cross-site dashboard.
+
+The dashboard sets each site's assessment scores (first and latest closed round) beside
+its one-year measures. Measures are read through the metrics selectors as a viewer of
+the site would read them (:func:`network_view_of`), so every figure is suppressed with
+the site's own threshold, even for a reader who is that site's data steward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from reentrykit.assessment.models import Round, RoundStatus
+from reentrykit.assessment.scoring import RoundScore
+from reentrykit.assessment.selectors import round_score
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.access import NetworkAccess, network_view_of
+from reentrykit.metrics import selectors as measures
+from reentrykit.network.models import NetworkRoleKind, NetworkSite
+
+
+def visible_sites(access: NetworkAccess, user: Any) -> QuerySet[NetworkSite]:
+    """Every site for a network admin; a coach's assigned sites otherwise."""
+    sites = NetworkSite.objects.filter(network=access.network).select_related("coalition")
+    if access.is_admin:
+        return sites
+    return sites.filter(
+        coach_assignments__coach__user=user,
+        coach_assignments__coach__role=NetworkRoleKind.COACH,
+    ).distinct()
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    name: str
+    score: RoundScore
+
+
+@dataclass(frozen=True)
+class SiteScores:
+    """A site's first and latest closed assessment rounds (the same round when it has
+    closed only one; both None when it has closed none)."""
+
+    coalition: Coalition
+    baseline: RoundResult | None
+    latest: RoundResult | None
+
+    @property
+    def has_follow_up(self) -> bool:
+        return self.baseline is not None and self.latest is not self.baseline
+
+
+def site_scores(coalition: Coalition) -> SiteScores:
+    closed = list(
+        Round.objects.filter(coalition=coalition, status=RoundStatus.CLOSED)
+        .select_related("instrument_version")
+        .order_by("opened_at", "id")
+    )
+    if not closed:
+        return SiteScores(coalition, None, None)
+    baseline = RoundResult(closed[0].name, round_score(round_=closed[0]))
+    if len(closed) == 1:
+        return SiteScores(coalition, baseline, baseline)
+    latest = RoundResult(closed[-1].name, round_score(round_=closed[-1]))
+    return SiteScores(coalition, baseline, latest)
+
+
+@dataclass(frozen=True)
+class SiteMeasures:
+    """A site's headline measures (one-year rates of its latest complete cohort), as a
+    viewer of the site sees them; ``cards`` is empty when it has no measures yet."""
+
+    coalition: Coalition
+    cohort_year: int | None
+    data_through: str | None
+    cards: list[dict[str, Any]]
+
+    def card(self, measure: str) -> dict[str, Any] | None:
+        return next((card for card in self.cards if card["measure"] == measure), None)
+
+
+def site_measures(coalition: Coalition) -> SiteMeasures:
+    snapshot = measures.latest_snapshot(coalition)
+    if snapshot is None or snapshot.payload.get("empty"):
+        return SiteMeasures(coalition, None, None, [])
+    payload = snapshot.payload
+    return SiteMeasures(
+        coalition,
+        payload["latest_complete_year"],
+        payload["data_through"],
+        measures.headline(network_view_of(coalition), payload),
+    )
+
+
+# The columns of each measure in the dashboard's measures table and its CSV.
+MEASURE_COLUMNS = ("rate", "ci_low", "ci_high", "cohort", "recidivists", "unstable")
+
+
+@dataclass(frozen=True)
+class CrossSite:
+    """What the cross-site dashboard shows: per site, scores and measures."""
+
+    scores: list[SiteScores]
+    measures: list[SiteMeasures]
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """(key, title) of the assessment's sections, from the first scored round."""
+        for entry in self.scores:
+            if entry.baseline is not None:
+                return [(section.key, section.title) for section in entry.baseline.score.sections]
+        return []
+
+    def score_rows(self) -> list[dict[str, Any]]:
+        """One row per site and round shown: ``site``, ``round`` (which: "first",
+        "latest" or "first and latest"), ``name``, ``overall`` and each section's key."""
+        rows = []
+        for entry in self.scores:
+            site = entry.coalition.name
+            if entry.baseline is None:
+                rows.append({"site": site, "round": "", "name": "", "overall": None})
+                continue
+            shown = [("first and latest", entry.baseline)]
+            if entry.has_follow_up and entry.latest is not None:
+                shown = [("first", entry.baseline), ("latest", entry.latest)]
+            for which, result in shown:
+                row = {"site": site, "round": which, "name": result.name}
+                row["overall"] = result.score.overall.score
+                row.update({section.key: section.score.score for section in result.score.sections})
+                rows.append(row)
+        return rows
+
+    def measure_rows(self) -> list[dict[str, Any]]:
+        """One row per site: ``site``, ``cohort_year``, ``data_through``, and for each
+        headline measure its :data:`MEASURE_COLUMNS` as ``<measure>_<column>``, a
+        hidden figure written as the site's pages write it ("<11", "suppressed")."""
+        rows = []
+        for entry in self.measures:
+            row: dict[str, Any] = {
+                "site": entry.coalition.name,
+                "cohort_year": entry.cohort_year,
+                "data_through": entry.data_through,
+            }
+            for measure in measures.HEADLINE_MEASURES:
+                card = entry.card(measure)
+                for column in MEASURE_COLUMNS:
+                    row[f"{measure}_{column}"] = _shown(card, column)
+            rows.append(row)
+        return rows
+
+
+def _shown(card: dict[str, Any] | None, column: str) -> Any:
+    if card is None or not card["table"].rows:
+        return None
+    return card["table"].display(0, column) or card["row"].get(column)
+
+
+def cross_site(access: NetworkAccess, user: Any) -> CrossSite:
+    coalitions = [site.coalition for site in visible_sites(access, user)]
+    return CrossSite(
+        scores=[site_scores(coalition) for coalition in coalitions],
+        measures=[site_measures(coalition) for coalition in coalitions],
+    )

@@ -1,0 +1,144 @@
+"""The cross-site dashboard: which sites a reader sees, the scores, and suppression."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from reentrykit.assessment import services as assessment
+from reentrykit.assessment.testing import closed_round
+from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
+from reentrykit.metrics.tests.test_dashboard import _cells
+from reentrykit.network.services import coach_assign, network_role_grant
+from reentrykit.testing import World
+
+PAGE = "/n/pilot/compare/"
+
+
+def _small_site_payload() -> dict:
+    """The other coalition's measures: 7 people released in 2023, 3 rearrested."""
+    payload = dashboard_payload()
+    payload["rates"] = [rate_row("all", "all", 7, 3)]
+    return payload
+
+
+@pytest.fixture
+def snapshots(world: World) -> None:
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
+    MetricSnapshot.objects.create(coalition=world.other, payload=_small_site_payload())
+
+
+def _csv(client, table: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    response = client.get(f"{PAGE}export/?table={table}")
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def test_a_network_admin_compares_every_site_with_small_counts_hidden(
+    world: World, snapshots, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.network_admin)
+    html = client.get(PAGE).content.decode()
+    rows = _cells(html, "measure-table")
+    # Riverton: 90 of 200 rearrested (45.0%), shown with its interval and count.
+    assert rows["Riverton County Reentry Coalition"][1].startswith("45.0%")
+    assert "200 people" in rows["Riverton County Reentry Coalition"][1]
+    # Elsewhere: 3 of 7. The count is a small cell and the rate rests on it.
+    assert rows["Elsewhere City Reentry Partnership"][1].startswith("suppressed")
+    assert "<11 people" in rows["Elsewhere City Reentry Partnership"][1]
+    assert "42.9%" not in html
+    assert "43.4%" in html  # the national reference
+    measures = {row["site"]: row for row in _csv(client, "measures")}
+    assert measures["Riverton County Reentry Coalition"]["rearrest_cohort"] == "200"
+    assert measures["Riverton County Reentry Coalition"]["rearrest_rate"] == "0.45"
+    elsewhere = measures["Elsewhere City Reentry Partnership"]
+    assert (elsewhere["rearrest_cohort"], elsewhere["rearrest_recidivists"]) == ("<11", "<11")
+    assert elsewhere["rearrest_rate"] == "suppressed"
+    assert elsewhere["rearrest_ci_low"] == "suppressed"
+
+
+def test_a_sites_own_data_steward_sees_it_suppressed_here(
+    world: World, snapshots, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """A cross-site view leaves the steward role, so it is suppressed for everyone."""
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=_small_site_payload())
+    coach = network_role_grant(network=world.network, user=world.steward, role="coach")
+    coach_assign(coach=coach, site=world.site)
+    client = signed_in(world.steward)
+    own_page = client.get("/c/riverton/measures/").content.decode()
+    assert "42.9%" in own_page  # raw on the steward's own measures page
+    html = client.get(PAGE).content.decode()
+    assert "42.9%" not in html
+    assert "<11 people" in _cells(html, "measure-table")["Riverton County Reentry Coalition"][1]
+    assert "0.428" not in client.get(f"{PAGE}export/?table=measures").content.decode()
+
+
+def test_a_coach_compares_only_assigned_sites(world: World, snapshots, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coach)
+    html = client.get(PAGE).content.decode()
+    assert "Riverton County Reentry Coalition" in html
+    assert "Elsewhere City Reentry Partnership" not in html
+    exported = client.get(f"{PAGE}export/?table=measures").content.decode()
+    assert "Elsewhere" not in exported
+
+
+@pytest.mark.parametrize("role", ["coordinator", "steward", "member", "outsider"])
+def test_people_without_a_network_role_get_no_dashboard(
+    role: str, world: World, snapshots, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(getattr(world, role))
+    assert client.get(PAGE).status_code == 404
+    assert client.get(f"{PAGE}export/?table=measures").status_code == 404
+
+
+def test_scores_show_the_first_and_latest_closed_rounds(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    # First round: the 13 items of section 1 rated 1 of 3, the 36 others 2 of 3.
+    closed_round(world, "Baseline", {"1": 1, "2": 2, "3": 2})
+    closed_round(world, "Middle", {"1": 2, "2": 2, "3": 2})
+    closed_round(world, "Follow-up", {"1": 3, "2": 3, "3": 3})
+    assessment.round_open(coalition=world.coalition, name="Still open")
+    client = signed_in(world.network_admin)
+    html = client.get(PAGE).content.decode()
+    rows = [row[1:] for row in _score_rows(html) if row[0] == "Riverton County Reentry Coalition"]
+    # Overall: (13 x 1 + 36 x 2) / (49 x 3) = 85 / 147 = 57.8%.
+    assert rows == [
+        ["Baseline (first)", "57.8%", "33.3%", "66.7%", "66.7%"],
+        ["Follow-up (latest)", "100.0%", "100.0%", "100.0%", "100.0%"],
+    ]
+    other = [row for row in _score_rows(html) if row[0].startswith("Elsewhere")]
+    assert other == [["Elsewhere City Reentry Partnership", "No closed round yet"]]
+    exported = [row for row in _csv(client, "scores") if row["site"].startswith("Riverton")]
+    assert [(row["round"], row["name"], row["overall"], row["1"]) for row in exported] == [
+        ("first", "Baseline", "57.8", "33.3"),
+        ("latest", "Follow-up", "100.0", "100.0"),
+    ]
+    assert "Assessment scores by site" in html  # the chart's accessible title
+
+
+def test_a_site_with_one_closed_round_shows_it_once(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    closed_round(world, "Baseline", {"1": 2, "2": 2, "3": 2})
+    html = signed_in(world.network_admin).get(PAGE).content.decode()
+    rows = [row for row in _score_rows(html) if row[0].startswith("Riverton")]
+    assert rows == [
+        ["Riverton County Reentry Coalition", "Baseline (first and latest)"] + ["66.7%"] * 4
+    ]
+
+
+def test_sites_without_measures_say_so(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    html = signed_in(world.network_admin).get(PAGE).content.decode()
+    rows = _cells(html, "measure-table")
+    assert rows["Riverton County Reentry Coalition"] == ["No measures yet"]
+
+
+def test_the_network_page_links_to_the_dashboard(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    for user in (world.network_admin, world.coach):
+        assert PAGE in signed_in(user).get("/n/pilot/").content.decode()
+
+
+def _score_rows(html: str) -> list[list[str]]:
+    from reentrykit.metrics.tests.test_dashboard import _table
+
+    return _table(html, "score-table")[1:]
