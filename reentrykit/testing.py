@@ -196,6 +196,42 @@ def _sweep_indicator(world: World) -> int:
 SWEEP_KWARGS["indicator_id"] = _sweep_indicator
 
 
+def _sweep_session(world: World) -> Any:
+    import datetime as dt
+
+    from reentrykit.network.models import CoachingSession
+
+    session, _ = CoachingSession.objects.get_or_create(
+        site=world.site, coach=world.coach, held_on=dt.date(2026, 1, 15)
+    )
+    return session
+
+
+def _sweep_item(world: World) -> int:
+    import datetime as dt
+
+    from reentrykit.network.models import ActionItem
+
+    item, _ = ActionItem.objects.get_or_create(
+        session=_sweep_session(world),
+        description="Sweep item",
+        defaults={"owner": "Coordinator", "due_on": dt.date(2026, 2, 1)},
+    )
+    return item.pk
+
+
+def _sweep_request(world: World) -> int:
+    from reentrykit.network.models import AssistanceRequest
+
+    entry, _ = AssistanceRequest.objects.get_or_create(site=world.site, topic="Sweep request")
+    return entry.pk
+
+
+SWEEP_KWARGS["session_id"] = lambda world: _sweep_session(world).pk
+SWEEP_KWARGS["item_id"] = _sweep_item
+SWEEP_KWARGS["request_id"] = _sweep_request
+
+
 def totp_code(device: Any) -> str:
     """The current code of a django-otp TOTP device, as an authenticator app shows it."""
     from django_otp.oath import totp

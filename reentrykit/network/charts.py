@@ -29,9 +29,7 @@ def score_dots(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
     )
     line = base.mark_rule(color="#a9aeb1", size=2).encode(x="first:Q", x2="latest:Q")
     dots = base.mark_point(filled=True, size=90, opacity=1).encode(
-        x=alt.X(
-            "score:Q", scale=alt.Scale(domain=[0, 100]), title="Percent of the maximum score"
-        ),
+        x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="Percent of the maximum score"),
         color=alt.Color(
             "round:N",
             title=None,

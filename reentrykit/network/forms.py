@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from reentrykit.core.forms import UswdsForm
+from reentrykit.core.forms import UswdsForm, UswdsModelForm
+from reentrykit.network.models import ActionItem, AssistanceRequest, CoachingSession, NetworkSite
 
 
 class JoinNetworkForm(UswdsForm):
@@ -16,3 +19,61 @@ class JoinNetworkForm(UswdsForm):
 class CoachForm(UswdsForm):
     email = forms.EmailField(label="Coach's email address")
     full_name = forms.CharField(max_length=200, required=False, label="Coach's name")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+SESSION_NOTES = ("attendees", "topics", "working", "challenges", "goals", "next_steps", "barriers")
+
+
+class SiteChoiceMixin:
+    """For a form about one of the coalition's sites: ``sites`` are those the user may
+    choose from (a coalition in two networks has two); asked only when there is a choice."""
+
+    def __init__(self, *args: Any, sites: list[NetworkSite], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.sites = sites
+        if len(sites) > 1:
+            self.fields["site"] = forms.ChoiceField(  # type: ignore[attr-defined]
+                label="Network",
+                choices=[(str(site.pk), site.network.name) for site in sites],
+                widget=forms.Select(attrs={"class": "usa-select"}),
+            )
+            self.order_fields(["site"])  # type: ignore[attr-defined]
+
+    def chosen_site(self) -> NetworkSite:
+        if len(self.sites) == 1:
+            return self.sites[0]
+        chosen = self.cleaned_data["site"]  # type: ignore[attr-defined]
+        return next(site for site in self.sites if str(site.pk) == chosen)
+
+
+class CoachingSessionForm(SiteChoiceMixin, UswdsModelForm):
+    class Meta:
+        model = CoachingSession
+        fields = ["held_on", *SESSION_NOTES]
+        widgets = {
+            "held_on": DateInput,
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in SESSION_NOTES},
+        }
+
+
+class ActionItemForm(UswdsModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["description", "owner", "due_on"]
+        widgets = {"due_on": DateInput}
+
+
+class AssistanceRequestForm(SiteChoiceMixin, UswdsModelForm):
+    class Meta:
+        model = AssistanceRequest
+        fields = ["topic", "detail", "needed_by"]
+        widgets = {"detail": forms.Textarea(attrs={"rows": 4}), "needed_by": DateInput}
+        help_texts = {"topic": "For example “Setting up a data-sharing agreement with the jail”."}
+
+
+class AssistanceAnswerForm(UswdsForm):
+    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -109,6 +110,93 @@ class CoachAssignment(Audited, models.Model):
             raise ValidationError("Only coaches are assigned to sites.")
         if self.coach.network_id != self.site.network_id:
             raise ValidationError("The coach and the site belong to different networks.")
+
+    def audit_coalition_id(self) -> int | None:
+        return self.site.coalition_id
+
+
+class CoachingSession(Audited, models.Model):
+    """A coach's meeting with a site, with what was learned (PRODUCT.md, Coaching)."""
+
+    site = models.ForeignKey(
+        NetworkSite, on_delete=models.CASCADE, related_name="coaching_sessions"
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    held_on = models.DateField("Date")
+    attendees = models.TextField("Who took part", blank=True)
+    topics = models.TextField("Topics", blank=True)
+    working = models.TextField("What is working", blank=True)
+    challenges = models.TextField("Challenges", blank=True)
+    goals = models.TextField("Goals", blank=True)
+    next_steps = models.TextField("Next steps", blank=True)
+    barriers = models.TextField("Barriers", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Coaching of {self.site.coalition} on {self.held_on:%Y-%m-%d}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.site.coalition_id
+
+
+class ActionItem(Audited, models.Model):
+    """Something a site or its coach agreed to do by a date, from a coaching session."""
+
+    session = models.ForeignKey(
+        CoachingSession, on_delete=models.CASCADE, related_name="action_items"
+    )
+    description = models.CharField("What", max_length=300)
+    owner = models.CharField("Who", max_length=200, help_text="A person or an organization.")
+    due_on = models.DateField("Due")
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def audit_coalition_id(self) -> int | None:
+        return self.session.site.coalition_id
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.done_on is None and self.due_on < today
+
+
+class AssistanceRequest(Audited, models.Model):
+    """A site's request to its coaches for technical assistance, and the answer."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+
+    site = models.ForeignKey(
+        NetworkSite, on_delete=models.CASCADE, related_name="assistance_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    topic = models.CharField("What you need help with", max_length=200)
+    detail = models.TextField("Details", blank=True)
+    needed_by = models.DateField("Needed by", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.topic
 
     def audit_coalition_id(self) -> int | None:
         return self.site.coalition_id

@@ -8,10 +8,11 @@ the site's own threshold, even for a reader who is that site's data steward.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from reentrykit.assessment.models import Round, RoundStatus
 from reentrykit.assessment.scoring import RoundScore
@@ -19,7 +20,13 @@ from reentrykit.assessment.selectors import round_score
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import NetworkAccess, network_view_of
 from reentrykit.metrics import selectors as measures
-from reentrykit.network.models import NetworkRoleKind, NetworkSite
+from reentrykit.network.models import (
+    ActionItem,
+    AssistanceRequest,
+    CoachingSession,
+    NetworkRoleKind,
+    NetworkSite,
+)
 
 
 def visible_sites(access: NetworkAccess, user: Any) -> QuerySet[NetworkSite]:
@@ -163,4 +170,73 @@ def cross_site(access: NetworkAccess, user: Any) -> CrossSite:
     return CrossSite(
         scores=[site_scores(coalition) for coalition in coalitions],
         measures=[site_measures(coalition) for coalition in coalitions],
+    )
+
+
+# -- coaching ------------------------------------------------------------------------
+
+# The coach's view lists open action items due within this many days besides the overdue.
+DUE_SOON_DAYS = 14
+
+
+def coached_sites(coalition: Coalition, user: Any) -> list[NetworkSite]:
+    """The coalition's sites (one per network it joined) that ``user`` coaches."""
+    return list(
+        NetworkSite.objects.filter(
+            coalition=coalition,
+            coach_assignments__coach__user=user,
+            coach_assignments__coach__role=NetworkRoleKind.COACH,
+        )
+        .select_related("network", "coalition")
+        .distinct()
+    )
+
+
+def coalition_sessions(coalition: Coalition) -> QuerySet[CoachingSession]:
+    return (
+        CoachingSession.objects.filter(site__coalition=coalition)
+        .select_related("site__network", "coach")
+        .prefetch_related("action_items")
+    )
+
+
+def coalition_requests(coalition: Coalition) -> QuerySet[AssistanceRequest]:
+    return AssistanceRequest.objects.filter(site__coalition=coalition).select_related(
+        "site__network", "requested_by", "answered_by"
+    )
+
+
+@dataclass(frozen=True)
+class CoachingOverview:
+    """A network reader's coaching work across the sites they see."""
+
+    overdue: list[ActionItem]
+    due_soon: list[ActionItem]
+    open_requests: list[AssistanceRequest]
+    last_session: dict[int, dt.date]  # site id -> the date of its latest session
+
+
+def coaching_overview(access: NetworkAccess, user: Any, *, today: dt.date) -> CoachingOverview:
+    sites = visible_sites(access, user)
+    open_items = list(
+        ActionItem.objects.filter(session__site__in=sites, done_on__isnull=True)
+        .select_related("session__site__coalition")
+        .order_by("due_on", "id")
+    )
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    last = (
+        CoachingSession.objects.filter(site__in=sites)
+        .values("site")
+        .annotate(latest=Max("held_on"))
+        .values_list("site", "latest")
+    )
+    return CoachingOverview(
+        overdue=[item for item in open_items if item.is_overdue(today)],
+        due_soon=[item for item in open_items if today <= item.due_on <= soon],
+        open_requests=list(
+            AssistanceRequest.objects.filter(
+                site__in=sites, status=AssistanceRequest.Status.OPEN
+            ).select_related("site__coalition", "requested_by")
+        ),
+        last_session=dict(last),
     )

@@ -7,10 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.network.models import (
+    ActionItem,
+    AssistanceRequest,
     CoachAssignment,
+    CoachingSession,
     Network,
     NetworkRole,
     NetworkRoleKind,
@@ -114,3 +118,61 @@ def coach_add(*, network: Network, email: str, full_name: str = "") -> NetworkRo
         user = user_create(email=email, full_name=full_name)
         transaction.on_commit(lambda: account_setup_email_send(user=user))
     return network_role_grant(network=network, user=user, role=NetworkRoleKind.COACH)
+
+
+# -- coaching ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def coaching_session_record(*, site: NetworkSite, coach: Any, **fields: Any) -> CoachingSession:
+    """A coaching session of ``site`` led by ``coach``, who must coach that site."""
+    if not CoachAssignment.objects.filter(
+        site=site, coach__user=coach, coach__role=NetworkRoleKind.COACH
+    ).exists():
+        raise ValidationError(f"{coach} does not coach {site.coalition}.")
+    session = CoachingSession(site=site, coach=coach, **fields)
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def action_item_add(
+    *, session: CoachingSession, description: str, owner: str, due_on: dt.date
+) -> ActionItem:
+    item = ActionItem(session=session, description=description, owner=owner, due_on=due_on)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_mark(*, item: ActionItem, done: bool, today: dt.date) -> ActionItem:
+    """Marks the item done today, or open again."""
+    item.done_on = today if done else None
+    item.save(update_fields=["done_on"])
+    return item
+
+
+@transaction.atomic
+def assistance_request_make(
+    *, site: NetworkSite, requested_by: Any, **fields: Any
+) -> AssistanceRequest:
+    request = AssistanceRequest(site=site, requested_by=requested_by, **fields)
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def assistance_request_answer(
+    *, request: AssistanceRequest, answered_by: Any, answer: str
+) -> AssistanceRequest:
+    if not answer.strip():
+        raise ValidationError({"answer": "Write the answer to send to the site."})
+    request.answer = answer.strip()
+    request.answered_by = answered_by
+    request.answered_at = timezone.now()
+    request.status = AssistanceRequest.Status.ANSWERED
+    request.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+    return request

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reentrykit.network import views
+from reentrykit.network import coaching_views, views
 
 app_name = "network"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("join-code/", views.join_code_reset, name="join_code_reset"),
     path("compare/", views.compare, name="compare"),
     path("compare/export/", views.compare_export, name="compare_export"),
+    path("coaching/", coaching_views.overview, name="coaching"),
 ]

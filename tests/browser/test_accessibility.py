@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,11 @@ from playwright.sync_api import Page
 from reentrykit.assessment.testing import closed_round
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload
+from reentrykit.network.services import (
+    action_item_add,
+    assistance_request_make,
+    coaching_session_record,
+)
 from reentrykit.testing import PASSWORD, build_world, totp_code
 from tests.browser.accessibility import format_violations, run_axe
 
@@ -97,6 +103,26 @@ def test_it_has_no_serious_violations_for_a_network_admin(
     closed_round(world, "Follow-up", {"1": 2, "2": 2, "3": 3})
     sign_in_with_code(page, world.network_admin, PASSWORD, check=_prompt_is_accessible(axe))
     axe(page, *NETWORK_ADMIN_PAGES)
+
+
+def test_the_coaching_pages_have_no_serious_violations(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
+) -> None:
+    world = build_world()
+    session = coaching_session_record(
+        site=world.site, coach=world.coach, held_on=dt.date(2026, 10, 1), topics="Data"
+    )
+    action_item_add(
+        session=session, description="Draft the MOU", owner="Jail", due_on=dt.date(2026, 10, 20)
+    )
+    assistance_request_make(site=world.site, requested_by=world.member, topic="Bed-day costs")
+    sign_in_with_code(page, world.coach, PASSWORD)
+    base = "/c/riverton/network/coaching/"
+    axe(page, "/n/pilot/coaching/", base, f"{base}{session.pk}/", f"{base}new/")
+    page.get_by_label("Date").fill("")
+    page.get_by_role("button", name="Save the session").click()
+    page.get_by_text("Please fix 1 problem").wait_for()
+    axe(page)
 
 
 @pytest.mark.parametrize("role", ["member", "steward"])
