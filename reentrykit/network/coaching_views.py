@@ -47,6 +47,13 @@ def _sites(access: CoalitionAccess) -> list[NetworkSite]:
     )
 
 
+def _coaches(request: HttpRequest, access: CoalitionAccess, site_id: int) -> bool:
+    """Whether the user coaches this site of the coalition (in a coalition that joined
+    two networks, each network's coaches write only to their own site)."""
+    sites = selectors.coached_sites(access.coalition, request.user)
+    return any(site.pk == site_id for site in sites)
+
+
 def _can_mark(access: CoalitionAccess) -> bool:
     return access.can(Capability.CONTRIBUTE) or access.can(Capability.COACH)
 
@@ -86,7 +93,9 @@ def coaching(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "answer_form": AssistanceAnswerForm(),
             "can_ask": access.can(Capability.CONTRIBUTE),
             "can_mark": _can_mark(access),
-            "is_coach": bool(selectors.coached_sites(access.coalition, request.user)),
+            "coached": {
+                site.pk for site in selectors.coached_sites(access.coalition, request.user)
+            },
         },
     )
 
@@ -133,8 +142,10 @@ def session(request: HttpRequest, coalition_slug: str, session_id: int) -> HttpR
     access = get_coalition_for(request, coalition_slug)
     entry = _session_in(access, session_id)
     form = ActionItemForm(request.POST or None)
+    can_add = _coaches(request, access, entry.site_id)
     if request.method == "POST":
-        access = get_coalition_for(request, coalition_slug, need=Capability.COACH)
+        if not can_add:
+            raise PermissionDenied("Only the site's coaches add action items.")
         if form.is_valid():
             services.action_item_add(session=entry, **_model_fields(form))
             messages.success(request, "Action item added.")
@@ -154,7 +165,7 @@ def session(request: HttpRequest, coalition_slug: str, session_id: int) -> HttpR
             ],
             "today": timezone.localdate(),
             "form": form,
-            "can_add": access.can(Capability.COACH),
+            "can_add": can_add,
             "can_mark": _can_mark(access),
         },
     )
@@ -185,6 +196,8 @@ def item_mark(request: HttpRequest, coalition_slug: str, item_id: int) -> HttpRe
 def request_answer(request: HttpRequest, coalition_slug: str, request_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.COACH)
     entry = _request_in(access, request_id)
+    if not _coaches(request, access, entry.site_id):
+        raise PermissionDenied("Only the coaches the request went to answer it.")
     form = AssistanceAnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write the answer to send to the site.")

@@ -248,3 +248,26 @@ def test_the_demo_has_something_overdue_due_soon_and_waiting(db, client) -> None
     ]
     assert [entry.topic for entry in board.open_requests] == ["Finding the jail's cost per bed-day"]
     assert len(board.last_session) == 2 == visible_sites(access, coach).count() - 1
+
+
+def test_each_networks_coaches_write_only_to_their_own_site(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """Riverton is in two networks; the state network's coach cannot answer a request
+    to the pilot's coaches or add action items to the pilot's sessions."""
+    state = network_create(slug="state", name="State Network")
+    state_site = network_add_site(network=state, coalition=world.coalition)
+    state_coach = world.network_admin  # a coach in the state network only
+    coach_assign(
+        coach=network_role_grant(network=state, user=state_coach, role="coach"), site=state_site
+    )
+    session = _session(world)  # the pilot's
+    entry = AssistanceRequest.objects.create(site=world.site, topic="For the pilot's coaches")
+    client = signed_in(state_coach)
+    page = client.get(COACHING).content.decode()
+    assert "Record a session" in page and "Send the answer" not in page
+    answer = client.post(f"{COACHING}requests/{entry.pk}/answer/", {"answer": "Not mine"})
+    assert answer.status_code == 403
+    item = {"description": "X", "owner": "Y", "due_on": "2026-12-01"}
+    assert client.post(f"{COACHING}{session.pk}/", item).status_code == 403
+    assert "Add an action item" not in client.get(f"{COACHING}{session.pk}/").content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "open" and not ActionItem.objects.exists()
