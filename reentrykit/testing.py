@@ -227,6 +227,16 @@ def _sweep_request(world: World) -> int:
     return entry.pk
 
 
+def _sweep_practice(world: World) -> int:
+    from reentrykit.network.models import Practice
+
+    practice, _ = Practice.objects.get_or_create(
+        site=world.site, title="Sweep practice", defaults={"summary": "S", "body": "B"}
+    )
+    return practice.pk
+
+
+SWEEP_KWARGS["practice_id"] = _sweep_practice
 SWEEP_KWARGS["session_id"] = lambda world: _sweep_session(world).pk
 SWEEP_KWARGS["item_id"] = _sweep_item
 SWEEP_KWARGS["request_id"] = _sweep_request

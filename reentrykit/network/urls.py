@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reentrykit.network import coaching_views, views
+from reentrykit.network import coaching_views, library_views, views
 
 app_name = "network"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("compare/export/", views.compare_export, name="compare_export"),
     path("coaching/", coaching_views.overview, name="coaching"),
+    path("practices/", library_views.network_practices, name="practices"),
+    path("practices/<int:practice_id>/", library_views.network_practice, name="practice"),
+    path(
+        "practices/<int:practice_id>/feature/",
+        library_views.practice_feature,
+        name="practice_feature",
+    ),
 ]

@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 from reentrykit.assessment.testing import closed_round
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload
+from reentrykit.network.library import practice_write
 from reentrykit.network.services import (
     action_item_add,
     assistance_request_make,
@@ -40,7 +41,7 @@ COORDINATOR_PAGES = [
     "/accounts/password/",
     "/accounts/api-tokens/",
 ]
-NETWORK_ADMIN_PAGES = ["/", "/n/pilot/", "/n/pilot/compare/"]
+NETWORK_ADMIN_PAGES = ["/", "/n/pilot/", "/n/pilot/compare/", "/n/pilot/practices/"]
 # The measures with small cells (hidden from members) and the program breakdown with
 # its adjusted comparison (which fails here: no linked data stands behind the measures).
 MEASURES_PAGES = [
@@ -122,6 +123,28 @@ def test_the_coaching_pages_have_no_serious_violations(
     page.get_by_label("Date").fill("")
     page.get_by_role("button", name="Save the session").click()
     page.get_by_text("Please fix 1 problem").wait_for()
+    axe(page)
+
+
+def test_the_practice_library_has_no_serious_violations(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
+) -> None:
+    world = build_world()
+    practice = practice_write(
+        site=world.site,
+        written_by=world.member,
+        title="Peer mentors at the jail door",
+        summary="Mentors meet people on release day.",
+        body="Two mentors cover weekday releases.",
+        components=["3.4"],
+        needs=["housing"],
+    )
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    base = "/c/riverton/network/practices/"
+    axe(page, base, f"{base}?q=mentors&need=housing", f"{base}{practice.pk}/", f"{base}new/")
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Share it").click()
+    page.get_by_text("Please fix").first.wait_for()
     axe(page)
 
 
