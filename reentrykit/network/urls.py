@@ -14,6 +14,8 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("compare/export/", views.compare_export, name="compare_export"),
     path("coaching/", coaching_views.overview, name="coaching"),
+    path("report/", views.synthesis_page, name="synthesis"),
+    path("report.pdf", views.synthesis_pdf, name="synthesis_pdf"),
     path("practices/", library_views.network_practices, name="practices"),
     path("practices/<int:practice_id>/", library_views.network_practice, name="practice"),
     path(

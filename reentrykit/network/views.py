@@ -227,3 +227,47 @@ def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
     filename = f"{access.network.slug}-{name}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _synthesis_context(request: HttpRequest, network_slug: str) -> dict:
+    from django.utils import timezone
+
+    from reentrykit.network.synthesis import synthesis
+
+    access = get_network_for(request, network_slug)
+    report = synthesis(access, request.user)
+    return {
+        "access": access,
+        "network": access.network,
+        "report": report,
+        "rows": report.site_rows(),
+        "generated": timezone.localdate(),
+        "score_chart": accessible_svg(
+            charts.score_dots(
+                charts.score_frame(report.board), title="Assessment scores, first and latest round"
+            ),
+            title="Assessment scores by site",
+            description="Dot chart of each site's first and latest assessment score, overall "
+            "and per section; the progress table has the overall scores.",
+        ),
+    }
+
+
+@login_required
+def synthesis_page(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """What the network's sites learned: progress, common priorities, practices, lessons."""
+    return render(request, "network/synthesis.html", _synthesis_context(request, network_slug))
+
+
+@login_required
+def synthesis_pdf(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """The synthesis report as a PDF, with the same figures and suppression as the page."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    context = _synthesis_context(request, network_slug)
+    html = render_to_string("network/synthesis_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{network_slug}-synthesis.pdf"'
+    return response

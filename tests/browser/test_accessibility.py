@@ -41,7 +41,13 @@ COORDINATOR_PAGES = [
     "/accounts/password/",
     "/accounts/api-tokens/",
 ]
-NETWORK_ADMIN_PAGES = ["/", "/n/pilot/", "/n/pilot/compare/", "/n/pilot/practices/"]
+NETWORK_ADMIN_PAGES = [
+    "/",
+    "/n/pilot/",
+    "/n/pilot/compare/",
+    "/n/pilot/practices/",
+    "/n/pilot/report/",
+]
 # The measures with small cells (hidden from members) and the program breakdown with
 # its adjusted comparison (which fails here: no linked data stands behind the measures).
 MEASURES_PAGES = [
