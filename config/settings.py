@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "reentrykit.assessment",
     "reentrykit.data",
     "reentrykit.metrics",
+    "reentrykit.documents",
     "reentrykit.api",
 ]
 

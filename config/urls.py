@@ -16,6 +16,7 @@ coalition_patterns = [
     path("data/", include("reentrykit.data.urls")),
     path("measures/", include("reentrykit.metrics.urls")),
     path("assess/", include("reentrykit.assessment.urls")),
+    path("documents/", include("reentrykit.documents.urls")),
 ]
 
 urlpatterns = [

@@ -237,6 +237,7 @@ def _sweep_practice(world: World) -> int:
 
 
 SWEEP_KWARGS["practice_id"] = _sweep_practice
+SWEEP_KWARGS["kind"] = lambda world: "charter"  # a document template
 SWEEP_KWARGS["session_id"] = lambda world: _sweep_session(world).pk
 SWEEP_KWARGS["item_id"] = _sweep_item
 SWEEP_KWARGS["request_id"] = _sweep_request

@@ -96,10 +96,10 @@ def coalition_access(user: Any, coalition: Coalition) -> CoalitionAccess | None:
     return CoalitionAccess(coalition, roles, is_coach, capabilities)
 
 
-def network_view_of(coalition: Coalition) -> CoalitionAccess:
-    """How a network page reads one of its sites: as a viewer of that coalition, so
-    every figure is suppressed (DATA.md: cross-site dashboards are), whatever role the
-    reader also holds in the coalition itself."""
+def as_viewer(coalition: Coalition) -> CoalitionAccess:
+    """The coalition as its viewers read it, every figure suppressed: for pages and
+    documents that leave the coalition (DATA.md: cross-site dashboards, public pages),
+    whatever role the reader holds in the coalition itself."""
     return CoalitionAccess(coalition, frozenset(), False, frozenset({Capability.VIEW}))
 
 

@@ -2,7 +2,7 @@
 
 The dashboard sets each site's assessment scores (first and latest closed round) beside
 its one-year measures. Measures are read through the metrics selectors as a viewer of
-the site would read them (:func:`network_view_of`), so every figure is suppressed with
+the site would read them (:func:`as_viewer`), so every figure is suppressed with
 the site's own threshold, even for a reader who is that site's data steward.
 """
 
@@ -18,7 +18,7 @@ from reentrykit.assessment.models import Round, RoundStatus
 from reentrykit.assessment.scoring import RoundScore
 from reentrykit.assessment.selectors import round_score
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.access import NetworkAccess, network_view_of
+from reentrykit.core.access import NetworkAccess, as_viewer
 from reentrykit.metrics import selectors as measures
 from reentrykit.network.models import (
     ActionItem,
@@ -98,7 +98,7 @@ def site_measures(coalition: Coalition) -> SiteMeasures:
         coalition,
         payload["latest_complete_year"],
         payload["data_through"],
-        measures.headline(network_view_of(coalition), payload),
+        measures.headline(as_viewer(coalition), payload),
     )
 
 

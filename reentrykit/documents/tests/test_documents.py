@@ -1,0 +1,123 @@
+"""Document templates: filled in from the coalition's record, edited, downloaded."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from reentrykit.documents.library import TEMPLATES
+from reentrykit.documents.merge import blocks, merged, unknown_fields
+from reentrykit.documents.models import CoalitionDocument
+from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
+from reentrykit.testing import World
+
+DOCS = "/c/riverton/documents/"
+
+
+def _preview(html: str) -> str:
+    start = html.index('id="preview"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.kind)
+def test_every_starting_text_fills_in_completely(template, world: World) -> None:  # type: ignore[no-untyped-def]
+    assert unknown_fields(template.body) == []
+    text = merged(template.body, world.coalition)
+    assert "[[" not in text and "]]" not in text
+    assert blocks(text)[0].kind == "heading"
+
+
+def test_the_list_shows_every_template(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    html = signed_in(world.viewer).get(DOCS).content.decode()
+    for template in TEMPLATES:
+        assert template.title in html
+    assert html.count("<td>Starting text</td>") == len(TEMPLATES)
+
+
+def test_the_charter_fills_in_the_coalitions_record(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    preview = _preview(signed_in(world.member).get(f"{DOCS}charter/").content.decode())
+    assert "<h2>Charter of Riverton County Reentry Coalition</h2>" in preview
+    assert "<li>Second Chance Works</li>" in preview  # a partner, as a list item
+    assert "Casey Coordinator coordinates the coalition" in preview
+    assert "organizations of our county that" in preview
+
+
+@pytest.mark.parametrize("role", ["member", "steward"])
+def test_the_rearrest_rate_is_filled_in_suppressed_for_everyone(
+    role: str, world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(getattr(world, role))
+    assert "not yet measured" in _preview(client.get(f"{DOCS}mission/").content.decode())
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
+    preview = _preview(client.get(f"{DOCS}mission/").content.decode())
+    assert "released in 2023, 45.0% were rearrested within a year" in preview
+    small = dashboard_payload()
+    small["rates"] = [rate_row("all", "all", 7, 3)]
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=small)
+    preview = _preview(client.get(f"{DOCS}mission/").content.decode())
+    assert "a share too small to publish were rearrested" in preview
+    assert "42.9%" not in preview
+
+
+def test_a_member_changes_the_text_and_goes_back(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    body = "# Our mission\n\n[[coalition_name]] helps people home.\n\n- Housing\n- Work"
+    client.post(f"{DOCS}mission/", {"title": "Mission, 2027", "body": body})
+    saved = CoalitionDocument.objects.get(coalition=world.coalition, kind="mission")
+    assert (saved.title, saved.body, saved.updated_by) == ("Mission, 2027", body, world.member)
+    html = client.get(f"{DOCS}mission/").content.decode()
+    assert "<p>Riverton County Reentry Coalition helps people home.</p>" in _preview(html)
+    assert "<ul><li>Housing</li><li>Work</li></ul>" in _preview(html)
+    assert "Yours, changed" in client.get(DOCS).content.decode()
+    client.post(f"{DOCS}mission/", {"reset": "yes"})
+    assert not CoalitionDocument.objects.exists()
+
+
+def test_an_unknown_merge_field_is_refused_and_nothing_saved(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(world.member).post(
+        f"{DOCS}mission/", {"title": "T", "body": "Hello [[coalition]] and [[mayor_name]]"}
+    )
+    html = response.content.decode()
+    assert "[[coalition]], [[mayor_name]] are not merge fields" in html
+    assert not CoalitionDocument.objects.exists()
+
+
+def test_a_body_is_never_run_as_a_template(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    client.post(f"{DOCS}mission/", {"title": "T", "body": "{{ request.user.email }} {% now 'Y' %}"})
+    preview = _preview(client.get(f"{DOCS}mission/").content.decode())
+    assert "{{ request.user.email }} {% now &#x27;Y&#x27; %}" in preview
+    assert world.member.email not in preview
+
+
+@pytest.mark.parametrize("role", ["viewer", "steward"])
+def test_readers_cannot_change_documents(role: str, world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(getattr(world, role))
+    assert "Change the text" not in client.get(f"{DOCS}mission/").content.decode()
+    assert client.post(f"{DOCS}mission/", {"title": "T", "body": "B"}).status_code == 403
+    assert not CoalitionDocument.objects.exists()
+
+
+def test_downloads_as_word_and_pdf(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+    from pypdf import PdfReader
+
+    client = signed_in(world.viewer)
+    word = client.get(f"{DOCS}charter/download/?format=docx")
+    assert word["Content-Disposition"] == 'attachment; filename="riverton-charter.docx"'
+    paragraphs = Document(io.BytesIO(word.content)).paragraphs
+    styled = [(p.style.name, p.text) for p in paragraphs]
+    assert styled[0] == ("Heading 1", "Charter of Riverton County Reentry Coalition")
+    assert ("Heading 2", "Members") in styled
+    assert ("List Bullet", "Second Chance Works") in styled
+    pdf = client.get(f"{DOCS}charter/download/?format=pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Riverton County Reentry Coalition" in text
+
+
+def test_an_unknown_document_is_not_found(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    assert client.get(f"{DOCS}budget/").status_code == 404
+    assert client.get(f"{DOCS}budget/download/").status_code == 404
