@@ -14,7 +14,12 @@ from reentrykit.metrics.selectors import HEADLINE_MEASURES, NATIONAL_ONE_YEAR
 from reentrykit.network import charts, services
 from reentrykit.network.forms import CoachForm, JoinNetworkForm
 from reentrykit.network.models import CoachAssignment, NetworkRole, NetworkRoleKind, NetworkSite
-from reentrykit.network.selectors import MEASURE_COLUMNS, cross_site, visible_sites
+from reentrykit.network.selectors import (
+    MEASURE_COLUMNS,
+    CrossSite,
+    cross_site,
+    visible_sites,
+)
 
 
 @login_required
@@ -172,17 +177,9 @@ def compare(request: HttpRequest, network_slug: str) -> HttpResponse:
         "network": access.network,
         "board": board,
         "score_rows": board.score_rows(),
-        "measure_rows": board.measure_rows(),
         "headline_measures": HEADLINE_MEASURES,
         "national": NATIONAL_ONE_YEAR["rearrest"],
-        "score_chart": accessible_svg(
-            charts.score_dots(
-                charts.score_frame(board), title="Assessment scores, first and latest round"
-            ),
-            title="Assessment scores by site",
-            description="Dot chart of each site's first and latest assessment score, overall "
-            "and per section; the scores table that follows has the same numbers.",
-        ),
+        "score_chart": _score_chart(board, "the scores table that follows has the same numbers"),
         "rate_chart": accessible_svg(
             rate_bars(
                 rates,
@@ -196,6 +193,19 @@ def compare(request: HttpRequest, network_slug: str) -> HttpResponse:
         ),
     }
     return render(request, "network/compare.html", context)
+
+
+def _score_chart(board: CrossSite, alternative: str) -> str:
+    """The sites' first and latest assessment scores; ``alternative`` says where the
+    same numbers are in words."""
+    return accessible_svg(
+        charts.score_dots(
+            charts.score_frame(board), title="Assessment scores, first and latest round"
+        ),
+        title="Assessment scores by site",
+        description="Dot chart of each site's first and latest assessment score, overall "
+        f"and per section; {alternative}.",
+    )
 
 
 COMPARE_TABLES = ("scores", "measures")
@@ -242,14 +252,7 @@ def _synthesis_context(request: HttpRequest, network_slug: str) -> dict:
         "report": report,
         "rows": report.site_rows(),
         "generated": timezone.localdate(),
-        "score_chart": accessible_svg(
-            charts.score_dots(
-                charts.score_frame(report.board), title="Assessment scores, first and latest round"
-            ),
-            title="Assessment scores by site",
-            description="Dot chart of each site's first and latest assessment score, overall "
-            "and per section; the progress table has the overall scores.",
-        ),
+        "score_chart": _score_chart(report.board, "the progress table has the overall scores"),
     }
 
 

@@ -142,3 +142,14 @@ def _score_rows(html: str) -> list[list[str]]:
     from reentrykit.metrics.tests.test_dashboard import _table
 
     return _table(html, "score-table")[1:]
+
+
+def test_a_network_without_sites_has_empty_pages_that_open(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.network.models import NetworkSite
+
+    NetworkSite.objects.all().delete()
+    client = signed_in(world.network_admin)
+    assert "No sites yet" in client.get(PAGE).content.decode()
+    for url in ("/n/pilot/report/", "/n/pilot/report.pdf", "/n/pilot/coaching/"):
+        assert client.get(url).status_code == 200, url
+    assert _csv(client, "measures") == []
