@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "reentrykit.assessment",
     "reentrykit.data",
     "reentrykit.metrics",
-    "reentrykit.documents",
+    "reentrykit.library",
     "reentrykit.api",
 ]
 

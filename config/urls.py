@@ -16,7 +16,7 @@ coalition_patterns = [
     path("data/", include("reentrykit.data.urls")),
     path("measures/", include("reentrykit.metrics.urls")),
     path("assess/", include("reentrykit.assessment.urls")),
-    path("documents/", include("reentrykit.documents.urls")),
+    path("library/", include("reentrykit.library.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("reentrykit.accounts.urls")),
     path("c/<slug:coalition_slug>/", include(coalition_patterns)),
     path("n/<slug:network_slug>/", include("reentrykit.network.urls")),
+    path("n/<slug:network_slug>/practices/", include("reentrykit.library.network_urls")),
     path("api/v1/docs", api_reference, name="api_reference"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -228,7 +228,7 @@ def _sweep_request(world: World) -> int:
 
 
 def _sweep_practice(world: World) -> int:
-    from reentrykit.network.models import Practice
+    from reentrykit.library.models import Practice
 
     practice, _ = Practice.objects.get_or_create(
         site=world.site, title="Sweep practice", defaults={"summary": "S", "body": "B"}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reentrykit.network import coaching_views, library_views, views
+from reentrykit.network import coaching_views, views
 
 app_name = "coalition_network"
 
@@ -15,8 +15,4 @@ urlpatterns = [
         coaching_views.request_answer,
         name="request_answer",
     ),
-    path("practices/", library_views.practices, name="practices"),
-    path("practices/new/", library_views.practice_new, name="practice_new"),
-    path("practices/<int:practice_id>/", library_views.practice, name="practice"),
-    path("practices/<int:practice_id>/edit/", library_views.practice_edit, name="practice_edit"),
 ]

@@ -1,4 +1,4 @@
-"""Demo coaching (sessions, action items, requests for help) and practice library.
+"""Demo coaching: sessions with action items and requests for help in three sites.
 
 Dates are set from the day of seeding, so the demo always has something overdue, something
 due soon and a request waiting for an answer.
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from reentrykit.core.demo import DEMO_COALITIONS, DemoWorld, register_demo_seeder
-from reentrykit.network.library import practice_feature, practice_write
-from reentrykit.network.models import CoachingSession, NetworkSite, Practice
+from reentrykit.network.models import CoachingSession, NetworkSite
 from reentrykit.network.services import (
     action_item_add,
     action_item_mark,
@@ -94,11 +93,11 @@ DEMO_SESSIONS = (
 )
 
 
-def _email(slug: str, local: str) -> str:
+def demo_email(slug: str, local: str) -> str:
     return next(spec for spec in DEMO_COALITIONS if spec.slug == slug).email(local)
 
 
-def _demo_sites(world: DemoWorld) -> dict[str, NetworkSite]:
+def demo_sites(world: DemoWorld) -> dict[str, NetworkSite]:
     """The demo network's sites by coalition slug."""
     return {
         site.coalition.slug: site
@@ -107,7 +106,7 @@ def _demo_sites(world: DemoWorld) -> dict[str, NetworkSite]:
 
 
 def seed_coaching(world: DemoWorld) -> None:
-    sites = _demo_sites(world)
+    sites = demo_sites(world)
     if CoachingSession.objects.filter(site__in=sites.values()).exists():
         return  # seeded before
     today = timezone.localdate()
@@ -133,14 +132,14 @@ def seed_coaching(world: DemoWorld) -> None:
                 action_item_mark(item=item, done=True, today=item.due_on)
     assistance_request_make(
         site=sites["harlow-county"],
-        requested_by=world.user(_email("harlow-county", "coordinator")),
+        requested_by=world.user(demo_email("harlow-county", "coordinator")),
         topic="Finding the jail's cost per bed-day",
         detail="We want to show what fewer rebookings would save the county.",
         needed_by=today + dt.timedelta(days=21),
     )
     answered = assistance_request_make(
         site=sites["port-alder"],
-        requested_by=world.user(_email("port-alder", "coordinator")),
+        requested_by=world.user(demo_email("port-alder", "coordinator")),
         topic="A sample data-sharing agreement",
         detail="The sheriff's counsel asked for an example from another county.",
     )
@@ -152,79 +151,4 @@ def seed_coaching(world: DemoWorld) -> None:
     )
 
 
-# (site, author's local part, fields, components, needs, featured)
-DEMO_PRACTICES = (
-    (
-        "harlow-county",
-        "member1",
-        {
-            "kind": "practice",
-            "title": "Peer mentors meet people at the jail door",
-            "summary": "Mentors who have been to jail themselves meet people on the day of "
-            "release and stay in touch for the first 90 days.",
-            "body": "Two part-time mentors, paid from the county's reentry budget, cover "
-            "weekday releases from 8 to 6. The jail gives them a list of the next day's "
-            "releases who agreed to be met. Most people met took a ride to housing or "
-            "treatment that day.\n\nWhat it took: a memorandum with the jail, background "
-            "check waivers for the mentors, and a phone for each.",
-            "rating": "promising",
-            "rigor": "low",
-            "effect": "positive",
-        },
-        ("3.4", "2.3"),
-        ("housing",),
-        True,
-    ),
-    (
-        "calder-valley",
-        "coordinator",
-        {
-            "kind": "lesson",
-            "title": "Sign the data-sharing agreement before the first meeting",
-            "summary": "We spent six months on the agreement with the police; starting it "
-            "early would have saved a full round of measures.",
-            "body": "The city attorney asked for a security review and a purpose statement "
-            "for every field. A template from another site would have cut weeks.",
-            "rating": "not_rated",
-        },
-        ("2.1",),
-        (),
-        False,
-    ),
-    (
-        "port-alder",
-        "coordinator",
-        {
-            "kind": "practice",
-            "title": "Job fair inside the facility a month before release",
-            "summary": "Employers interview people in the facility so they leave with an offer.",
-            "body": "Six employers took part; eleven people had an offer on release day.",
-            "rating": "promising",
-            "rigor": "low",
-            "effect": "positive",
-        },
-        ("3.2",),
-        ("employment",),
-        False,
-    ),
-)
-
-
-def seed_practices(world: DemoWorld) -> None:
-    sites = _demo_sites(world)
-    if Practice.objects.filter(site__in=sites.values()).exists():
-        return  # seeded before
-    for slug, local, fields, components, needs, featured in DEMO_PRACTICES:
-        practice = practice_write(
-            site=sites[slug],
-            written_by=world.user(_email(slug, local)),
-            components=components,
-            needs=needs,
-            **fields,
-        )
-        if featured:
-            practice_feature(practice=practice, featured=True)
-
-
 register_demo_seeder("coaching", 25, seed_coaching)
-register_demo_seeder("practices", 26, seed_practices)

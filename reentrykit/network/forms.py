@@ -5,14 +5,11 @@ from typing import Any
 from django import forms
 
 from reentrykit.core.forms import UswdsForm, UswdsModelForm
-from reentrykit.network.library import component_choices
 from reentrykit.network.models import (
-    NEED_DOMAINS,
     ActionItem,
     AssistanceRequest,
     CoachingSession,
     NetworkSite,
-    Practice,
 )
 
 
@@ -85,79 +82,3 @@ class AssistanceRequestForm(SiteChoiceMixin, UswdsModelForm):
 
 class AssistanceAnswerForm(UswdsForm):
     answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class PracticeForm(SiteChoiceMixin, UswdsModelForm):
-    """A practice and its tags; the components come from the assessment instrument."""
-
-    components = forms.MultipleChoiceField(
-        label="Assessment components it strengthens",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    needs = forms.MultipleChoiceField(
-        label="Needs it addresses",
-        required=False,
-        choices=list(NEED_DOMAINS.items()),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Practice
-        fields = ["kind", "title", "summary", "body", "rating", "rigor", "effect"]
-        widgets = {
-            "kind": forms.RadioSelect,
-            "summary": forms.Textarea(attrs={"rows": 2}),
-            "body": forms.Textarea(attrs={"rows": 8}),
-        }
-        help_texts = {
-            "rating": "Effective and Promising need evidence of results; say what it is below.",
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["components"].choices = component_choices()  # type: ignore[attr-defined]
-        # CheckboxSelectMultiple is a RadioSelect to Django, so the mixin gave it radio styling.
-        for name in ("components", "needs"):
-            self.fields[name].widget.attrs["class"] = "usa-checkbox__input"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        rated = cleaned.get("rating") in (Practice.Rating.EFFECTIVE, Practice.Rating.PROMISING)
-        if rated and not cleaned.get("rigor"):
-            self.add_error("rigor", "Say how strong the evidence is for this rating.")
-        return cleaned
-
-
-class PracticeSearchForm(forms.Form):
-    """The library's filters (GET); every field is optional."""
-
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    component = forms.ChoiceField(label="Assessment component", required=False)
-    need = forms.ChoiceField(
-        label="Need", required=False, choices=[("", "Any need"), *NEED_DOMAINS.items()]
-    )
-    rating = forms.ChoiceField(
-        label="Evidence rating",
-        required=False,
-        choices=[("", "Any rating"), *Practice.Rating.choices],
-    )
-    kind = forms.ChoiceField(
-        label="Kind",
-        required=False,
-        choices=[("", "Practices and lessons"), *Practice.Kind.choices],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["component"].choices = [("", "Any component"), *component_choices()]  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            css = "usa-select" if isinstance(field, forms.ChoiceField) else "usa-input"
-            field.widget.attrs["class"] = css
-
-    def filters(self) -> dict[str, str]:
-        """The valid filters; an unknown choice is ignored rather than an error, and the
-        other filters still apply."""
-        self.is_valid()  # cleaned_data then holds the fields that are valid (if bound)
-        cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned.get(name) or "" for name in self.fields}

@@ -6,6 +6,6 @@ register_nav(
         "Network",
         "coalition_network:networks",
         order=70,
-        sections=("coalition_network:",),
+        sections=("coalition_network:", "library:practice"),
     )
 )

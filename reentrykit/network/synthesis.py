@@ -17,8 +17,9 @@ from django.db.models import Count, Q
 from reentrykit.assessment.instrument import load_instrument
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.core.access import NetworkAccess
-from reentrykit.network.library import COMPONENT, component_choices
-from reentrykit.network.models import Network, Practice, PracticeTag
+from reentrykit.library.models import Practice, PracticeTag
+from reentrykit.library.selectors import COMPONENT, component_choices
+from reentrykit.network.models import Network
 from reentrykit.network.selectors import CrossSite, cross_site, visible_sites
 
 OTHER_THEME = "Other lessons"

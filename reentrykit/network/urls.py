@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reentrykit.network import coaching_views, library_views, views
+from reentrykit.network import coaching_views, views
 
 app_name = "network"
 
@@ -16,11 +16,4 @@ urlpatterns = [
     path("coaching/", coaching_views.overview, name="coaching"),
     path("report/", views.synthesis_page, name="synthesis"),
     path("report.pdf", views.synthesis_pdf, name="synthesis_pdf"),
-    path("practices/", library_views.network_practices, name="practices"),
-    path("practices/<int:practice_id>/", library_views.network_practice, name="practice"),
-    path(
-        "practices/<int:practice_id>/feature/",
-        library_views.practice_feature,
-        name="practice_feature",
-    ),
 ]

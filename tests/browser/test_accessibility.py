@@ -12,9 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 
 from reentrykit.assessment.testing import closed_round
+from reentrykit.library.services import practice_write
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload
-from reentrykit.network.library import practice_write
 from reentrykit.network.services import (
     action_item_add,
     assistance_request_make,
@@ -38,8 +38,8 @@ COORDINATOR_PAGES = [
     "/c/riverton/audit/",
     "/c/riverton/network/",
     "/c/riverton/network/coaching/",
-    "/c/riverton/documents/",
-    "/c/riverton/documents/charter/",
+    "/c/riverton/library/documents/",
+    "/c/riverton/library/documents/charter/",
     "/accounts/profile/",
     "/accounts/password/",
     "/accounts/api-tokens/",
@@ -149,7 +149,7 @@ def test_the_practice_library_has_no_serious_violations(
         needs=["housing"],
     )
     sign_in_with_code(page, world.coordinator, PASSWORD)
-    base = "/c/riverton/network/practices/"
+    base = "/c/riverton/library/practices/"
     axe(page, base, f"{base}?q=mentors&need=housing", f"{base}{practice.pk}/", f"{base}new/")
     page.get_by_label("Title").fill("")
     page.get_by_role("button", name="Share it").click()

@@ -9,10 +9,10 @@ import pytest
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.assessment.testing import closed_round
+from reentrykit.library.services import practice_feature, practice_write
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
 from reentrykit.metrics.tests.test_dashboard import _table
-from reentrykit.network.library import practice_feature, practice_write
 from reentrykit.network.models import NetworkSite
 from reentrykit.network.services import action_item_add, action_item_mark, coaching_session_record
 from reentrykit.testing import World

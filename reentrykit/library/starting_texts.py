@@ -2,7 +2,7 @@
 
 A body is plain text: a line starting with "# " is a heading, a line starting with "- "
 is a list item, and a blank line ends a paragraph. ``[[field]]`` is a merge field
-(``reentrykit.documents.merge``), filled from the coalition's own record when the
+(``reentrykit.library.merge``), filled from the coalition's own record when the
 document is shown or exported.
 """
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from reentrykit.network.library import tag_label
+from reentrykit.library.selectors import tag_label
 
 register = template.Library()
 

@@ -6,14 +6,14 @@ import io
 
 import pytest
 
-from reentrykit.documents.library import TEMPLATES
-from reentrykit.documents.merge import blocks, merged, unknown_fields
-from reentrykit.documents.models import CoalitionDocument
+from reentrykit.library.merge import blocks, merged, unknown_fields
+from reentrykit.library.models import CoalitionDocument
+from reentrykit.library.starting_texts import TEMPLATES
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
 from reentrykit.testing import World
 
-DOCS = "/c/riverton/documents/"
+DOCS = "/c/riverton/library/documents/"
 
 
 def _preview(html: str) -> str:

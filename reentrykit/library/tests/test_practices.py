@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from reentrykit.network.library import practice_write, practices_in
-from reentrykit.network.models import NetworkSite, Practice, PracticeTag
+from reentrykit.library.models import Practice, PracticeTag
+from reentrykit.library.selectors import practices_in
+from reentrykit.library.services import practice_write
+from reentrykit.network.models import NetworkSite
 from reentrykit.network.services import network_add_site, network_create
 from reentrykit.testing import World
 
-LIBRARY = "/c/riverton/network/practices/"
+LIBRARY = "/c/riverton/library/practices/"
 
 
 def _practice(world: World, title: str, **fields) -> Practice:  # type: ignore[no-untyped-def]
@@ -50,11 +52,11 @@ def test_a_member_shares_a_practice_that_other_sites_read(world: World, signed_i
     ]
     # Elsewhere is another site of the pilot network: its coordinator reads it.
     other = signed_in(world.outsider)
-    page = other.get(f"/c/elsewhere/network/practices/{practice.pk}/").content.decode()
+    page = other.get(f"/c/elsewhere/library/practices/{practice.pk}/").content.decode()
     assert "Peer mentors meet people at the jail door" in page
     assert "3.4 Prosocial networks" in page and "Housing" in page
     assert "Change or remove" not in page
-    edit = f"/c/elsewhere/network/practices/{practice.pk}/edit/"
+    edit = f"/c/elsewhere/library/practices/{practice.pk}/edit/"
     assert other.post(edit, _form(title="Taken over")).status_code == 403
     assert other.post(edit, {"delete": "yes"}).status_code == 403
     assert Practice.objects.get().title == "Peer mentors meet people at the jail door"
@@ -67,8 +69,8 @@ def test_a_practice_stays_inside_its_network(world: World, signed_in) -> None:  
         site=state_site, written_by=world.member, title="State only", summary="S", body="B"
     )
     other = signed_in(world.outsider)  # Elsewhere is in the pilot network, not the state one
-    assert other.get(f"/c/elsewhere/network/practices/{practice.pk}/").status_code == 404
-    assert "State only" not in other.get("/c/elsewhere/network/practices/").content.decode()
+    assert other.get(f"/c/elsewhere/library/practices/{practice.pk}/").status_code == 404
+    assert "State only" not in other.get("/c/elsewhere/library/practices/").content.decode()
     assert (
         signed_in(world.network_admin).get(f"/n/pilot/practices/{practice.pk}/").status_code == 404
     )
@@ -166,7 +168,7 @@ def test_a_coalition_outside_any_network_is_told_how_to_join(world: World, signe
 def test_the_demo_library_has_a_featured_practice_and_a_lesson(db) -> None:  # type: ignore[no-untyped-def]
     from reentrykit.core.audit import audit_actor
     from reentrykit.core.demo import DemoWorld, seed_foundation
-    from reentrykit.network.demo import seed_practices
+    from reentrykit.library.demo import seed_practices
 
     world = DemoWorld()
     with audit_actor(None, "seed"):

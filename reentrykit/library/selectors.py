@@ -1,5 +1,5 @@
-"""The practice library: sites write up promising practices and lessons learned for the
-other sites of their networks; network admins feature the best.
+"""Reads of the library: practices of a coalition's networks, searched, and the
+coalition's documents.
 
 Search is full-text on PostgreSQL (weighted title, summary and body, ranked) and a
 word-by-word match elsewhere (SQLite has no full-text index Django can use).
@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from reentrykit.assessment.instrument import load_instrument
-from reentrykit.network.models import NEED_DOMAINS, Network, NetworkSite, Practice, PracticeTag
+from reentrykit.coalitions.models import Coalition
+from reentrykit.library.models import NEED_DOMAINS, CoalitionDocument, Practice
+from reentrykit.library.starting_texts import BY_KIND, TEMPLATES, Template
+from reentrykit.network.models import Network
 
 COMPONENT = "component:"
 NEED = "need:"
@@ -34,63 +36,6 @@ def tag_label(tag: str) -> str:
         key = tag.removeprefix(COMPONENT)
         return dict(component_choices()).get(key, key)
     return NEED_DOMAINS.get(tag.removeprefix(NEED), tag)
-
-
-def _tags(components: Iterable[str], needs: Iterable[str]) -> list[str]:
-    known_components = dict(component_choices())
-    unknown = [key for key in components if key not in known_components]
-    unknown += [need for need in needs if need not in NEED_DOMAINS]
-    if unknown:
-        raise ValidationError(f"Unknown tags: {', '.join(unknown)}.")
-    return [COMPONENT + key for key in components] + [NEED + need for need in needs]
-
-
-@transaction.atomic
-def practice_write(
-    *,
-    site: NetworkSite,
-    written_by: Any,
-    components: Iterable[str] = (),
-    needs: Iterable[str] = (),
-    **fields: Any,
-) -> Practice:
-    tags = _tags(components, needs)
-    practice = Practice(site=site, written_by=written_by, **fields)
-    practice.full_clean()
-    practice.save()
-    for tag in tags:
-        PracticeTag.objects.create(practice=practice, tag=tag)
-    return practice
-
-
-@transaction.atomic
-def practice_update(
-    *, practice: Practice, components: Iterable[str] = (), needs: Iterable[str] = (), **fields: Any
-) -> Practice:
-    tags = set(_tags(components, needs))
-    for name, value in fields.items():
-        setattr(practice, name, value)
-    practice.full_clean()
-    practice.save()
-    for old in practice.tags.all():
-        if old.tag not in tags:
-            old.delete()
-    kept = set(practice.tags.values_list("tag", flat=True))
-    for tag in sorted(tags - kept):
-        PracticeTag.objects.create(practice=practice, tag=tag)
-    return practice
-
-
-@transaction.atomic
-def practice_feature(*, practice: Practice, featured: bool) -> Practice:
-    practice.featured = featured
-    practice.save(update_fields=["featured"])
-    return practice
-
-
-@transaction.atomic
-def practice_delete(*, practice: Practice) -> None:
-    practice.delete()
 
 
 def tags_of(practice: Practice) -> tuple[list[str], list[str]]:
@@ -148,3 +93,32 @@ def _searched(practices: QuerySet[Practice], query: str) -> QuerySet[Practice]:
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )
     return practices
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a page shows: the template, and the coalition's version when it has one."""
+
+    template: Template
+    saved: CoalitionDocument | None
+
+    @property
+    def title(self) -> str:
+        return self.saved.title if self.saved else self.template.title
+
+    @property
+    def body(self) -> str:
+        return self.saved.body if self.saved else self.template.body
+
+
+def documents_of(coalition: Coalition) -> list[Document]:
+    saved = {doc.kind: doc for doc in CoalitionDocument.objects.filter(coalition=coalition)}
+    return [Document(template, saved.get(template.kind)) for template in TEMPLATES]
+
+
+def document_of(coalition: Coalition, kind: str) -> Document | None:
+    template = BY_KIND.get(kind)
+    if template is None:
+        return None
+    saved = CoalitionDocument.objects.filter(coalition=coalition, kind=kind).first()
+    return Document(template, saved)

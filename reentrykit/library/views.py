@@ -1,8 +1,10 @@
-"""Practice library pages, from a coalition (its networks' libraries; members write for
-their site) and from a network (admins and coaches read; admins feature)."""
+"""Library pages: the practice library, from a coalition (its networks' practices;
+members write for their site) and from a network (admins and coaches read; admins
+feature), and a coalition's documents (templates filled from its record)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reentrykit.core.access import (
@@ -20,9 +23,12 @@ from reentrykit.core.access import (
     get_network_for,
     post_only,
 )
-from reentrykit.network import library
-from reentrykit.network.forms import PracticeForm, PracticeSearchForm
-from reentrykit.network.models import Network, NetworkSite, Practice
+from reentrykit.library import selectors, services
+from reentrykit.library.forms import DocumentForm, PracticeForm, PracticeSearchForm
+from reentrykit.library.merge import FIELDS, Block, blocks, merged
+from reentrykit.library.models import Practice
+from reentrykit.library.selectors import Document
+from reentrykit.network.models import Network, NetworkSite
 
 # -- from a coalition -----------------------------------------------------------------
 
@@ -51,10 +57,10 @@ def _listing(
     request: HttpRequest, networks: list[Network], url: Any, **context: Any
 ) -> HttpResponse:
     search = PracticeSearchForm(request.GET or None)
-    found = library.practices_in(networks, **_filters(search))
+    found = selectors.practices_in(networks, **_filters(search))
     return render(
         request,
-        "network/practices.html",
+        "library/practices.html",
         {
             "search_form": search,
             "results": [(practice, url(practice)) for practice in found],
@@ -79,11 +85,11 @@ def practices(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         request,
         networks,
         lambda practice: reverse(
-            "coalition_network:practice",
+            "library:practice",
             kwargs={"coalition_slug": coalition_slug, "practice_id": practice.pk},
         ),
         access=access,
-        new_url=reverse("coalition_network:practice_new", kwargs={"coalition_slug": coalition_slug})
+        new_url=reverse("library:practice_new", kwargs={"coalition_slug": coalition_slug})
         if networks and access.can(Capability.CONTRIBUTE)
         else None,
     )
@@ -97,15 +103,13 @@ def practice_new(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         raise Http404("The coalition is not part of a network.")
     form = PracticeForm(request.POST or None, sites=sites)
     if request.method == "POST" and form.is_valid():
-        practice = library.practice_write(
+        practice = services.practice_write(
             site=form.chosen_site(), written_by=request.user, **_practice_fields(form)
         )
         messages.success(request, f"“{practice.title}” is in the library for the network.")
-        return redirect(
-            "coalition_network:practice", coalition_slug=coalition_slug, practice_id=practice.pk
-        )
+        return redirect("library:practice", coalition_slug=coalition_slug, practice_id=practice.pk)
     return render(
-        request, "network/practice_form.html", {"access": access, "form": form, "practice": None}
+        request, "library/practice_form.html", {"access": access, "form": form, "practice": None}
     )
 
 
@@ -124,16 +128,16 @@ def practice(request: HttpRequest, coalition_slug: str, practice_id: int) -> Htt
     entry = _practice_in(access, practice_id)
     edit_url = (
         reverse(
-            "coalition_network:practice_edit",
+            "library:practice_edit",
             kwargs={"coalition_slug": coalition_slug, "practice_id": entry.pk},
         )
         if _may_edit(access, entry)
         else None
     )
-    back = reverse("coalition_network:practices", kwargs={"coalition_slug": coalition_slug})
+    back = reverse("library:practices", kwargs={"coalition_slug": coalition_slug})
     return render(
         request,
-        "network/practice.html",
+        "library/practice.html",
         {"access": access, "practice": entry, "edit_url": edit_url, "back_url": back},
     )
 
@@ -145,10 +149,10 @@ def practice_edit(request: HttpRequest, coalition_slug: str, practice_id: int) -
     if not _may_edit(access, entry):
         raise PermissionDenied("Only the coalition that wrote a practice changes it.")
     if request.method == "POST" and request.POST.get("delete") == "yes":
-        library.practice_delete(practice=entry)
+        services.practice_delete(practice=entry)
         messages.success(request, f"“{entry.title}” is no longer in the library.")
-        return redirect("coalition_network:practices", coalition_slug=coalition_slug)
-    components, needs = library.tags_of(entry)
+        return redirect("library:practices", coalition_slug=coalition_slug)
+    components, needs = selectors.tags_of(entry)
     form = PracticeForm(
         request.POST or None,
         instance=entry,
@@ -156,13 +160,11 @@ def practice_edit(request: HttpRequest, coalition_slug: str, practice_id: int) -
         initial={"components": components, "needs": needs},
     )
     if request.method == "POST" and form.is_valid():
-        library.practice_update(practice=entry, **_practice_fields(form))
+        services.practice_update(practice=entry, **_practice_fields(form))
         messages.success(request, "Saved.")
-        return redirect(
-            "coalition_network:practice", coalition_slug=coalition_slug, practice_id=entry.pk
-        )
+        return redirect("library:practice", coalition_slug=coalition_slug, practice_id=entry.pk)
     return render(
-        request, "network/practice_form.html", {"access": access, "form": form, "practice": entry}
+        request, "library/practice_form.html", {"access": access, "form": form, "practice": entry}
     )
 
 
@@ -187,7 +189,8 @@ def network_practices(request: HttpRequest, network_slug: str) -> HttpResponse:
         request,
         [access.network],
         lambda practice: reverse(
-            "network:practice", kwargs={"network_slug": network_slug, "practice_id": practice.pk}
+            "network_library:practice",
+            kwargs={"network_slug": network_slug, "practice_id": practice.pk},
         ),
         network_access=access,
         network=access.network,
@@ -201,19 +204,19 @@ def network_practice(request: HttpRequest, network_slug: str, practice_id: int) 
     entry = _network_practice(access, practice_id)
     return render(
         request,
-        "network/practice.html",
+        "library/practice.html",
         {
             "network_access": access,
             "network": access.network,
             "practice": entry,
             "edit_url": None,
             "feature_url": reverse(
-                "network:practice_feature",
+                "network_library:practice_feature",
                 kwargs={"network_slug": network_slug, "practice_id": entry.pk},
             )
             if access.is_admin
             else None,
-            "back_url": reverse("network:practices", kwargs={"network_slug": network_slug}),
+            "back_url": reverse("network_library:practices", kwargs={"network_slug": network_slug}),
         },
     )
 
@@ -224,8 +227,104 @@ def practice_feature(request: HttpRequest, network_slug: str, practice_id: int) 
     access = get_network_for(request, network_slug, manage=True)
     entry = _network_practice(access, practice_id)
     featured = request.POST.get("featured") == "yes"
-    library.practice_feature(practice=entry, featured=featured)
+    services.practice_feature(practice=entry, featured=featured)
     messages.success(
         request, f"“{entry.title}” is {'featured' if featured else 'no longer featured'}."
     )
-    return redirect("network:practice", network_slug=network_slug, practice_id=entry.pk)
+    return redirect("network_library:practice", network_slug=network_slug, practice_id=entry.pk)
+
+
+# -- a coalition's documents ------------------------------------------------------------
+
+
+@login_required
+def document_list(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    return render(
+        request,
+        "library/documents.html",
+        {"access": access, "documents": selectors.documents_of(access.coalition)},
+    )
+
+
+def _document(access: CoalitionAccess, kind: str) -> Document:
+    document = selectors.document_of(access.coalition, kind)
+    if document is None:
+        raise Http404("No such document")
+    return document
+
+
+@login_required
+def document(request: HttpRequest, coalition_slug: str, kind: str) -> HttpResponse:
+    """A document filled in from the coalition's record; contributors change its text."""
+    access = get_coalition_for(request, coalition_slug)
+    entry = _document(access, kind)
+    can_edit = access.can(Capability.CONTRIBUTE)
+    form = DocumentForm(request.POST or None, initial={"title": entry.title, "body": entry.body})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Your role does not allow changing documents.")
+        if request.POST.get("reset") == "yes":
+            services.document_reset(coalition=access.coalition, kind=kind)
+            messages.success(request, "Back to the starting text.")
+            return redirect("library:document", coalition_slug=coalition_slug, kind=kind)
+        if form.is_valid():
+            services.document_save(
+                coalition=access.coalition, kind=kind, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Saved. The preview shows it filled in.")
+            return redirect("library:document", coalition_slug=coalition_slug, kind=kind)
+    return render(
+        request,
+        "library/document.html",
+        {
+            "access": access,
+            "document": entry,
+            "blocks": blocks(merged(entry.body, access.coalition)),
+            "form": form,
+            "can_edit": can_edit,
+            "fields": FIELDS,
+        },
+    )
+
+
+@login_required
+def download(request: HttpRequest, coalition_slug: str, kind: str) -> HttpResponse:
+    """The filled-in document as DOCX (to edit further) or PDF (to send)."""
+    access = get_coalition_for(request, coalition_slug)
+    entry = _document(access, kind)
+    content = blocks(merged(entry.body, access.coalition))
+    name = f"{coalition_slug}-{kind}"
+    if request.GET.get("format") == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("library/document_pdf.html", {"document": entry, "blocks": content})
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = HttpResponse(
+        _docx(entry.title, content),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+def _docx(title: str, content: list[Block]) -> bytes:
+    from docx import Document as Docx
+
+    docx = Docx()
+    docx.core_properties.title = title
+    for block in content:
+        if block.kind == "heading":
+            # The first heading titles the document; the others are its sections.
+            level = 1 if block is content[0] else 2
+            docx.add_heading(block.lines[0], level=level)
+        elif block.kind == "list":
+            for line in block.lines:
+                docx.add_paragraph(line, style="List Bullet")
+        else:
+            docx.add_paragraph(block.lines[0])
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return buffer.getvalue()
