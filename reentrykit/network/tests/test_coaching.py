@@ -271,3 +271,21 @@ def test_each_networks_coaches_write_only_to_their_own_site(world: World, signed
     assert "Add an action item" not in client.get(f"{COACHING}{session.pk}/").content.decode()
     entry.refresh_from_db()
     assert entry.status == "open" and not ActionItem.objects.exists()
+
+
+def test_removing_a_site_deletes_its_coaching_and_keeps_the_others(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.library.services import practice_write
+
+    other_site = NetworkSite.objects.get(network=world.network, coalition=world.other)
+    coach_assign(coach=world.coach_role, site=other_site)
+    _item(_session(world), "Riverton's item", due_in_days=3)
+    _item(_session(world, site=other_site), "Elsewhere's item", due_in_days=3)
+    practice_write(site=world.site, written_by=None, title="Riverton's", summary="S", body="B")
+    page = signed_in(world.network_admin).get("/n/pilot/").content.decode()
+    assert "deleted with it" in page  # the confirmation says what goes
+    signed_in(world.network_admin).post(f"/n/pilot/sites/{world.site.pk}/remove/")
+    assert list(ActionItem.objects.values_list("description", flat=True)) == ["Elsewhere's item"]
+    assert not NetworkSite.objects.filter(pk=world.site.pk).exists()
+    from reentrykit.library.models import Practice
+
+    assert not Practice.objects.exists()
