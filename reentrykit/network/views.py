@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from reentrykit.core.access import Capability, get_coalition_for, get_network_for, post_only
 from reentrykit.core.charts import accessible_svg
-from reentrykit.core.exports import csv_text
+from reentrykit.core.exports import csv_text, xlsx_bytes
 from reentrykit.metrics.charts import rate_bars
 from reentrykit.metrics.selectors import HEADLINE_MEASURES, NATIONAL_ONE_YEAR
 from reentrykit.network import charts, services
@@ -213,7 +213,7 @@ COMPARE_TABLES = ("scores", "measures")
 
 @login_required
 def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
-    """A cross-site table as CSV, suppressed as on the page."""
+    """A cross-site table as CSV or XLSX, suppressed as on the page."""
     access = get_network_for(request, network_slug)
     board = cross_site(access, request.user)
     name = request.GET.get("table")
@@ -230,12 +230,17 @@ def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
             *(f"{m}_{c}" for m in HEADLINE_MEASURES for c in MEASURE_COLUMNS),
         ]
         rows = board.measure_rows()
-    response = HttpResponse(
-        csv_text(header, ([row.get(column) for column in header] for row in rows)),
-        content_type="text/csv; charset=utf-8",
-    )
-    filename = f"{access.network.slug}-{name}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    values = [[row.get(column) for column in header] for row in rows]
+    filename = f"{access.network.slug}-{name}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes({name: (header, values)}),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    response = HttpResponse(csv_text(header, values), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from reentrykit.assessment import services as assessment
 from reentrykit.assessment.testing import closed_round
@@ -58,6 +59,14 @@ def test_a_network_admin_compares_every_site_with_small_counts_hidden(
     assert (elsewhere["rearrest_cohort"], elsewhere["rearrest_recidivists"]) == ("<11", "<11")
     assert elsewhere["rearrest_rate"] == "suppressed"
     assert elsewhere["rearrest_ci_low"] == "suppressed"
+    workbook = client.get(f"{PAGE}export/?table=measures&format=xlsx")
+    sheet = load_workbook(io.BytesIO(workbook.content))["measures"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    header = [cell.value for cell in sheet[1]]
+    small = rows["Elsewhere City Reentry Partnership"]
+    assert small[header.index("rearrest_cohort")] == "<11"
+    assert 3 not in small and 7 not in small
+    assert rows["Riverton County Reentry Coalition"][header.index("rearrest_cohort")] == 200
 
 
 def test_a_sites_own_data_steward_sees_it_suppressed_here(
