@@ -54,8 +54,10 @@ def _coaches(request: HttpRequest, access: CoalitionAccess, site_id: int) -> boo
     return any(site.pk == site_id for site in sites)
 
 
-def _can_mark(access: CoalitionAccess) -> bool:
-    return access.can(Capability.CONTRIBUTE) or access.can(Capability.COACH)
+def _can_mark(request: HttpRequest, access: CoalitionAccess, site_id: int) -> bool:
+    """Members and coordinators mark any of the coalition's action items done; a coach
+    those of the sites they coach."""
+    return access.can(Capability.CONTRIBUTE) or _coaches(request, access, site_id)
 
 
 @login_required
@@ -90,9 +92,8 @@ def coaching(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "today": today,
             "requests": selectors.coalition_requests(access.coalition),
             "ask_form": ask,
-            "answer_form": AssistanceAnswerForm(),
             "can_ask": access.can(Capability.CONTRIBUTE),
-            "can_mark": _can_mark(access),
+            "can_mark": access.can(Capability.CONTRIBUTE),
             "coached": {
                 site.pk for site in selectors.coached_sites(access.coalition, request.user)
             },
@@ -166,7 +167,7 @@ def session(request: HttpRequest, coalition_slug: str, session_id: int) -> HttpR
             "today": timezone.localdate(),
             "form": form,
             "can_add": can_add,
-            "can_mark": _can_mark(access),
+            "can_mark": _can_mark(request, access, entry.site_id),
         },
     )
 
@@ -175,11 +176,11 @@ def session(request: HttpRequest, coalition_slug: str, session_id: int) -> HttpR
 @post_only
 def item_mark(request: HttpRequest, coalition_slug: str, item_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
-    if not _can_mark(access):
-        raise PermissionDenied("Your role does not allow marking action items.")
     item = ActionItem.objects.filter(pk=item_id, session__site__coalition=access.coalition).first()
     if item is None:
         raise Http404("No such action item")
+    if not _can_mark(request, access, item.session.site_id):
+        raise PermissionDenied("Your role does not allow marking this action item.")
     done = request.POST.get("done") == "yes"
     services.action_item_mark(item=item, done=done, today=timezone.localdate())
     messages.success(request, f"“{item.description}” is {'done' if done else 'open again'}.")

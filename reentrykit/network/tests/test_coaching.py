@@ -271,6 +271,11 @@ def test_each_networks_coaches_write_only_to_their_own_site(world: World, signed
     assert "Add an action item" not in client.get(f"{COACHING}{session.pk}/").content.decode()
     entry.refresh_from_db()
     assert entry.status == "open" and not ActionItem.objects.exists()
+    item = _item(session, "The pilot's item", due_in_days=3)
+    assert "Mark done" not in client.get(COACHING).content.decode()
+    assert client.post(f"{COACHING}items/{item.pk}/", {"done": "yes"}).status_code == 403
+    item.refresh_from_db()
+    assert item.done_on is None
 
 
 def test_removing_a_site_deletes_its_coaching_and_keeps_the_others(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
