@@ -59,14 +59,14 @@ def _organizations(coalition: Coalition) -> str:
 def _headline(coalition: Coalition) -> dict[str, Any] | None:
     from reentrykit.metrics import selectors
 
-    snapshot = selectors.latest_snapshot(coalition)
-    if snapshot is None or snapshot.payload.get("empty"):
+    payload = selectors.latest_headline(coalition)
+    if payload is None:
         return None
-    cards = selectors.headline(as_viewer(coalition), snapshot.payload)
+    cards = selectors.headline(as_viewer(coalition), payload)
     card = next((card for card in cards if card["measure"] == "rearrest"), None)
     if card is None or not card["table"].rows:
         return None
-    return {"card": card, "year": snapshot.payload["latest_complete_year"]}
+    return {"card": card, "year": payload["latest_complete_year"]}
 
 
 def _one_year_rearrest(coalition: Coalition) -> str:

@@ -36,7 +36,7 @@ from reentrykit.metrics.flows import population_flow
 from reentrykit.metrics.intermediate import intermediate_measures
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
-from reentrykit.metrics.selectors import rows_from_columns
+from reentrykit.metrics.selectors import headline_rows, rows_from_columns
 from reentrykit.metrics.survival import kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
@@ -195,11 +195,15 @@ def refresh_coalition(
                 survival = curves.result()
         indicators = _indicator_baselines(coalition, tables, through)
     progress(0.9, "Saving the measures")
+    rates = _records(_shown_rates(result.rates, shown_years))
     payload = {
         "data_through": through.isoformat(),
         "latest_complete_year": latest.start.year,
         "survival_year": survival_year,
-        "rates": _records(_shown_rates(result.rates, shown_years)),
+        "rates": rates,
+        # The headline's rows again, apart: network pages and documents read this key
+        # alone rather than the whole snapshot (megabytes of curves for a large county).
+        "headline": headline_rows(rates, year=latest.start.year),
         "survival": survival,
         "intermediate": _records(intermediate),
         "flow": _records(flow),

@@ -75,6 +75,43 @@ def latest_snapshot(coalition: Any) -> MetricSnapshot | None:
     return MetricSnapshot.objects.filter(coalition=coalition).first()
 
 
+HEADLINE_WINDOW = 365
+
+
+def headline_rows(rates: list[dict[str, Any]], *, year: int) -> list[dict[str, Any]]:
+    """The rate rows the headline shows: one year, overall, of the headline measures."""
+    return [
+        row
+        for row in rates
+        if row["measure"] in HEADLINE_MEASURES
+        and row["window_days"] == HEADLINE_WINDOW
+        and row["cohort_year"] == year
+        and row["breakdown"] == ALL
+    ]
+
+
+def latest_headline(coalition: Any) -> dict[str, Any] | None:
+    """Enough of the latest snapshot for :func:`headline`: its year, ``data_through``
+    and the headline's rate rows, read without loading the rest of the snapshot; None
+    when the coalition has no measures."""
+    keys = ("empty", "headline", "latest_complete_year", "data_through")
+    row = (
+        MetricSnapshot.objects.filter(coalition=coalition)
+        .values(*(f"payload__{key}" for key in keys))
+        .first()
+    )
+    if row is None or row["payload__empty"]:
+        return None
+    payload = {key: row[f"payload__{key}"] for key in keys[1:]}
+    if payload["headline"] is None:  # made before the headline was cached apart
+        snapshot = latest_snapshot(coalition)
+        if snapshot is None:  # deleted meanwhile by a newer refresh's pruning
+            return None
+        year = snapshot.payload["latest_complete_year"]
+        payload["headline"] = headline_rows(snapshot.payload.get("rates", []), year=year)
+    return {**payload, "rates": payload.pop("headline")}
+
+
 def sees_raw(access: CoalitionAccess) -> bool:
     return access.can(Capability.PERSON_LEVEL)
 
@@ -116,7 +153,9 @@ def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str,
     year = payload["latest_complete_year"]
     cards = []
     for measure in HEADLINE_MEASURES:
-        table = rates(access, payload, measure=measure, window=365, year=year, breakdown="all")
+        table = rates(
+            access, payload, measure=measure, window=HEADLINE_WINDOW, year=year, breakdown=ALL
+        )
         row = table.rows[0] if table.rows else {}
         cards.append(
             {

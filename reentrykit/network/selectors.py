@@ -90,10 +90,9 @@ class SiteMeasures:
 
 
 def site_measures(coalition: Coalition) -> SiteMeasures:
-    snapshot = measures.latest_snapshot(coalition)
-    if snapshot is None or snapshot.payload.get("empty"):
+    payload = measures.latest_headline(coalition)
+    if payload is None:
         return SiteMeasures(coalition, None, None, [])
-    payload = snapshot.payload
     return SiteMeasures(
         coalition,
         payload["latest_complete_year"],

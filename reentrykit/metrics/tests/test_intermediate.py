@@ -286,6 +286,16 @@ def test_the_refresh_caches_the_latest_complete_years_figures(world: World) -> N
         (730, 2023),
     }
     assert {r["cohort_year"] for r in rates if r["breakdown"] == "all"} == {2023, 2024}
+    # The headline's rows are cached apart too: 2024, one year, overall, three measures.
+    assert sorted(r["measure"] for r in payload["headline"]) == [
+        "rearrest",
+        "reconviction",
+        "reincarceration",
+    ]
+    assert all(r in rates for r in payload["headline"])
+    assert {(r["window_days"], r["cohort_year"], r["group"]) for r in payload["headline"]} == {
+        (365, 2024, "all")
+    }
     # The cached curves of the 2024 cohort are the survival module's (lifelines-checked).
     assert payload["survival_year"] == 2024
     with coalition_tables(coalition_id=world.coalition.pk) as tables:

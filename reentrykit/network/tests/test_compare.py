@@ -162,3 +162,16 @@ def test_a_network_without_sites_has_empty_pages_that_open(world: World, signed_
     for url in ("/n/pilot/report/", "/n/pilot/report.pdf", "/n/pilot/coaching/"):
         assert client.get(url).status_code == 200, url
     assert _csv(client, "measures") == []
+
+
+def test_the_headline_rows_cached_apart_are_read_alone(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A snapshot's "headline" key is what network pages read, not its whole payload."""
+    from reentrykit.metrics.selectors import headline_rows
+
+    payload = dashboard_payload()
+    payload["headline"] = headline_rows(payload["rates"], year=2023)
+    payload["rates"] = []  # the pages would find nothing here
+    payload["survival"] = None  # nor could they read this
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    html = signed_in(world.network_admin).get(PAGE).content.decode()
+    assert _cells(html, "measure-table")["Riverton County Reentry Coalition"][1].startswith("45.0%")
