@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from reentrykit.assessment import services
+from reentrykit.assessment import selectors, services
 from reentrykit.assessment.instrument import load_instrument
 from reentrykit.assessment.models import Round
 from reentrykit.coalitions.models import Coalition
@@ -122,6 +122,33 @@ def seed_assessment(world: DemoWorld) -> None:
         for spec in rounds:
             if not Round.objects.filter(coalition=coalition, name=spec.name).exists():
                 _seed_round(world, coalition, spec)
+        _seed_candidates(world, coalition)
+
+
+# Each demo coalition marks this many of its weakest components as candidate priorities.
+DEMO_CANDIDATES = 2
+
+
+def _seed_candidates(world: DemoWorld, coalition: Coalition) -> None:
+    """The weakest components of the latest closed round, as a coordinator would mark
+    them; nothing when the coalition has marked some already."""
+    if coalition.candidate_priorities.exists():
+        return
+    latest = (
+        Round.objects.filter(coalition=coalition, status="closed")
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return
+    score = selectors.round_score(round_=latest)
+    coordinator = world.users[_email(coalition.slug, "coordinator")]
+    for component, _result in selectors.weak_components(round_=latest, score=score)[
+        :DEMO_CANDIDATES
+    ]:
+        services.candidate_priority_create(
+            round_=latest, component_key=component.key, created_by=coordinator
+        )
 
 
 def _email(coalition_slug: str, person: str) -> str:

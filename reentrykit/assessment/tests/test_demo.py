@@ -48,3 +48,18 @@ def test_it_seeds_demo_rounds_once() -> None:
 
     seed_demo()
     assert (Round.objects.count(), Respondent.objects.count(), Response.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_each_demo_coalition_marks_its_weakest_components_as_candidates() -> None:
+    from reentrykit.assessment.models import CandidatePriority
+
+    seed_demo()
+    seed_demo()  # a second run adds nothing
+    for round_ in Round.objects.filter(name="Spring 2026 follow-up"):
+        score = selectors.round_score(round_=round_)
+        weakest = [c.key for c, _ in selectors.weak_components(round_=round_, score=score)][:2]
+        marked = CandidatePriority.objects.filter(coalition=round_.coalition, round=round_)
+        assert sorted(marked.values_list("component_key", flat=True)) == sorted(weakest)
+        assert len(weakest) == 2
+    assert CandidatePriority.objects.values("coalition").distinct().count() == 5
