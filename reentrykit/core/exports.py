@@ -11,6 +11,8 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.http import HttpResponse
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,3 +48,19 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Iterable[Any]]]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_download(
+    *, name: str, filename: str, header: Sequence[str], rows: list[list[Any]], xlsx: bool
+) -> HttpResponse:
+    """One table as an attachment: an XLSX workbook (its sheet called ``name``) or CSV."""
+    if xlsx:
+        response = HttpResponse(xlsx_bytes({name: (header, rows)}), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response

@@ -8,6 +8,7 @@ document is written to leave the coalition.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,11 +23,33 @@ FIELD = re.compile(r"\[\[\s*([a-z_]+)\s*\]\]")
 NOT_YET = "not yet measured"
 
 
+class Record:
+    """What merge fields read, for one merge: the coalition, and its suppressed headline
+    looked up once however many fields use it."""
+
+    def __init__(self, coalition: Coalition) -> None:
+        self.coalition = coalition
+
+    @functools.cached_property
+    def rearrest(self) -> dict[str, Any] | None:
+        """The one-year rearrest card as a viewer sees it, and its year; None without one."""
+        from reentrykit.metrics import selectors
+
+        payload = selectors.latest_headline(self.coalition)
+        if payload is None:
+            return None
+        cards = selectors.headline(as_viewer(self.coalition), payload)
+        card = next((card for card in cards if card["measure"] == "rearrest"), None)
+        if card is None or not card["table"].rows:
+            return None
+        return {"card": card, "year": payload["latest_complete_year"]}
+
+
 @dataclass(frozen=True)
 class MergeField:
     name: str
     description: str
-    value: Callable[[Coalition], str]
+    value: Callable[[Record], str]
 
 
 # The coalition record has no place name; its kind of jurisdiction reads naturally.
@@ -39,84 +62,72 @@ JURISDICTION_WORDS = {
 }
 
 
-def _jurisdiction(coalition: Coalition) -> str:
-    return JURISDICTION_WORDS.get(coalition.jurisdiction_type, "our community")
+def _jurisdiction(record: Record) -> str:
+    return JURISDICTION_WORDS.get(record.coalition.jurisdiction_type, "our community")
 
 
-def _coordinators(coalition: Coalition) -> str:
-    names = [
-        membership.user.display_name
-        for membership in coalition.memberships.filter(role=Role.COORDINATOR).select_related("user")
-    ]
+def _coordinators(record: Record) -> str:
+    memberships = record.coalition.memberships.filter(role=Role.COORDINATOR)
+    names = [membership.user.display_name for membership in memberships.select_related("user")]
     return ", ".join(names) or "the coalition's coordinator"
 
 
-def _organizations(coalition: Coalition) -> str:
-    names = list(coalition.organizations.values_list("name", flat=True))
+def _organizations(record: Record) -> str:
+    names = list(record.coalition.organizations.values_list("name", flat=True))
     return "\n".join(f"- {name}" for name in names) or "- (no partner organizations listed yet)"
 
 
-def _headline(coalition: Coalition) -> dict[str, Any] | None:
-    from reentrykit.metrics import selectors
-
-    payload = selectors.latest_headline(coalition)
-    if payload is None:
-        return None
-    cards = selectors.headline(as_viewer(coalition), payload)
-    card = next((card for card in cards if card["measure"] == "rearrest"), None)
-    if card is None or not card["table"].rows:
-        return None
-    return {"card": card, "year": payload["latest_complete_year"]}
-
-
-def _one_year_rearrest(coalition: Coalition) -> str:
-    headline = _headline(coalition)
-    if headline is None:
+def _one_year_rearrest(record: Record) -> str:
+    if record.rearrest is None:
         return NOT_YET
-    card = headline["card"]
-    if card["row"].get("rate") is None:
-        return "a share too small to publish"
-    return f"{card['row']['rate'] * 100:.1f}%"
+    rate = record.rearrest["card"]["row"].get("rate")
+    return "a share too small to publish" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _cohort_year(coalition: Coalition) -> str:
-    headline = _headline(coalition)
-    return str(headline["year"]) if headline else "the latest year"
+def _cohort_year(record: Record) -> str:
+    return str(record.rearrest["year"]) if record.rearrest else "the latest year"
 
 
-def _national(_coalition: Coalition) -> str:
+def _national(_record: Record) -> str:
     from reentrykit.metrics.selectors import NATIONAL_ONE_YEAR
 
     return f"{NATIONAL_ONE_YEAR['rearrest'] * 100:.1f}%"
 
 
+def _mission(record: Record) -> str:
+    return (
+        record.coalition.mission_statement
+        or "(Write the mission statement in the coalition's settings.)"
+    )
+
+
+def _long_date(_record: Record) -> str:
+    today = timezone.localdate()
+    return f"{today:%B} {today.day}, {today.year}"
+
+
 FIELDS: tuple[MergeField, ...] = (
-    MergeField("coalition_name", "The coalition's name", lambda c: c.name),
+    MergeField("coalition_name", "The coalition's name", lambda r: r.coalition.name),
     MergeField("jurisdiction", "“our county”, “our city”…", _jurisdiction),
-    MergeField(
-        "mission_statement",
-        "The mission statement in settings",
-        lambda c: (
-            c.mission_statement or "(Write the mission statement in the coalition's settings.)"
-        ),
-    ),
+    MergeField("mission_statement", "The mission statement in settings", _mission),
     MergeField("coordinator_names", "The coordinators' names", _coordinators),
     MergeField("partner_organizations", "The partner organizations, one per line", _organizations),
     MergeField(
-        "partner_count", "How many partner organizations", lambda c: str(c.organizations.count())
+        "partner_count",
+        "How many partner organizations",
+        lambda r: str(r.coalition.organizations.count()),
     ),
     MergeField("one_year_rearrest", "One-year rearrest rate, suppressed", _one_year_rearrest),
     MergeField("rearrest_cohort_year", "The release year of that rate", _cohort_year),
     MergeField("national_one_year_rearrest", "The national reference rate", _national),
-    MergeField("suppression_threshold", "The smallest count shown", lambda c: str(c.suppression_k)),
-    MergeField("today", "Today's date", lambda _c: _long_date()),
+    MergeField(
+        "suppression_threshold",
+        "The smallest count shown",
+        lambda r: str(r.coalition.suppression_k),
+    ),
+    MergeField("today", "Today's date", _long_date),
 )
 BY_NAME = {field.name: field for field in FIELDS}
-
-
-def _long_date() -> str:
-    today = timezone.localdate()
-    return f"{today:%B} {today.day}, {today.year}"
 
 
 def unknown_fields(body: str) -> list[str]:
@@ -127,13 +138,14 @@ def unknown_fields(body: str) -> list[str]:
 def merged(body: str, coalition: Coalition) -> str:
     """``body`` with each known merge field replaced by its value (computed once)."""
     values: dict[str, str] = {}
+    record = Record(coalition)
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in BY_NAME:
             return match.group(0)
         if name not in values:
-            values[name] = BY_NAME[name].value(coalition)
+            values[name] = BY_NAME[name].value(record)
         return values[name]
 
     return FIELD.sub(value, body)

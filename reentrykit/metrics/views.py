@@ -250,7 +250,7 @@ def _export_table(access, payload: dict, name: str, measure: str, window: int, b
 @login_required
 def export(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     """A dashboard table as CSV or XLSX, suppressed as on the page."""
-    from reentrykit.core.exports import csv_text, xlsx_bytes
+    from reentrykit.core.exports import table_download
 
     access = get_coalition_for(request, coalition_slug)
     snapshot = selectors.latest_snapshot(access.coalition)
@@ -261,17 +261,13 @@ def export(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))
     breakdown = _choice(request.GET.get("by"), ALL_BREAKDOWNS, "sex")
     header, rows = _export_table(access, snapshot.payload, name, measure, window, breakdown)
-    filename = f"{coalition_slug}-{name}-{measure}-{window}"
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            xlsx_bytes({name: (header, rows)}),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return table_download(
+        name=name,
+        filename=f"{coalition_slug}-{name}-{measure}-{window}",
+        header=header,
+        rows=rows,
+        xlsx=request.GET.get("format") == "xlsx",
+    )
 
 
 @login_required

@@ -34,7 +34,6 @@ from reentrykit.network.models import (
     ActionItem,
     AssistanceRequest,
     CoachingSession,
-    NetworkRoleKind,
     NetworkSite,
 )
 
@@ -240,12 +239,7 @@ def overview(request: HttpRequest, network_slug: str) -> HttpResponse:
             "overview": board,
             "site_rows": [(site, board.last_session.get(site.pk)) for site in sites],
             # Links into a coalition's pages only where the reader coaches it.
-            "coached": set(
-                sites.filter(
-                    coach_assignments__coach__user=request.user,
-                    coach_assignments__coach__role=NetworkRoleKind.COACH,
-                ).values_list("pk", flat=True)
-            ),
+            "coached": set(selectors.coached_by(sites, request.user).values_list("pk", flat=True)),
             "today": today,
             "due_soon_days": selectors.DUE_SOON_DAYS,
         },

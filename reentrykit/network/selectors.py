@@ -32,8 +32,11 @@ from reentrykit.network.models import (
 def visible_sites(access: NetworkAccess, user: Any) -> QuerySet[NetworkSite]:
     """Every site for a network admin; a coach's assigned sites otherwise."""
     sites = NetworkSite.objects.filter(network=access.network).select_related("coalition")
-    if access.is_admin:
-        return sites
+    return sites if access.is_admin else coached_by(sites, user)
+
+
+def coached_by(sites: QuerySet[NetworkSite], user: Any) -> QuerySet[NetworkSite]:
+    """Those of ``sites`` that ``user`` coaches."""
     return sites.filter(
         coach_assignments__coach__user=user,
         coach_assignments__coach__role=NetworkRoleKind.COACH,
@@ -180,15 +183,8 @@ DUE_SOON_DAYS = 14
 
 def coached_sites(coalition: Coalition, user: Any) -> list[NetworkSite]:
     """The coalition's sites (one per network it joined) that ``user`` coaches."""
-    return list(
-        NetworkSite.objects.filter(
-            coalition=coalition,
-            coach_assignments__coach__user=user,
-            coach_assignments__coach__role=NetworkRoleKind.COACH,
-        )
-        .select_related("network", "coalition")
-        .distinct()
-    )
+    sites = NetworkSite.objects.filter(coalition=coalition).select_related("network", "coalition")
+    return list(coached_by(sites, user))
 
 
 def coalition_sessions(coalition: Coalition) -> QuerySet[CoachingSession]:

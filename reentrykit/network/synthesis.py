@@ -19,7 +19,7 @@ from reentrykit.assessment.models import CandidatePriority
 from reentrykit.core.access import NetworkAccess
 from reentrykit.library.models import Practice, PracticeTag
 from reentrykit.library.selectors import COMPONENT, component_choices
-from reentrykit.network.models import Network
+from reentrykit.network.models import Network, NetworkSite
 from reentrykit.network.selectors import CrossSite, cross_site, visible_sites
 
 OTHER_THEME = "Other lessons"
@@ -77,19 +77,21 @@ def synthesis(access: NetworkAccess, user: Any) -> Synthesis:
 
 
 def _work(sites: list[Any]) -> dict[int, SiteWork]:
-    work = {}
-    for site in sites:
-        items = site.coaching_sessions.aggregate(
-            done=Count("action_items", filter=Q(action_items__done_on__isnull=False)),
-            total=Count("action_items"),
-        )
-        work[site.coalition_id] = SiteWork(
-            sessions=site.coaching_sessions.count(),
-            items_done=items["done"],
-            items=items["total"],
-            practices=site.practices.count(),
-        )
-    return work
+    """Each site's coaching and sharing, counted in one query."""
+    counted = NetworkSite.objects.filter(pk__in=[site.pk for site in sites]).annotate(
+        sessions=Count("coaching_sessions", distinct=True),
+        items_done=Count(
+            "coaching_sessions__action_items",
+            filter=Q(coaching_sessions__action_items__done_on__isnull=False),
+            distinct=True,
+        ),
+        items=Count("coaching_sessions__action_items", distinct=True),
+        shared=Count("practices", distinct=True),
+    )
+    return {
+        site.coalition_id: SiteWork(site.sessions, site.items_done, site.items, site.shared)
+        for site in counted
+    }
 
 
 def _priorities(coalitions: list[Any]) -> list[tuple[str, list[str]]]:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from reentrykit.core.access import Capability, get_coalition_for, get_network_for, post_only
 from reentrykit.core.charts import accessible_svg
-from reentrykit.core.exports import csv_text, xlsx_bytes
+from reentrykit.core.exports import table_download
 from reentrykit.metrics.charts import rate_bars
 from reentrykit.metrics.selectors import HEADLINE_MEASURES, NATIONAL_ONE_YEAR
 from reentrykit.network import charts, services
@@ -230,18 +230,13 @@ def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
             *(f"{m}_{c}" for m in HEADLINE_MEASURES for c in MEASURE_COLUMNS),
         ]
         rows = board.measure_rows()
-    values = [[row.get(column) for column in header] for row in rows]
-    filename = f"{access.network.slug}-{name}"
-    if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            xlsx_bytes({name: (header, values)}),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    response = HttpResponse(csv_text(header, values), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return table_download(
+        name=name,
+        filename=f"{access.network.slug}-{name}",
+        header=header,
+        rows=[[row.get(column) for column in header] for row in rows],
+        xlsx=request.GET.get("format") == "xlsx",
+    )
 
 
 def _synthesis_context(request: HttpRequest, network_slug: str) -> dict:
