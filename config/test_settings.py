@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 _TEST_ENV = {
@@ -26,5 +28,10 @@ from config.settings import *  # noqa: E402, F403
 from config.settings import DATA_DIR, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
+# The process that makes the per-process directory removes it when it exits; a child
+# process inherits the variable, finds the directory there and leaves it to its parent.
+_VAR_DIR = os.environ["REENTRYKIT_VAR_DIR"]
+if not os.path.exists(_VAR_DIR) and _VAR_DIR == _TEST_ENV["REENTRYKIT_VAR_DIR"]:
+    atexit.register(shutil.rmtree, _VAR_DIR, ignore_errors=True)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
