@@ -257,3 +257,29 @@ def api_headers(user: User) -> dict[str, str]:
 
     _, token = token_create(user=user, name="test", lifetime_days=30, second_factor=True)
     return {"Authorization": f"Bearer {token}"}
+
+
+def _sweep_goal(world: World) -> Any:
+    from reentrykit.planning.models import Goal, Priority
+
+    priority, _ = Priority.objects.get_or_create(coalition=world.coalition, title="Sweep priority")
+    goal, _ = Goal.objects.get_or_create(priority=priority, statement="Sweep goal")
+    return goal
+
+
+def _sweep_step(world: World) -> int:
+    import datetime as dt
+
+    from reentrykit.planning.models import ActionStep
+
+    step, _ = ActionStep.objects.get_or_create(
+        goal=_sweep_goal(world),
+        description="Sweep step",
+        defaults={"owner_person": "Coordinator", "due_on": dt.date(2026, 3, 1)},
+    )
+    return step.pk
+
+
+SWEEP_KWARGS["priority_id"] = lambda world: _sweep_goal(world).priority_id
+SWEEP_KWARGS["goal_id"] = lambda world: _sweep_goal(world).pk
+SWEEP_KWARGS["step_id"] = _sweep_step

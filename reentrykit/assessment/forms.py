@@ -6,7 +6,7 @@ from django import forms
 
 from reentrykit.assessment.instrument import instrument_files
 from reentrykit.coalitions.sectors import Sector
-from reentrykit.core.forms import UswdsForm
+from reentrykit.core.forms import DateInput, UswdsForm
 
 CONSENSUS_CHOICES = [
     ("", "No consensus yet (the median of responses is used)"),
@@ -15,10 +15,6 @@ CONSENSUS_CHOICES = [
     ("2", "2 · Established"),
     ("3", "3 · Sustained"),
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class RoundOpenForm(UswdsForm):

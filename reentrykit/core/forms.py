@@ -13,6 +13,12 @@ _WIDGET_CLASSES = {
 }
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value stays an ISO date the server parses."""
+
+    input_type = "date"
+
+
 class UswdsFormMixin:
     """Give every widget its USWDS class and link hints and errors for screen readers."""
 

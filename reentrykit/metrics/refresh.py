@@ -109,26 +109,34 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
     return curves
 
 
-def _indicator_baselines(coalition: Coalition, tables: Any, through: dt.date) -> dict[str, Any]:
-    """Each saved indicator's baseline rate over its own cohort period and filters."""
+def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> dict[str, Any]:
+    """Each saved indicator's rate over its baseline period and for its latest cohort
+    with full follow-up (the calendar year :func:`latest_complete_year` gives for its
+    window), with its own facility and breakdown: a plan's measures read both."""
     from reentrykit.metrics.models import Indicator
     from reentrykit.metrics.rates import recidivism_rates
 
-    baselines: dict[str, Any] = {}
-    for indicator in Indicator.objects.filter(coalition=coalition):
+    def rows(indicator: Indicator, period: Period) -> list[dict[str, Any]]:
         frame = recidivism_rates(
             tables=tables,
             measure=indicator.measure,
             window=indicator.window_days,
             data_through=through,
-            period=Period(indicator.baseline_start, indicator.baseline_end),
+            period=period,
             facility=indicator.facility_type or None,
             by=indicator.breakdown or None,
         )
-        group = indicator.breakdown_group if indicator.breakdown else ALL
-        rows = _records(frame)
-        baselines[str(indicator.pk)] = {"rows": rows, "group": group}
-    return baselines
+        return _records(frame)
+
+    values: dict[str, Any] = {}
+    for indicator in Indicator.objects.filter(coalition=coalition):
+        latest = latest_complete_year(data_through=through, window=indicator.window_days)
+        values[str(indicator.pk)] = {
+            "rows": rows(indicator, Period(indicator.baseline_start, indicator.baseline_end)),
+            "group": indicator.breakdown_group if indicator.breakdown else ALL,
+            "latest": {"year": latest.start.year, "rows": rows(indicator, latest)},
+        }
+    return values
 
 
 def _save_snapshot(coalition: Coalition, **fields: Any) -> MetricSnapshot:
@@ -193,7 +201,7 @@ def refresh_coalition(
                     tables=tables, period=latest, data_through=through, people=of_latest
                 )
                 survival = curves.result()
-        indicators = _indicator_baselines(coalition, tables, through)
+        indicators = _indicator_values(coalition, tables, through)
     progress(0.9, "Saving the measures")
     rates = _records(_shown_rates(result.rates, shown_years))
     payload = {

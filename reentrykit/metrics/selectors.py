@@ -326,32 +326,44 @@ def indicator_values(access: CoalitionAccess) -> dict[str, str]:
     return values
 
 
+def _indicator_row(
+    access: CoalitionAccess, rows: list[dict[str, Any]], group: str
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The indicator's group among ``rows``, disclosed for the viewer, and the text that
+    stands for its rate when it is hidden."""
+    table = disclose(
+        rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **RATE_RULES
+    )
+    index = next((i for i, row in enumerate(table.rows) if row["group"] == group), None)
+    if index is None:
+        return None, None
+    return table.rows[index], table.display(index, "rate")
+
+
 def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
-    """Each saved indicator with its baseline (disclosed for the viewer) and targets."""
+    """Each saved indicator with its baseline and its latest value (both disclosed for
+    the viewer; the latest with its cohort ``latest_year``) and its targets."""
     from reentrykit.metrics.models import Indicator
 
     snapshot = latest_snapshot(access.coalition)
-    baselines = (snapshot.payload.get("indicators", {}) if snapshot else {}) or {}
+    values = (snapshot.payload.get("indicators", {}) if snapshot else {}) or {}
     rows = []
     for indicator in Indicator.objects.filter(coalition=access.coalition).prefetch_related(
         "targets"
     ):
-        entry = baselines.get(str(indicator.pk))
-        baseline, display = None, None
+        entry = values.get(str(indicator.pk)) or {}
+        row: dict[str, Any] = {"indicator": indicator, "baseline": None, "display": None}
+        row["latest"], row["latest_display"], row["latest_year"] = None, None, None
         if entry:
-            table = disclose(
-                entry["rows"],
-                unsuppressed=sees_raw(access),
-                k=access.coalition.suppression_k,
-                **RATE_RULES,
+            row["baseline"], row["display"] = _indicator_row(access, entry["rows"], entry["group"])
+        # Snapshots made before the latest value was cached have none.
+        if entry.get("latest"):
+            latest = entry["latest"]
+            row["latest"], row["latest_display"] = _indicator_row(
+                access, latest["rows"], entry["group"]
             )
-            index = next(
-                (i for i, r in enumerate(table.rows) if r["group"] == entry["group"]), None
-            )
-            if index is not None:
-                baseline = table.rows[index]
-                display = table.display(index, "rate")
-        rows.append({"indicator": indicator, "baseline": baseline, "display": display})
+            row["latest_year"] = latest["year"]
+        rows.append(row)
     return rows
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from reentrykit.core.forms import UswdsForm, UswdsModelForm
+from reentrykit.core.forms import DateInput, UswdsForm, UswdsModelForm
 from reentrykit.network.models import (
     ActionItem,
     AssistanceRequest,
@@ -24,10 +24,6 @@ class JoinNetworkForm(UswdsForm):
 class CoachForm(UswdsForm):
     email = forms.EmailField(label="Coach's email address")
     full_name = forms.CharField(max_length=200, required=False, label="Coach's name")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 SESSION_NOTES = ("attendees", "topics", "working", "challenges", "goals", "next_steps", "barriers")

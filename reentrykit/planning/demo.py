@@ -1,0 +1,55 @@
+"""A demo plan for each demo coalition: its first candidate priority adopted, a goal
+measured by its rearrest indicator, and action steps due around the day of seeding
+(one done, one overdue, one ahead), so the plan page shows every state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from reentrykit.core.demo import DemoWorld, register_demo_seeder
+from reentrykit.metrics.demo import DEMO_INDICATOR
+from reentrykit.network.demo import demo_email
+from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.services import priority_adopt
+
+# (what, owner partner's index, start in days from today, due in days, status, percent)
+DEMO_STEPS = (
+    ("Agree on one release-notice form with the jail", 0, -120, -30, "done", 100),
+    ("Sign a data-sharing agreement with the police department", 0, -90, -7, "in_progress", 60),
+    ("Train navigators on the new referral path", 1, -10, 60, "not_started", 0),
+)
+
+
+def seed_plans(world: DemoWorld) -> None:
+    today = timezone.localdate()
+    for slug, coalition in world.coalitions.items():
+        if Priority.objects.filter(coalition=coalition).exists():
+            continue  # seeded before, or the coalition has its own plan
+        candidate = coalition.candidate_priorities.order_by("id").first()
+        if candidate is None:
+            continue
+        priority = priority_adopt(
+            candidate=candidate, user=world.user(demo_email(slug, "coordinator"))
+        )
+        goal = Goal.objects.create(
+            priority=priority,
+            statement="Cut one-year rearrest to 40% for people released in 2026",
+            milestone_on=dt.date(2027, 12, 31),
+        )
+        goal.indicators.set(coalition.indicators.filter(name=DEMO_INDICATOR))
+        partners = world.organizations[slug]
+        for what, partner, start, due, status, percent in DEMO_STEPS:
+            ActionStep.objects.create(
+                goal=goal,
+                description=what,
+                owner_organization=partners[partner % len(partners)],
+                starts_on=today + dt.timedelta(days=start),
+                due_on=today + dt.timedelta(days=due),
+                status=status,
+                percent_complete=percent,
+            )
+
+
+register_demo_seeder("plans", 40, seed_plans)

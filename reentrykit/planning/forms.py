@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.forms import DateInput, UswdsModelForm
+from reentrykit.metrics.models import Indicator
+from reentrykit.planning.models import ActionStep, Goal, Priority
+
+
+class PriorityForm(UswdsModelForm):
+    class Meta:
+        model = Priority
+        fields = ["title", "why"]
+        widgets = {"why": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.coalition = coalition
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        taken = Priority.objects.filter(coalition=self.coalition, title__iexact=title)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("The plan already has a priority with this title.")
+        return title
+
+
+class GoalForm(UswdsModelForm):
+    """A goal and the coalition's indicators that measure it."""
+
+    class Meta:
+        model = Goal
+        fields = ["statement", "milestone_on", "indicators"]
+        widgets = {"milestone_on": DateInput, "indicators": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "indicators": "Indicators are saved on the Measures pages, with a baseline and "
+            "targets; the plan shows their latest values.",
+        }
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicators"]
+        # Only the coalition's own indicators can measure its goals.
+        field.queryset = Indicator.objects.filter(coalition=coalition)  # type: ignore[attr-defined]
+        field.widget.attrs["class"] = "usa-checkbox__input"
+
+
+class ActionStepForm(UswdsModelForm):
+    class Meta:
+        model = ActionStep
+        fields = [
+            "description",
+            "owner_organization",
+            "owner_person",
+            "starts_on",
+            "due_on",
+            "status",
+            "percent_complete",
+        ]
+        widgets = {
+            "starts_on": DateInput,
+            "due_on": DateInput,
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organizations = self.fields["owner_organization"]
+        organizations.queryset = coalition.organizations.all()  # type: ignore[attr-defined]
+        organizations.empty_label = "None of the partners"  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        starts, due = cleaned.get("starts_on"), cleaned.get("due_on")
+        if starts and due and due < starts:
+            self.add_error("due_on", "The due date comes before the start date.")
+        if not cleaned.get("owner_organization") and not cleaned.get("owner_person", "").strip():
+            self.add_error("owner_person", "Name who owns the step: a partner, a person or both.")
+        if cleaned.get("status") == ActionStep.Status.DONE:
+            cleaned["percent_complete"] = 100
+        return cleaned

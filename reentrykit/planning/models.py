@@ -1,0 +1,126 @@
+"""The coalition's strategic reentry plan (Tools for Change, "Changing policy and
+practice"): priorities, their measurable goals, the indicators that measure each goal
+and the time-bound action steps that carry it out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+
+from reentrykit.core.audit import Audited
+
+
+class Priority(Audited, models.Model):
+    """Something the coalition chose to work on, often one of its candidate priorities."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="priorities"
+    )
+    title = models.CharField(max_length=200)
+    why = models.TextField(
+        "Why it matters",
+        blank=True,
+        help_text="What the assessment, the data or the people affected showed.",
+    )
+    candidate = models.ForeignKey(
+        "assessment.CandidatePriority",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adopted_as",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "title"], name="priority_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class Goal(Audited, models.Model):
+    """A measurable milestone of a priority, measured by the coalition's indicators."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="goals")
+    statement = models.CharField(
+        "Goal",
+        max_length=300,
+        help_text="What will change, for whom and by how much, e.g. “Cut one-year rearrest "
+        "of people leaving the jail from 45% to 40%.”",
+    )
+    milestone_on = models.DateField("Reached by", null=True, blank=True)
+    indicators = models.ManyToManyField(
+        "metrics.Indicator", blank=True, related_name="goals", verbose_name="Measured by"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    def audit_coalition_id(self) -> int | None:
+        return self.priority.coalition_id
+
+
+class ActionStep(Audited, models.Model):
+    """A time-bound step toward a goal, with the organization and person who own it."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        STALLED = "stalled", "Stalled"
+        DONE = "done", "Done"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    description = models.CharField("What", max_length=300)
+    owner_organization = models.ForeignKey(
+        "coalitions.PartnerOrganization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Owner organization",
+    )
+    owner_person = models.CharField("Owner", max_length=200, blank=True, help_text="A person.")
+    starts_on = models.DateField("Starts", null=True, blank=True)
+    due_on = models.DateField("Due")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    percent_complete = models.PositiveSmallIntegerField(
+        "Percent complete", default=0, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100), name="step_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(due_on__gte=models.F("starts_on")),
+                name="step_due_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def audit_coalition_id(self) -> int | None:
+        return self.goal.priority.coalition_id
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status != self.Status.DONE and self.due_on < today

@@ -1,0 +1,38 @@
+"""The "set priorities and write the plan" step of the toolkit path: the coalition
+chooses priorities from what the assessment and the data showed, sets measurable goals
+measured by its indicators, and plans who does what by when."""
+
+from __future__ import annotations
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
+from reentrykit.planning.models import ActionStep, Goal, Priority
+
+
+def plan_step_state(coalition: Coalition) -> StepState:
+    goals = Goal.objects.filter(priority__coalition=coalition)
+    checks = [
+        ("Priorities chosen", Priority.objects.filter(coalition=coalition).exists()),
+        ("Goals measured by an indicator", goals.filter(indicators__isnull=False).exists()),
+        (
+            "Action steps with an owner and a due date",
+            ActionStep.objects.filter(goal__in=goals).exists(),
+        ),
+    ]
+    return state_from_checks(checks)
+
+
+register_step(
+    PathStep(
+        key="plan",
+        order=50,
+        title="Set priorities and write your plan",
+        help=(
+            "Choose what to work on from the weak spots the assessment found and what your "
+            "measures show, set goals measured by your indicators, and plan who does what "
+            "by when. The plan's measures update after every linkage."
+        ),
+        url_name="planning:plan",
+        state=plan_step_state,
+    )
+)

@@ -1,0 +1,96 @@
+"""The plan as its pages and its document read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+
+from reentrykit.assessment.models import CandidatePriority
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.access import CoalitionAccess
+from reentrykit.metrics.selectors import indicator_rows
+from reentrykit.planning.models import ActionStep, Goal, Priority
+
+
+@dataclass
+class GoalView:
+    goal: Goal
+    # indicator_rows entries: each indicator with its baseline, latest value and targets,
+    # disclosed for the reader.
+    measures: list[dict[str, Any]]
+    steps: list[ActionStep]
+    overdue: set[int] = field(default_factory=set)
+
+
+@dataclass
+class PriorityView:
+    priority: Priority
+    goals: list[GoalView]
+
+
+@dataclass
+class Progress:
+    steps: int
+    done: int
+    overdue: int
+    # The mean percent complete of every step, 0 when there are none.
+    percent: int
+
+    @property
+    def label(self) -> str:
+        if not self.steps:
+            return "No action steps yet"
+        return f"{self.done} of {self.steps} steps done, {self.percent}% complete overall"
+
+
+def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
+    """The coalition's priorities, their goals with their measures (suppressed as the
+    reader's role requires) and their action steps."""
+    measures = {row["indicator"].pk: row for row in indicator_rows(access)}
+    steps = ActionStep.objects.select_related("owner_organization")
+    priorities = Priority.objects.filter(coalition=access.coalition).prefetch_related(
+        Prefetch("goals", queryset=Goal.objects.prefetch_related("indicators")),
+        Prefetch("goals__steps", queryset=steps),
+    )
+    return [
+        PriorityView(
+            priority=priority,
+            goals=[
+                GoalView(
+                    goal=goal,
+                    measures=[measures[i.pk] for i in goal.indicators.all() if i.pk in measures],
+                    steps=list(goal.steps.all()),
+                    overdue={s.pk for s in goal.steps.all() if s.is_overdue(today)},
+                )
+                for goal in priority.goals.all()
+            ],
+        )
+        for priority in priorities
+    ]
+
+
+def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:
+    """How far the plan's action steps have come."""
+    steps = list(ActionStep.objects.filter(goal__priority__coalition=coalition))
+    return Progress(
+        steps=len(steps),
+        done=sum(1 for step in steps if step.status == ActionStep.Status.DONE),
+        overdue=sum(1 for step in steps if step.is_overdue(today)),
+        percent=round(sum(step.percent_complete for step in steps) / len(steps)) if steps else 0,
+    )
+
+
+def open_candidates(coalition: Coalition) -> list[CandidatePriority]:
+    """Candidate priorities the plan has not taken up, one per title (the latest)."""
+    adopted = {title.casefold() for title in coalition.priorities.values_list("title", flat=True)}
+    seen: set[str] = set()
+    candidates = []
+    for candidate in CandidatePriority.objects.filter(coalition=coalition, adopted_as=None):
+        key = candidate.title.casefold()
+        if key not in adopted and key not in seen:
+            seen.add(key)
+            candidates.append(candidate)
+    return candidates

@@ -1,0 +1,46 @@
+"""The demo seed's plans (and the indicators that measure them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from reentrykit.assessment.demo import seed_assessment
+from reentrykit.core.audit import audit_actor
+from reentrykit.core.demo import DemoWorld, seed_foundation
+from reentrykit.metrics.demo import seed_indicators
+from reentrykit.metrics.models import Indicator
+from reentrykit.planning.demo import seed_plans
+from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.selectors import progress_of
+
+
+def _seed() -> None:
+    world = DemoWorld()
+    with audit_actor(None, "seed"):
+        seed_foundation(world)
+        seed_assessment(world)
+        seed_indicators(world)
+        seed_plans(world)
+
+
+@pytest.mark.django_db
+def test_each_demo_coalition_gets_a_measured_plan_once() -> None:
+    _seed()
+    _seed()
+    assert Indicator.objects.count() == 5
+    assert Priority.objects.count() == 5
+    today = timezone.localdate()
+    for priority in Priority.objects.select_related("candidate", "coalition"):
+        # The plan starts from the coalition's own first candidate priority.
+        assert priority.candidate.coalition == priority.coalition
+        assert priority.title == priority.candidate.title
+        goal = Goal.objects.get(priority=priority)
+        [indicator] = goal.indicators.all()
+        assert indicator.coalition == priority.coalition
+        assert indicator.targets.count() == 2
+        progress = progress_of(priority.coalition, today=today)
+        assert (progress.steps, progress.done, progress.overdue) == (3, 1, 1)
+    assert ActionStep.objects.filter(due_on__lt=today - dt.timedelta(days=1)).count() == 10

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from reentrykit.planning import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("", views.plan, name="plan"),
+    path("download/", views.download, name="download"),
+    path("priorities/new/", views.priority_new, name="priority_new"),
+    path("priorities/adopt/", views.priority_adopt, name="priority_adopt"),
+    path("priorities/<int:priority_id>/", views.priority_edit, name="priority_edit"),
+    path("priorities/<int:priority_id>/goals/new/", views.goal_new, name="goal_new"),
+    path("goals/<int:goal_id>/", views.goal_edit, name="goal_edit"),
+    path("goals/<int:goal_id>/steps/new/", views.step_new, name="step_new"),
+    path("steps/<int:step_id>/", views.step_edit, name="step_edit"),
+]

@@ -1,0 +1,331 @@
+"""The plan pages: the whole plan on one page, a form page for each part, and the plan
+as a Word or PDF document. Everyone in the coalition reads it; members and
+coordinators write it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reentrykit.assessment.models import CandidatePriority
+from reentrykit.core.access import (
+    Capability,
+    CoalitionAccess,
+    get_coalition_for,
+    get_object_in,
+    post_only,
+)
+from reentrykit.planning import selectors, services
+from reentrykit.planning.forms import ActionStepForm, GoalForm, PriorityForm
+from reentrykit.planning.models import ActionStep, Goal, Priority
+
+
+@login_required
+def plan(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    today = timezone.localdate()
+    return render(
+        request,
+        "planning/plan.html",
+        {
+            "access": access,
+            "plan": selectors.plan_of(access, today=today),
+            "progress": selectors.progress_of(access.coalition, today=today),
+            "candidates": selectors.open_candidates(access.coalition),
+            "can_edit": access.can(Capability.CONTRIBUTE),
+        },
+    )
+
+
+def _back_to_plan(coalition_slug: str, anchor: str) -> HttpResponse:
+    response = redirect("planning:plan", coalition_slug=coalition_slug)
+    response["Location"] += f"#{anchor}"
+    return response
+
+
+def _form_page(
+    request: HttpRequest,
+    access: CoalitionAccess,
+    form: forms.ModelForm,  # type: ignore[type-arg]
+    *,
+    heading: str,
+    intro: str,
+    save: Callable[[forms.ModelForm], Model],  # type: ignore[type-arg]
+    part: str,
+    deletable: Model | None = None,
+) -> HttpResponse:
+    """One ``part`` of the plan ("priority", "goal", "step") in a form: saved (or, from
+    its page, deleted) and back to the plan at that part; the form again with its errors
+    when the input is wrong."""
+    slug = access.coalition.slug
+    if request.method == "POST":
+        if deletable is not None and request.POST.get("delete") == "yes":
+            deletable.delete()
+            messages.success(request, f"The {PART_NAMES[part]} is removed from the plan.")
+            return _back_to_plan(slug, "plan")
+        if form.is_valid():
+            saved = save(form)
+            messages.success(request, "Saved.")
+            return _back_to_plan(slug, f"{part}-{saved.pk}")
+    return render(
+        request,
+        "planning/form.html",
+        {
+            "access": access,
+            "form": form,
+            "heading": heading,
+            "intro": intro,
+            "deletable": deletable,
+            "part_name": PART_NAMES[part],
+        },
+    )
+
+
+def _priority(access: CoalitionAccess, priority_id: int) -> Priority:
+    return get_object_in(access, Priority.objects.all(), pk=priority_id)
+
+
+def _goal(access: CoalitionAccess, goal_id: int) -> Goal:
+    goal = Goal.objects.filter(pk=goal_id, priority__coalition=access.coalition).first()
+    if goal is None:
+        raise Http404("No such goal")
+    return goal
+
+
+def _step(access: CoalitionAccess, step_id: int) -> ActionStep:
+    step = ActionStep.objects.filter(pk=step_id, goal__priority__coalition=access.coalition).first()
+    if step is None:
+        raise Http404("No such action step")
+    return step
+
+
+PART_NAMES = {"priority": "priority", "goal": "goal", "step": "action step"}
+PRIORITY_INTRO = (
+    "A priority is something the coalition chose to change. Say why: what the assessment, "
+    "the measures or the people affected showed."
+)
+GOAL_INTRO = (
+    "A goal is a measurable milestone of the priority. Choose the indicators that measure "
+    "it: the plan shows their baseline, latest value and targets."
+)
+STEP_INTRO = "An action step says who does what by when. Update its status as work moves."
+
+
+@login_required
+def priority_new(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    form = PriorityForm(request.POST or None, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading="Add a priority",
+        intro=PRIORITY_INTRO,
+        save=lambda f: services.priority_create(
+            coalition=access.coalition, user=request.user, **f.cleaned_data
+        ),
+        part="priority",
+    )
+
+
+@login_required
+@post_only
+def priority_adopt(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    candidate = get_object_in(
+        access, CandidatePriority.objects.all(), pk=request.POST.get("candidate") or 0
+    )
+    priority = services.priority_adopt(candidate=candidate, user=request.user)
+    messages.success(request, f"“{priority.title}” is a priority of the plan. Add its goals.")
+    return _back_to_plan(coalition_slug, f"priority-{priority.pk}")
+
+
+@login_required
+def priority_edit(request: HttpRequest, coalition_slug: str, priority_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    priority = _priority(access, priority_id)
+    form = PriorityForm(request.POST or None, instance=priority, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Change “{priority.title}”",
+        intro=PRIORITY_INTRO,
+        save=lambda f: f.save(),
+        part="priority",
+        deletable=priority,
+    )
+
+
+def _save_goal(form: GoalForm, priority: Priority | None = None) -> Goal:
+    goal = form.save(commit=False)
+    if priority is not None:
+        goal.priority = priority
+    goal.save()
+    form.save_m2m()
+    return goal
+
+
+@login_required
+def goal_new(request: HttpRequest, coalition_slug: str, priority_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    priority = _priority(access, priority_id)
+    form = GoalForm(request.POST or None, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Add a goal to “{priority.title}”",
+        intro=GOAL_INTRO,
+        save=lambda f: _save_goal(f, priority),  # type: ignore[arg-type]
+        part="goal",
+    )
+
+
+@login_required
+def goal_edit(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    goal = _goal(access, goal_id)
+    form = GoalForm(request.POST or None, instance=goal, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading="Change the goal",
+        intro=GOAL_INTRO,
+        save=_save_goal,  # type: ignore[arg-type]
+        part="goal",
+        deletable=goal,
+    )
+
+
+def _save_step(form: ActionStepForm, goal: Goal | None = None) -> ActionStep:
+    step = form.save(commit=False)
+    if goal is not None:
+        step.goal = goal
+    step.save()
+    return step
+
+
+@login_required
+def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    goal = _goal(access, goal_id)
+    form = ActionStepForm(request.POST or None, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Add an action step to “{goal.statement}”",
+        intro=STEP_INTRO,
+        save=lambda f: _save_step(f, goal),  # type: ignore[arg-type]
+        part="step",
+    )
+
+
+@login_required
+def step_edit(request: HttpRequest, coalition_slug: str, step_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    step = _step(access, step_id)
+    form = ActionStepForm(request.POST or None, instance=step, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading="Change the action step",
+        intro=STEP_INTRO,
+        save=_save_step,  # type: ignore[arg-type]
+        part="step",
+        deletable=step,
+    )
+
+
+@login_required
+def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The plan as a document: PDF to send, Word (DOCX) to edit further."""
+    access = get_coalition_for(request, coalition_slug)
+    today = timezone.localdate()
+    context = {
+        "coalition": access.coalition,
+        "plan": selectors.plan_of(access, today=today),
+        "progress": selectors.progress_of(access.coalition, today=today),
+        "today": today,
+    }
+    name = f"{coalition_slug}-reentry-plan"
+    if request.GET.get("format") == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("planning/plan_pdf.html", context)
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = HttpResponse(
+        _docx(context),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+def _measure_line(row: dict[str, Any]) -> str:
+    """An indicator's baseline, latest value and targets as one line of text."""
+    text = render_to_string("planning/_measure.txt", {"row": row})
+    return " ".join(text.split())
+
+
+def _docx(context: dict[str, Any]) -> bytes:
+    from docx import Document as Docx
+
+    docx = Docx()
+    title = f"{context['coalition'].name}: strategic reentry plan"
+    docx.core_properties.title = title
+    docx.add_heading(title, level=1)
+    docx.add_paragraph(f"As of {context['today']:%B %-d, %Y}. {context['progress'].label}.")
+    for entry in context["plan"]:
+        docx.add_heading(f"Priority: {entry.priority.title}", level=2)
+        if entry.priority.why:
+            docx.add_paragraph(entry.priority.why)
+        for view in entry.goals:
+            goal = view.goal
+            by = f" (by {goal.milestone_on:%B %-d, %Y})" if goal.milestone_on else ""
+            docx.add_heading(f"Goal: {goal.statement}{by}", level=3)
+            for row in view.measures:
+                docx.add_paragraph(_measure_line(row), style="List Bullet")
+            if view.steps:
+                _docx_steps(docx, view.steps)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_steps(docx: Any, steps: list[ActionStep]) -> None:
+    table = docx.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, label in zip(
+        table.rows[0].cells, ("Action step", "Owner", "Dates", "Status", "Done"), strict=True
+    ):
+        cell.text = label
+    for step in steps:
+        owner = ", ".join(
+            part for part in (str(step.owner_organization or ""), step.owner_person) if part
+        )
+        dates = f"{step.starts_on:%Y-%m-%d} to " if step.starts_on else "by "
+        values = (
+            step.description,
+            owner,
+            f"{dates}{step.due_on:%Y-%m-%d}",
+            step.get_status_display(),
+            f"{step.percent_complete}%",
+        )
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
