@@ -31,7 +31,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in 
 # The process that makes the per-process directory removes it when it exits; a child
 # process inherits the variable, finds the directory there and leaves it to its parent.
 _VAR_DIR = os.environ["REENTRYKIT_VAR_DIR"]
-if not os.path.exists(_VAR_DIR) and _VAR_DIR == _TEST_ENV["REENTRYKIT_VAR_DIR"]:
+if _TEST_ENV["REENTRYKIT_VAR_DIR"] == _VAR_DIR and not os.path.exists(_VAR_DIR):
     atexit.register(shutil.rmtree, _VAR_DIR, ignore_errors=True)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,10 @@
 """Reads for network pages: the sites a reader may see and the cross-site dashboard.
 
 The dashboard sets each site's assessment scores (first and latest closed round) beside
-its one-year measures. Measures are read through the metrics selectors as a viewer of
-the site would read them (:func:`as_viewer`), so every figure is suppressed with
-the site's own threshold, even for a reader who is that site's data steward.
+its one-year measures and its plan's progress. Measures are read through the metrics
+selectors as a viewer of the site would read them (:func:`as_viewer`), so every figure
+is suppressed with the site's own threshold, even for a reader who is that site's data
+steward. Plan progress counts priorities, goals and action steps, never people.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from reentrykit.assessment.models import Round, RoundStatus
 from reentrykit.assessment.scoring import RoundScore
@@ -27,6 +29,7 @@ from reentrykit.network.models import (
     NetworkRoleKind,
     NetworkSite,
 )
+from reentrykit.planning.selectors import Progress, progress_of
 
 
 def visible_sites(access: NetworkAccess, user: Any) -> QuerySet[NetworkSite]:
@@ -104,6 +107,8 @@ def site_measures(coalition: Coalition) -> SiteMeasures:
     )
 
 
+# The plan progress columns of the dashboard's plans table and its CSV.
+PLAN_COLUMNS = ("priorities", "goals", "steps", "done", "overdue", "percent")
 # The columns of each measure in the dashboard's measures table and its CSV.
 MEASURE_COLUMNS = ("rate", "ci_low", "ci_high", "cohort", "recidivists", "unstable")
 
@@ -114,6 +119,7 @@ class CrossSite:
 
     scores: list[SiteScores]
     measures: list[SiteMeasures]
+    plans: list[Progress]
 
     @property
     def sections(self) -> list[tuple[str, str]]:
@@ -160,6 +166,16 @@ class CrossSite:
             rows.append(row)
         return rows
 
+    def plan_rows(self) -> list[dict[str, Any]]:
+        """One row per site: ``site`` and its plan's :class:`Progress` counts."""
+        return [
+            {
+                "site": entry.coalition.name,
+                **{column: getattr(plan, column) for column in PLAN_COLUMNS},
+            }
+            for entry, plan in zip(self.scores, self.plans, strict=True)
+        ]
+
 
 def _shown(card: dict[str, Any] | None, column: str) -> Any:
     if card is None or not card["table"].rows:
@@ -169,9 +185,11 @@ def _shown(card: dict[str, Any] | None, column: str) -> Any:
 
 def cross_site(access: NetworkAccess, user: Any) -> CrossSite:
     coalitions = [site.coalition for site in visible_sites(access, user)]
+    today = timezone.localdate()
     return CrossSite(
         scores=[site_scores(coalition) for coalition in coalitions],
         measures=[site_measures(coalition) for coalition in coalitions],
+        plans=[progress_of(coalition, today=today) for coalition in coalitions],
     )
 
 

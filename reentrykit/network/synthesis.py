@@ -1,9 +1,9 @@
 """The synthesis report: what a network's sites learned, for the end of a pilot.
 
 Progress per site (assessment scores, the one-year rearrest rate suppressed as on every
-network page, coaching and action items, practices shared), the priorities sites have
-in common, the practices they shared, and their lessons learned grouped by the
-assessment section they concern.
+network page, plan action steps done, coaching and action items, practices shared),
+the priorities sites have in common, the practices they shared, and their lessons
+learned grouped by the assessment section they concern.
 """
 
 from __future__ import annotations
@@ -48,13 +48,15 @@ class Synthesis:
     def site_rows(self) -> list[dict[str, Any]]:
         """One row per site: its name, scores, headline measures and work."""
         rows = []
-        for scores, measures in zip(self.board.scores, self.board.measures, strict=True):
+        board = self.board
+        for scores, measures, plan in zip(board.scores, board.measures, board.plans, strict=True):
             rows.append(
                 {
                     "site": scores.coalition.name,
                     "scores": scores,
                     "rearrest": measures.card("rearrest"),
                     "cohort_year": measures.cohort_year,
+                    "plan": plan,
                     "work": self.work[scores.coalition.pk],
                 }
             )

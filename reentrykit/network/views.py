@@ -16,6 +16,7 @@ from reentrykit.network.forms import CoachForm, JoinNetworkForm
 from reentrykit.network.models import CoachAssignment, NetworkRole, NetworkRoleKind, NetworkSite
 from reentrykit.network.selectors import (
     MEASURE_COLUMNS,
+    PLAN_COLUMNS,
     CrossSite,
     cross_site,
     visible_sites,
@@ -177,6 +178,7 @@ def compare(request: HttpRequest, network_slug: str) -> HttpResponse:
         "network": access.network,
         "board": board,
         "score_rows": board.score_rows(),
+        "plan_rows": board.plan_rows(),
         "headline_measures": HEADLINE_MEASURES,
         "national": NATIONAL_ONE_YEAR["rearrest"],
         "score_chart": _score_chart(board, "the scores table that follows has the same numbers"),
@@ -208,7 +210,7 @@ def _score_chart(board: CrossSite, alternative: str) -> str:
     )
 
 
-COMPARE_TABLES = ("scores", "measures")
+COMPARE_TABLES = ("scores", "measures", "plans")
 
 
 @login_required
@@ -222,6 +224,9 @@ def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
     if name == "scores":
         header = ["site", "round", "name", "overall", *(key for key, _ in board.sections)]
         rows = board.score_rows()
+    elif name == "plans":
+        header = ["site", *PLAN_COLUMNS]
+        rows = board.plan_rows()
     else:
         header = [
             "site",

@@ -31,8 +31,12 @@ class PriorityView:
     goals: list[GoalView]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Progress:
+    """How far a coalition's plan has come (counts of its parts, never of people)."""
+
+    priorities: int
+    goals: int
     steps: int
     done: int
     overdue: int
@@ -76,6 +80,8 @@ def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:
     """How far the plan's action steps have come."""
     steps = list(ActionStep.objects.filter(goal__priority__coalition=coalition))
     return Progress(
+        priorities=Priority.objects.filter(coalition=coalition).count(),
+        goals=Goal.objects.filter(priority__coalition=coalition).count(),
         steps=len(steps),
         done=sum(1 for step in steps if step.status == ActionStep.Status.DONE),
         overdue=sum(1 for step in steps if step.is_overdue(today)),

@@ -157,6 +157,51 @@ def test_the_practice_library_has_no_serious_violations(
     axe(page)
 
 
+def test_the_plan_pages_have_no_serious_violations(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
+) -> None:
+    from reentrykit.assessment.models import CandidatePriority
+    from reentrykit.metrics.models import Indicator
+    from reentrykit.planning.models import ActionStep, Goal, Priority
+
+    world = build_world()
+    CandidatePriority.objects.create(
+        coalition=world.coalition, component_key="1.2", title="Share data across agencies"
+    )
+    indicator = Indicator.objects.create(
+        coalition=world.coalition,
+        name="One-year rearrest",
+        measure="rearrest",
+        baseline_start=dt.date(2022, 1, 1),
+        baseline_end=dt.date(2022, 12, 31),
+    )
+    priority = Priority.objects.create(coalition=world.coalition, title="Housing on release")
+    goal = Goal.objects.create(priority=priority, statement="House everyone on release day")
+    goal.indicators.add(indicator)
+    step = ActionStep.objects.create(
+        goal=goal, description="Map the beds", owner_person="Casey", due_on=dt.date(2026, 1, 5)
+    )
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    base = "/c/riverton/plan/"
+    axe(
+        page,
+        base,
+        f"{base}priorities/new/",
+        f"{base}priorities/{priority.pk}/",
+        f"{base}goals/{goal.pk}/",
+        f"{base}steps/{step.pk}/",
+    )
+    # A candidate becomes a priority with one button, and the form says what is wrong.
+    page.goto(base)
+    page.get_by_role("button", name=re.compile("Make it a priority.*Share data")).click()
+    page.get_by_role("heading", name="Priority: Share data across agencies").wait_for()
+    page.goto(f"{base}goals/{goal.pk}/steps/new/")
+    page.get_by_label("What").fill("Train the navigators")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Please fix").first.wait_for()
+    axe(page)
+
+
 @pytest.mark.parametrize("role", ["member", "steward"])
 def test_the_measures_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in: SignIn, sign_in_with_code: Callable[..., None], role: str

@@ -85,6 +85,38 @@ def test_a_sites_own_data_steward_sees_it_suppressed_here(
     assert "0.428" not in client.get(f"{PAGE}export/?table=measures").content.decode()
 
 
+def test_each_sites_plan_progress_is_compared(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from reentrykit.planning.models import ActionStep, Goal, Priority
+
+    priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
+    Priority.objects.create(coalition=world.coalition, title="Housing")
+    goal = Goal.objects.create(priority=priority, statement="Jobs in 90 days")
+    for status, percent, due in (
+        ("done", 100, dt.date(2020, 1, 1)),  # late, but done: not overdue
+        ("in_progress", 50, dt.date(2020, 1, 1)),  # overdue
+        ("not_started", 0, dt.date(2999, 1, 1)),
+    ):
+        ActionStep.objects.create(
+            goal=goal, description=status, due_on=due, status=status, percent_complete=percent
+        )
+    client = signed_in(world.network_admin)
+    rows = _cells(client.get(PAGE).content.decode(), "plan-table")
+    assert rows["Riverton County Reentry Coalition"] == ["2", "1", "1 of 3", "1", "50%"]
+    assert rows["Elsewhere City Reentry Partnership"] == ["0", "0", "0 of 0", "0", "0%"]
+    exported = {row["site"]: row for row in _csv(client, "plans")}
+    assert exported["Riverton County Reentry Coalition"] == {
+        "site": "Riverton County Reentry Coalition",
+        "priorities": "2",
+        "goals": "1",
+        "steps": "3",
+        "done": "1",
+        "overdue": "1",
+        "percent": "50",
+    }
+
+
 def test_a_coach_compares_only_assigned_sites(world: World, snapshots, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.coach)
     html = client.get(PAGE).content.decode()

@@ -15,6 +15,7 @@ from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
 from reentrykit.metrics.tests.test_dashboard import _table
 from reentrykit.network.models import NetworkSite
 from reentrykit.network.services import action_item_add, action_item_mark, coaching_session_record
+from reentrykit.planning.models import ActionStep, Goal, Priority
 from reentrykit.testing import World
 
 PAGE = "/n/pilot/report/"
@@ -56,6 +57,12 @@ def pilot(world: World) -> World:
     write(world.site, "Agree on data early", kind="lesson", components=["2.1"])
     write(world.site, "Meet in the evening", kind="lesson")
     write(other_site, "Ask the jail first", kind="lesson", components=["2.3", "1.1"])
+    priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
+    goal = Goal.objects.create(priority=priority, statement="Jobs in 90 days")
+    for status in ("done", "in_progress", "not_started"):
+        ActionStep.objects.create(
+            goal=goal, description=status, due_on=dt.date(2026, 12, 1), status=status
+        )
     return world
 
 
@@ -67,6 +74,7 @@ def test_the_report_sets_out_each_sites_progress(pilot: World, signed_in) -> Non
         "57.8%",
         "100.0%",
         "45.0% (2023)",
+        "1 of 3",
         "1",
         "1 of 2",
         "3",
@@ -75,6 +83,7 @@ def test_the_report_sets_out_each_sites_progress(pilot: World, signed_in) -> Non
         "—",
         "—",
         "suppressed (2023)",
+        "No plan yet",
         "0",
         "0 of 0",
         "1",
