@@ -167,13 +167,14 @@ def priority_edit(request: HttpRequest, coalition_slug: str, priority_id: int) -
     )
 
 
-def _save_goal(form: GoalForm, priority: Priority | None = None) -> Goal:
-    goal = form.save(commit=False)
-    if priority is not None:
-        goal.priority = priority
-    goal.save()
+def _save(form: forms.ModelForm, **parent: Model) -> Any:  # type: ignore[type-arg]
+    """Saves the form's object, put under ``parent`` (e.g. ``goal=...``) when new."""
+    saved = form.save(commit=False)
+    for name, value in parent.items():
+        setattr(saved, name, value)
+    saved.save()
     form.save_m2m()
-    return goal
+    return saved
 
 
 @login_required
@@ -187,7 +188,7 @@ def goal_new(request: HttpRequest, coalition_slug: str, priority_id: int) -> Htt
         form,
         heading=f"Add a goal to “{priority.title}”",
         intro=GOAL_INTRO,
-        save=lambda f: _save_goal(f, priority),  # type: ignore[arg-type]
+        save=lambda f: _save(f, priority=priority),
         part="goal",
     )
 
@@ -203,18 +204,10 @@ def goal_edit(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpRe
         form,
         heading="Change the goal",
         intro=GOAL_INTRO,
-        save=_save_goal,  # type: ignore[arg-type]
+        save=_save,
         part="goal",
         deletable=goal,
     )
-
-
-def _save_step(form: ActionStepForm, goal: Goal | None = None) -> ActionStep:
-    step = form.save(commit=False)
-    if goal is not None:
-        step.goal = goal
-    step.save()
-    return step
 
 
 @login_required
@@ -228,7 +221,7 @@ def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpRes
         form,
         heading=f"Add an action step to “{goal.statement}”",
         intro=STEP_INTRO,
-        save=lambda f: _save_step(f, goal),  # type: ignore[arg-type]
+        save=lambda f: _save(f, goal=goal),
         part="step",
     )
 
@@ -244,7 +237,7 @@ def step_edit(request: HttpRequest, coalition_slug: str, step_id: int) -> HttpRe
         form,
         heading="Change the action step",
         intro=STEP_INTRO,
-        save=_save_step,  # type: ignore[arg-type]
+        save=_save,
         part="step",
         deletable=step,
     )

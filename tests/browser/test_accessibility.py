@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from reentrykit.assessment.testing import closed_round
 from reentrykit.library.services import practice_write
 from reentrykit.metrics.models import MetricSnapshot
-from reentrykit.metrics.tests.builders import dashboard_payload
+from reentrykit.metrics.tests.builders import dashboard_payload, rearrest_indicator
 from reentrykit.network.services import (
     action_item_add,
     assistance_request_make,
@@ -161,20 +161,13 @@ def test_the_plan_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
 ) -> None:
     from reentrykit.assessment.models import CandidatePriority
-    from reentrykit.metrics.models import Indicator
     from reentrykit.planning.models import ActionStep, Goal, Priority
 
     world = build_world()
     CandidatePriority.objects.create(
         coalition=world.coalition, component_key="1.2", title="Share data across agencies"
     )
-    indicator = Indicator.objects.create(
-        coalition=world.coalition,
-        name="One-year rearrest",
-        measure="rearrest",
-        baseline_start=dt.date(2022, 1, 1),
-        baseline_end=dt.date(2022, 12, 31),
-    )
+    indicator = rearrest_indicator(world.coalition)
     priority = Priority.objects.create(coalition=world.coalition, title="Housing on release")
     goal = Goal.objects.create(priority=priority, statement="House everyone on release day")
     goal.indicators.add(indicator)

@@ -204,3 +204,16 @@ def dashboard_payload() -> dict:
             {"key": "releases", "label": "Releases", "parent": None, "unit": "people", "count": 200}
         ],
     }
+
+
+def rearrest_indicator(coalition: Any, name: str = "One-year rearrest") -> Any:
+    """A saved one-year rearrest indicator of ``coalition`` with a 2022 baseline."""
+    from reentrykit.metrics.models import Indicator
+
+    return Indicator.objects.create(
+        coalition=coalition,
+        name=name,
+        measure="rearrest",
+        baseline_start=dt.date(2022, 1, 1),
+        baseline_end=dt.date(2022, 12, 31),
+    )

@@ -7,7 +7,7 @@ import datetime as dt
 from reentrykit.data.models import Source
 from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
 from reentrykit.metrics.refresh import KEPT_SNAPSHOTS, refresh_coalition
-from reentrykit.metrics.tests.builders import event, release, write_store
+from reentrykit.metrics.tests.builders import event, rearrest_indicator, release, write_store
 from reentrykit.testing import World
 
 
@@ -38,7 +38,6 @@ def test_the_refresh_keeps_the_latest_snapshots_of_its_coalition_only(world: Wor
 def test_the_refresh_computes_each_indicators_baseline_and_latest_cohort(world: World) -> None:
     from reentrykit.coalitions.models import Role
     from reentrykit.core.access import ROLE_CAPABILITIES, CoalitionAccess, as_viewer
-    from reentrykit.metrics.models import Indicator
     from reentrykit.metrics.selectors import indicator_rows
 
     write_store(
@@ -67,13 +66,7 @@ def test_the_refresh_computes_each_indicators_baseline_and_latest_cohort(world: 
         Source.objects.create(
             coalition=world.coalition, name=name, declared_data_through=dt.date(2025, 12, 31)
         )
-    indicator = Indicator.objects.create(
-        coalition=world.coalition,
-        name="One-year rearrest",
-        measure="rearrest",
-        baseline_start=dt.date(2022, 1, 1),
-        baseline_end=dt.date(2022, 12, 31),
-    )
+    indicator = rearrest_indicator(world.coalition)
     refresh_coalition(world.coalition)
     world.coalition.suppression_k = 5
     world.coalition.save()

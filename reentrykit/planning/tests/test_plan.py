@@ -12,20 +12,11 @@ import pytest
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.metrics.models import Indicator, IndicatorTarget, MetricSnapshot
+from reentrykit.metrics.tests.builders import rearrest_indicator
 from reentrykit.planning.models import ActionStep, Goal, Priority
 from reentrykit.testing import World
 
 PLAN = "/c/riverton/plan/"
-
-
-def _indicator(world: World, name: str = "One-year rearrest") -> Indicator:
-    return Indicator.objects.create(
-        coalition=world.coalition,
-        name=name,
-        measure="rearrest",
-        baseline_start=dt.date(2022, 1, 1),
-        baseline_end=dt.date(2022, 12, 31),
-    )
 
 
 def _rate_row(cohort: int, recidivists: int) -> dict[str, Any]:
@@ -79,7 +70,7 @@ def test_a_member_builds_the_plan_from_a_candidate_priority(world: World, signed
         title="Share data across agencies",
         note="Scored 1 of 4 in the spring round.",
     )
-    indicator = _indicator(world)
+    indicator = rearrest_indicator(world.coalition)
     client = signed_in(world.member)
     assert "Share data across agencies" in _text(client.get(PLAN))
 
@@ -140,7 +131,7 @@ def test_the_plan_step_on_the_path_follows_the_plan(world: World, signed_in) -> 
     priority = Priority.objects.create(coalition=world.coalition, title="Housing")
     goal = Goal.objects.create(priority=priority, statement="House everyone on release")
     assert plan_step_state(world.coalition).status == "in_progress"
-    goal.indicators.add(_indicator(world))
+    goal.indicators.add(rearrest_indicator(world.coalition))
     ActionStep.objects.create(goal=goal, description="Map beds", due_on=dt.date(2026, 5, 1))
     assert plan_step_state(world.coalition).status == "complete"
     # Another coalition's plan does not count.
@@ -150,13 +141,7 @@ def test_the_plan_step_on_the_path_follows_the_plan(world: World, signed_in) -> 
 
 
 def test_goals_are_measured_by_the_coalitions_own_indicators_only(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    theirs = Indicator.objects.create(
-        coalition=world.other,
-        name="Their rearrest",
-        measure="rearrest",
-        baseline_start=dt.date(2022, 1, 1),
-        baseline_end=dt.date(2022, 12, 31),
-    )
+    theirs = rearrest_indicator(world.other, "Their rearrest")
     priority = Priority.objects.create(coalition=world.coalition, title="Housing")
     client = signed_in(world.member)
     form = _text(client.get(f"{PLAN}priorities/{priority.pk}/goals/new/"))
@@ -303,7 +288,7 @@ def _pdf_text(content: bytes) -> str:
 
 
 def _measured_plan(world: World) -> None:
-    indicator = _indicator(world)
+    indicator = rearrest_indicator(world.coalition)
     IndicatorTarget.objects.create(
         indicator=indicator, label="Short term", cohort_year=2026, target_rate=0.4
     )
