@@ -283,3 +283,15 @@ def _sweep_step(world: World) -> int:
 SWEEP_KWARGS["priority_id"] = lambda world: _sweep_goal(world).priority_id
 SWEEP_KWARGS["goal_id"] = lambda world: _sweep_goal(world).pk
 SWEEP_KWARGS["step_id"] = _sweep_step
+
+
+def _sweep_improvement(world: World) -> int:
+    from reentrykit.planning.models import Improvement
+
+    entry, _ = Improvement.objects.get_or_create(
+        goal=_sweep_goal(world), description="Sweep improvement", mechanism="training"
+    )
+    return entry.pk
+
+
+SWEEP_KWARGS["improvement_id"] = _sweep_improvement

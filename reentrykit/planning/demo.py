@@ -1,17 +1,19 @@
 """A demo plan for each demo coalition: its first candidate priority adopted, a goal
-measured by its rearrest indicator, and action steps due around the day of seeding
-(one done, one overdue, one ahead), so the plan page shows every state."""
+measured by its rearrest indicator, a proposed improvement with its impact projection,
+and action steps due around the day of seeding (one done, one overdue, one ahead), so
+the plan page shows every state."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 
 from reentrykit.core.demo import DemoWorld, register_demo_seeder
 from reentrykit.metrics.demo import DEMO_INDICATOR
 from reentrykit.network.demo import demo_email
-from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
 from reentrykit.planning.services import priority_adopt
 
 # (what, owner partner's index, start in days from today, due in days, status, percent)
@@ -38,7 +40,22 @@ def seed_plans(world: DemoWorld) -> None:
             statement="Cut one-year rearrest to 40% for people released in 2026",
             milestone_on=dt.date(2027, 12, 31),
         )
-        goal.indicators.set(coalition.indicators.filter(name=DEMO_INDICATOR))
+        indicator = coalition.indicators.filter(name=DEMO_INDICATOR).first()
+        if indicator is not None:
+            goal.indicators.add(indicator)
+        Improvement.objects.create(
+            goal=goal,
+            description="Transitional jobs for people leaving the jail",
+            mechanism=Improvement.Mechanism.FUNDING,
+            criteria="Evidence of effect, and the county's workforce fund can pay for it.",
+            stakeholders="Workforce board, employers, probation",
+            decision_makers="County commissioners",
+            indicator=indicator,
+            people_per_year=150,
+            effect_percent=10,
+            bed_days_per_event=25,
+            cost_per_bed_day=Decimal("92.00"),
+        )
         partners = world.organizations[slug]
         for what, partner, start, due, status, percent in DEMO_STEPS:
             ActionStep.objects.create(

@@ -7,7 +7,7 @@ from django import forms
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.forms import DateInput, UswdsModelForm
 from reentrykit.metrics.models import Indicator
-from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
 
 
 class PriorityForm(UswdsModelForm):
@@ -46,6 +46,56 @@ class GoalForm(UswdsModelForm):
         # Only the coalition's own indicators can measure its goals.
         field.queryset = Indicator.objects.filter(coalition=coalition)  # type: ignore[attr-defined]
         field.widget.attrs["class"] = "usa-checkbox__input"
+
+
+class ImprovementForm(UswdsModelForm):
+    """A proposed improvement, its mechanism and, optionally, its impact projection."""
+
+    class Meta:
+        model = Improvement
+        fields = [
+            "description",
+            "mechanism",
+            "criteria",
+            "stakeholders",
+            "decision_makers",
+            "indicator",
+            "people_per_year",
+            "effect_percent",
+            "bed_days_per_event",
+            "cost_per_bed_day",
+        ]
+        widgets = {"criteria": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "indicator": "For the impact projection: its baseline rate is the starting point.",
+        }
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        indicators = self.fields["indicator"]
+        indicators.queryset = Indicator.objects.filter(coalition=coalition)  # type: ignore[attr-defined]
+        indicators.empty_label = "No projection"  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        asked = [name for name in PROJECTION_FIELDS if cleaned.get(name) is not None]
+        if asked:
+            for name in ("indicator", "people_per_year", "effect_percent"):
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, f"A projection needs this too. {PROJECTION_HINT}")
+        if cleaned.get("cost_per_bed_day") is not None and not cleaned.get("bed_days_per_event"):
+            self.add_error("bed_days_per_event", "Dollars saved need the bed-days per event.")
+        return cleaned
+
+
+PROJECTION_FIELDS = (
+    "indicator",
+    "people_per_year",
+    "effect_percent",
+    "bed_days_per_event",
+    "cost_per_bed_day",
+)
+PROJECTION_HINT = "Give the indicator, the people reached and the reduction, or none of them."
 
 
 class ActionStepForm(UswdsModelForm):

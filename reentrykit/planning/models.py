@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from reentrykit.core.audit import Audited
@@ -74,6 +74,72 @@ class Goal(Audited, models.Model):
 
     def audit_coalition_id(self) -> int | None:
         return self.priority.coalition_id
+
+
+class Improvement(Audited, models.Model):
+    """A proposed improvement toward a goal: the mechanism that would bring it about, who
+    it concerns and decides it, and the inputs of its impact projection."""
+
+    class Mechanism(models.TextChoices):
+        LEGISLATION = "legislation", "Legislation"
+        ADMINISTRATIVE = "administrative", "Administrative policy"
+        PRACTICE = "practice", "Practice change"
+        FUNDING = "funding", "Funding"
+        AGREEMENT = "agreement", "MOU or data-sharing agreement"
+        TRAINING = "training", "Training"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="improvements")
+    description = models.CharField("Proposed improvement", max_length=300)
+    mechanism = models.CharField(max_length=16, choices=Mechanism.choices)
+    criteria = models.TextField(
+        "Why this mechanism",
+        blank=True,
+        help_text="The selection criteria: cost, time, political support, evidence.",
+    )
+    stakeholders = models.CharField("Primary stakeholders", max_length=300, blank=True)
+    decision_makers = models.CharField("Decision makers", max_length=300, blank=True)
+    # The impact projection (all optional): people reached each year, times the
+    # indicator's baseline rate, times the expected relative reduction, is the events
+    # averted each year; times bed-days per event and the cost of a bed-day, the savings.
+    indicator = models.ForeignKey(
+        "metrics.Indicator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Baseline rate from",
+    )
+    people_per_year = models.PositiveIntegerField(
+        "People it reaches each year", null=True, blank=True
+    )
+    effect_percent = models.FloatField(
+        "Expected reduction (%)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="How much lower their rate would be, as a share of the baseline rate: "
+        "10 means a 45% rate becomes 40.5%.",
+    )
+    bed_days_per_event = models.FloatField(
+        "Jail bed-days per event", null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    cost_per_bed_day = models.DecimalField(
+        "Cost of a jail bed-day ($)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def audit_coalition_id(self) -> int | None:
+        return self.goal.priority.coalition_id
 
 
 class ActionStep(Audited, models.Model):

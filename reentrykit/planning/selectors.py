@@ -12,7 +12,8 @@ from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import CoalitionAccess
 from reentrykit.metrics.selectors import indicator_rows
-from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
+from reentrykit.planning.projection import Projection, project
 
 
 @dataclass
@@ -21,6 +22,8 @@ class GoalView:
     # indicator_rows entries: each indicator with its baseline, latest value and targets,
     # disclosed for the reader.
     measures: list[dict[str, Any]]
+    # Each proposed improvement with its impact projection (None when none is asked for).
+    improvements: list[tuple[Improvement, Projection | None]]
     steps: list[ActionStep]
     overdue: set[int] = field(default_factory=set)
 
@@ -57,6 +60,7 @@ def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
     steps = ActionStep.objects.select_related("owner_organization")
     priorities = Priority.objects.filter(coalition=access.coalition).prefetch_related(
         Prefetch("goals", queryset=Goal.objects.prefetch_related("indicators")),
+        "goals__improvements",
         Prefetch("goals__steps", queryset=steps),
     )
     return [
@@ -66,6 +70,10 @@ def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
                 GoalView(
                     goal=goal,
                     measures=[measures[i.pk] for i in goal.indicators.all() if i.pk in measures],
+                    improvements=[
+                        (entry, project(entry, measures.get(entry.indicator_id)))
+                        for entry in goal.improvements.all()
+                    ],
                     steps=list(goal.steps.all()),
                     overdue={s.pk for s in goal.steps.all() if s.is_overdue(today)},
                 )

@@ -12,6 +12,8 @@ urlpatterns = [
     path("priorities/<int:priority_id>/", views.priority_edit, name="priority_edit"),
     path("priorities/<int:priority_id>/goals/new/", views.goal_new, name="goal_new"),
     path("goals/<int:goal_id>/", views.goal_edit, name="goal_edit"),
+    path("goals/<int:goal_id>/improvements/new/", views.improvement_new, name="improvement_new"),
+    path("improvements/<int:improvement_id>/", views.improvement_edit, name="improvement_edit"),
     path("goals/<int:goal_id>/steps/new/", views.step_new, name="step_new"),
     path("steps/<int:step_id>/", views.step_edit, name="step_edit"),
 ]

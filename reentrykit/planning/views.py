@@ -26,8 +26,8 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.planning import selectors, services
-from reentrykit.planning.forms import ActionStepForm, GoalForm, PriorityForm
-from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.forms import ActionStepForm, GoalForm, ImprovementForm, PriorityForm
+from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
 
 
 @login_required
@@ -109,7 +109,12 @@ def _step(access: CoalitionAccess, step_id: int) -> ActionStep:
     return step
 
 
-PART_NAMES = {"priority": "priority", "goal": "goal", "step": "action step"}
+PART_NAMES = {
+    "priority": "priority",
+    "goal": "goal",
+    "improvement": "improvement",
+    "step": "action step",
+}
 PRIORITY_INTRO = (
     "A priority is something the coalition chose to change. Say why: what the assessment, "
     "the measures or the people affected showed."
@@ -117,6 +122,11 @@ PRIORITY_INTRO = (
 GOAL_INTRO = (
     "A goal is a measurable milestone of the priority. Choose the indicators that measure "
     "it: the plan shows their baseline, latest value and targets."
+)
+IMPROVEMENT_INTRO = (
+    "What would change, and by which mechanism: a law, an agency's policy, a change in "
+    "practice, funding, an agreement or training. Give the people it reaches and the "
+    "reduction you expect to project the events, jail bed-days and dollars it would save."
 )
 STEP_INTRO = "An action step says who does what by when. Update its status as work moves."
 
@@ -210,6 +220,50 @@ def goal_edit(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpRe
     )
 
 
+def _improvement(access: CoalitionAccess, improvement_id: int) -> Improvement:
+    entry = Improvement.objects.filter(
+        pk=improvement_id, goal__priority__coalition=access.coalition
+    ).first()
+    if entry is None:
+        raise Http404("No such improvement")
+    return entry
+
+
+@login_required
+def improvement_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    goal = _goal(access, goal_id)
+    form = ImprovementForm(request.POST or None, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Propose an improvement toward “{goal.statement}”",
+        intro=IMPROVEMENT_INTRO,
+        save=lambda f: _save(f, goal=goal),
+        part="improvement",
+    )
+
+
+@login_required
+def improvement_edit(
+    request: HttpRequest, coalition_slug: str, improvement_id: int
+) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    entry = _improvement(access, improvement_id)
+    form = ImprovementForm(request.POST or None, instance=entry, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading="Change the improvement",
+        intro=IMPROVEMENT_INTRO,
+        save=_save,
+        part="improvement",
+        deletable=entry,
+    )
+
+
 @login_required
 def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
@@ -276,6 +330,12 @@ def _measure_line(row: dict[str, Any]) -> str:
     return " ".join(text.split())
 
 
+def _improvement_line(entry: Improvement, projection: Any) -> str:
+    """A proposed improvement, its mechanism, people and projection as one line."""
+    text = render_to_string("planning/_improvement.txt", {"entry": entry, "projection": projection})
+    return " ".join(text.split())
+
+
 def _docx(context: dict[str, Any]) -> bytes:
     from docx import Document as Docx
 
@@ -294,6 +354,8 @@ def _docx(context: dict[str, Any]) -> bytes:
             docx.add_heading(f"Goal: {goal.statement}{by}", level=3)
             for row in view.measures:
                 docx.add_paragraph(_measure_line(row), style="List Bullet")
+            for entry, projection in view.improvements:
+                docx.add_paragraph(_improvement_line(entry, projection), style="List Bullet")
             if view.steps:
                 _docx_steps(docx, view.steps)
     buffer = io.BytesIO()

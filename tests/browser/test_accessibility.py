@@ -161,7 +161,7 @@ def test_the_plan_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
 ) -> None:
     from reentrykit.assessment.models import CandidatePriority
-    from reentrykit.planning.models import ActionStep, Goal, Priority
+    from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
 
     world = build_world()
     CandidatePriority.objects.create(
@@ -174,6 +174,14 @@ def test_the_plan_pages_have_no_serious_violations(
     step = ActionStep.objects.create(
         goal=goal, description="Map the beds", owner_person="Casey", due_on=dt.date(2026, 1, 5)
     )
+    improvement = Improvement.objects.create(
+        goal=goal,
+        description="Fund a shelter bed at release",
+        mechanism="funding",
+        indicator=indicator,
+        people_per_year=100,
+        effect_percent=10,
+    )
     sign_in_with_code(page, world.coordinator, PASSWORD)
     base = "/c/riverton/plan/"
     axe(
@@ -182,6 +190,8 @@ def test_the_plan_pages_have_no_serious_violations(
         f"{base}priorities/new/",
         f"{base}priorities/{priority.pk}/",
         f"{base}goals/{goal.pk}/",
+        f"{base}goals/{goal.pk}/improvements/new/",
+        f"{base}improvements/{improvement.pk}/",
         f"{base}steps/{step.pk}/",
     )
     # A candidate becomes a priority with one button, and the form says what is wrong.

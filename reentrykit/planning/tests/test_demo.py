@@ -41,6 +41,8 @@ def test_each_demo_coalition_gets_a_measured_plan_once() -> None:
         [indicator] = goal.indicators.all()
         assert indicator.coalition == priority.coalition
         assert indicator.targets.count() == 2
+        [improvement] = goal.improvements.all()
+        assert improvement.indicator == indicator
         progress = progress_of(priority.coalition, today=today)
         assert (progress.steps, progress.done, progress.overdue) == (3, 1, 1)
     assert ActionStep.objects.filter(due_on__lt=today - dt.timedelta(days=1)).count() == 10
