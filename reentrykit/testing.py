@@ -295,3 +295,15 @@ def _sweep_improvement(world: World) -> int:
 
 
 SWEEP_KWARGS["improvement_id"] = _sweep_improvement
+
+
+def _sweep_candidate(world: World) -> int:
+    from reentrykit.assessment.models import CandidatePriority
+
+    entry, _ = CandidatePriority.objects.get_or_create(
+        coalition=world.coalition, component_key="1.1", title="Sweep candidate"
+    )
+    return entry.pk
+
+
+SWEEP_KWARGS["candidate_id"] = _sweep_candidate

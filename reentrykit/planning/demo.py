@@ -13,7 +13,7 @@ from django.utils import timezone
 from reentrykit.core.demo import DemoWorld, register_demo_seeder
 from reentrykit.metrics.demo import DEMO_INDICATOR
 from reentrykit.network.demo import demo_email
-from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
+from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
 from reentrykit.planning.services import priority_adopt
 
 # (what, owner partner's index, start in days from today, due in days, status, percent)
@@ -24,16 +24,29 @@ DEMO_STEPS = (
 )
 
 
+# (who, impact, feasibility) of each candidate priority.
+DEMO_SCORES = (("coordinator", 4, 3), ("member1", 5, 3), ("member2", 3, 4))
+
+
 def seed_plans(world: DemoWorld) -> None:
     today = timezone.localdate()
     for slug, coalition in world.coalitions.items():
         if Priority.objects.filter(coalition=coalition).exists():
             continue  # seeded before, or the coalition has its own plan
-        candidate = coalition.candidate_priorities.order_by("id").first()
-        if candidate is None:
+        candidates = list(coalition.candidate_priorities.order_by("id"))
+        if not candidates:
             continue
+        # The group scored every candidate; the first became a priority.
+        for candidate in candidates:
+            for local, impact, feasibility in DEMO_SCORES:
+                CandidateScore.objects.create(
+                    candidate=candidate,
+                    scorer=world.user(demo_email(slug, local)),
+                    impact=impact,
+                    feasibility=feasibility,
+                )
         priority = priority_adopt(
-            candidate=candidate, user=world.user(demo_email(slug, "coordinator"))
+            candidate=candidates[0], user=world.user(demo_email(slug, "coordinator"))
         )
         goal = Goal.objects.create(
             priority=priority,

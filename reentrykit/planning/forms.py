@@ -7,14 +7,17 @@ from django import forms
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.forms import DateInput, UswdsModelForm
 from reentrykit.metrics.models import Indicator
-from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
+from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
 
 
 class PriorityForm(UswdsModelForm):
     class Meta:
         model = Priority
-        fields = ["title", "why"]
-        widgets = {"why": forms.Textarea(attrs={"rows": 4})}
+        fields = ["title", "why", "affected_took_part", "external_factors"]
+        widgets = {
+            "why": forms.Textarea(attrs={"rows": 4}),
+            "external_factors": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -26,6 +29,14 @@ class PriorityForm(UswdsModelForm):
         if taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("The plan already has a priority with this title.")
         return title
+
+
+class ScoreForm(UswdsModelForm):
+    """One person's scores of one candidate priority."""
+
+    class Meta:
+        model = CandidateScore
+        fields = ["impact", "feasibility"]
 
 
 class GoalForm(UswdsModelForm):

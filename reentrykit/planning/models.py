@@ -25,6 +25,16 @@ class Priority(Audited, models.Model):
         blank=True,
         help_text="What the assessment, the data or the people affected showed.",
     )
+    affected_took_part = models.BooleanField(
+        "People directly affected took part in choosing it",
+        default=False,
+        help_text="People who were in jail or prison, and their families.",
+    )
+    external_factors = models.TextField(
+        "External factors",
+        blank=True,
+        help_text="Campaigns, incidents, elections or budgets that could help or hinder it.",
+    )
     candidate = models.ForeignKey(
         "assessment.CandidatePriority",
         on_delete=models.SET_NULL,
@@ -49,6 +59,39 @@ class Priority(Audited, models.Model):
 
     def audit_coalition_id(self) -> int | None:
         return self.coalition_id
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class CandidateScore(Audited, models.Model):
+    """One person's scores of a candidate priority, for the group's decision: how much
+    it would change and how feasible it is, each from 1 (least) to 5 (most)."""
+
+    candidate = models.ForeignKey(
+        "assessment.CandidatePriority", on_delete=models.CASCADE, related_name="scores"
+    )
+    scorer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    impact = models.PositiveSmallIntegerField(choices=SCORE_CHOICES)
+    feasibility = models.PositiveSmallIntegerField(choices=SCORE_CHOICES)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "scorer"], name="score_once_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    impact__gte=1, impact__lte=5, feasibility__gte=1, feasibility__lte=5
+                ),
+                name="score_from_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: impact {self.impact}, feasibility {self.feasibility}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.candidate.coalition_id
 
 
 class Goal(Audited, models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from statistics import mean
 from typing import Any
 
 from django.db.models import Prefetch
@@ -12,7 +13,7 @@ from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import CoalitionAccess
 from reentrykit.metrics.selectors import indicator_rows
-from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
+from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
 from reentrykit.planning.projection import Projection, project
 
 
@@ -97,14 +98,42 @@ def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:
     )
 
 
-def open_candidates(coalition: Coalition) -> list[CandidatePriority]:
-    """Candidate priorities the plan has not taken up, one per title (the latest)."""
+@dataclass(frozen=True)
+class RankedCandidate:
+    """A candidate priority with the group's mean scores and the reader's own."""
+
+    candidate: CandidatePriority
+    scores: int
+    impact: float | None
+    feasibility: float | None
+    mine: CandidateScore | None
+
+    @property
+    def total(self) -> float:
+        """Mean impact plus mean feasibility (2 to 10); 0 before anyone scores."""
+        return (self.impact or 0) + (self.feasibility or 0)
+
+
+def open_candidates(coalition: Coalition, *, reader: Any = None) -> list[RankedCandidate]:
+    """Candidate priorities the plan has not taken up, one per title (the latest),
+    ranked by the group's scores (highest mean impact plus feasibility first)."""
     adopted = {title.casefold() for title in coalition.priorities.values_list("title", flat=True)}
     seen: set[str] = set()
-    candidates = []
-    for candidate in CandidatePriority.objects.filter(coalition=coalition, adopted_as=None):
+    ranked = []
+    candidates = CandidatePriority.objects.filter(coalition=coalition, adopted_as=None)
+    for candidate in candidates.prefetch_related("scores"):
         key = candidate.title.casefold()
-        if key not in adopted and key not in seen:
-            seen.add(key)
-            candidates.append(candidate)
-    return candidates
+        if key in adopted or key in seen:
+            continue
+        seen.add(key)
+        scores = list(candidate.scores.all())
+        ranked.append(
+            RankedCandidate(
+                candidate=candidate,
+                scores=len(scores),
+                impact=mean(s.impact for s in scores) if scores else None,
+                feasibility=mean(s.feasibility for s in scores) if scores else None,
+                mine=next((s for s in scores if reader and s.scorer_id == reader.pk), None),
+            )
+        )
+    return sorted(ranked, key=lambda entry: (-entry.total, entry.candidate.title.casefold()))

@@ -26,8 +26,14 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.planning import selectors, services
-from reentrykit.planning.forms import ActionStepForm, GoalForm, ImprovementForm, PriorityForm
-from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
+from reentrykit.planning.forms import (
+    ActionStepForm,
+    GoalForm,
+    ImprovementForm,
+    PriorityForm,
+    ScoreForm,
+)
+from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
 
 
 @login_required
@@ -41,10 +47,38 @@ def plan(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "access": access,
             "plan": selectors.plan_of(access, today=today),
             "progress": selectors.progress_of(access.coalition, today=today),
-            "candidates": selectors.open_candidates(access.coalition),
+            "candidates": [
+                (entry, _score_form(entry.candidate, instance=entry.mine))
+                for entry in selectors.open_candidates(access.coalition, reader=request.user)
+            ],
             "can_edit": access.can(Capability.CONTRIBUTE),
         },
     )
+
+
+def _score_form(candidate: CandidatePriority, **kwargs: Any) -> ScoreForm:
+    # A prefix per candidate: the plan page holds one small form for each.
+    return ScoreForm(prefix=f"candidate-{candidate.pk}", **kwargs)
+
+
+@login_required
+@post_only
+def candidate_score(request: HttpRequest, coalition_slug: str, candidate_id: int) -> HttpResponse:
+    """The reader's impact and feasibility scores of a candidate priority."""
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    candidate = get_object_in(access, CandidatePriority.objects.all(), pk=candidate_id)
+    mine = CandidateScore.objects.filter(candidate=candidate, scorer=request.user).first()
+    form = _score_form(candidate, data=request.POST, instance=mine)
+    if form.is_valid():
+        _save(form, candidate=candidate, scorer=request.user)
+        messages.success(request, f"Your scores of “{candidate.title}” are saved.")
+    else:
+        messages.error(
+            request,
+            f"Your scores of “{candidate.title}” were not saved: "
+            "score impact and feasibility from 1 (least) to 5 (most).",
+        )
+    return _back_to_plan(coalition_slug, "candidates")
 
 
 def _back_to_plan(coalition_slug: str, anchor: str) -> HttpResponse:
@@ -336,6 +370,15 @@ def _improvement_line(entry: Improvement, projection: Any) -> str:
     return " ".join(text.split())
 
 
+def _priority_lines(priority: Priority) -> list[str]:
+    lines = [priority.why] if priority.why else []
+    if priority.affected_took_part:
+        lines.append("People directly affected took part in choosing it.")
+    if priority.external_factors:
+        lines.append(f"External factors: {priority.external_factors}")
+    return lines
+
+
 def _docx(context: dict[str, Any]) -> bytes:
     from docx import Document as Docx
 
@@ -346,8 +389,8 @@ def _docx(context: dict[str, Any]) -> bytes:
     docx.add_paragraph(f"As of {context['today']:%B %-d, %Y}. {context['progress'].label}.")
     for entry in context["plan"]:
         docx.add_heading(f"Priority: {entry.priority.title}", level=2)
-        if entry.priority.why:
-            docx.add_paragraph(entry.priority.why)
+        for text in _priority_lines(entry.priority):
+            docx.add_paragraph(text)
         for view in entry.goals:
             goal = view.goal
             by = f" (by {goal.milestone_on:%B %-d, %Y})" if goal.milestone_on else ""

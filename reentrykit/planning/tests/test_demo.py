@@ -37,6 +37,11 @@ def test_each_demo_coalition_gets_a_measured_plan_once() -> None:
         # The plan starts from the coalition's own first candidate priority.
         assert priority.candidate.coalition == priority.coalition
         assert priority.title == priority.candidate.title
+        # Every candidate was scored by three people of its coalition.
+        for candidate in priority.coalition.candidate_priorities.all():
+            scorers = {score.scorer for score in candidate.scores.all()}
+            assert len(scorers) == 3
+            assert all(user.memberships.filter(coalition=priority.coalition) for user in scorers)
         goal = Goal.objects.get(priority=priority)
         [indicator] = goal.indicators.all()
         assert indicator.coalition == priority.coalition
