@@ -307,3 +307,19 @@ def _sweep_candidate(world: World) -> int:
 
 
 SWEEP_KWARGS["candidate_id"] = _sweep_candidate
+
+
+def _sweep_update(world: World) -> int:
+    import datetime as dt
+
+    from reentrykit.planning.models import StatusUpdate
+
+    entry, _ = StatusUpdate.objects.get_or_create(
+        goal=_sweep_goal(world),
+        reported_on=dt.date(2026, 2, 1),
+        defaults={"rating": "on_track", "commentary": "Sweep update"},
+    )
+    return entry.pk
+
+
+SWEEP_KWARGS["update_id"] = _sweep_update

@@ -13,7 +13,14 @@ from django.utils import timezone
 from reentrykit.core.demo import DemoWorld, register_demo_seeder
 from reentrykit.metrics.demo import DEMO_INDICATOR
 from reentrykit.network.demo import demo_email
-from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
+from reentrykit.planning.models import (
+    ActionStep,
+    CandidateScore,
+    Goal,
+    Improvement,
+    Priority,
+    StatusUpdate,
+)
 from reentrykit.planning.services import priority_adopt
 
 # (what, owner partner's index, start in days from today, due in days, status, percent)
@@ -24,6 +31,11 @@ DEMO_STEPS = (
 )
 
 
+# (days before seeding, status, what happened) of the goal's monthly reports.
+DEMO_UPDATES = (
+    (45, "on_track", "The jail agreed to send release notices a week ahead."),
+    (12, "at_risk", "The police department's counsel has not signed the data agreement yet."),
+)
 # (who, impact, feasibility) of each candidate priority.
 DEMO_SCORES = (("coordinator", 4, 3), ("member1", 5, 3), ("member2", 3, 4))
 
@@ -69,6 +81,14 @@ def seed_plans(world: DemoWorld) -> None:
             bed_days_per_event=25,
             cost_per_bed_day=Decimal("92.00"),
         )
+        for days_ago, rating, commentary in DEMO_UPDATES:
+            StatusUpdate.objects.create(
+                goal=goal,
+                reported_on=today - dt.timedelta(days=days_ago),
+                rating=rating,
+                commentary=commentary,
+                author=world.user(demo_email(slug, "coordinator")),
+            )
         partners = world.organizations[slug]
         for what, partner, start, due, status, percent in DEMO_STEPS:
             ActionStep.objects.create(

@@ -7,7 +7,14 @@ from django import forms
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.forms import DateInput, UswdsModelForm
 from reentrykit.metrics.models import Indicator
-from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
+from reentrykit.planning.models import (
+    ActionStep,
+    CandidateScore,
+    Goal,
+    Improvement,
+    Priority,
+    StatusUpdate,
+)
 
 
 class PriorityForm(UswdsModelForm):
@@ -107,6 +114,17 @@ PROJECTION_FIELDS = (
     "cost_per_bed_day",
 )
 PROJECTION_HINT = "Give the indicator, the people reached and the reduction, or none of them."
+
+
+class StatusUpdateForm(UswdsModelForm):
+    class Meta:
+        model = StatusUpdate
+        fields = ["reported_on", "rating", "commentary"]
+        widgets = {
+            "reported_on": DateInput,
+            "rating": forms.RadioSelect,
+            "commentary": forms.Textarea(attrs={"rows": 5}),
+        }
 
 
 class ActionStepForm(UswdsModelForm):

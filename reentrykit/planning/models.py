@@ -185,6 +185,35 @@ class Improvement(Audited, models.Model):
         return self.goal.priority.coalition_id
 
 
+class StatusUpdate(Audited, models.Model):
+    """A periodic report on a goal (Monitor implementation): on track, at risk or off
+    track, and why."""
+
+    class Rating(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField("As of")
+    rating = models.CharField("Status", max_length=10, choices=Rating.choices)
+    commentary = models.TextField(
+        "What happened", help_text="Progress since the last update, problems and next steps."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.get_rating_display()} as of {self.reported_on}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.goal.priority.coalition_id
+
+
 class ActionStep(Audited, models.Model):
     """A time-bound step toward a goal, with the organization and person who own it."""
 

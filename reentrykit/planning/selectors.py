@@ -13,8 +13,19 @@ from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import CoalitionAccess
 from reentrykit.metrics.selectors import indicator_rows
-from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
+from reentrykit.planning.models import (
+    ActionStep,
+    CandidateScore,
+    Goal,
+    Improvement,
+    Priority,
+    StatusUpdate,
+)
 from reentrykit.planning.projection import Projection, project
+
+# Goals report their status monthly; the plan shows each goal's latest few reports.
+UPDATE_EVERY_DAYS = 31
+SHOWN_UPDATES = 3
 
 
 @dataclass
@@ -27,6 +38,9 @@ class GoalView:
     improvements: list[tuple[Improvement, Projection | None]]
     steps: list[ActionStep]
     overdue: set[int] = field(default_factory=set)
+    # The latest status updates, newest first, and whether a new one is due.
+    updates: list[StatusUpdate] = field(default_factory=list)
+    update_due: bool = False
 
 
 @dataclass
@@ -63,6 +77,7 @@ def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
         Prefetch("goals", queryset=Goal.objects.prefetch_related("indicators")),
         "goals__improvements",
         Prefetch("goals__steps", queryset=steps),
+        Prefetch("goals__updates", queryset=StatusUpdate.objects.select_related("author")),
     )
     return [
         PriorityView(
@@ -77,12 +92,19 @@ def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
                     ],
                     steps=list(goal.steps.all()),
                     overdue={s.pk for s in goal.steps.all() if s.is_overdue(today)},
+                    updates=list(goal.updates.all())[:SHOWN_UPDATES],
+                    update_due=_update_due(list(goal.updates.all()), today),
                 )
                 for goal in priority.goals.all()
             ],
         )
         for priority in priorities
     ]
+
+
+def _update_due(updates: list[StatusUpdate], today: dt.date) -> bool:
+    """A goal reports at least every :data:`UPDATE_EVERY_DAYS` once it has reported."""
+    return bool(updates) and (today - updates[0].reported_on).days > UPDATE_EVERY_DAYS
 
 
 def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:

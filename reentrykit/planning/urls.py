@@ -15,6 +15,9 @@ urlpatterns = [
     path("goals/<int:goal_id>/", views.goal_edit, name="goal_edit"),
     path("goals/<int:goal_id>/improvements/new/", views.improvement_new, name="improvement_new"),
     path("improvements/<int:improvement_id>/", views.improvement_edit, name="improvement_edit"),
+    path("goals/<int:goal_id>/updates/new/", views.update_new, name="update_new"),
+    path("updates/<int:update_id>/", views.update_edit, name="update_edit"),
+    path("history/", views.history, name="history"),
     path("goals/<int:goal_id>/steps/new/", views.step_new, name="step_new"),
     path("steps/<int:step_id>/", views.step_edit, name="step_edit"),
 ]

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +34,16 @@ from reentrykit.planning.forms import (
     ImprovementForm,
     PriorityForm,
     ScoreForm,
+    StatusUpdateForm,
 )
-from reentrykit.planning.models import ActionStep, CandidateScore, Goal, Improvement, Priority
+from reentrykit.planning.models import (
+    ActionStep,
+    CandidateScore,
+    Goal,
+    Improvement,
+    Priority,
+    StatusUpdate,
+)
 
 
 @login_required
@@ -147,8 +157,18 @@ PART_NAMES = {
     "priority": "priority",
     "goal": "goal",
     "improvement": "improvement",
+    "update": "status update",
     "step": "action step",
 }
+# The audit trail's model labels of the plan's parts, and what the history calls them.
+PART_BY_MODEL = {
+    "planning.Priority": "Priority",
+    "planning.Goal": "Goal",
+    "planning.Improvement": "Improvement",
+    "planning.StatusUpdate": "Status update",
+    "planning.ActionStep": "Action step",
+}
+PLAN_MODELS = tuple(PART_BY_MODEL)
 PRIORITY_INTRO = (
     "A priority is something the coalition chose to change. Say why: what the assessment, "
     "the measures or the people affected showed."
@@ -161,6 +181,10 @@ IMPROVEMENT_INTRO = (
     "What would change, and by which mechanism: a law, an agency's policy, a change in "
     "practice, funding, an agreement or training. Give the people it reaches and the "
     "reduction you expect to project the events, jail bed-days and dollars it would save."
+)
+UPDATE_INTRO = (
+    "Report on the goal at least once a month: is it on track, at risk or off track, "
+    "and why. The plan shows the latest reports and flags a goal whose report is due."
 )
 STEP_INTRO = "An action step says who does what by when. Update its status as work moves."
 
@@ -298,6 +322,66 @@ def improvement_edit(
     )
 
 
+def _update(access: CoalitionAccess, update_id: int) -> StatusUpdate:
+    entry = StatusUpdate.objects.filter(
+        pk=update_id, goal__priority__coalition=access.coalition
+    ).first()
+    if entry is None:
+        raise Http404("No such status update")
+    return entry
+
+
+@login_required
+def update_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    goal = _goal(access, goal_id)
+    form = StatusUpdateForm(request.POST or None, initial={"reported_on": timezone.localdate()})
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Report on “{goal.statement}”",
+        intro=UPDATE_INTRO,
+        save=lambda f: _save(f, goal=goal, author=request.user),
+        part="update",
+    )
+
+
+@login_required
+def update_edit(request: HttpRequest, coalition_slug: str, update_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    entry = _update(access, update_id)
+    form = StatusUpdateForm(request.POST or None, instance=entry)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading="Change the status update",
+        intro=UPDATE_INTRO,
+        save=_save,
+        part="update",
+        deletable=entry,
+    )
+
+
+@login_required
+def history(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The plan's revision history: every change to its parts, newest first, from the
+    coalition's audit trail."""
+    access = get_coalition_for(request, coalition_slug)
+    entries = access.coalition.audit_entries.filter(model__in=PLAN_MODELS).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    rows = [(entry, PART_BY_MODEL[entry.model], _changes(entry)) for entry in page]
+    return render(request, "planning/history.html", {"access": access, "page": page, "rows": rows})
+
+
+def _changes(entry: Any) -> list[tuple[str, Any, Any]]:
+    """An audit entry's changes as (the field's name in words, before, after)."""
+    fields = apps.get_model(entry.model)._meta.concrete_fields
+    names = {field.attname: str(field.verbose_name) for field in fields}
+    return [(names.get(key, key), old, new) for key, (old, new) in entry.changes.items()]
+
+
 @login_required
 def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
@@ -395,6 +479,12 @@ def _docx(context: dict[str, Any]) -> bytes:
             goal = view.goal
             by = f" (by {goal.milestone_on:%B %-d, %Y})" if goal.milestone_on else ""
             docx.add_heading(f"Goal: {goal.statement}{by}", level=3)
+            if view.updates:
+                latest = view.updates[0]
+                docx.add_paragraph(
+                    f"Status as of {latest.reported_on:%B %-d, %Y}: "
+                    f"{latest.get_rating_display()}. {latest.commentary}"
+                )
             for row in view.measures:
                 docx.add_paragraph(_measure_line(row), style="List Bullet")
             for entry, projection in view.improvements:

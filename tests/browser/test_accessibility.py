@@ -161,7 +161,7 @@ def test_the_plan_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
 ) -> None:
     from reentrykit.assessment.models import CandidatePriority
-    from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
+    from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority, StatusUpdate
 
     world = build_world()
     CandidatePriority.objects.create(
@@ -182,6 +182,9 @@ def test_the_plan_pages_have_no_serious_violations(
         people_per_year=100,
         effect_percent=10,
     )
+    update = StatusUpdate.objects.create(
+        goal=goal, reported_on=dt.date(2026, 9, 1), rating="at_risk", commentary="A funder left."
+    )
     sign_in_with_code(page, world.coordinator, PASSWORD)
     base = "/c/riverton/plan/"
     axe(
@@ -192,6 +195,9 @@ def test_the_plan_pages_have_no_serious_violations(
         f"{base}goals/{goal.pk}/",
         f"{base}goals/{goal.pk}/improvements/new/",
         f"{base}improvements/{improvement.pk}/",
+        f"{base}goals/{goal.pk}/updates/new/",
+        f"{base}updates/{update.pk}/",
+        f"{base}history/",
         f"{base}steps/{step.pk}/",
     )
     # A candidate becomes a priority with one button, and the form says what is wrong.

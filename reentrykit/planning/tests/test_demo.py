@@ -46,6 +46,7 @@ def test_each_demo_coalition_gets_a_measured_plan_once() -> None:
         [indicator] = goal.indicators.all()
         assert indicator.coalition == priority.coalition
         assert indicator.targets.count() == 2
+        assert [u.rating for u in goal.updates.all()] == ["at_risk", "on_track"]  # newest first
         [improvement] = goal.improvements.all()
         assert improvement.indicator == indicator
         progress = progress_of(priority.coalition, today=today)
