@@ -323,3 +323,15 @@ def _sweep_update(world: World) -> int:
 
 
 SWEEP_KWARGS["update_id"] = _sweep_update
+
+
+def _sweep_objective(world: World) -> int:
+    from reentrykit.planning.models import SafetyObjective
+
+    entry, _ = SafetyObjective.objects.get_or_create(
+        coalition=world.coalition, plan_name="Sweep plan", objective="Sweep objective"
+    )
+    return entry.pk
+
+
+SWEEP_KWARGS["objective_id"] = _sweep_objective

@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 
+# Checked in order: CheckboxSelectMultiple is a RadioSelect to Django, so it comes first.
 _WIDGET_CLASSES = {
+    forms.CheckboxSelectMultiple: "usa-checkbox__input",
     forms.Select: "usa-select",
     forms.SelectMultiple: "usa-select",
     forms.Textarea: "usa-textarea",

@@ -41,9 +41,6 @@ class PracticeForm(SiteChoiceMixin, UswdsModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["components"].choices = component_choices()  # type: ignore[attr-defined]
-        # CheckboxSelectMultiple is a RadioSelect to Django, so the mixin gave it radio styling.
-        for name in ("components", "needs"):
-            self.fields[name].widget.attrs["class"] = "usa-checkbox__input"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

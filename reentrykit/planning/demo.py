@@ -19,6 +19,7 @@ from reentrykit.planning.models import (
     Goal,
     Improvement,
     Priority,
+    SafetyObjective,
     StatusUpdate,
 )
 from reentrykit.planning.services import priority_adopt
@@ -65,6 +66,13 @@ def seed_plans(world: DemoWorld) -> None:
             statement="Cut one-year rearrest to 40% for people released in 2026",
             milestone_on=dt.date(2027, 12, 31),
         )
+        objective = SafetyObjective.objects.create(
+            coalition=coalition,
+            plan_name=f"{coalition.name.split(' Reentry')[0]} Public Safety Plan 2025–2029",
+            objective="Reduce repeat bookings into the jail",
+            lead_agency="Sheriff's Office",
+        )
+        goal.objectives.add(objective)
         indicator = coalition.indicators.filter(name=DEMO_INDICATOR).first()
         if indicator is not None:
             goal.indicators.add(indicator)

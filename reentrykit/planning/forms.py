@@ -13,6 +13,7 @@ from reentrykit.planning.models import (
     Goal,
     Improvement,
     Priority,
+    SafetyObjective,
     StatusUpdate,
 )
 
@@ -38,6 +39,12 @@ class PriorityForm(UswdsModelForm):
         return title
 
 
+class SafetyObjectiveForm(UswdsModelForm):
+    class Meta:
+        model = SafetyObjective
+        fields = ["plan_name", "objective", "lead_agency"]
+
+
 class ScoreForm(UswdsModelForm):
     """One person's scores of one candidate priority."""
 
@@ -51,8 +58,12 @@ class GoalForm(UswdsModelForm):
 
     class Meta:
         model = Goal
-        fields = ["statement", "milestone_on", "indicators"]
-        widgets = {"milestone_on": DateInput, "indicators": forms.CheckboxSelectMultiple}
+        fields = ["statement", "milestone_on", "indicators", "objectives"]
+        widgets = {
+            "milestone_on": DateInput,
+            "indicators": forms.CheckboxSelectMultiple,
+            "objectives": forms.CheckboxSelectMultiple,
+        }
         help_texts = {
             "indicators": "Indicators are saved on the Measures pages, with a baseline and "
             "targets; the plan shows their latest values.",
@@ -60,10 +71,13 @@ class GoalForm(UswdsModelForm):
 
     def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["indicators"]
-        # Only the coalition's own indicators can measure its goals.
-        field.queryset = Indicator.objects.filter(coalition=coalition)  # type: ignore[attr-defined]
-        field.widget.attrs["class"] = "usa-checkbox__input"
+        # Only the coalition's own indicators and objectives can be chosen.
+        choices = {
+            "indicators": Indicator.objects.filter(coalition=coalition),
+            "objectives": SafetyObjective.objects.filter(coalition=coalition),
+        }
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset  # type: ignore[attr-defined]
 
 
 class ImprovementForm(UswdsModelForm):

@@ -61,6 +61,31 @@ class Priority(Audited, models.Model):
         return self.coalition_id
 
 
+class SafetyObjective(Audited, models.Model):
+    """An objective of the jurisdiction's public safety strategic plan, which the
+    coalition's reentry goals can serve (the crosswalk)."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="safety_objectives"
+    )
+    plan_name = models.CharField(
+        "Public safety plan",
+        max_length=200,
+        help_text="e.g. “County Public Safety Plan 2025–2029”.",
+    )
+    objective = models.CharField(max_length=300)
+    lead_agency = models.CharField("Lead agency", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["plan_name", "id"]
+
+    def __str__(self) -> str:
+        return self.objective
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
@@ -107,6 +132,12 @@ class Goal(Audited, models.Model):
     milestone_on = models.DateField("Reached by", null=True, blank=True)
     indicators = models.ManyToManyField(
         "metrics.Indicator", blank=True, related_name="goals", verbose_name="Measured by"
+    )
+    objectives = models.ManyToManyField(
+        SafetyObjective,
+        blank=True,
+        related_name="goals",
+        verbose_name="Public safety objectives it serves",
     )
 
     class Meta:

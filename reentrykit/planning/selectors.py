@@ -74,7 +74,7 @@ def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
     measures = {row["indicator"].pk: row for row in indicator_rows(access)}
     steps = ActionStep.objects.select_related("owner_organization")
     priorities = Priority.objects.filter(coalition=access.coalition).prefetch_related(
-        Prefetch("goals", queryset=Goal.objects.prefetch_related("indicators")),
+        Prefetch("goals", queryset=Goal.objects.prefetch_related("indicators", "objectives")),
         "goals__improvements",
         Prefetch("goals__steps", queryset=steps),
         Prefetch("goals__updates", queryset=StatusUpdate.objects.select_related("author")),

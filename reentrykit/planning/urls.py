@@ -18,6 +18,8 @@ urlpatterns = [
     path("goals/<int:goal_id>/updates/new/", views.update_new, name="update_new"),
     path("updates/<int:update_id>/", views.update_edit, name="update_edit"),
     path("history/", views.history, name="history"),
+    path("public-safety/", views.safety, name="safety"),
+    path("public-safety/<int:objective_id>/", views.safety_edit, name="safety_edit"),
     path("goals/<int:goal_id>/steps/new/", views.step_new, name="step_new"),
     path("steps/<int:step_id>/", views.step_edit, name="step_edit"),
 ]

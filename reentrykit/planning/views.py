@@ -12,6 +12,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,6 +34,7 @@ from reentrykit.planning.forms import (
     GoalForm,
     ImprovementForm,
     PriorityForm,
+    SafetyObjectiveForm,
     ScoreForm,
     StatusUpdateForm,
 )
@@ -42,6 +44,7 @@ from reentrykit.planning.models import (
     Goal,
     Improvement,
     Priority,
+    SafetyObjective,
     StatusUpdate,
 )
 
@@ -91,8 +94,8 @@ def candidate_score(request: HttpRequest, coalition_slug: str, candidate_id: int
     return _back_to_plan(coalition_slug, "candidates")
 
 
-def _back_to_plan(coalition_slug: str, anchor: str) -> HttpResponse:
-    response = redirect("planning:plan", coalition_slug=coalition_slug)
+def _back_to_plan(coalition_slug: str, anchor: str, page: str = "planning:plan") -> HttpResponse:
+    response = redirect(page, coalition_slug=coalition_slug)
     response["Location"] += f"#{anchor}"
     return response
 
@@ -107,20 +110,21 @@ def _form_page(
     save: Callable[[forms.ModelForm], Model],  # type: ignore[type-arg]
     part: str,
     deletable: Model | None = None,
+    page: str = "planning:plan",
 ) -> HttpResponse:
     """One ``part`` of the plan ("priority", "goal", "step") in a form: saved (or, from
     its page, deleted) and back to the plan at that part; the form again with its errors
-    when the input is wrong."""
+    when the input is wrong. ``page`` is where the part is listed."""
     slug = access.coalition.slug
     if request.method == "POST":
         if deletable is not None and request.POST.get("delete") == "yes":
             deletable.delete()
             messages.success(request, f"The {PART_NAMES[part]} is removed from the plan.")
-            return _back_to_plan(slug, "plan")
+            return _back_to_plan(slug, "main-content", page)
         if form.is_valid():
             saved = save(form)
             messages.success(request, "Saved.")
-            return _back_to_plan(slug, f"{part}-{saved.pk}")
+            return _back_to_plan(slug, f"{part}-{saved.pk}", page)
     return render(
         request,
         "planning/form.html",
@@ -131,6 +135,7 @@ def _form_page(
             "intro": intro,
             "deletable": deletable,
             "part_name": PART_NAMES[part],
+            "back": page,
         },
     )
 
@@ -159,6 +164,7 @@ PART_NAMES = {
     "improvement": "improvement",
     "update": "status update",
     "step": "action step",
+    "objective": "public safety objective",
 }
 # The audit trail's model labels of the plan's parts, and what the history calls them.
 PART_BY_MODEL = {
@@ -167,6 +173,7 @@ PART_BY_MODEL = {
     "planning.Improvement": "Improvement",
     "planning.StatusUpdate": "Status update",
     "planning.ActionStep": "Action step",
+    "planning.SafetyObjective": "Public safety objective",
 }
 PLAN_MODELS = tuple(PART_BY_MODEL)
 PRIORITY_INTRO = (
@@ -181,6 +188,10 @@ IMPROVEMENT_INTRO = (
     "What would change, and by which mechanism: a law, an agency's policy, a change in "
     "practice, funding, an agreement or training. Give the people it reaches and the "
     "reduction you expect to project the events, jail bed-days and dollars it would save."
+)
+SAFETY_INTRO = (
+    "An objective of your jurisdiction's public safety strategic plan. Linking your "
+    "reentry goals to it shows how reentry work serves the plan."
 )
 UPDATE_INTRO = (
     "Report on the goal at least once a month: is it on track, at risk or off track, "
@@ -383,6 +394,48 @@ def _changes(entry: Any) -> list[tuple[str, Any, Any]]:
 
 
 @login_required
+def safety(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The jurisdiction's public safety plan objectives and the reentry goals that serve
+    each (the crosswalk); contributors add objectives here."""
+    access = get_coalition_for(request, coalition_slug)
+    can_edit = access.can(Capability.CONTRIBUTE)
+    form = SafetyObjectiveForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Your role does not allow changing the plan.")
+        if form.is_valid():
+            objective = _save(form, coalition=access.coalition)
+            messages.success(request, "Saved. Link goals to it when you add or change them.")
+            return _back_to_plan(coalition_slug, f"objective-{objective.pk}", "planning:safety")
+    objectives = SafetyObjective.objects.filter(coalition=access.coalition).prefetch_related(
+        "goals__priority"
+    )
+    return render(
+        request,
+        "planning/safety.html",
+        {"access": access, "objectives": objectives, "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+def safety_edit(request: HttpRequest, coalition_slug: str, objective_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    objective = get_object_in(access, SafetyObjective.objects.all(), pk=objective_id)
+    form = SafetyObjectiveForm(request.POST or None, instance=objective)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading="Change the public safety objective",
+        intro=SAFETY_INTRO,
+        save=_save,
+        part="objective",
+        deletable=objective,
+        page="planning:safety",
+    )
+
+
+@login_required
 def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
     goal = _goal(access, goal_id)
@@ -485,6 +538,9 @@ def _docx(context: dict[str, Any]) -> bytes:
                     f"Status as of {latest.reported_on:%B %-d, %Y}: "
                     f"{latest.get_rating_display()}. {latest.commentary}"
                 )
+            objectives = [f"{o.objective} ({o.plan_name})" for o in goal.objectives.all()]
+            if objectives:
+                docx.add_paragraph(f"Serves public safety objectives: {'; '.join(objectives)}.")
             for row in view.measures:
                 docx.add_paragraph(_measure_line(row), style="List Bullet")
             for entry, projection in view.improvements:

@@ -161,7 +161,14 @@ def test_the_plan_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
 ) -> None:
     from reentrykit.assessment.models import CandidatePriority
-    from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority, StatusUpdate
+    from reentrykit.planning.models import (
+        ActionStep,
+        Goal,
+        Improvement,
+        Priority,
+        SafetyObjective,
+        StatusUpdate,
+    )
 
     world = build_world()
     CandidatePriority.objects.create(
@@ -182,6 +189,10 @@ def test_the_plan_pages_have_no_serious_violations(
         people_per_year=100,
         effect_percent=10,
     )
+    objective = SafetyObjective.objects.create(
+        coalition=world.coalition, plan_name="County plan", objective="Fewer repeat bookings"
+    )
+    goal.objectives.add(objective)
     update = StatusUpdate.objects.create(
         goal=goal, reported_on=dt.date(2026, 9, 1), rating="at_risk", commentary="A funder left."
     )
@@ -198,6 +209,8 @@ def test_the_plan_pages_have_no_serious_violations(
         f"{base}goals/{goal.pk}/updates/new/",
         f"{base}updates/{update.pk}/",
         f"{base}history/",
+        f"{base}public-safety/",
+        f"{base}public-safety/{objective.pk}/",
         f"{base}steps/{step.pk}/",
     )
     # A candidate becomes a priority with one button, and the form says what is wrong.

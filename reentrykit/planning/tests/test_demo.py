@@ -47,6 +47,8 @@ def test_each_demo_coalition_gets_a_measured_plan_once() -> None:
         assert indicator.coalition == priority.coalition
         assert indicator.targets.count() == 2
         assert [u.rating for u in goal.updates.all()] == ["at_risk", "on_track"]  # newest first
+        [objective] = goal.objectives.all()
+        assert objective.coalition == priority.coalition
         [improvement] = goal.improvements.all()
         assert improvement.indicator == indicator
         progress = progress_of(priority.coalition, today=today)

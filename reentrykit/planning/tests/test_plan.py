@@ -208,7 +208,7 @@ def test_removing_a_priority_removes_its_goals_and_steps(world: World, signed_in
     client = signed_in(world.coordinator)
     assert "Remove the priority" in _text(client.get(f"{PLAN}priorities/{priority.pk}/"))
     response = client.post(f"{PLAN}priorities/{priority.pk}/", {"delete": "yes"})
-    assert response["Location"] == f"{PLAN}#plan"
+    assert response["Location"] == f"{PLAN}#main-content"
     assert not (Priority.objects.exists() or Goal.objects.exists() or ActionStep.objects.exists())
 
 
