@@ -1,12 +1,12 @@
 from django.urls import path
 
-from reentrykit.planning import views
+from reentrykit.planning import documents, views
 
 app_name = "planning"
 
 urlpatterns = [
     path("", views.plan, name="plan"),
-    path("download/", views.download, name="download"),
+    path("download/", documents.download, name="download"),
     path("priorities/new/", views.priority_new, name="priority_new"),
     path("priorities/adopt/", views.priority_adopt, name="priority_adopt"),
     path("candidates/<int:candidate_id>/score/", views.candidate_score, name="candidate_score"),

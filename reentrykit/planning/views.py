@@ -4,9 +4,8 @@ coordinators write it."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.apps import apps
@@ -17,7 +16,6 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reentrykit.assessment.models import CandidatePriority
@@ -47,6 +45,8 @@ from reentrykit.planning.models import (
     SafetyObjective,
     StatusUpdate,
 )
+
+M = TypeVar("M", bound=Model)
 
 
 @login_required
@@ -140,22 +140,24 @@ def _form_page(
     )
 
 
-def _priority(access: CoalitionAccess, priority_id: int) -> Priority:
-    return get_object_in(access, Priority.objects.all(), pk=priority_id)
+# How each part of the plan reaches its coalition, for finding it in the reader's plan.
+COALITION_PATH: dict[type[Model], str] = {
+    Priority: "coalition",
+    SafetyObjective: "coalition",
+    Goal: "priority__coalition",
+    Improvement: "goal__priority__coalition",
+    StatusUpdate: "goal__priority__coalition",
+    ActionStep: "goal__priority__coalition",
+}
 
 
-def _goal(access: CoalitionAccess, goal_id: int) -> Goal:
-    goal = Goal.objects.filter(pk=goal_id, priority__coalition=access.coalition).first()
-    if goal is None:
-        raise Http404("No such goal")
-    return goal
-
-
-def _step(access: CoalitionAccess, step_id: int) -> ActionStep:
-    step = ActionStep.objects.filter(pk=step_id, goal__priority__coalition=access.coalition).first()
-    if step is None:
-        raise Http404("No such action step")
-    return step
+def _part(access: CoalitionAccess, model: type[M], pk: int) -> M:
+    """A part of the coalition's plan, or 404 (also for another coalition's)."""
+    found = model._default_manager.filter(pk=pk, **{COALITION_PATH[model]: access.coalition})
+    entry = found.first()
+    if entry is None:
+        raise Http404("Not found in this coalition's plan")
+    return entry
 
 
 PART_NAMES = {
@@ -232,7 +234,7 @@ def priority_adopt(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 @login_required
 def priority_edit(request: HttpRequest, coalition_slug: str, priority_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    priority = _priority(access, priority_id)
+    priority = _part(access, Priority, priority_id)
     form = PriorityForm(request.POST or None, instance=priority, coalition=access.coalition)
     return _form_page(
         request,
@@ -259,7 +261,7 @@ def _save(form: forms.ModelForm, **parent: Model) -> Any:  # type: ignore[type-a
 @login_required
 def goal_new(request: HttpRequest, coalition_slug: str, priority_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    priority = _priority(access, priority_id)
+    priority = _part(access, Priority, priority_id)
     form = GoalForm(request.POST or None, coalition=access.coalition)
     return _form_page(
         request,
@@ -275,7 +277,7 @@ def goal_new(request: HttpRequest, coalition_slug: str, priority_id: int) -> Htt
 @login_required
 def goal_edit(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _goal(access, goal_id)
+    goal = _part(access, Goal, goal_id)
     form = GoalForm(request.POST or None, instance=goal, coalition=access.coalition)
     return _form_page(
         request,
@@ -289,19 +291,10 @@ def goal_edit(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpRe
     )
 
 
-def _improvement(access: CoalitionAccess, improvement_id: int) -> Improvement:
-    entry = Improvement.objects.filter(
-        pk=improvement_id, goal__priority__coalition=access.coalition
-    ).first()
-    if entry is None:
-        raise Http404("No such improvement")
-    return entry
-
-
 @login_required
 def improvement_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _goal(access, goal_id)
+    goal = _part(access, Goal, goal_id)
     form = ImprovementForm(request.POST or None, coalition=access.coalition)
     return _form_page(
         request,
@@ -319,7 +312,7 @@ def improvement_edit(
     request: HttpRequest, coalition_slug: str, improvement_id: int
 ) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    entry = _improvement(access, improvement_id)
+    entry = _part(access, Improvement, improvement_id)
     form = ImprovementForm(request.POST or None, instance=entry, coalition=access.coalition)
     return _form_page(
         request,
@@ -333,19 +326,10 @@ def improvement_edit(
     )
 
 
-def _update(access: CoalitionAccess, update_id: int) -> StatusUpdate:
-    entry = StatusUpdate.objects.filter(
-        pk=update_id, goal__priority__coalition=access.coalition
-    ).first()
-    if entry is None:
-        raise Http404("No such status update")
-    return entry
-
-
 @login_required
 def update_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _goal(access, goal_id)
+    goal = _part(access, Goal, goal_id)
     form = StatusUpdateForm(request.POST or None, initial={"reported_on": timezone.localdate()})
     return _form_page(
         request,
@@ -361,7 +345,7 @@ def update_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpR
 @login_required
 def update_edit(request: HttpRequest, coalition_slug: str, update_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    entry = _update(access, update_id)
+    entry = _part(access, StatusUpdate, update_id)
     form = StatusUpdateForm(request.POST or None, instance=entry)
     return _form_page(
         request,
@@ -420,7 +404,7 @@ def safety(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 @login_required
 def safety_edit(request: HttpRequest, coalition_slug: str, objective_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    objective = get_object_in(access, SafetyObjective.objects.all(), pk=objective_id)
+    objective = _part(access, SafetyObjective, objective_id)
     form = SafetyObjectiveForm(request.POST or None, instance=objective)
     return _form_page(
         request,
@@ -438,7 +422,7 @@ def safety_edit(request: HttpRequest, coalition_slug: str, objective_id: int) ->
 @login_required
 def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _goal(access, goal_id)
+    goal = _part(access, Goal, goal_id)
     form = ActionStepForm(request.POST or None, coalition=access.coalition)
     return _form_page(
         request,
@@ -454,7 +438,7 @@ def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpRes
 @login_required
 def step_edit(request: HttpRequest, coalition_slug: str, step_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    step = _step(access, step_id)
+    step = _part(access, ActionStep, step_id)
     form = ActionStepForm(request.POST or None, instance=step, coalition=access.coalition)
     return _form_page(
         request,
@@ -466,110 +450,3 @@ def step_edit(request: HttpRequest, coalition_slug: str, step_id: int) -> HttpRe
         part="step",
         deletable=step,
     )
-
-
-@login_required
-def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
-    """The plan as a document: PDF to send, Word (DOCX) to edit further."""
-    access = get_coalition_for(request, coalition_slug)
-    today = timezone.localdate()
-    context = {
-        "coalition": access.coalition,
-        "plan": selectors.plan_of(access, today=today),
-        "progress": selectors.progress_of(access.coalition, today=today),
-        "today": today,
-    }
-    name = f"{coalition_slug}-reentry-plan"
-    if request.GET.get("format") == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string("planning/plan_pdf.html", context)
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    response = HttpResponse(
-        _docx(context),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-    return response
-
-
-def _measure_line(row: dict[str, Any]) -> str:
-    """An indicator's baseline, latest value and targets as one line of text."""
-    text = render_to_string("planning/_measure.txt", {"row": row})
-    return " ".join(text.split())
-
-
-def _improvement_line(entry: Improvement, projection: Any) -> str:
-    """A proposed improvement, its mechanism, people and projection as one line."""
-    text = render_to_string("planning/_improvement.txt", {"entry": entry, "projection": projection})
-    return " ".join(text.split())
-
-
-def _priority_lines(priority: Priority) -> list[str]:
-    lines = [priority.why] if priority.why else []
-    if priority.affected_took_part:
-        lines.append("People directly affected took part in choosing it.")
-    if priority.external_factors:
-        lines.append(f"External factors: {priority.external_factors}")
-    return lines
-
-
-def _docx(context: dict[str, Any]) -> bytes:
-    from docx import Document as Docx
-
-    docx = Docx()
-    title = f"{context['coalition'].name}: strategic reentry plan"
-    docx.core_properties.title = title
-    docx.add_heading(title, level=1)
-    docx.add_paragraph(f"As of {context['today']:%B %-d, %Y}. {context['progress'].label}.")
-    for entry in context["plan"]:
-        docx.add_heading(f"Priority: {entry.priority.title}", level=2)
-        for text in _priority_lines(entry.priority):
-            docx.add_paragraph(text)
-        for view in entry.goals:
-            goal = view.goal
-            by = f" (by {goal.milestone_on:%B %-d, %Y})" if goal.milestone_on else ""
-            docx.add_heading(f"Goal: {goal.statement}{by}", level=3)
-            if view.updates:
-                latest = view.updates[0]
-                docx.add_paragraph(
-                    f"Status as of {latest.reported_on:%B %-d, %Y}: "
-                    f"{latest.get_rating_display()}. {latest.commentary}"
-                )
-            objectives = [f"{o.objective} ({o.plan_name})" for o in goal.objectives.all()]
-            if objectives:
-                docx.add_paragraph(f"Serves public safety objectives: {'; '.join(objectives)}.")
-            for row in view.measures:
-                docx.add_paragraph(_measure_line(row), style="List Bullet")
-            for entry, projection in view.improvements:
-                docx.add_paragraph(_improvement_line(entry, projection), style="List Bullet")
-            if view.steps:
-                _docx_steps(docx, view.steps)
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return buffer.getvalue()
-
-
-def _docx_steps(docx: Any, steps: list[ActionStep]) -> None:
-    table = docx.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, label in zip(
-        table.rows[0].cells, ("Action step", "Owner", "Dates", "Status", "Done"), strict=True
-    ):
-        cell.text = label
-    for step in steps:
-        owner = ", ".join(
-            part for part in (str(step.owner_organization or ""), step.owner_person) if part
-        )
-        dates = f"{step.starts_on:%Y-%m-%d} to " if step.starts_on else "by "
-        values = (
-            step.description,
-            owner,
-            f"{dates}{step.due_on:%Y-%m-%d}",
-            step.get_status_display(),
-            f"{step.percent_complete}%",
-        )
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = value

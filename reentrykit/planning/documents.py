@@ -1,0 +1,123 @@
+"""The plan as a document: PDF to send, Word (DOCX) to edit further. Both read the plan
+as the reader's role shows it, so suppressed figures stay suppressed."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reentrykit.core.access import get_coalition_for
+from reentrykit.planning import selectors
+from reentrykit.planning.models import ActionStep, Improvement, Priority
+
+
+@login_required
+def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The plan as a document: PDF to send, Word (DOCX) to edit further."""
+    access = get_coalition_for(request, coalition_slug)
+    today = timezone.localdate()
+    context = {
+        "coalition": access.coalition,
+        "plan": selectors.plan_of(access, today=today),
+        "progress": selectors.progress_of(access.coalition, today=today),
+        "today": today,
+    }
+    name = f"{coalition_slug}-reentry-plan"
+    if request.GET.get("format") == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("planning/plan_pdf.html", context)
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = HttpResponse(
+        _docx(context),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+def _measure_line(row: dict[str, Any]) -> str:
+    """An indicator's baseline, latest value and targets as one line of text."""
+    text = render_to_string("planning/_measure.txt", {"row": row})
+    return " ".join(text.split())
+
+
+def _improvement_line(entry: Improvement, projection: Any) -> str:
+    """A proposed improvement, its mechanism, people and projection as one line."""
+    text = render_to_string("planning/_improvement.txt", {"entry": entry, "projection": projection})
+    return " ".join(text.split())
+
+
+def _priority_lines(priority: Priority) -> list[str]:
+    lines = [priority.why] if priority.why else []
+    if priority.affected_took_part:
+        lines.append("People directly affected took part in choosing it.")
+    if priority.external_factors:
+        lines.append(f"External factors: {priority.external_factors}")
+    return lines
+
+
+def _docx(context: dict[str, Any]) -> bytes:
+    from docx import Document as Docx
+
+    docx = Docx()
+    title = f"{context['coalition'].name}: strategic reentry plan"
+    docx.core_properties.title = title
+    docx.add_heading(title, level=1)
+    docx.add_paragraph(f"As of {context['today']:%B %-d, %Y}. {context['progress'].label}.")
+    for entry in context["plan"]:
+        docx.add_heading(f"Priority: {entry.priority.title}", level=2)
+        for text in _priority_lines(entry.priority):
+            docx.add_paragraph(text)
+        for view in entry.goals:
+            goal = view.goal
+            by = f" (by {goal.milestone_on:%B %-d, %Y})" if goal.milestone_on else ""
+            docx.add_heading(f"Goal: {goal.statement}{by}", level=3)
+            if view.updates:
+                latest = view.updates[0]
+                docx.add_paragraph(
+                    f"Status as of {latest.reported_on:%B %-d, %Y}: "
+                    f"{latest.get_rating_display()}. {latest.commentary}"
+                )
+            objectives = [f"{o.objective} ({o.plan_name})" for o in goal.objectives.all()]
+            if objectives:
+                docx.add_paragraph(f"Serves public safety objectives: {'; '.join(objectives)}.")
+            for row in view.measures:
+                docx.add_paragraph(_measure_line(row), style="List Bullet")
+            for entry, projection in view.improvements:
+                docx.add_paragraph(_improvement_line(entry, projection), style="List Bullet")
+            if view.steps:
+                _docx_steps(docx, view.steps)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_steps(docx: Any, steps: list[ActionStep]) -> None:
+    table = docx.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, label in zip(
+        table.rows[0].cells, ("Action step", "Owner", "Dates", "Status", "Done"), strict=True
+    ):
+        cell.text = label
+    for step in steps:
+        owner = ", ".join(
+            part for part in (str(step.owner_organization or ""), step.owner_person) if part
+        )
+        dates = f"{step.starts_on:%Y-%m-%d} to " if step.starts_on else "by "
+        values = (
+            step.description,
+            owner,
+            f"{dates}{step.due_on:%Y-%m-%d}",
+            step.get_status_display(),
+            f"{step.percent_complete}%",
+        )
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
