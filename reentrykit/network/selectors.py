@@ -108,7 +108,16 @@ def site_measures(coalition: Coalition) -> SiteMeasures:
 
 
 # The plan progress columns of the dashboard's plans table and its CSV.
-PLAN_COLUMNS = ("priorities", "goals", "steps", "done", "overdue", "percent")
+PLAN_COLUMNS = (
+    "priorities",
+    "goals",
+    "at_risk",
+    "off_track",
+    "steps",
+    "done",
+    "overdue",
+    "percent",
+)
 # The columns of each measure in the dashboard's measures table and its CSV.
 MEASURE_COLUMNS = ("rate", "ci_low", "ci_high", "cohort", "recidivists", "unstable")
 

@@ -60,6 +60,9 @@ class Progress:
     overdue: int
     # The mean percent complete of every step, 0 when there are none.
     percent: int
+    # Goals whose latest status report says so.
+    at_risk: int = 0
+    off_track: int = 0
 
     @property
     def label(self) -> str:
@@ -110,9 +113,14 @@ def _update_due(updates: list[StatusUpdate], today: dt.date) -> bool:
 def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:
     """How far the plan's action steps have come."""
     steps = list(ActionStep.objects.filter(goal__priority__coalition=coalition))
+    goals = list(Goal.objects.filter(priority__coalition=coalition).prefetch_related("updates"))
+    # Updates come newest first: a goal's first one is its current status.
+    statuses = [goal.updates.all()[0].rating for goal in goals if goal.updates.all()]
     return Progress(
         priorities=Priority.objects.filter(coalition=coalition).count(),
-        goals=Goal.objects.filter(priority__coalition=coalition).count(),
+        goals=len(goals),
+        at_risk=statuses.count(StatusUpdate.Rating.AT_RISK),
+        off_track=statuses.count(StatusUpdate.Rating.OFF_TRACK),
         steps=len(steps),
         done=sum(1 for step in steps if step.status == ActionStep.Status.DONE),
         overdue=sum(1 for step in steps if step.is_overdue(today)),

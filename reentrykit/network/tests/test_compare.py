@@ -88,7 +88,7 @@ def test_a_sites_own_data_steward_sees_it_suppressed_here(
 def test_each_sites_plan_progress_is_compared(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from reentrykit.planning.models import ActionStep, Goal, Priority
+    from reentrykit.planning.models import ActionStep, Goal, Priority, StatusUpdate
 
     priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
     Priority.objects.create(coalition=world.coalition, title="Housing")
@@ -101,15 +101,22 @@ def test_each_sites_plan_progress_is_compared(world: World, signed_in) -> None: 
         ActionStep.objects.create(
             goal=goal, description=status, due_on=due, status=status, percent_complete=percent
         )
+    # The goal was off track, then at risk: its latest report counts.
+    for day, rating in ((1, "off_track"), (9, "at_risk")):
+        StatusUpdate.objects.create(
+            goal=goal, reported_on=dt.date(2026, 9, day), rating=rating, commentary="."
+        )
     client = signed_in(world.network_admin)
     rows = _cells(client.get(PAGE).content.decode(), "plan-table")
-    assert rows["Riverton County Reentry Coalition"] == ["2", "1", "1 of 3", "1", "50%"]
-    assert rows["Elsewhere City Reentry Partnership"] == ["0", "0", "0 of 0", "0", "0%"]
+    assert rows["Riverton County Reentry Coalition"] == ["2", "1", "1", "0", "1 of 3", "1", "50%"]
+    assert rows["Elsewhere City Reentry Partnership"] == ["0", "0", "0", "0", "0 of 0", "0", "0%"]
     exported = {row["site"]: row for row in _csv(client, "plans")}
     assert exported["Riverton County Reentry Coalition"] == {
         "site": "Riverton County Reentry Coalition",
         "priorities": "2",
         "goals": "1",
+        "at_risk": "1",
+        "off_track": "0",
         "steps": "3",
         "done": "1",
         "overdue": "1",
