@@ -335,3 +335,25 @@ def _sweep_objective(world: World) -> int:
 
 
 SWEEP_KWARGS["objective_id"] = _sweep_objective
+
+
+def _sweep_stakeholder(world: World) -> Any:
+    from reentrykit.planning.models import Stakeholder
+
+    entry, _ = Stakeholder.objects.get_or_create(coalition=world.coalition, name="Sweep sheriff")
+    return entry
+
+
+def _sweep_share(world: World) -> int:
+    import datetime as dt
+
+    from reentrykit.planning.models import PlanShare
+
+    entry, _ = PlanShare.objects.get_or_create(
+        stakeholder=_sweep_stakeholder(world), shared_on=dt.date(2026, 3, 1), how="Briefing"
+    )
+    return entry.pk
+
+
+SWEEP_KWARGS["stakeholder_id"] = lambda world: _sweep_stakeholder(world).pk
+SWEEP_KWARGS["share_id"] = _sweep_share

@@ -18,8 +18,10 @@ from reentrykit.planning.models import (
     CandidateScore,
     Goal,
     Improvement,
+    PlanShare,
     Priority,
     SafetyObjective,
+    Stakeholder,
     StatusUpdate,
 )
 from reentrykit.planning.services import priority_adopt
@@ -36,6 +38,34 @@ DEMO_STEPS = (
 DEMO_UPDATES = (
     (45, "on_track", "The jail agreed to send release notices a week ahead."),
     (12, "at_risk", "The police department's counsel has not signed the data agreement yet."),
+)
+# (name, role, power, interest, stance, (how shared, response) or None); invented people.
+DEMO_STAKEHOLDERS = (
+    (
+        "The county commission",
+        "Funds the jail and reentry services",
+        "high",
+        "low",
+        "neutral",
+        ("Briefing at a work session", "Asked what the jobs program would save."),
+    ),
+    (
+        "The sheriff",
+        "Runs the jail",
+        "high",
+        "high",
+        "supporter",
+        ("Meeting with the jail administrator", "Will share release dates a week ahead."),
+    ),
+    ("The police chief", "Runs the city police department", "high", "low", "skeptic", None),
+    (
+        "A returning citizens' group",
+        "People who came home and their families",
+        "low",
+        "high",
+        "champion",
+        ("Community meeting", "Offered to speak at the commission."),
+    ),
 )
 # (who, impact, feasibility) of each candidate priority.
 DEMO_SCORES = (("coordinator", 4, 3), ("member1", 5, 3), ("member2", 3, 4))
@@ -97,6 +127,24 @@ def seed_plans(world: DemoWorld) -> None:
                 commentary=commentary,
                 author=world.user(demo_email(slug, "coordinator")),
             )
+        for name, role, power, interest, stance, shared in DEMO_STAKEHOLDERS:
+            person = Stakeholder.objects.create(
+                coalition=coalition,
+                name=name,
+                role=role,
+                decision_maker=power == "high",
+                power=power,
+                interest=interest,
+                stance=stance,
+            )
+            if shared is not None:
+                how, response = shared
+                PlanShare.objects.create(
+                    stakeholder=person,
+                    shared_on=today - dt.timedelta(days=20),
+                    how=how,
+                    response=response,
+                )
         partners = world.organizations[slug]
         for what, partner, start, due, status, percent in DEMO_STEPS:
             ActionStep.objects.create(

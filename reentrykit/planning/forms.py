@@ -12,8 +12,10 @@ from reentrykit.planning.models import (
     CandidateScore,
     Goal,
     Improvement,
+    PlanShare,
     Priority,
     SafetyObjective,
+    Stakeholder,
     StatusUpdate,
 )
 
@@ -175,3 +177,32 @@ class ActionStepForm(UswdsModelForm):
         if cleaned.get("status") == ActionStep.Status.DONE:
             cleaned["percent_complete"] = 100
         return cleaned
+
+
+class StakeholderForm(UswdsModelForm):
+    class Meta:
+        model = Stakeholder
+        fields = ["name", "role", "decision_maker", "power", "interest", "stance", "notes"]
+        widgets = {
+            "power": forms.RadioSelect,
+            "interest": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.coalition = coalition
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        taken = Stakeholder.objects.filter(coalition=self.coalition, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("The coalition already lists a stakeholder by this name.")
+        return name
+
+
+class PlanShareForm(UswdsModelForm):
+    class Meta:
+        model = PlanShare
+        fields = ["shared_on", "how", "response"]
+        widgets = {"shared_on": DateInput, "response": forms.Textarea(attrs={"rows": 3})}

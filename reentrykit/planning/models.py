@@ -293,3 +293,70 @@ class ActionStep(Audited, models.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.status != self.Status.DONE and self.due_on < today
+
+
+class Stakeholder(Audited, models.Model):
+    """Someone whose support the plan needs (Cultivate buy-in): how much power they
+    have over it, how interested they are, and where they stand."""
+
+    class Level(models.TextChoices):
+        HIGH = "high", "High"
+        LOW = "low", "Low"
+
+    class Stance(models.TextChoices):
+        CHAMPION = "champion", "Champion"
+        SUPPORTER = "supporter", "Supporter"
+        NEUTRAL = "neutral", "Neutral"
+        SKEPTIC = "skeptic", "Skeptic"
+        OPPONENT = "opponent", "Opponent"
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="stakeholders"
+    )
+    name = models.CharField(max_length=200, help_text="A person, an office or a group.")
+    role = models.CharField(
+        "Role or organization", max_length=200, blank=True, help_text="e.g. County sheriff."
+    )
+    decision_maker = models.BooleanField(
+        "Decides on part of the plan", default=False, help_text="Votes, signs or funds."
+    )
+    power = models.CharField(
+        "Power over the plan", max_length=4, choices=Level.choices, default=Level.HIGH
+    )
+    interest = models.CharField(
+        "Interest in reentry", max_length=4, choices=Level.choices, default=Level.HIGH
+    )
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.NEUTRAL)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "name"], name="stakeholder_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class PlanShare(Audited, models.Model):
+    """The plan sent or presented to a stakeholder, and how they answered."""
+
+    stakeholder = models.ForeignKey(Stakeholder, on_delete=models.CASCADE, related_name="shares")
+    shared_on = models.DateField("Shared on")
+    how = models.CharField(
+        "How", max_length=200, help_text="e.g. briefing at the commissioners' meeting."
+    )
+    response = models.TextField("How they answered", blank=True)
+
+    class Meta:
+        ordering = ["-shared_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} on {self.shared_on}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.stakeholder.coalition_id

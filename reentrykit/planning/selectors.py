@@ -19,6 +19,7 @@ from reentrykit.planning.models import (
     Goal,
     Improvement,
     Priority,
+    Stakeholder,
     StatusUpdate,
 )
 from reentrykit.planning.projection import Projection, project
@@ -167,3 +168,38 @@ def open_candidates(coalition: Coalition, *, reader: Any = None) -> list[RankedC
             )
         )
     return sorted(ranked, key=lambda entry: (-entry.total, entry.candidate.title.casefold()))
+
+
+@dataclass(frozen=True)
+class Quadrant:
+    """One cell of the power and interest grid, with what to do about its people."""
+
+    power: str
+    interest: str
+    title: str
+    advice: str
+    stakeholders: list[Stakeholder]
+
+
+QUADRANTS = (
+    ("high", "high", "Manage closely", "Involve them in decisions and brief them first."),
+    ("high", "low", "Keep satisfied", "Show how the plan serves what they care about."),
+    ("low", "high", "Keep informed", "Share progress; ask them to speak for the plan."),
+    ("low", "low", "Monitor", "Keep them on the mailing list."),
+)
+
+
+def buy_in(coalition: Coalition) -> list[Quadrant]:
+    """The coalition's stakeholders on the power and interest grid, each with the
+    plan's shares to them (newest first)."""
+    people = list(Stakeholder.objects.filter(coalition=coalition).prefetch_related("shares"))
+    return [
+        Quadrant(
+            power,
+            interest,
+            title,
+            advice,
+            [p for p in people if (p.power, p.interest) == (power, interest)],
+        )
+        for power, interest, title, advice in QUADRANTS
+    ]

@@ -31,9 +31,11 @@ from reentrykit.planning.forms import (
     ActionStepForm,
     GoalForm,
     ImprovementForm,
+    PlanShareForm,
     PriorityForm,
     SafetyObjectiveForm,
     ScoreForm,
+    StakeholderForm,
     StatusUpdateForm,
 )
 from reentrykit.planning.models import (
@@ -41,8 +43,10 @@ from reentrykit.planning.models import (
     CandidateScore,
     Goal,
     Improvement,
+    PlanShare,
     Priority,
     SafetyObjective,
+    Stakeholder,
     StatusUpdate,
 )
 
@@ -148,6 +152,8 @@ COALITION_PATH: dict[type[Model], str] = {
     Improvement: "goal__priority__coalition",
     StatusUpdate: "goal__priority__coalition",
     ActionStep: "goal__priority__coalition",
+    Stakeholder: "coalition",
+    PlanShare: "stakeholder__coalition",
 }
 
 
@@ -167,6 +173,8 @@ PART_NAMES = {
     "update": "status update",
     "step": "action step",
     "objective": "public safety objective",
+    "stakeholder": "stakeholder",
+    "share": "record of the plan shared",
 }
 # The audit trail's model labels of the plan's parts, and what the history calls them.
 PART_BY_MODEL = {
@@ -176,6 +184,8 @@ PART_BY_MODEL = {
     "planning.StatusUpdate": "Status update",
     "planning.ActionStep": "Action step",
     "planning.SafetyObjective": "Public safety objective",
+    "planning.Stakeholder": "Stakeholder",
+    "planning.PlanShare": "Plan shared",
 }
 PLAN_MODELS = tuple(PART_BY_MODEL)
 PRIORITY_INTRO = (
@@ -191,6 +201,11 @@ IMPROVEMENT_INTRO = (
     "practice, funding, an agreement or training. Give the people it reaches and the "
     "reduction you expect to project the events, jail bed-days and dollars it would save."
 )
+BUY_IN_INTRO = (
+    "Who can make the plan happen or stop it: how much power they have over it, how "
+    "interested they are in reentry, and where they stand today."
+)
+SHARE_INTRO = "When and how the plan reached them, and how they answered."
 SAFETY_INTRO = (
     "An objective of your jurisdiction's public safety strategic plan. Linking your "
     "reentry goals to it shows how reentry work serves the plan."
@@ -416,6 +431,87 @@ def safety_edit(request: HttpRequest, coalition_slug: str, objective_id: int) ->
         part="objective",
         deletable=objective,
         page="planning:safety",
+    )
+
+
+@login_required
+def buy_in(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The plan's stakeholders on a power and interest grid, who received the plan and
+    how they answered; contributors add stakeholders here."""
+    access = get_coalition_for(request, coalition_slug)
+    can_edit = access.can(Capability.CONTRIBUTE)
+    form = StakeholderForm(request.POST or None, coalition=access.coalition)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Your role does not allow changing the plan.")
+        if form.is_valid():
+            entry = _save(form, coalition=access.coalition)
+            messages.success(request, f"{entry.name} is on the grid.")
+            return _back_to_plan(coalition_slug, f"stakeholder-{entry.pk}", "planning:buy_in")
+    return render(
+        request,
+        "planning/buy_in.html",
+        {
+            "access": access,
+            "quadrants": selectors.buy_in(access.coalition),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+def stakeholder_edit(
+    request: HttpRequest, coalition_slug: str, stakeholder_id: int
+) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    entry = _part(access, Stakeholder, stakeholder_id)
+    form = StakeholderForm(request.POST or None, instance=entry, coalition=access.coalition)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Change {entry.name}",
+        intro=BUY_IN_INTRO,
+        save=_save,
+        part="stakeholder",
+        deletable=entry,
+        page="planning:buy_in",
+    )
+
+
+@login_required
+def share_new(request: HttpRequest, coalition_slug: str, stakeholder_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    entry = _part(access, Stakeholder, stakeholder_id)
+    form = PlanShareForm(request.POST or None, initial={"shared_on": timezone.localdate()})
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Log the plan shared with {entry.name}",
+        intro=SHARE_INTRO,
+        save=lambda f: _save(f, stakeholder=entry),
+        part="share",
+        page="planning:buy_in",
+    )
+
+
+@login_required
+def share_edit(request: HttpRequest, coalition_slug: str, share_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    entry = _part(access, PlanShare, share_id)
+    form = PlanShareForm(request.POST or None, instance=entry)
+    return _form_page(
+        request,
+        access,
+        form,
+        heading=f"Change the plan shared with {entry.stakeholder.name}",
+        intro=SHARE_INTRO,
+        save=_save,
+        part="share",
+        deletable=entry,
+        page="planning:buy_in",
     )
 
 

@@ -165,8 +165,10 @@ def test_the_plan_pages_have_no_serious_violations(
         ActionStep,
         Goal,
         Improvement,
+        PlanShare,
         Priority,
         SafetyObjective,
+        Stakeholder,
         StatusUpdate,
     )
 
@@ -193,6 +195,10 @@ def test_the_plan_pages_have_no_serious_violations(
         coalition=world.coalition, plan_name="County plan", objective="Fewer repeat bookings"
     )
     goal.objectives.add(objective)
+    sheriff = Stakeholder.objects.create(
+        coalition=world.coalition, name="Sheriff Ada Reyes", stance="skeptic", power="high"
+    )
+    PlanShare.objects.create(stakeholder=sheriff, shared_on=dt.date(2026, 10, 2), how="Email")
     update = StatusUpdate.objects.create(
         goal=goal, reported_on=dt.date(2026, 9, 1), rating="at_risk", commentary="A funder left."
     )
@@ -209,6 +215,9 @@ def test_the_plan_pages_have_no_serious_violations(
         f"{base}goals/{goal.pk}/updates/new/",
         f"{base}updates/{update.pk}/",
         f"{base}history/",
+        f"{base}buy-in/",
+        f"{base}buy-in/{sheriff.pk}/",
+        f"{base}buy-in/{sheriff.pk}/shares/new/",
         f"{base}public-safety/",
         f"{base}public-safety/{objective.pk}/",
         f"{base}steps/{step.pk}/",

@@ -13,7 +13,7 @@ from reentrykit.core.demo import DemoWorld, seed_foundation
 from reentrykit.metrics.demo import seed_indicators
 from reentrykit.metrics.models import Indicator
 from reentrykit.planning.demo import seed_plans
-from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.models import ActionStep, Goal, PlanShare, Priority
 from reentrykit.planning.selectors import progress_of
 
 
@@ -47,6 +47,9 @@ def test_each_demo_coalition_gets_a_measured_plan_once() -> None:
         assert indicator.coalition == priority.coalition
         assert indicator.targets.count() == 2
         assert [u.rating for u in goal.updates.all()] == ["at_risk", "on_track"]  # newest first
+        stakeholders = priority.coalition.stakeholders.all()
+        assert len(stakeholders) == 4
+        assert PlanShare.objects.filter(stakeholder__in=stakeholders).count() == 3
         [objective] = goal.objectives.all()
         assert objective.coalition == priority.coalition
         [improvement] = goal.improvements.all()
