@@ -220,8 +220,8 @@ def intermediate_measures(
     rows = []
     for key, label in INTERMEDIATE_MEASURES.items():
         available = present.get(NEEDS.get(key, ""), True)
-        numerator = _count(wide[f"{letters[key]}_num"]) if available else None
-        denominator = _count(wide[f"{letters[key]}_den"]) if available else None
+        numerator = count_or_zero(wide[f"{letters[key]}_num"]) if available else None
+        denominator = count_or_zero(wide[f"{letters[key]}_den"]) if available else None
         rate = numerator / denominator if numerator is not None and denominator else np.nan
         rows.append(
             {
@@ -237,7 +237,7 @@ def intermediate_measures(
     return frame.astype({"numerator": "Int64", "denominator": "Int64", "rate": float})
 
 
-def _count(value: object) -> int:
+def count_or_zero(value: object) -> int:
     return 0 if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
 
 

@@ -4,9 +4,9 @@ Runs in a task after each linkage (and from ``reentrykit metrics refresh``). The
 person table is built once. One pass over it gives every fixed-window rate (4
 measures x 5 windows; overall for every cohort year, every breakdown for the year
 each window shows) and the survival counts; Kaplan–Meier curves follow, and the
-intermediate measures and the population flow take the latest complete year's part
-of the same table. Only aggregates are stored; pages suppress them at read time by
-role.
+intermediate measures, the population flow and the needs of the people released take
+the latest complete year's part of the same table. Only aggregates are stored; pages
+suppress them at read time by role.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from reentrykit.metrics.engine import coalition_tables, data_through, materializ
 from reentrykit.metrics.flows import population_flow
 from reentrykit.metrics.intermediate import intermediate_measures
 from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.metrics.needs import need_prevalence
 from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
 from reentrykit.metrics.selectors import headline_rows, rows_from_columns
 from reentrykit.metrics.survival import kaplan_meier, logrank_p
@@ -200,6 +201,7 @@ def refresh_coalition(
                 flow = population_flow(
                     tables=tables, period=latest, data_through=through, people=of_latest
                 )
+                needs = need_prevalence(tables=tables, cohort_table=of_latest)
                 survival = curves.result()
         indicators = _indicator_values(coalition, tables, through)
     progress(0.9, "Saving the measures")
@@ -215,6 +217,7 @@ def refresh_coalition(
         "survival": survival,
         "intermediate": _records(intermediate),
         "flow": _records(flow),
+        "needs": _records(needs),
         "indicators": indicators,
     }
     snapshot = _save_snapshot(

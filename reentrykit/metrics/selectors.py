@@ -234,8 +234,19 @@ def intermediate_answer(access: CoalitionAccess, payload: dict[str, Any]) -> dic
 
 
 def intermediate(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
+    return _shares(access, payload.get("intermediate", []))
+
+
+def needs(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
+    """The share of the latest complete cohort with each need (``metrics.needs``);
+    no rows in snapshots made before needs were computed."""
+    return _shares(access, payload.get("needs", []))
+
+
+def _shares(access: CoalitionAccess, rows: list[dict[str, Any]]) -> Disclosed:
+    """Rows of (numerator, denominator, rate) disclosed for the reader."""
     return disclose(
-        payload.get("intermediate", []),
+        rows,
         unsuppressed=sees_raw(access),
         k=access.coalition.suppression_k,
         counts=["numerator", "denominator"],

@@ -10,8 +10,9 @@ import pytest
 from reentrykit.data.models import Source
 from reentrykit.data.store import coalition_dir
 from reentrykit.metrics import flows, intermediate, rates, survival
-from reentrykit.metrics.cohorts import MEASURES, Period, epoch_day, person_outcomes
+from reentrykit.metrics.cohorts import MEASURES, Period, cohort, epoch_day, person_outcomes
 from reentrykit.metrics.engine import Tables, coalition_tables
+from reentrykit.metrics.needs import need_prevalence
 from reentrykit.metrics.tests import test_intermediate as q
 from reentrykit.metrics.tests import test_rates as p
 from reentrykit.metrics.tests.builders import write_store
@@ -48,6 +49,7 @@ def _measures(tables: Tables) -> dict[str, pd.DataFrame]:
             tables=tables, period=YEAR, data_through=THROUGH
         ),
         "flow": flows.population_flow(tables=tables, period=YEAR, data_through=THROUGH),
+        "needs": need_prevalence(tables=tables, cohort_table=cohort(tables, period=YEAR)),
     }
 
 
@@ -58,7 +60,11 @@ def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
         releases=p.RELEASES + q.RELEASES,
         events=p.EVENTS + q.EVENTS,
         programs=p.PROGRAMS + q.PROGRAMS,
-        assessments=q.ASSESSMENTS,
+        # Needs flagged on some assessments, missing on others.
+        assessments=[
+            {**row, "need_housing": index % 2 == 0, "need_family": None if index else True}
+            for index, row in enumerate(q.ASSESSMENTS)
+        ],
         outcomes=q.OUTCOMES,
     )
     Source.objects.create(coalition=world.coalition, name="County Jail")
@@ -73,5 +79,8 @@ def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
         pd.testing.assert_frame_equal(
             got[name].reset_index(drop=True), frame.reset_index(drop=True), check_dtype=False
         )
+    housing = expected["needs"].set_index("key").loc["housing"]
+    # Of the 2024 releases assessed before release (q1, q3), both are flagged.
+    assert (housing["numerator"], housing["denominator"]) == (2, 2)
     counts = expected["rates"].set_index("group")
     assert (counts.loc["all", "cohort"], counts.loc["all", "recidivists"]) == (13, 5)
