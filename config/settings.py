@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reentrykit.data",
     "reentrykit.metrics",
     "reentrykit.library",
+    "reentrykit.resources",
     "reentrykit.planning",
     "reentrykit.api",
 ]

@@ -17,6 +17,7 @@ coalition_patterns = [
     path("measures/", include("reentrykit.metrics.urls")),
     path("assess/", include("reentrykit.assessment.urls")),
     path("library/", include("reentrykit.library.urls")),
+    path("resources/", include("reentrykit.resources.urls")),
     path("plan/", include("reentrykit.planning.urls")),
 ]
 

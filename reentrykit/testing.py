@@ -357,3 +357,18 @@ def _sweep_share(world: World) -> int:
 
 SWEEP_KWARGS["stakeholder_id"] = lambda world: _sweep_stakeholder(world).pk
 SWEEP_KWARGS["share_id"] = _sweep_share
+
+
+def _sweep_service(world: World) -> int:
+    from reentrykit.resources.models import Service
+
+    entry, _ = Service.objects.get_or_create(
+        coalition=world.coalition,
+        name="Sweep service",
+        defaults={"provider": "P", "need": "housing"},
+    )
+    return entry.pk
+
+
+SWEEP_KWARGS["service_id"] = _sweep_service
+SWEEP_KWARGS["need"] = lambda world: "housing"

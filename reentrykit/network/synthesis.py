@@ -19,6 +19,7 @@ from reentrykit.assessment.models import CandidatePriority
 from reentrykit.core.access import NetworkAccess
 from reentrykit.library.models import Practice, PracticeTag
 from reentrykit.library.selectors import COMPONENT, component_choices
+from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.network.models import Network, NetworkSite
 from reentrykit.network.selectors import CrossSite, cross_site, visible_sites
 
@@ -97,15 +98,20 @@ def _work(sites: list[Any]) -> dict[int, SiteWork]:
 
 
 def _priorities(coalitions: list[Any]) -> list[tuple[str, list[str]]]:
-    """Assessment components sites marked as candidate priorities, shared ones first."""
+    """What sites marked as candidate priorities (assessment components, and gaps in
+    services for a need), shared ones first."""
     labels = dict(component_choices())
     by_component: dict[str, set[str]] = defaultdict(set)
-    for key, name in CandidatePriority.objects.filter(coalition__in=coalitions).values_list(
-        "component_key", "coalition__name"
+    for source, key, name in CandidatePriority.objects.filter(coalition__in=coalitions).values_list(
+        "source", "component_key", "coalition__name"
     ):
-        by_component[key].add(name)
+        if source == "resources":
+            label = f"Services for {NEED_LABELS.get(key, key).lower()} needs"
+        else:
+            label = labels.get(key, key)
+        by_component[label].add(name)
     ranked = sorted(by_component.items(), key=lambda pair: (-len(pair[1]), pair[0]))
-    return [(labels.get(key, key), sorted(names)) for key, names in ranked]
+    return [(label, sorted(names)) for label, names in ranked]
 
 
 def _practice_areas(practices: Any) -> list[tuple[str, int]]:

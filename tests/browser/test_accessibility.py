@@ -233,6 +233,35 @@ def test_the_plan_pages_have_no_serious_violations(
     axe(page)
 
 
+def test_the_resource_pages_have_no_serious_violations(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
+) -> None:
+    from reentrykit.resources.models import Service
+
+    world = build_world()
+    payload = dashboard_payload()
+    payload["needs"] = [
+        {"key": "housing", "label": "Housing", "numerator": 60, "denominator": 150, "rate": 0.4},
+        {"key": "family", "label": "Family", "numerator": 3, "denominator": 150, "rate": 0.02},
+    ]
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    service = Service.objects.create(
+        coalition=world.coalition,
+        name="Bridge housing",
+        provider="Second Chance Works",
+        need="housing",
+        capacity_per_year=10,
+        url="https://example.test",
+    )
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    base = "/c/riverton/resources/"
+    axe(page, base, f"{base}services/new/", f"{base}services/{service.pk}/", f"{base}needs/")
+    page.get_by_label("People released a year").fill("-3")
+    page.get_by_role("button", name="Save the figures").click()
+    page.get_by_text("Please fix").first.wait_for()
+    axe(page)
+
+
 @pytest.mark.parametrize("role", ["member", "steward"])
 def test_the_measures_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in: SignIn, sign_in_with_code: Callable[..., None], role: str

@@ -38,6 +38,10 @@ def pilot(world: World) -> World:
         (world.other, "2.3"),
     ):
         CandidatePriority.objects.create(coalition=coalition, component_key=key, title=key)
+    # A gap found in needs against capacity (the resources pages).
+    CandidatePriority.objects.create(
+        coalition=world.other, source="resources", component_key="housing", title="Housing gap"
+    )
     session = coaching_session_record(
         site=world.site, coach=world.coach, held_on=dt.date(2026, 9, 1)
     )
@@ -101,6 +105,7 @@ def test_the_report_ranks_shared_priorities_and_groups_lessons(pilot: World, sig
             "Elsewhere City Reentry Partnership, Riverton County Reentry Coalition",
         ],
         ["1.2 Reentry map", "1", "Riverton County Reentry Coalition"],
+        ["Services for housing needs", "1", "Elsewhere City Reentry Partnership"],
     ]
     areas = dict(tuple(row) for row in _table(html, "practice-area-table")[1:])
     assert areas["2.3 Focus on people most likely to recidivate"] == "2"

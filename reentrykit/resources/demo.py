@@ -1,0 +1,50 @@
+"""Demo services: each demo coalition's directory lists a few services (invented), so
+its needs against capacity page shows gaps against the synthetic county's needs."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reentrykit.core.demo import DemoWorld, register_demo_seeder
+from reentrykit.resources.models import Service
+
+# (name, need, setting, people a year, spending a year, record restrictions, evidence)
+DEMO_SERVICES = (
+    (
+        "Bridge housing beds",
+        "housing",
+        "community",
+        40,
+        "310000",
+        "No arson convictions",
+        "promising",
+    ),
+    ("Transitional jobs crew", "employment", "community", 60, "420000", "", "effective"),
+    ("Recovery coaching at release", "substance_use", "both", 90, "150000", "", "promising"),
+    ("Reentry mental health clinic", "mental_health", "community", 35, "260000", "", "not_rated"),
+    ("GED classes in the jail", "education", "pre_release", 50, "45000", "", "not_rated"),
+)
+
+
+def seed_services(world: DemoWorld) -> None:
+    for slug, coalition in world.coalitions.items():
+        if Service.objects.filter(coalition=coalition).exists():
+            continue  # seeded before, or the coalition keeps its own directory
+        partners = world.organizations[slug]
+        for index, (name, need, setting, capacity, spending, restrictions, evidence) in enumerate(
+            DEMO_SERVICES
+        ):
+            Service.objects.create(
+                coalition=coalition,
+                name=name,
+                provider=partners[index % len(partners)].name,
+                need=need,
+                setting=setting,
+                capacity_per_year=capacity,
+                annual_spending=Decimal(spending),
+                record_restrictions=restrictions,
+                evidence=evidence,
+            )
+
+
+register_demo_seeder("services", 27, seed_services)

@@ -1,0 +1,119 @@
+"""Needs against capacity (Tools for Change, "Needs versus resources").
+
+For each need: the people released a year × the share of them with the need gives the
+estimated people with that need a year, set against the yearly capacity of the
+coalition's services that meet it. The figures come from the coalition's data (the
+latest complete cohort's size and its needs at assessment, both disclosed for the
+reader) unless the coalition entered its own. Where a data figure is hidden from the
+reader, so is every estimate built on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from reentrykit.core.access import CoalitionAccess
+from reentrykit.metrics import selectors as measures
+from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.resources.models import NeedAssumption, ReleaseVolume, Service
+
+DATA, YOURS = "your data", "your figure"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number and where it came from; ``hidden`` when the data has it but the reader
+    may not see it."""
+
+    value: float | None = None
+    source: str = ""
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class NeedEstimate:
+    key: str
+    label: str
+    share: Figure
+    people: Figure
+    capacity: int
+    services: int
+
+    @property
+    def need(self) -> float | None:
+        """Estimated people with the need a year."""
+        if self.share.value is None or self.people.value is None:
+            return None
+        return self.people.value * self.share.value
+
+    @property
+    def gap(self) -> float | None:
+        """Estimated need less capacity: above zero, people the services cannot reach."""
+        return None if self.need is None else self.need - self.capacity
+
+
+@dataclass(frozen=True)
+class Estimates:
+    rows: list[NeedEstimate]
+    cohort_year: int | None
+
+    @property
+    def gaps(self) -> list[NeedEstimate]:
+        return [row for row in self.rows if row.gap is not None and row.gap > 0]
+
+
+def needs_against_capacity(access: CoalitionAccess) -> Estimates:
+    coalition = access.coalition
+    snapshot = measures.latest_snapshot(coalition)
+    payload = snapshot.payload if snapshot and not snapshot.payload.get("empty") else {}
+    data_shares = _data_shares(access, payload)
+    people = _people(access, payload)
+    assumed = {a.need: a.percent / 100 for a in NeedAssumption.objects.filter(coalition=coalition)}
+    services = {
+        row["need"]: row
+        for row in Service.objects.filter(coalition=coalition)
+        .values("need")
+        .annotate(capacity=Sum("capacity_per_year"), count=Count("id"))
+    }
+    rows = []
+    for key, label in NEED_LABELS.items():
+        share = Figure(assumed[key], YOURS) if key in assumed else data_shares.get(key, Figure())
+        offered = services.get(key, {})
+        rows.append(
+            NeedEstimate(
+                key=key,
+                label=label,
+                share=share,
+                people=people,
+                capacity=int(offered.get("capacity") or 0),
+                services=int(offered.get("count") or 0),
+            )
+        )
+    return Estimates(rows=rows, cohort_year=payload.get("latest_complete_year"))
+
+
+def _data_shares(access: CoalitionAccess, payload: dict[str, Any]) -> dict[str, Figure]:
+    table = measures.needs(access, payload)
+    shares = {}
+    for index, row in enumerate(table.rows):
+        if table.display(index, "rate"):
+            shares[row["key"]] = Figure(source=DATA, hidden=True)
+        elif row.get("rate") is not None:
+            shares[row["key"]] = Figure(float(row["rate"]), DATA)
+    return shares
+
+
+def _people(access: CoalitionAccess, payload: dict[str, Any]) -> Figure:
+    volume = ReleaseVolume.objects.filter(coalition=access.coalition).first()
+    if volume is not None:
+        return Figure(volume.per_year, YOURS)
+    table = measures.flow(access, payload)
+    for index, row in enumerate(table.rows):
+        if row["key"] == "cohort":
+            if table.display(index, "count"):
+                return Figure(source=DATA, hidden=True)
+            return Figure(row["count"], DATA)
+    return Figure()

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from reentrykit.core.forms import UswdsForm, UswdsModelForm
+from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.resources.models import Service
+
+
+class ServiceForm(UswdsModelForm):
+    # Declared here to say which scheme an address typed without one gets.
+    url = forms.URLField(label="Web address", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "provider",
+            "description",
+            "need",
+            "setting",
+            "capacity_per_year",
+            "annual_spending",
+            "eligibility",
+            "record_restrictions",
+            "target_risk",
+            "evidence",
+            "url",
+            "phone",
+            "address",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
+            "setting": forms.RadioSelect,
+        }
+
+
+class FiguresForm(UswdsForm):
+    """The coalition's own figures; an empty field means "use our data"."""
+
+    per_year = forms.IntegerField(
+        label="People released a year", required=False, min_value=0, max_value=10_000_000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in NEED_LABELS.items():
+            self.fields[f"need_{key}"] = forms.FloatField(
+                label=f"Share with a {label.lower()} need (%)",
+                required=False,
+                min_value=0,
+                max_value=100,
+            )

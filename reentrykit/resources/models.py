@@ -1,0 +1,113 @@
+"""The coalition's resources (Tools for Change, "Linking and leveraging resources"):
+the local services people leaving custody can use, shaped after Open Referral's HSDS
+(a service of an organization, at a location, for people who qualify), and the
+assumptions behind its estimate of needs against their capacity."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from reentrykit.core.audit import Audited
+from reentrykit.metrics.needs import NEED_LABELS
+
+
+class Service(Audited, models.Model):
+    class Setting(models.TextChoices):
+        PRE_RELEASE = "pre_release", "Before release (in custody)"
+        COMMUNITY = "community", "In the community"
+        BOTH = "both", "Both"
+
+    class Risk(models.TextChoices):
+        ANY = "any", "Any risk level"
+        LOW = "low", "Low"
+        MODERATE = "moderate", "Moderate"
+        HIGH = "high", "High"
+
+    class Evidence(models.TextChoices):
+        EFFECTIVE = "effective", "Effective"
+        PROMISING = "promising", "Promising"
+        INEFFECTIVE = "ineffective", "Ineffective"
+        NOT_RATED = "not_rated", "Not rated yet"
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="services"
+    )
+    name = models.CharField(max_length=200)
+    provider = models.CharField("Provided by", max_length=200)
+    description = models.TextField(blank=True)
+    need = models.CharField("Need it meets", max_length=20, choices=list(NEED_LABELS.items()))
+    setting = models.CharField(max_length=12, choices=Setting.choices, default=Setting.COMMUNITY)
+    capacity_per_year = models.PositiveIntegerField(
+        "People it can serve a year", null=True, blank=True
+    )
+    annual_spending = models.DecimalField(
+        "Current spending a year ($)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    eligibility = models.TextField("Who qualifies", blank=True)
+    record_restrictions = models.CharField(
+        "Criminal-record restrictions",
+        max_length=300,
+        blank=True,
+        help_text="e.g. “no sex offense convictions”; leave empty when there are none.",
+    )
+    target_risk = models.CharField(
+        "Risk level it is meant for", max_length=10, choices=Risk.choices, default=Risk.ANY
+    )
+    evidence = models.CharField(
+        "Evidence rating", max_length=12, choices=Evidence.choices, default=Evidence.NOT_RATED
+    )
+    url = models.URLField("Web address", blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["need", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class NeedAssumption(Audited, models.Model):
+    """The coalition's own figure for a need's prevalence, used instead of its data's
+    (when the data has none, or the coalition knows better)."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="need_assumptions"
+    )
+    need = models.CharField(max_length=20, choices=list(NEED_LABELS.items()))
+    percent = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(100)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "need"], name="assumption_once_per_need")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_need_display()}: {self.percent}%"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class ReleaseVolume(Audited, models.Model):
+    """The coalition's own count of people released a year, used instead of its data's."""
+
+    coalition = models.OneToOneField(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="release_volume"
+    )
+    per_year = models.PositiveIntegerField("People released a year")
+
+    def __str__(self) -> str:
+        return f"{self.per_year} a year"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id

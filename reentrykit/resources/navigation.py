@@ -1,0 +1,5 @@
+from reentrykit.core.navigation import NavItem, register_nav
+
+register_nav(
+    NavItem("resources", "Resources", "resources:directory", order=40, sections=("resources:",))
+)

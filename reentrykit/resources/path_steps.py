@@ -1,0 +1,36 @@
+"""The "map your resources" step of the toolkit path: list the services people leaving
+custody can use, with their capacity, and set them against the needs."""
+
+from __future__ import annotations
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
+from reentrykit.resources.models import Service
+
+
+def resources_step_state(coalition: Coalition) -> StepState:
+    services = Service.objects.filter(coalition=coalition)
+    checks = [
+        ("Services listed in the directory", services.exists()),
+        (
+            "Each service's yearly capacity entered",
+            services.exists() and not services.filter(capacity_per_year__isnull=True).exists(),
+        ),
+    ]
+    return state_from_checks(checks)
+
+
+register_step(
+    PathStep(
+        key="resources",
+        order=40,
+        title="Map your resources",
+        help=(
+            "List the services people leaving custody can use: who runs them, who "
+            "qualifies and how many they can serve. Set them against the needs your data "
+            "shows to find the gaps worth making priorities."
+        ),
+        url_name="resources:directory",
+        state=resources_step_state,
+    )
+)

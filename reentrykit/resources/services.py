@@ -1,0 +1,55 @@
+"""Writes that keep the resources consistent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from reentrykit.assessment.models import CandidatePriority
+from reentrykit.coalitions.models import Coalition
+from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.resources.estimates import NeedEstimate
+from reentrykit.resources.models import NeedAssumption, ReleaseVolume
+
+SOURCE = "resources"
+
+
+@transaction.atomic
+def figures_save(
+    *, coalition: Coalition, per_year: int | None, shares: dict[str, float | None]
+) -> None:
+    """The coalition's own figures; None clears one, so its data's is used again."""
+    if per_year is None:
+        ReleaseVolume.objects.filter(coalition=coalition).delete()
+    else:
+        ReleaseVolume.objects.update_or_create(coalition=coalition, defaults={"per_year": per_year})
+    for need in NEED_LABELS:
+        percent = shares.get(need)
+        if percent is None:
+            NeedAssumption.objects.filter(coalition=coalition, need=need).delete()
+        else:
+            NeedAssumption.objects.update_or_create(
+                coalition=coalition, need=need, defaults={"percent": percent}
+            )
+
+
+def gap_candidate(*, coalition: Coalition, estimate: NeedEstimate, user: Any) -> CandidatePriority:
+    """The gap as a candidate priority (the same one when it is one already)."""
+    existing = CandidatePriority.objects.filter(
+        coalition=coalition, source=SOURCE, component_key=estimate.key
+    ).first()
+    if existing is not None:
+        return existing
+    return CandidatePriority.objects.create(
+        coalition=coalition,
+        source=SOURCE,
+        component_key=estimate.key,
+        title=f"Close the gap in {estimate.label.lower()} services",
+        note=(
+            f"About {estimate.need:,.0f} people a year leave custody with a "
+            f"{estimate.label.lower()} need; the directory's services can serve "
+            f"{estimate.capacity:,}."
+        ),
+        created_by=user,
+    )

@@ -1,0 +1,185 @@
+"""The service directory and needs against capacity, worked by hand, suppressed by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+
+import pytest
+
+from reentrykit.assessment.models import CandidatePriority
+from reentrykit.core.access import as_viewer
+from reentrykit.metrics.models import MetricSnapshot
+from reentrykit.resources.estimates import needs_against_capacity
+from reentrykit.resources.models import NeedAssumption, ReleaseVolume, Service
+from reentrykit.testing import World
+
+BASE = "/c/riverton/resources/"
+
+
+def _share(key: str, numerator: int, denominator: int) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": key.title(),
+        "numerator": numerator,
+        "denominator": denominator,
+        "rate": numerator / denominator,
+    }
+
+
+def _snapshot(world: World) -> None:
+    """200 people released in 2024; of 150 assessed, 60 with a housing need (40%) and 5
+    with an employment need (a small count)."""
+    MetricSnapshot.objects.create(
+        coalition=world.coalition,
+        data_through=dt.date(2025, 12, 31),
+        payload={
+            "latest_complete_year": 2024,
+            "flow": [
+                {
+                    "key": "releases",
+                    "label": "Releases",
+                    "parent": "",
+                    "unit": "releases",
+                    "count": 260,
+                },
+                {
+                    "key": "cohort",
+                    "label": "People released",
+                    "parent": "releases",
+                    "unit": "people",
+                    "count": 200,
+                },
+            ],
+            "needs": [_share("housing", 60, 150), _share("employment", 5, 150)],
+        },
+    )
+
+
+def _service(world: World, name: str, need: str, capacity: int | None) -> Service:
+    return Service.objects.create(
+        coalition=world.coalition, name=name, provider="P", need=need, capacity_per_year=capacity
+    )
+
+
+def _estimates(world: World) -> dict[str, Any]:
+    return {row.key: row for row in needs_against_capacity(as_viewer(world.coalition)).rows}
+
+
+def test_needs_are_set_against_capacity(world: World) -> None:
+    _snapshot(world)
+    _service(world, "Bridge housing", "housing", 30)
+    _service(world, "Recovery residence", "housing", 20)
+    rows = _estimates(world)
+    housing = rows["housing"]
+    # 200 released x 40% = 80 with a housing need; 50 places; 30 unserved.
+    assert (housing.need, housing.capacity, housing.services, housing.gap) == (80, 50, 2, 30)
+    assert (housing.share.source, housing.people.source) == ("your data", "your data")
+    # 5 of 150 is a small count: its share and every estimate on it are hidden.
+    assert rows["employment"].share.hidden and rows["employment"].need is None
+    # Education: no data, no figure of the coalition's own: no estimate.
+    assert rows["education"].share.value is None and rows["education"].gap is None
+
+
+def test_the_coalitions_own_figures_replace_its_data(world: World) -> None:
+    _snapshot(world)
+    ReleaseVolume.objects.create(coalition=world.coalition, per_year=300)
+    NeedAssumption.objects.create(coalition=world.coalition, need="employment", percent=50)
+    rows = _estimates(world)
+    assert rows["housing"].need == 120  # 300 x 40%
+    assert rows["employment"].need == 150  # 300 x 50%, no longer hidden
+    assert rows["employment"].share.source == "your figure"
+
+
+def test_the_page_shows_the_estimates_and_saves_figures(world: World, signed_in) -> None:
+    _snapshot(world)
+    _service(world, "Bridge housing", "housing", 30)
+    client = signed_in(world.member)
+    page = html.unescape(client.get(f"{BASE}needs/").content.decode())
+    table = page[page.index('id="needs-table"') :]
+    housing = re.search(r"Housing</th>(.*?)</tr>", table, re.S).group(1)
+    words = " ".join(re.sub(r"<[^>]+>", " ", housing).split())
+    assert words.startswith("40.0% your data 80 30 (1 service) 50 unserved")
+    assert "People released a year: 200 (your data)." in page
+    response = client.post(f"{BASE}needs/", {"per_year": "100", "need_education": "12.5"})
+    assert response.status_code == 302
+    assert ReleaseVolume.objects.get().per_year == 100
+    assert NeedAssumption.objects.get().percent == 12.5
+    # An empty field goes back to the data's figure.
+    client.post(f"{BASE}needs/", {"per_year": "", "need_education": ""})
+    assert not ReleaseVolume.objects.exists() and not NeedAssumption.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"per_year": "-5"}, "greater than or equal to 0"),
+        ({"need_housing": "140"}, "less than or equal to 100"),
+        ({"need_family": "many"}, "Enter a number."),
+    ],
+)
+def test_bad_figures_are_refused_and_change_nothing(
+    world: World, signed_in, fields: dict[str, str], problem: str
+) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(world.member).post(f"{BASE}needs/", fields)
+    assert response.status_code == 200
+    assert problem in html.unescape(response.content.decode())
+    assert not ReleaseVolume.objects.exists() and not NeedAssumption.objects.exists()
+
+
+def test_a_gap_becomes_a_candidate_priority_once(world: World, signed_in) -> None:
+    _snapshot(world)
+    _service(world, "Bridge housing", "housing", 30)
+    client = signed_in(world.member)
+    client.post(f"{BASE}needs/housing/candidate/")
+    client.post(f"{BASE}needs/housing/candidate/")
+    candidate = CandidatePriority.objects.get()
+    assert (candidate.source, candidate.component_key, candidate.coalition) == (
+        "resources",
+        "housing",
+        world.coalition,
+    )
+    assert candidate.title == "Close the gap in housing services"
+    assert candidate.note == (
+        "About 80 people a year leave custody with a housing need; "
+        "the directory's services can serve 30."
+    )
+    assert "Close the gap in housing services" in client.get("/c/riverton/plan/").content.decode()
+    # No gap (employment's estimate is hidden): nothing to make a candidate of.
+    assert client.post(f"{BASE}needs/employment/candidate/").status_code == 404
+
+
+def test_a_member_lists_services_and_readers_only_read(world: World, signed_in) -> None:
+    member = signed_in(world.member)
+    response = member.post(
+        f"{BASE}services/new/",
+        {
+            "name": "Bridge housing",
+            "provider": "Second Chance Works",
+            "need": "housing",
+            "setting": "community",
+            "capacity_per_year": "30",
+            "target_risk": "high",
+            "evidence": "promising",
+            "record_restrictions": "No arson convictions",
+        },
+    )
+    service = Service.objects.get()
+    assert response["Location"] == f"{BASE}#service-{service.pk}"
+    words = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", member.get(BASE).content.decode())).split()
+    )
+    assert "Bridge housing Second Chance Works In the community 30" in words
+    assert "Meant for high risk Record restrictions: No arson convictions Promising" in words
+    response = member.post(f"{BASE}services/new/", {"name": "", "need": "jobs"})
+    assert set(response.context["form"].errors) >= {"name", "provider", "need"}
+    viewer = signed_in(world.viewer)
+    assert "Bridge housing" in viewer.get(BASE).content.decode()
+    assert viewer.post(f"{BASE}services/{service.pk}/", {"delete": "yes"}).status_code == 403
+    assert viewer.post(f"{BASE}needs/", {"per_year": "5"}).status_code == 403
+    outsider = signed_in(world.outsider)
+    assert outsider.get(f"/c/elsewhere/resources/services/{service.pk}/").status_code == 404
+    assert "Bridge housing" not in outsider.get("/c/elsewhere/resources/").content.decode()
+    assert Service.objects.count() == 1 and not ReleaseVolume.objects.exists()

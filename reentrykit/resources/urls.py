@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reentrykit.resources import views
+
+app_name = "resources"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("services/new/", views.service_new, name="service_new"),
+    path("services/<int:service_id>/", views.service_edit, name="service_edit"),
+    path("needs/", views.needs, name="needs"),
+    path("needs/<slug:need>/candidate/", views.gap_candidate, name="gap_candidate"),
+]

@@ -1,0 +1,139 @@
+"""Resource pages: the service directory, and needs against capacity. Everyone in the
+coalition reads them; members and coordinators write them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from reentrykit.core.access import (
+    Capability,
+    CoalitionAccess,
+    get_coalition_for,
+    get_object_in,
+    post_only,
+)
+from reentrykit.core.charts import accessible_svg
+from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.resources import charts, services
+from reentrykit.resources.estimates import needs_against_capacity
+from reentrykit.resources.forms import FiguresForm, ServiceForm
+from reentrykit.resources.models import NeedAssumption, ReleaseVolume, Service
+
+
+@login_required
+def directory(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug)
+    return render(
+        request,
+        "resources/directory.html",
+        {
+            "access": access,
+            "services": Service.objects.filter(coalition=access.coalition),
+            "can_edit": access.can(Capability.CONTRIBUTE),
+        },
+    )
+
+
+def _service_page(
+    request: HttpRequest, access: CoalitionAccess, service: Service | None
+) -> HttpResponse:
+    form = ServiceForm(request.POST or None, instance=service)
+    if request.method == "POST":
+        if service is not None and request.POST.get("delete") == "yes":
+            service.delete()
+            messages.success(request, f"{service.name} is removed from the directory.")
+            return redirect("resources:directory", coalition_slug=access.coalition.slug)
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.coalition = access.coalition
+            saved.save()
+            messages.success(request, f"{saved.name} is in the directory.")
+            response = redirect("resources:directory", coalition_slug=access.coalition.slug)
+            response["Location"] += f"#service-{saved.pk}"
+            return response
+    return render(
+        request,
+        "resources/service_form.html",
+        {"access": access, "form": form, "service": service},
+    )
+
+
+@login_required
+def service_new(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    return _service_page(request, access, None)
+
+
+@login_required
+def service_edit(request: HttpRequest, coalition_slug: str, service_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    return _service_page(
+        request, access, get_object_in(access, Service.objects.all(), pk=service_id)
+    )
+
+
+@login_required
+def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """Estimated needs against the services' capacity, with the figures behind them;
+    contributors enter their own figures here."""
+    access = get_coalition_for(request, coalition_slug)
+    can_edit = access.can(Capability.CONTRIBUTE)
+    form = FiguresForm(request.POST or None, initial=_figures(access))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Your role does not allow changing the figures.")
+        if form.is_valid():
+            services.figures_save(
+                coalition=access.coalition,
+                per_year=form.cleaned_data["per_year"],
+                shares={key: form.cleaned_data[f"need_{key}"] for key in NEED_LABELS},
+            )
+            messages.success(request, "Saved. The estimates use your figures where you gave one.")
+            return redirect("resources:needs", coalition_slug=coalition_slug)
+    estimates = needs_against_capacity(access)
+    chart = accessible_svg(
+        charts.need_bars(estimates.rows, title="Estimated need and capacity a year"),
+        title="Estimated need and service capacity by need",
+        description="Bar chart of the estimated people with each need a year beside the "
+        "people the directory's services can serve; the table that follows has the numbers.",
+    )
+    return render(
+        request,
+        "resources/needs.html",
+        {
+            "access": access,
+            "estimates": estimates,
+            "chart": chart,
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _figures(access: CoalitionAccess) -> dict[str, float | int]:
+    coalition = access.coalition
+    initial: dict[str, float | int] = {
+        f"need_{a.need}": a.percent for a in NeedAssumption.objects.filter(coalition=coalition)
+    }
+    volume = ReleaseVolume.objects.filter(coalition=coalition).first()
+    if volume is not None:
+        initial["per_year"] = volume.per_year
+    return initial
+
+
+@login_required
+@post_only
+def gap_candidate(request: HttpRequest, coalition_slug: str, need: str) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    estimate = next((r for r in needs_against_capacity(access).gaps if r.key == need), None)
+    if estimate is None:
+        raise Http404("No gap for that need")
+    candidate = services.gap_candidate(
+        coalition=access.coalition, estimate=estimate, user=request.user
+    )
+    messages.success(request, f"“{candidate.title}” is a candidate priority in the plan.")
+    return redirect("resources:needs", coalition_slug=coalition_slug)
