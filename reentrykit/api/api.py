@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError
 
 from reentrykit.api.auth import BearerToken, TokenRateThrottle, as_api_actor
 from reentrykit.api.data import router as data_router
+from reentrykit.api.directory import router as directory_router
 from reentrykit.api.measures import router as measures_router
 
 UNAUTHORIZED = "Send a valid API token as 'Authorization: Bearer <token>'."
@@ -24,7 +25,8 @@ api = NinjaAPI(
     title="ReentryKit API",
     version="1",
     description=(
-        "Upload partner data and read a coalition's measures. Authenticate with a "
+        "Upload partner data, read a coalition's measures and its service directory "
+        "(in the Open Referral HSDS 3.0 shape). Authenticate with a "
         "personal token (Your account → API tokens) as `Authorization: Bearer <token>`. "
         "Measures are suppressed for every role but data stewards, exactly as on the "
         "dashboard."
@@ -63,3 +65,4 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 api.add_router("", data_router)
 api.add_router("", measures_router)
+api.add_router("", directory_router)

@@ -1,0 +1,131 @@
+"""The coalition's service directory in the Open Referral Human Services Data
+Specification (HSDS 3.0) shape, so that referral tools can read it.
+
+Each service carries HSDS's own fields (``id``, ``name``, ``description``, ``url``,
+``status``, ``eligibility_description``, ``organization``, ``phones`` and its yearly
+``capacities``); what HSDS has no field for (the need it meets, where it runs,
+criminal-record restrictions, the risk level it is meant for, its evidence rating)
+sits under ``reentrykit``. HSDS identifiers are UUIDs: each is derived from the
+coalition and the record, so it stays the same from one read to the next.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from reentrykit.api.schemas import COALITION
+from reentrykit.core.access import get_coalition_for
+from reentrykit.resources.models import Service
+
+router = Router(tags=["directory"])
+NAMESPACE = uuid.UUID("6f1f0a0e-4a57-4f0b-9d55-2f7b1c3f9a10")
+
+
+class HsdsOrganization(Schema):
+    id: str
+    name: str
+    description: str
+
+
+class HsdsPhone(Schema):
+    id: str
+    number: str
+
+
+class HsdsUnit(Schema):
+    id: str
+    name: str
+
+
+class HsdsCapacity(Schema):
+    id: str
+    service_id: str
+    maximum: int
+    unit: HsdsUnit
+    description: str
+
+
+class ReentryFields(Schema):
+    need: str
+    setting: str
+    record_restrictions: str
+    target_risk: str
+    evidence_rating: str
+    annual_spending: float | None
+    address: str
+
+
+class HsdsService(Schema):
+    id: str
+    organization_id: str
+    name: str
+    description: str
+    url: str | None
+    status: str
+    eligibility_description: str
+    organization: HsdsOrganization
+    phones: list[HsdsPhone]
+    capacities: list[HsdsCapacity]
+    reentrykit: ReentryFields
+
+
+def _id(*parts: Any) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(str(part) for part in parts)))
+
+
+def hsds_service(service: Service) -> dict[str, Any]:
+    slug = service.coalition.slug
+    service_id = _id(slug, "service", service.pk)
+    organization_id = _id(slug, "organization", service.provider.casefold())
+    phones = [{"id": _id(slug, "phone", service.pk), "number": service.phone}]
+    capacities = []
+    if service.capacity_per_year is not None:
+        capacities.append(
+            {
+                "id": _id(slug, "capacity", service.pk),
+                "service_id": service_id,
+                "maximum": service.capacity_per_year,
+                "unit": {"id": _id("unit", "people-a-year"), "name": "people a year"},
+                "description": "People the service can serve in a year.",
+            }
+        )
+    spending = service.annual_spending
+    return {
+        "id": service_id,
+        "organization_id": organization_id,
+        "name": service.name,
+        "description": service.description,
+        "url": service.url or None,
+        "status": "active",
+        "eligibility_description": service.eligibility,
+        "organization": {"id": organization_id, "name": service.provider, "description": ""},
+        "phones": phones if service.phone else [],
+        "capacities": capacities,
+        "reentrykit": {
+            "need": service.need,
+            "setting": service.setting,
+            "record_restrictions": service.record_restrictions,
+            "target_risk": service.target_risk,
+            "evidence_rating": service.evidence,
+            "annual_spending": float(spending) if spending is not None else None,
+            "address": service.address,
+        },
+    }
+
+
+@router.get(
+    COALITION + "/services",
+    response=list[HsdsService],
+    url_name="services",
+    operation_id="services",
+    summary="The service directory in HSDS 3.0 shape",
+)
+def services(request: HttpRequest, coalition_slug: str) -> Any:
+    """Every service in the coalition's directory, in the order of its pages."""
+    access = get_coalition_for(request, coalition_slug)
+    listed = Service.objects.filter(coalition=access.coalition).select_related("coalition")
+    return [hsds_service(service) for service in listed]
