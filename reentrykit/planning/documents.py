@@ -1,5 +1,6 @@
-"""The plan as a document: PDF to send, Word (DOCX) to edit further. Both read the plan
-as the reader's role shows it, so suppressed figures stay suppressed."""
+"""The plan as a document: PDF to send, Word (DOCX) to edit further. A plan is written
+to be shared with decision makers, so both read it as a viewer would
+(``as_viewer``): every figure is suppressed, even in a data steward's download."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reentrykit.core.access import get_coalition_for
+from reentrykit.core.access import as_viewer, get_coalition_for
 from reentrykit.planning import selectors
 from reentrykit.planning.models import ActionStep, Improvement, Priority
 
@@ -23,7 +24,7 @@ def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "coalition": access.coalition,
-        "plan": selectors.plan_of(access, today=today),
+        "plan": selectors.plan_of(as_viewer(access.coalition), today=today),
         "progress": selectors.progress_of(access.coalition, today=today),
         "today": today,
     }

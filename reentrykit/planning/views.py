@@ -26,6 +26,7 @@ from reentrykit.core.access import (
     get_object_in,
     post_only,
 )
+from reentrykit.metrics.selectors import sees_raw
 from reentrykit.planning import selectors, services
 from reentrykit.planning.forms import (
     ActionStepForm,
@@ -69,6 +70,7 @@ def plan(request: HttpRequest, coalition_slug: str) -> HttpResponse:
                 for entry in selectors.open_candidates(access.coalition, reader=request.user)
             ],
             "can_edit": access.can(Capability.CONTRIBUTE),
+            "raw": sees_raw(access),
         },
     )
 

@@ -18,6 +18,7 @@ from reentrykit.core.access import (
 )
 from reentrykit.core.charts import accessible_svg
 from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.metrics.selectors import sees_raw
 from reentrykit.resources import charts, services
 from reentrykit.resources.estimates import needs_against_capacity
 from reentrykit.resources.forms import FiguresForm, ServiceForm
@@ -108,6 +109,7 @@ def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "access": access,
             "estimates": estimates,
             "chart": chart,
+            "raw": sees_raw(access),
             "form": form,
             "can_edit": can_edit,
         },

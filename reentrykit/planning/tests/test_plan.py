@@ -317,8 +317,16 @@ def test_the_plans_measures_are_suppressed_for_everyone_but_stewards(
     ):
         assert "45.0% of 120" in document and "suppressed" in document
         assert "37.5%" not in document and "of 8" not in document
-    steward = _text(signed_in(world.steward).get(PLAN))
-    assert "37.5% of 8" in steward
+    steward = signed_in(world.steward)
+    page = _text(steward.get(PLAN))
+    assert "37.5% of 8" in page and "Confidential:" in page
+    # The documents are for sharing: suppressed in the steward's download too.
+    for document in (
+        _word_text(steward.get(f"{PLAN}download/?format=docx").content),
+        _pdf_text(steward.get(f"{PLAN}download/?format=pdf").content),
+    ):
+        assert "suppressed" in document and "37.5%" not in document and "of 8" not in document
+    assert "Confidential:" not in _text(signed_in(world.member).get(PLAN))
 
 
 def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -183,3 +183,12 @@ def test_a_member_lists_services_and_readers_only_read(world: World, signed_in) 
     assert outsider.get(f"/c/elsewhere/resources/services/{service.pk}/").status_code == 404
     assert "Bridge housing" not in outsider.get("/c/elsewhere/resources/").content.decode()
     assert Service.objects.count() == 1 and not ReleaseVolume.objects.exists()
+
+
+def test_a_data_steward_sees_the_hidden_share_marked_confidential(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    _snapshot(world)
+    steward = html.unescape(signed_in(world.steward).get(f"{BASE}needs/").content.decode())
+    assert "Confidential:" in steward and "3.3%" in steward  # 5 of 150
+    member = html.unescape(signed_in(world.member).get(f"{BASE}needs/").content.decode())
+    assert "Confidential:" not in member and "3.3%" not in member
+    assert "too few to show" in member
