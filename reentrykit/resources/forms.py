@@ -49,7 +49,7 @@ class FiguresForm(UswdsForm):
         super().__init__(*args, **kwargs)
         for key, label in NEED_LABELS.items():
             self.fields[f"need_{key}"] = forms.FloatField(
-                label=f"Share with a {label.lower()} need (%)",
+                label=f"{label} need (% of people released)",
                 required=False,
                 min_value=0,
                 max_value=100,
