@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "reentrykit.library",
     "reentrykit.resources",
     "reentrykit.planning",
+    "reentrykit.support",
     "reentrykit.api",
 ]
 

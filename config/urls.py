@@ -19,6 +19,7 @@ coalition_patterns = [
     path("library/", include("reentrykit.library.urls")),
     path("resources/", include("reentrykit.resources.urls")),
     path("plan/", include("reentrykit.planning.urls")),
+    path("support/", include("reentrykit.support.urls")),
 ]
 
 urlpatterns = [

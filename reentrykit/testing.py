@@ -372,3 +372,26 @@ def _sweep_service(world: World) -> int:
 
 SWEEP_KWARGS["service_id"] = _sweep_service
 SWEEP_KWARGS["need"] = lambda world: "housing"
+
+
+def _sweep_tactic(world: World) -> int:
+    import datetime as dt
+
+    from reentrykit.support.models import Tactic
+
+    entry, _ = Tactic.objects.get_or_create(
+        coalition=world.coalition,
+        purpose="Sweep tactic",
+        defaults={
+            "kind": "media",
+            "timing": dt.date(2026, 4, 1),
+            "audience": "Voters",
+            "messenger": "Coordinator",
+        },
+    )
+    return entry.pk
+
+
+# The support pages' entries: the sweep opens a tactic.
+SWEEP_KWARGS["part"] = lambda world: "tactic"
+SWEEP_KWARGS["entry_id"] = _sweep_tactic

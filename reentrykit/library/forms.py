@@ -11,6 +11,17 @@ from reentrykit.library.selectors import component_choices
 from reentrykit.network.forms import SiteChoiceMixin
 
 
+def validate_merge_fields(text: str) -> None:
+    """Refuses a text naming merge fields that do not exist."""
+    unknown = unknown_fields(text)
+    if unknown:
+        names = ", ".join(f"[[{name}]]" for name in unknown)
+        raise forms.ValidationError(
+            f"{names} {'is not a merge field' if len(unknown) == 1 else 'are not merge fields'}"
+            "; use one of the fields listed beside the text."
+        )
+
+
 class PracticeForm(SiteChoiceMixin, UswdsModelForm):
     """A practice and its tags; the components come from the assessment instrument."""
 
@@ -95,11 +106,5 @@ class DocumentForm(UswdsForm):
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
-        unknown = unknown_fields(body)
-        if unknown:
-            names = ", ".join(f"[[{name}]]" for name in unknown)
-            raise forms.ValidationError(
-                f"{names} {'is not a merge field' if len(unknown) == 1 else 'are not merge fields'}"
-                "; use one of the fields listed beside the text."
-            )
+        validate_merge_fields(body)
         return body

@@ -262,6 +262,43 @@ def test_the_resource_pages_have_no_serious_violations(
     axe(page)
 
 
+def test_the_support_pages_have_no_serious_violations(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
+) -> None:
+    from reentrykit.support.models import Influencer, Message, Tactic
+
+    world = build_world()
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
+    influencer = Influencer.objects.create(coalition=world.coalition, name="Pastor Lee")
+    message = Message.objects.create(
+        coalition=world.coalition,
+        audience="commissioners",
+        problem="Rearrest within a year: [[one_year_rearrest]].",
+        talking_points="Jobs help.\nHousing helps.",
+    )
+    tactic = Tactic.objects.create(
+        coalition=world.coalition,
+        kind="media",
+        purpose="Op-ed",
+        timing=dt.date(2026, 12, 1),
+        audience="Voters",
+        messenger="Coordinator",
+    )
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    base = "/c/riverton/support/"
+    axe(
+        page,
+        base,
+        f"{base}influencer/{influencer.pk}/",
+        f"{base}message/{message.pk}/",
+        f"{base}tactic/{tactic.pk}/",
+        f"{base}tactic/new/",
+    )
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Please fix").first.wait_for()
+    axe(page)
+
+
 @pytest.mark.parametrize("role", ["member", "steward"])
 def test_the_measures_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in: SignIn, sign_in_with_code: Callable[..., None], role: str
