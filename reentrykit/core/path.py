@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.urls import reverse
 
@@ -86,3 +87,24 @@ def state_from_checks(checks: list[tuple[str, bool]]) -> StepState:
     """A step's state from its checklist: the first unmet check is what to do next."""
     next_action = next((label for label, ok in checks if not ok), "")
     return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)
+
+
+def step_context(coalition: Coalition, key: str) -> dict[str, Any]:
+    """The path step ``key`` (its number, status and next action) with the step it
+    builds on and the one that follows, for the top of the step's own page."""
+    steps = path_steps()
+    index = next(i for i, step in enumerate(steps) if step.key == key)
+
+    def entry(at: int) -> PathEntry | None:
+        if not 0 <= at < len(steps):
+            return None
+        step = steps[at]
+        return PathEntry(step=step, state=step.state(coalition), url=step.url(coalition))
+
+    return {
+        "number": index + 1,
+        "total": len(steps),
+        "current": entry(index),
+        "previous": entry(index - 1),
+        "following": entry(index + 1),
+    }

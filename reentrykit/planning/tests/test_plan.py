@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 from typing import Any
 
 import pytest
@@ -351,3 +352,12 @@ def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  #
     text = _pdf_text(pdf.content)
     for words in ("strategic reentry plan", "Priority: Housing", "Map beds"):
         assert words in text
+
+
+def test_the_plan_page_says_where_it_stands_on_the_path(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    Priority.objects.create(coalition=world.coalition, title="Housing")
+    page = _text(signed_in(world.member).get(PLAN))
+    box = page[page.index(">", page.index('aria-label="This step of the toolkit path"')) + 1 :]
+    box = " ".join(re.sub(r"<[^>]+>", " ", box[: box.index("</div>\n</div>")]).split())
+    assert box.startswith("Step 6 of 7: In progress · Next: Goals measured by an indicator")
+    assert "Builds on Map your resources (not started) · Leads to Build community support" in box
