@@ -77,6 +77,19 @@ def _organizations(record: Record) -> str:
     return "\n".join(f"- {name}" for name in names) or "- (no partner organizations listed yet)"
 
 
+def _services(record: Record) -> str:
+    """The service directory (Resources), one service a line, by the need it meets."""
+    from reentrykit.resources.models import Service
+
+    lines = []
+    for service in Service.objects.filter(coalition=record.coalition):
+        contact = f", {service.phone}" if service.phone else ""
+        lines.append(
+            f"- {service.get_need_display()}: {service.name} ({service.provider}){contact}"
+        )
+    return "\n".join(lines) or "- (no services listed yet)"
+
+
 def _one_year_rearrest(record: Record) -> str:
     if record.rearrest is None:
         return NOT_YET
@@ -112,6 +125,7 @@ FIELDS: tuple[MergeField, ...] = (
     MergeField("mission_statement", "The mission statement in settings", _mission),
     MergeField("coordinator_names", "The coordinators' names", _coordinators),
     MergeField("partner_organizations", "The partner organizations, one per line", _organizations),
+    MergeField("services", "The service directory, one service per line", _services),
     MergeField(
         "partner_count",
         "How many partner organizations",

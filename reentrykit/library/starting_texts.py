@@ -142,9 +142,13 @@ For more information, contact [[coordinator_names]].""",
         "Where to turn in the first days after release.",
         """# Coming home to [[jurisdiction]]
 
-This guide lists the partners of [[coalition_name]] who can help in your first days \
-after release.
+This guide lists the services and partners of [[coalition_name]] that can help in \
+your first days after release.
 
+# Services
+[[services]]
+
+# Partners
 [[partner_organizations]]
 
 # In your first week

@@ -121,3 +121,21 @@ def test_an_unknown_document_is_not_found(world: World, signed_in) -> None:  # t
     client = signed_in(world.member)
     assert client.get(f"{DOCS}budget/").status_code == 404
     assert client.get(f"{DOCS}budget/download/").status_code == 404
+
+
+def test_the_resource_guide_lists_the_service_directory(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.resources.models import Service
+
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Bridge housing",
+        provider="Second Chance Works",
+        need="housing",
+        phone="555-0100",
+    )
+    Service.objects.create(
+        coalition=world.other, name="Their shelter", provider="P", need="housing"
+    )
+    html = signed_in(world.viewer).get(f"{DOCS}resource_guide/").content.decode()
+    assert "<li>Housing: Bridge housing (Second Chance Works), 555-0100</li>" in html
+    assert "Their shelter" not in html
