@@ -361,3 +361,19 @@ def test_the_plan_page_says_where_it_stands_on_the_path(world: World, signed_in)
     box = " ".join(re.sub(r"<[^>]+>", " ", box[: box.index("</div>\n</div>")]).split())
     assert box.startswith("Step 6 of 7: In progress · Next: Goals measured by an indicator")
     assert "Builds on Map your resources (not started) · Leads to Build community support" in box
+
+
+def test_a_step_is_owned_by_one_of_the_coalitions_own_partners(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.coalitions.models import PartnerOrganization
+
+    theirs = PartnerOrganization.objects.get(coalition=world.other)
+    priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
+    goal = Goal.objects.create(priority=priority, statement="Jobs within 90 days")
+    client = signed_in(world.member)
+    form = client.get(f"{PLAN}goals/{goal.pk}/steps/new/").content.decode()
+    assert "Second Chance Works" in form and theirs.name not in form
+    response = client.post(
+        f"{PLAN}goals/{goal.pk}/steps/new/", _step_fields(owner_organization=str(theirs.pk))
+    )
+    assert "is not one of the available choices" in _text(response)
+    assert not ActionStep.objects.exists()
