@@ -1,12 +1,13 @@
-"""Demo services: each demo coalition's directory lists a few services (invented), so
-its needs against capacity page shows gaps against the synthetic county's needs."""
+"""Demo services and funding: each demo coalition's directory lists a few services and
+its funding scan a few sources (all invented), so its needs against capacity page shows
+gaps against the synthetic county's needs."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from reentrykit.core.demo import DemoWorld, register_demo_seeder
-from reentrykit.resources.models import Service
+from reentrykit.resources.models import FundingSource, Service
 
 # (name, need, setting, people a year, spending a year, record restrictions, evidence)
 DEMO_SERVICES = (
@@ -23,6 +24,15 @@ DEMO_SERVICES = (
     ("Recovery coaching at release", "substance_use", "both", 90, "150000", "", "promising"),
     ("Reentry mental health clinic", "mental_health", "community", 35, "260000", "", "not_rated"),
     ("GED classes in the jail", "education", "pre_release", 50, "45000", "", "not_rated"),
+)
+
+
+# (name, level, status, amount, what it can pay for)
+DEMO_FUNDING = (
+    ("Second Chance Act reentry grant", "federal", "current", "750000", "Navigators, housing"),
+    ("State recidivism reduction fund", "state", "current", "180000", "Treatment, jobs"),
+    ("County general fund", "local", "current", "95000", "The coordinator's time"),
+    ("Community foundation", "private", "prospective", "60000", "Transitional jobs"),
 )
 
 
@@ -44,6 +54,15 @@ def seed_services(world: DemoWorld) -> None:
                 annual_spending=Decimal(spending),
                 record_restrictions=restrictions,
                 evidence=evidence,
+            )
+        for name, level, status, amount, uses in DEMO_FUNDING:
+            FundingSource.objects.create(
+                coalition=coalition,
+                name=name,
+                level=level,
+                status=status,
+                amount=Decimal(amount),
+                eligible_uses=uses,
             )
 
 

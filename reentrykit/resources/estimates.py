@@ -11,9 +11,10 @@ reader, so is every estimate built on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from reentrykit.core.access import CoalitionAccess
 from reentrykit.metrics import selectors as measures
@@ -117,3 +118,37 @@ def _people(access: CoalitionAccess, payload: dict[str, Any]) -> Figure:
                 return Figure(source=DATA, hidden=True)
             return Figure(row["count"], DATA)
     return Figure()
+
+
+def funding_totals(sources: Any) -> list[dict[str, Any]]:
+    """The funding scan's amounts summed per level, current and prospective apart, and
+    a total row (``level`` "all")."""
+    from reentrykit.resources.models import FundingSource
+
+    totals = {
+        row["level"]: row
+        for row in sources.values("level").annotate(
+            current=Sum("amount", filter=Q(status=FundingSource.Status.CURRENT)),
+            prospective=Sum("amount", filter=Q(status=FundingSource.Status.PROSPECTIVE)),
+        )
+    }
+    rows = []
+    for level, label in FundingSource.Level.choices:
+        entry = totals.get(level, {})
+        rows.append(
+            {
+                "level": level,
+                "label": label,
+                "current": entry.get("current") or Decimal(0),
+                "prospective": entry.get("prospective") or Decimal(0),
+            }
+        )
+    rows.append(
+        {
+            "level": "all",
+            "label": "All",
+            "current": sum((row["current"] for row in rows), Decimal(0)),
+            "prospective": sum((row["prospective"] for row in rows), Decimal(0)),
+        }
+    )
+    return rows

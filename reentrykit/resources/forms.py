@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 
-from reentrykit.core.forms import UswdsForm, UswdsModelForm
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.forms import DateInput, UswdsForm, UswdsModelForm
 from reentrykit.metrics.needs import NEED_LABELS
-from reentrykit.resources.models import Service
+from reentrykit.resources.models import FundingSource, FundraisingTarget, Service
 
 
 class ServiceForm(UswdsModelForm):
@@ -54,3 +55,39 @@ class FiguresForm(UswdsForm):
                 min_value=0,
                 max_value=100,
             )
+
+
+class FundingSourceForm(UswdsModelForm):
+    class Meta:
+        model = FundingSource
+        fields = ["name", "level", "status", "amount", "starts_on", "ends_on", "eligible_uses"]
+        widgets = {
+            "starts_on": DateInput,
+            "ends_on": DateInput,
+            "eligible_uses": forms.Textarea(attrs={"rows": 3}),
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end comes before the start.")
+        return cleaned
+
+
+class FundraisingTargetForm(UswdsModelForm):
+    class Meta:
+        model = FundraisingTarget
+        fields = ["amount", "by", "expected_impact"]
+        widgets = {"by": DateInput}
+
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class LeadForm(UswdsForm):
+    name = forms.CharField(label="Sustainability lead", max_length=200, required=False)

@@ -111,3 +111,82 @@ class ReleaseVolume(Audited, models.Model):
 
     def audit_coalition_id(self) -> int | None:
         return self.coalition_id
+
+
+class FundingSource(Audited, models.Model):
+    """Money for reentry work the coalition has or is pursuing (the funding scan)."""
+
+    class Level(models.TextChoices):
+        FEDERAL = "federal", "Federal"
+        STATE = "state", "State"
+        LOCAL = "local", "Local"
+        PRIVATE = "private", "Private"
+
+    class Status(models.TextChoices):
+        CURRENT = "current", "Current"
+        PROSPECTIVE = "prospective", "Prospective"
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="funding_sources"
+    )
+    name = models.CharField(max_length=200, help_text="e.g. the Second Chance Act grant.")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    amount = models.DecimalField(
+        "Amount ($)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    starts_on = models.DateField("From", null=True, blank=True)
+    ends_on = models.DateField("To", null=True, blank=True)
+    eligible_uses = models.TextField("What it can pay for", blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CURRENT)
+
+    class Meta:
+        ordering = ["status", "level", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="funding_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class FundraisingTarget(Audited, models.Model):
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="fundraising_targets"
+    )
+    amount = models.DecimalField(
+        "Amount ($)", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    by = models.DateField("Raised by")
+    expected_impact = models.CharField("What it would do", max_length=300)
+
+    class Meta:
+        ordering = ["by", "id"]
+
+    def __str__(self) -> str:
+        return f"${self.amount} by {self.by}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class SustainabilityLead(Audited, models.Model):
+    """Who keeps the coalition's work funded."""
+
+    coalition = models.OneToOneField(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="sustainability_lead"
+    )
+    name = models.CharField("Sustainability lead", max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id

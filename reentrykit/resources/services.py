@@ -10,7 +10,7 @@ from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
 from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.resources.estimates import NeedEstimate
-from reentrykit.resources.models import NeedAssumption, ReleaseVolume
+from reentrykit.resources.models import NeedAssumption, ReleaseVolume, SustainabilityLead
 
 SOURCE = "resources"
 
@@ -53,3 +53,12 @@ def gap_candidate(*, coalition: Coalition, estimate: NeedEstimate, user: Any) ->
         ),
         created_by=user,
     )
+
+
+def lead_save(*, coalition: Coalition, name: str) -> None:
+    """The sustainability lead; an empty name removes it."""
+    name = name.strip()
+    if name:
+        SustainabilityLead.objects.update_or_create(coalition=coalition, defaults={"name": name})
+    else:
+        SustainabilityLead.objects.filter(coalition=coalition).delete()

@@ -10,4 +10,7 @@ urlpatterns = [
     path("services/<int:service_id>/", views.service_edit, name="service_edit"),
     path("needs/", views.needs, name="needs"),
     path("needs/<slug:need>/candidate/", views.gap_candidate, name="gap_candidate"),
+    path("funding/", views.funding, name="funding"),
+    path("funding/<slug:part>/new/", views.funding_entry, name="funding_new"),
+    path("funding/<slug:part>/<int:entry_id>/", views.funding_entry, name="funding_edit"),
 ]

@@ -17,12 +17,26 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.charts import accessible_svg
+from reentrykit.core.entries import Part, entry_page
 from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.metrics.selectors import sees_raw
 from reentrykit.resources import charts, services
-from reentrykit.resources.estimates import needs_against_capacity
-from reentrykit.resources.forms import FiguresForm, ServiceForm
-from reentrykit.resources.models import NeedAssumption, ReleaseVolume, Service
+from reentrykit.resources.estimates import funding_totals, needs_against_capacity
+from reentrykit.resources.forms import (
+    FiguresForm,
+    FundingSourceForm,
+    FundraisingTargetForm,
+    LeadForm,
+    ServiceForm,
+)
+from reentrykit.resources.models import (
+    FundingSource,
+    FundraisingTarget,
+    NeedAssumption,
+    ReleaseVolume,
+    Service,
+    SustainabilityLead,
+)
 
 
 @login_required
@@ -139,3 +153,60 @@ def gap_candidate(request: HttpRequest, coalition_slug: str, need: str) -> HttpR
     )
     messages.success(request, f"“{candidate.title}” is a candidate priority in the plan.")
     return redirect("resources:needs", coalition_slug=coalition_slug)
+
+
+FUNDING_PARTS = {
+    "source": Part(
+        FundingSource,
+        FundingSourceForm,
+        "funding source",
+        "Money for reentry work: federal, state, local or private; what you have now or "
+        "are pursuing, for which period and what it can pay for.",
+    ),
+    "target": Part(
+        FundraisingTarget,
+        FundraisingTargetForm,
+        "fundraising target",
+        "How much more the coalition will raise, by when, and what it would do.",
+    ),
+}
+
+
+@login_required
+def funding(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The funding scan: sources by level and status with their totals, fundraising
+    targets and the sustainability lead (set here by contributors)."""
+    access = get_coalition_for(request, coalition_slug)
+    can_edit = access.can(Capability.CONTRIBUTE)
+    lead = SustainabilityLead.objects.filter(coalition=access.coalition).first()
+    form = LeadForm(request.POST or None, initial={"name": lead.name if lead else ""})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("Your role does not allow changing the funding scan.")
+        if form.is_valid():
+            services.lead_save(coalition=access.coalition, name=form.cleaned_data["name"])
+            messages.success(request, "Saved.")
+            return redirect("resources:funding", coalition_slug=coalition_slug)
+    sources = FundingSource.objects.filter(coalition=access.coalition)
+    return render(
+        request,
+        "resources/funding.html",
+        {
+            "access": access,
+            "sources": sources,
+            "totals": funding_totals(sources),
+            "targets": FundraisingTarget.objects.filter(coalition=access.coalition),
+            "lead": lead,
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+def funding_entry(
+    request: HttpRequest, coalition_slug: str, part: str, entry_id: int | None = None
+) -> HttpResponse:
+    return entry_page(
+        request, coalition_slug, FUNDING_PARTS, part, entry_id, listing="resources:funding"
+    )

@@ -4,28 +4,15 @@ in the coalition reads them; members and coordinators write them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from reentrykit.core.access import Capability, get_coalition_for, get_object_in
+from reentrykit.core.access import Capability, get_coalition_for
+from reentrykit.core.entries import Part, entry_page
 from reentrykit.library.merge import FIELDS, merged
 from reentrykit.support.forms import InfluencerForm, MessageForm, TacticForm
 from reentrykit.support.models import Influencer, Message, Tactic
-
-
-@dataclass(frozen=True)
-class Part:
-    model: type[Model]
-    form: type[forms.ModelForm]  # type: ignore[type-arg]
-    name: str
-    intro: str
-
 
 PARTS = {
     "influencer": Part(
@@ -77,46 +64,17 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     )
 
 
-def _part(part: str) -> Part:
-    if part not in PARTS:
-        raise Http404("No such kind of entry")
-    return PARTS[part]
-
-
 @login_required
 def entry(
     request: HttpRequest, coalition_slug: str, part: str, entry_id: int | None = None
 ) -> HttpResponse:
     """A new entry of ``part``, or (with ``entry_id``) one to change or remove."""
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    kind = _part(part)
-    instance = (
-        get_object_in(access, kind.model._default_manager.all(), pk=entry_id)
-        if entry_id is not None
-        else None
-    )
-    form = kind.form(request.POST or None, instance=instance, coalition=access.coalition)
-    back = redirect("support:home", coalition_slug=coalition_slug)
-    if request.method == "POST":
-        if instance is not None and request.POST.get("delete") == "yes":
-            instance.delete()
-            messages.success(request, f"The {kind.name} is removed.")
-            return back
-        if form.is_valid():
-            saved = form.save(commit=False)
-            saved.coalition = access.coalition
-            saved.save()
-            messages.success(request, "Saved.")
-            back["Location"] += f"#{part}-{saved.pk}"
-            return back
-    return render(
+    return entry_page(
         request,
-        "support/form.html",
-        {
-            "access": access,
-            "form": form,
-            "kind": kind,
-            "instance": instance,
-            "fields": FIELDS if part == "message" else (),
-        },
+        coalition_slug,
+        PARTS,
+        part,
+        entry_id,
+        listing="support:home",
+        fields=FIELDS if part == "message" else (),
     )

@@ -236,7 +236,7 @@ def test_the_plan_pages_have_no_serious_violations(
 def test_the_resource_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
 ) -> None:
-    from reentrykit.resources.models import Service
+    from reentrykit.resources.models import FundingSource, FundraisingTarget, Service
 
     world = build_world()
     payload = dashboard_payload()
@@ -253,9 +253,25 @@ def test_the_resource_pages_have_no_serious_violations(
         capacity_per_year=10,
         url="https://example.test",
     )
+    source = FundingSource.objects.create(
+        coalition=world.coalition, name="Second Chance Act", level="federal", amount=750000
+    )
+    FundraisingTarget.objects.create(
+        coalition=world.coalition, amount=1000, by=dt.date(2027, 1, 1), expected_impact="More"
+    )
     sign_in_with_code(page, world.coordinator, PASSWORD)
     base = "/c/riverton/resources/"
-    axe(page, base, f"{base}services/new/", f"{base}services/{service.pk}/", f"{base}needs/")
+    axe(
+        page,
+        base,
+        f"{base}services/new/",
+        f"{base}services/{service.pk}/",
+        f"{base}needs/",
+        f"{base}funding/",
+        f"{base}funding/source/{source.pk}/",
+        f"{base}funding/target/new/",
+    )
+    page.goto(f"{base}needs/")
     page.get_by_label("People released a year").fill("-3")
     page.get_by_role("button", name="Save the figures").click()
     page.get_by_text("Please fix").first.wait_for()
