@@ -22,6 +22,7 @@ from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.resources.models import NeedAssumption, ReleaseVolume, Service
 
 DATA, YOURS = "your data", "your figure"
+OPEN_TO_HIGH_RISK = Q(target_risk__in=("any", "high"), record_restrictions="")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class NeedEstimate:
     people: Figure
     capacity: int
     services: int
+    # The capacity of services meant for any or high risk and without criminal-record
+    # restrictions: what the people most likely to return can actually use.
+    open_to_high_risk: int = 0
 
     @property
     def need(self) -> float | None:
@@ -77,7 +81,11 @@ def needs_against_capacity(access: CoalitionAccess) -> Estimates:
         row["need"]: row
         for row in Service.objects.filter(coalition=coalition)
         .values("need")
-        .annotate(capacity=Sum("capacity_per_year"), count=Count("id"))
+        .annotate(
+            capacity=Sum("capacity_per_year"),
+            count=Count("id"),
+            open=Sum("capacity_per_year", filter=OPEN_TO_HIGH_RISK),
+        )
     }
     rows = []
     for key, label in NEED_LABELS.items():
@@ -91,6 +99,7 @@ def needs_against_capacity(access: CoalitionAccess) -> Estimates:
                 people=people,
                 capacity=int(offered.get("capacity") or 0),
                 services=int(offered.get("count") or 0),
+                open_to_high_risk=int(offered.get("open") or 0),
             )
         )
     return Estimates(rows=rows, cohort_year=payload.get("latest_complete_year"))

@@ -72,10 +72,16 @@ def test_needs_are_set_against_capacity(world: World) -> None:
     _snapshot(world)
     _service(world, "Bridge housing", "housing", 30)
     _service(world, "Recovery residence", "housing", 20)
+    # Neither of these takes the people most likely to return.
+    Service.objects.filter(name="Recovery residence").update(target_risk="low")
+    _service(world, "Shelter", "housing", 15)
+    Service.objects.filter(name="Shelter").update(record_restrictions="No arson")
     rows = _estimates(world)
     housing = rows["housing"]
-    # 200 released x 40% = 80 with a housing need; 50 places; 30 unserved.
-    assert (housing.need, housing.capacity, housing.services, housing.gap) == (80, 50, 2, 30)
+    # 200 released x 40% = 80 with a housing need; 65 places; 15 unserved; only the 30
+    # at Bridge housing are open to high risk without record restrictions.
+    assert (housing.need, housing.capacity, housing.services, housing.gap) == (80, 65, 3, 15)
+    assert housing.open_to_high_risk == 30
     assert (housing.share.source, housing.people.source) == ("your data", "your data")
     # 5 of 150 is a small count: its share and every estimate on it are hidden.
     assert rows["employment"].share.hidden and rows["employment"].need is None
@@ -101,7 +107,7 @@ def test_the_page_shows_the_estimates_and_saves_figures(world: World, signed_in)
     table = page[page.index('id="needs-table"') :]
     housing = re.search(r"Housing</th>(.*?)</tr>", table, re.S).group(1)
     words = " ".join(re.sub(r"<[^>]+>", " ", housing).split())
-    assert words.startswith("40.0% your data 80 30 (1 service) 50 unserved")
+    assert words.startswith("40.0% your data 80 30 (1 service) 30 50 unserved")
     assert "People released a year: 200 (your data)." in page
     response = client.post(f"{BASE}needs/", {"per_year": "100", "need_education": "12.5"})
     assert response.status_code == 302
@@ -173,6 +179,12 @@ def test_a_member_lists_services_and_readers_only_read(world: World, signed_in) 
     )
     assert "Bridge housing Second Chance Works In the community 30" in words
     assert "Meant for high risk Record restrictions: No arson convictions Promising" in words
+    _service(world, "Scared straight tour", "family", 10)
+    Service.objects.filter(name="Scared straight tour").update(evidence="ineffective")
+    words = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", member.get(BASE).content.decode())).split()
+    )
+    assert "Ineffective Review" in words  # flagged for the coalition to reconsider
     response = member.post(f"{BASE}services/new/", {"name": "", "need": "jobs"})
     assert set(response.context["form"].errors) >= {"name", "provider", "need"}
     viewer = signed_in(world.viewer)
@@ -182,7 +194,7 @@ def test_a_member_lists_services_and_readers_only_read(world: World, signed_in) 
     outsider = signed_in(world.outsider)
     assert outsider.get(f"/c/elsewhere/resources/services/{service.pk}/").status_code == 404
     assert "Bridge housing" not in outsider.get("/c/elsewhere/resources/").content.decode()
-    assert Service.objects.count() == 1 and not ReleaseVolume.objects.exists()
+    assert Service.objects.count() == 2 and not ReleaseVolume.objects.exists()
 
 
 def test_a_data_steward_sees_the_hidden_share_marked_confidential(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
