@@ -97,7 +97,7 @@ def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
                     steps=list(goal.steps.all()),
                     overdue={s.pk for s in goal.steps.all() if s.is_overdue(today)},
                     updates=list(goal.updates.all())[:SHOWN_UPDATES],
-                    update_due=_update_due(list(goal.updates.all()), today),
+                    update_due=update_due(list(goal.updates.all()), today),
                 )
                 for goal in priority.goals.all()
             ],
@@ -106,7 +106,7 @@ def plan_of(access: CoalitionAccess, *, today: dt.date) -> list[PriorityView]:
     ]
 
 
-def _update_due(updates: list[StatusUpdate], today: dt.date) -> bool:
+def update_due(updates: list[StatusUpdate], today: dt.date) -> bool:
     """A goal reports at least every :data:`UPDATE_EVERY_DAYS` once it has reported."""
     return bool(updates) and (today - updates[0].reported_on).days > UPDATE_EVERY_DAYS
 
