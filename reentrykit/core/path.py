@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.db.models import Exists, QuerySet
 from django.urls import reverse
 
 from reentrykit.coalitions.models import Coalition
@@ -81,6 +82,18 @@ def status_from_checks(checks: list[tuple[str, bool]]) -> StepStatus:
     if done == len(checks):
         return StepStatus.COMPLETE
     return StepStatus.IN_PROGRESS if done else StepStatus.NOT_STARTED
+
+
+def exists_each(coalition: Coalition, **querysets: QuerySet[Any]) -> dict[str, bool]:
+    """Whether each queryset has a row, asked in one query (the home page runs every
+    step's checks)."""
+    # Prefixed: the names may be the coalition's own relations (priorities, services).
+    row = (
+        Coalition.objects.filter(pk=coalition.pk)
+        .values(**{f"has_{name}": Exists(queryset) for name, queryset in querysets.items()})
+        .get()
+    )
+    return {name: bool(row[f"has_{name}"]) for name in querysets}
 
 
 def state_from_checks(checks: list[tuple[str, bool]]) -> StepState:

@@ -5,19 +5,27 @@ measured by its indicators, and plans who does what by when."""
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
+from reentrykit.core.path import (
+    PathStep,
+    StepState,
+    exists_each,
+    register_step,
+    state_from_checks,
+)
 from reentrykit.planning.models import ActionStep, Goal, Priority
 
 
 def plan_step_state(coalition: Coalition) -> StepState:
-    goals = Goal.objects.filter(priority__coalition=coalition)
+    found = exists_each(
+        coalition,
+        priorities=Priority.objects.filter(coalition=coalition),
+        measured=Goal.objects.filter(priority__coalition=coalition, indicators__isnull=False),
+        steps=ActionStep.objects.filter(goal__priority__coalition=coalition),
+    )
     checks = [
-        ("Priorities chosen", Priority.objects.filter(coalition=coalition).exists()),
-        ("Goals measured by an indicator", goals.filter(indicators__isnull=False).exists()),
-        (
-            "Action steps with an owner and a due date",
-            ActionStep.objects.filter(goal__in=goals).exists(),
-        ),
+        ("Priorities chosen", found["priorities"]),
+        ("Goals measured by an indicator", found["measured"]),
+        ("Action steps with an owner and a due date", found["steps"]),
     ]
     return state_from_checks(checks)
 

@@ -4,18 +4,24 @@ custody can use, with their capacity, and set them against the needs."""
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
+from reentrykit.core.path import (
+    PathStep,
+    StepState,
+    exists_each,
+    register_step,
+    state_from_checks,
+)
 from reentrykit.resources.models import Service
 
 
 def resources_step_state(coalition: Coalition) -> StepState:
     services = Service.objects.filter(coalition=coalition)
+    found = exists_each(
+        coalition, listed=services, unsized=services.filter(capacity_per_year__isnull=True)
+    )
     checks = [
-        ("Services listed in the directory", services.exists()),
-        (
-            "Each service's yearly capacity entered",
-            services.exists() and not services.filter(capacity_per_year__isnull=True).exists(),
-        ),
+        ("Services listed in the directory", found["listed"]),
+        ("Each service's yearly capacity entered", found["listed"] and not found["unsized"]),
     ]
     return state_from_checks(checks)
 

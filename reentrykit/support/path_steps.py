@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
+from reentrykit.core.path import (
+    PathStep,
+    StepState,
+    exists_each,
+    register_step,
+    state_from_checks,
+)
 from reentrykit.support.models import Influencer, Message, Tactic
 
 
 def support_step_state(coalition: Coalition) -> StepState:
+    found = exists_each(
+        coalition,
+        influencers=Influencer.objects.filter(coalition=coalition),
+        messages=Message.objects.filter(coalition=coalition),
+        tactics=Tactic.objects.filter(coalition=coalition),
+    )
     checks = [
-        (
-            "Influencers beyond the coalition listed",
-            Influencer.objects.filter(coalition=coalition).exists(),
-        ),
-        ("A message for an audience written", Message.objects.filter(coalition=coalition).exists()),
-        ("Communication tactics planned", Tactic.objects.filter(coalition=coalition).exists()),
+        ("Influencers beyond the coalition listed", found["influencers"]),
+        ("A message for an audience written", found["messages"]),
+        ("Communication tactics planned", found["tactics"]),
     ]
     return state_from_checks(checks)
 
