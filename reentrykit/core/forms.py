@@ -51,3 +51,12 @@ class UswdsForm(UswdsFormMixin, forms.Form):
 
 class UswdsModelForm(UswdsFormMixin, forms.ModelForm):
     pass
+
+
+class CoalitionModelForm(UswdsModelForm):
+    """A model form of one coalition's records (``core.entries``): ``coalition`` is kept
+    for forms whose choices are the coalition's own records."""
+
+    def __init__(self, *args: Any, coalition: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.coalition = coalition

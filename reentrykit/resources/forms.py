@@ -4,13 +4,12 @@ from typing import Any
 
 from django import forms
 
-from reentrykit.coalitions.models import Coalition
-from reentrykit.core.forms import DateInput, UswdsForm, UswdsModelForm
+from reentrykit.core.forms import CoalitionModelForm, DateInput, UswdsForm
 from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.resources.models import FundingSource, FundraisingTarget, Service
 
 
-class ServiceForm(UswdsModelForm):
+class ServiceForm(CoalitionModelForm):
     # Declared here to say which scheme an address typed without one gets.
     url = forms.URLField(label="Web address", required=False, assume_scheme="https")
 
@@ -57,7 +56,7 @@ class FiguresForm(UswdsForm):
             )
 
 
-class FundingSourceForm(UswdsModelForm):
+class FundingSourceForm(CoalitionModelForm):
     class Meta:
         model = FundingSource
         fields = ["name", "level", "status", "amount", "starts_on", "ends_on", "eligible_uses"]
@@ -68,9 +67,6 @@ class FundingSourceForm(UswdsModelForm):
             "status": forms.RadioSelect,
         }
 
-    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
@@ -79,14 +75,11 @@ class FundingSourceForm(UswdsModelForm):
         return cleaned
 
 
-class FundraisingTargetForm(UswdsModelForm):
+class FundraisingTargetForm(CoalitionModelForm):
     class Meta:
         model = FundraisingTarget
         fields = ["amount", "by", "expected_impact"]
         widgets = {"by": DateInput}
-
-    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
 
 
 class LeadForm(UswdsForm):

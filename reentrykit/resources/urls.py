@@ -6,8 +6,8 @@ app_name = "resources"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
-    path("services/new/", views.service_new, name="service_new"),
-    path("services/<int:service_id>/", views.service_edit, name="service_edit"),
+    path("services/new/", views.service, name="service_new"),
+    path("services/<int:service_id>/", views.service, name="service_edit"),
     path("needs/", views.needs, name="needs"),
     path("needs/<slug:need>/candidate/", views.gap_candidate, name="gap_candidate"),
     path("funding/", views.funding, name="funding"),

@@ -13,7 +13,6 @@ from reentrykit.core.access import (
     Capability,
     CoalitionAccess,
     get_coalition_for,
-    get_object_in,
     post_only,
 )
 from reentrykit.core.charts import accessible_svg
@@ -53,41 +52,24 @@ def directory(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     )
 
 
-def _service_page(
-    request: HttpRequest, access: CoalitionAccess, service: Service | None
-) -> HttpResponse:
-    form = ServiceForm(request.POST or None, instance=service)
-    if request.method == "POST":
-        if service is not None and request.POST.get("delete") == "yes":
-            service.delete()
-            messages.success(request, f"{service.name} is removed from the directory.")
-            return redirect("resources:directory", coalition_slug=access.coalition.slug)
-        if form.is_valid():
-            saved = form.save(commit=False)
-            saved.coalition = access.coalition
-            saved.save()
-            messages.success(request, f"{saved.name} is in the directory.")
-            response = redirect("resources:directory", coalition_slug=access.coalition.slug)
-            response["Location"] += f"#service-{saved.pk}"
-            return response
-    return render(
-        request,
-        "resources/service_form.html",
-        {"access": access, "form": form, "service": service},
+SERVICE_PARTS = {
+    "service": Part(
+        Service,
+        ServiceForm,
+        "service",
+        "A service people leaving custody can use. Its yearly capacity sets it against the "
+        "needs; its eligibility and record restrictions show whether the people most at "
+        "risk can reach it.",
     )
+}
 
 
 @login_required
-def service_new(request: HttpRequest, coalition_slug: str) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    return _service_page(request, access, None)
-
-
-@login_required
-def service_edit(request: HttpRequest, coalition_slug: str, service_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    return _service_page(
-        request, access, get_object_in(access, Service.objects.all(), pk=service_id)
+def service(
+    request: HttpRequest, coalition_slug: str, service_id: int | None = None
+) -> HttpResponse:
+    return entry_page(
+        request, coalition_slug, SERVICE_PARTS, "service", service_id, listing="resources:directory"
     )
 
 

@@ -4,27 +4,26 @@ from typing import Any
 
 from django import forms
 
-from reentrykit.coalitions.models import Coalition
-from reentrykit.core.forms import DateInput, UswdsModelForm
+from reentrykit.core.forms import CoalitionModelForm, DateInput
 from reentrykit.library.forms import validate_merge_fields
 from reentrykit.planning.models import Stakeholder
 from reentrykit.support.models import Influencer, Message, Tactic
 
 
-class InfluencerForm(UswdsModelForm):
+class InfluencerForm(CoalitionModelForm):
     class Meta:
         model = Influencer
         fields = ["name", "network", "reaches", "how"]
 
-    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reaches = self.fields["reaches"]
         # The decision makers are the coalition's own stakeholders (Plan, Buy-in).
-        reaches.queryset = Stakeholder.objects.filter(coalition=coalition)  # type: ignore[attr-defined]
+        reaches.queryset = Stakeholder.objects.filter(coalition=self.coalition)  # type: ignore[attr-defined]
         reaches.empty_label = "None of the plan's stakeholders"  # type: ignore[attr-defined]
 
 
-class MessageForm(UswdsModelForm):
+class MessageForm(CoalitionModelForm):
     class Meta:
         model = Message
         fields = ["audience", "problem", "talking_points"]
@@ -33,17 +32,14 @@ class MessageForm(UswdsModelForm):
             "talking_points": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("problem", "talking_points"):
             self.fields[name].validators.append(validate_merge_fields)
 
 
-class TacticForm(UswdsModelForm):
+class TacticForm(CoalitionModelForm):
     class Meta:
         model = Tactic
         fields = ["kind", "purpose", "timing", "audience", "messenger", "status", "outcome"]
         widgets = {"timing": DateInput, "outcome": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
