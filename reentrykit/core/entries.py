@@ -1,12 +1,15 @@
-"""One form page for a coalition's simple records (a tactic, a funding source...): a
-new one, or an existing one to change or remove, then back to the page that lists it.
+"""One form page for a coalition's records: a new one, or an existing one to change or
+remove, then back to the page that lists it, at the record (``#<part>-<pk>``).
 
-An app describes each kind of record as a :class:`Part` and routes
+:func:`form_page` is the mechanism; apps whose records hang off others (a plan's goals
+under its priorities) call it with their own form and save. Simple records that
+belong to the coalition directly are described as a :class:`Part` and routed
 ``<part>/new/`` and ``<part>/<entry_id>/`` to a view that calls :func:`entry_page`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +19,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from reentrykit.core.access import Capability, get_coalition_for, get_object_in
+from reentrykit.core.access import Capability, CoalitionAccess, get_coalition_for, get_object_in
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,67 @@ class Part:
     form: type[forms.ModelForm]  # type: ignore[type-arg]
     name: str
     intro: str
+
+
+def back_to(listing: str, coalition_slug: str, anchor: str) -> HttpResponse:
+    """A redirect to the page ``listing`` (a URL name) at ``#anchor``."""
+    response = redirect(listing, coalition_slug=coalition_slug)
+    response["Location"] += f"#{anchor}"
+    return response
+
+
+def form_page(
+    request: HttpRequest,
+    access: CoalitionAccess,
+    form: forms.ModelForm,  # type: ignore[type-arg]
+    *,
+    part: str,
+    name: str,
+    heading: str,
+    intro: str,
+    save: Callable[[Any], Model],
+    listing: str,
+    deletable: Model | None = None,
+    template: str = "includes/entry_form.html",
+    **context: Any,
+) -> HttpResponse:
+    """The form of one record (``name`` in words): saved with ``save`` (or, when
+    ``deletable``, removed) and back to ``listing``; the form again with its errors when
+    the input is wrong."""
+    slug = access.coalition.slug
+    if request.method == "POST":
+        if deletable is not None and request.POST.get("delete") == "yes":
+            deletable.delete()
+            messages.success(request, f"The {name} is removed.")
+            return back_to(listing, slug, "main-content")
+        if form.is_valid():
+            saved = save(form)
+            messages.success(request, "Saved.")
+            return back_to(listing, slug, f"{part}-{saved.pk}")
+    return render(
+        request,
+        template,
+        {
+            "access": access,
+            "form": form,
+            "heading": heading,
+            "intro": intro,
+            "name": name,
+            "deletable": deletable,
+            "listing": listing,
+            **context,
+        },
+    )
+
+
+def save_under(form: forms.ModelForm, **parent: Any) -> Any:  # type: ignore[type-arg]
+    """Saves the form's object with ``parent`` set on it (e.g. ``goal=...``)."""
+    saved = form.save(commit=False)
+    for field, value in parent.items():
+        setattr(saved, field, value)
+    saved.save()
+    form.save_m2m()
+    return saved
 
 
 def entry_page(
@@ -38,8 +102,7 @@ def entry_page(
     listing: str,
     **context: Any,
 ) -> HttpResponse:
-    """The form page of ``part`` (404 for an unknown one); ``listing`` is the URL name of
-    the page that lists the records, where a saved one is anchored as ``<part>-<pk>``."""
+    """The form page of ``part`` (404 for an unknown one), a record of the coalition."""
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
     if part not in parts:
         raise Http404("No such kind of entry")
@@ -50,29 +113,16 @@ def entry_page(
         else None
     )
     form = kind.form(request.POST or None, instance=instance, coalition=access.coalition)
-    back = redirect(listing, coalition_slug=coalition_slug)
-    if request.method == "POST":
-        if instance is not None and request.POST.get("delete") == "yes":
-            instance.delete()
-            messages.success(request, f"The {kind.name} is removed.")
-            return back
-        if form.is_valid():
-            saved = form.save(commit=False)
-            saved.coalition = access.coalition
-            saved.save()
-            form.save_m2m()
-            messages.success(request, "Saved.")
-            back["Location"] += f"#{part}-{saved.pk}"
-            return back
-    return render(
+    return form_page(
         request,
-        "includes/entry_form.html",
-        {
-            "access": access,
-            "form": form,
-            "kind": kind,
-            "instance": instance,
-            "listing": listing,
-            **context,
-        },
+        access,
+        form,
+        part=part,
+        name=kind.name,
+        heading=f"Change the {kind.name}" if instance else f"New {kind.name}",
+        intro=kind.intro,
+        save=lambda f: save_under(f, coalition=access.coalition),
+        listing=listing,
+        deletable=instance,
+        **context,
     )

@@ -90,20 +90,28 @@ def headline_rows(rates: list[dict[str, Any]], *, year: int) -> list[dict[str, A
     ]
 
 
-def latest_headline(coalition: Any) -> dict[str, Any] | None:
-    """Enough of the latest snapshot for :func:`headline`: its year, ``data_through``
-    and the headline's rate rows, read without loading the rest of the snapshot; None
-    when the coalition has no measures."""
-    keys = ("empty", "headline", "latest_complete_year", "data_through")
+def latest_payload(coalition: Any, *keys: str) -> dict[str, Any] | None:
+    """Only ``keys`` of the latest snapshot's payload (those it has), read without
+    loading the rest (megabytes of curves for a large county); None when the coalition
+    has no measures."""
     row = (
         MetricSnapshot.objects.filter(coalition=coalition)
-        .values(*(f"payload__{key}" for key in keys))
+        .values("payload__empty", *(f"payload__{key}" for key in keys))
         .first()
     )
     if row is None or row["payload__empty"]:
         return None
-    payload = {key: row[f"payload__{key}"] for key in keys[1:]}
-    if payload["headline"] is None:  # made before the headline was cached apart
+    return {key: row[f"payload__{key}"] for key in keys if row[f"payload__{key}"] is not None}
+
+
+def latest_headline(coalition: Any) -> dict[str, Any] | None:
+    """Enough of the latest snapshot for :func:`headline`: its year, ``data_through``
+    and the headline's rate rows (:func:`latest_payload`); None when the coalition has
+    no measures."""
+    payload = latest_payload(coalition, "headline", "latest_complete_year", "data_through")
+    if payload is None:
+        return None
+    if "headline" not in payload:  # made before the headline was cached apart
         snapshot = latest_snapshot(coalition)
         if snapshot is None:  # deleted meanwhile by a newer refresh's pruning
             return None
@@ -356,8 +364,7 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
     the viewer; the latest with its cohort ``latest_year``) and its targets."""
     from reentrykit.metrics.models import Indicator
 
-    snapshot = latest_snapshot(access.coalition)
-    values = (snapshot.payload.get("indicators", {}) if snapshot else {}) or {}
+    values = (latest_payload(access.coalition, "indicators") or {}).get("indicators", {})
     rows = []
     for indicator in Indicator.objects.filter(coalition=access.coalition).prefetch_related(
         "targets"

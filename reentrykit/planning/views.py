@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from reentrykit.assessment.models import CandidatePriority
@@ -26,6 +26,7 @@ from reentrykit.core.access import (
     get_object_in,
     post_only,
 )
+from reentrykit.core.entries import back_to, form_page, save_under
 from reentrykit.metrics.selectors import sees_raw
 from reentrykit.planning import selectors, services
 from reentrykit.planning.forms import (
@@ -89,7 +90,7 @@ def candidate_score(request: HttpRequest, coalition_slug: str, candidate_id: int
     mine = CandidateScore.objects.filter(candidate=candidate, scorer=request.user).first()
     form = _score_form(candidate, data=request.POST, instance=mine)
     if form.is_valid():
-        _save(form, candidate=candidate, scorer=request.user)
+        save_under(form, candidate=candidate, scorer=request.user)
         messages.success(request, f"Your scores of “{candidate.title}” are saved.")
     else:
         messages.error(
@@ -97,13 +98,7 @@ def candidate_score(request: HttpRequest, coalition_slug: str, candidate_id: int
             f"Your scores of “{candidate.title}” were not saved: "
             "score impact and feasibility from 1 (least) to 5 (most).",
         )
-    return _back_to_plan(coalition_slug, "candidates")
-
-
-def _back_to_plan(coalition_slug: str, anchor: str, page: str = "planning:plan") -> HttpResponse:
-    response = redirect(page, coalition_slug=coalition_slug)
-    response["Location"] += f"#{anchor}"
-    return response
+    return back_to("planning:plan", coalition_slug, "candidates")
 
 
 def _form_page(
@@ -113,36 +108,27 @@ def _form_page(
     *,
     heading: str,
     intro: str,
-    save: Callable[[forms.ModelForm], Model],  # type: ignore[type-arg]
+    save: Callable[[Any], Model],
     part: str,
     deletable: Model | None = None,
     page: str = "planning:plan",
 ) -> HttpResponse:
-    """One ``part`` of the plan ("priority", "goal", "step") in a form: saved (or, from
-    its page, deleted) and back to the plan at that part; the form again with its errors
-    when the input is wrong. ``page`` is where the part is listed."""
-    slug = access.coalition.slug
-    if request.method == "POST":
-        if deletable is not None and request.POST.get("delete") == "yes":
-            deletable.delete()
-            messages.success(request, f"The {PART_NAMES[part]} is removed from the plan.")
-            return _back_to_plan(slug, "main-content", page)
-        if form.is_valid():
-            saved = save(form)
-            messages.success(request, "Saved.")
-            return _back_to_plan(slug, f"{part}-{saved.pk}", page)
-    return render(
+    """One ``part`` of the plan in a form (``core.entries.form_page``); ``page`` is
+    where the part is listed."""
+    return form_page(
         request,
-        "planning/form.html",
-        {
-            "access": access,
-            "form": form,
-            "heading": heading,
-            "intro": intro,
-            "deletable": deletable,
-            "part_name": PART_NAMES[part],
-            "back": page,
-        },
+        access,
+        form,
+        part=part,
+        name=PART_NAMES[part],
+        heading=heading,
+        intro=intro,
+        save=save,
+        listing=page,
+        deletable=deletable,
+        template="planning/form.html",
+        # Removing these removes what hangs off them (goals, steps, reports, shares).
+        cascades=part in ("priority", "goal", "stakeholder"),
     )
 
 
@@ -245,7 +231,7 @@ def priority_adopt(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     )
     priority = services.priority_adopt(candidate=candidate, user=request.user)
     messages.success(request, f"“{priority.title}” is a priority of the plan. Add its goals.")
-    return _back_to_plan(coalition_slug, f"priority-{priority.pk}")
+    return back_to("planning:plan", coalition_slug, f"priority-{priority.pk}")
 
 
 @login_required
@@ -265,16 +251,6 @@ def priority_edit(request: HttpRequest, coalition_slug: str, priority_id: int) -
     )
 
 
-def _save(form: forms.ModelForm, **parent: Model) -> Any:  # type: ignore[type-arg]
-    """Saves the form's object, put under ``parent`` (e.g. ``goal=...``) when new."""
-    saved = form.save(commit=False)
-    for name, value in parent.items():
-        setattr(saved, name, value)
-    saved.save()
-    form.save_m2m()
-    return saved
-
-
 @login_required
 def goal_new(request: HttpRequest, coalition_slug: str, priority_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
@@ -286,7 +262,7 @@ def goal_new(request: HttpRequest, coalition_slug: str, priority_id: int) -> Htt
         form,
         heading=f"Add a goal to “{priority.title}”",
         intro=GOAL_INTRO,
-        save=lambda f: _save(f, priority=priority),
+        save=lambda f: save_under(f, priority=priority),
         part="goal",
     )
 
@@ -302,7 +278,7 @@ def goal_edit(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpRe
         form,
         heading="Change the goal",
         intro=GOAL_INTRO,
-        save=_save,
+        save=save_under,
         part="goal",
         deletable=goal,
     )
@@ -319,7 +295,7 @@ def improvement_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> 
         form,
         heading=f"Propose an improvement toward “{goal.statement}”",
         intro=IMPROVEMENT_INTRO,
-        save=lambda f: _save(f, goal=goal),
+        save=lambda f: save_under(f, goal=goal),
         part="improvement",
     )
 
@@ -337,7 +313,7 @@ def improvement_edit(
         form,
         heading="Change the improvement",
         intro=IMPROVEMENT_INTRO,
-        save=_save,
+        save=save_under,
         part="improvement",
         deletable=entry,
     )
@@ -354,7 +330,7 @@ def update_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpR
         form,
         heading=f"Report on “{goal.statement}”",
         intro=UPDATE_INTRO,
-        save=lambda f: _save(f, goal=goal, author=request.user),
+        save=lambda f: save_under(f, goal=goal, author=request.user),
         part="update",
     )
 
@@ -370,7 +346,7 @@ def update_edit(request: HttpRequest, coalition_slug: str, update_id: int) -> Ht
         form,
         heading="Change the status update",
         intro=UPDATE_INTRO,
-        save=_save,
+        save=save_under,
         part="update",
         deletable=entry,
     )
@@ -405,9 +381,9 @@ def safety(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         if not can_edit:
             raise PermissionDenied("Your role does not allow changing the plan.")
         if form.is_valid():
-            objective = _save(form, coalition=access.coalition)
+            objective = save_under(form, coalition=access.coalition)
             messages.success(request, "Saved. Link goals to it when you add or change them.")
-            return _back_to_plan(coalition_slug, f"objective-{objective.pk}", "planning:safety")
+            return back_to("planning:safety", coalition_slug, f"objective-{objective.pk}")
     objectives = SafetyObjective.objects.filter(coalition=access.coalition).prefetch_related(
         "goals__priority"
     )
@@ -429,7 +405,7 @@ def safety_edit(request: HttpRequest, coalition_slug: str, objective_id: int) ->
         form,
         heading="Change the public safety objective",
         intro=SAFETY_INTRO,
-        save=_save,
+        save=save_under,
         part="objective",
         deletable=objective,
         page="planning:safety",
@@ -447,9 +423,9 @@ def buy_in(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         if not can_edit:
             raise PermissionDenied("Your role does not allow changing the plan.")
         if form.is_valid():
-            entry = _save(form, coalition=access.coalition)
+            entry = save_under(form, coalition=access.coalition)
             messages.success(request, f"{entry.name} is on the grid.")
-            return _back_to_plan(coalition_slug, f"stakeholder-{entry.pk}", "planning:buy_in")
+            return back_to("planning:buy_in", coalition_slug, f"stakeholder-{entry.pk}")
     return render(
         request,
         "planning/buy_in.html",
@@ -475,7 +451,7 @@ def stakeholder_edit(
         form,
         heading=f"Change {entry.name}",
         intro=BUY_IN_INTRO,
-        save=_save,
+        save=save_under,
         part="stakeholder",
         deletable=entry,
         page="planning:buy_in",
@@ -493,7 +469,7 @@ def share_new(request: HttpRequest, coalition_slug: str, stakeholder_id: int) ->
         form,
         heading=f"Log the plan shared with {entry.name}",
         intro=SHARE_INTRO,
-        save=lambda f: _save(f, stakeholder=entry),
+        save=lambda f: save_under(f, stakeholder=entry),
         part="share",
         page="planning:buy_in",
     )
@@ -510,7 +486,7 @@ def share_edit(request: HttpRequest, coalition_slug: str, share_id: int) -> Http
         form,
         heading=f"Change the plan shared with {entry.stakeholder.name}",
         intro=SHARE_INTRO,
-        save=_save,
+        save=save_under,
         part="share",
         deletable=entry,
         page="planning:buy_in",
@@ -528,7 +504,7 @@ def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpRes
         form,
         heading=f"Add an action step to “{goal.statement}”",
         intro=STEP_INTRO,
-        save=lambda f: _save(f, goal=goal),
+        save=lambda f: save_under(f, goal=goal),
         part="step",
     )
 
@@ -544,7 +520,7 @@ def step_edit(request: HttpRequest, coalition_slug: str, step_id: int) -> HttpRe
         form,
         heading="Change the action step",
         intro=STEP_INTRO,
-        save=_save,
+        save=save_under,
         part="step",
         deletable=step,
     )

@@ -72,8 +72,8 @@ class Estimates:
 
 def needs_against_capacity(access: CoalitionAccess) -> Estimates:
     coalition = access.coalition
-    snapshot = measures.latest_snapshot(coalition)
-    payload = snapshot.payload if snapshot and not snapshot.payload.get("empty") else {}
+    keys = ("needs", "flow", "latest_complete_year")
+    payload = measures.latest_payload(coalition, *keys) or {}
     data_shares = _data_shares(access, payload)
     people = _people(access, payload)
     assumed = {a.need: a.percent / 100 for a in NeedAssumption.objects.filter(coalition=coalition)}
