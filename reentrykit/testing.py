@@ -374,6 +374,20 @@ SWEEP_KWARGS["service_id"] = _sweep_service
 SWEEP_KWARGS["need"] = lambda world: "housing"
 
 
+def _sweep_map_gap(world: World) -> int:
+    from reentrykit.resources.models import MapCell
+
+    cell, _ = MapCell.objects.get_or_create(
+        coalition=world.coalition, point="release", system="housing", defaults={"status": "gap"}
+    )
+    return cell.pk
+
+
+SWEEP_KWARGS["point"] = lambda world: "release"
+SWEEP_KWARGS["system"] = lambda world: "housing"
+SWEEP_KWARGS["cell_id"] = _sweep_map_gap
+
+
 def _sweep_tactic(world: World) -> int:
     import datetime as dt
 

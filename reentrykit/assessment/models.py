@@ -232,7 +232,7 @@ class CandidatePriority(Audited, models.Model):
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="candidate_priorities"
     )
     source = models.CharField(max_length=20, default="rpca")
-    component_key = models.CharField(max_length=20)
+    component_key = models.CharField(max_length=40)
     round = models.ForeignKey(
         Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates"
     )

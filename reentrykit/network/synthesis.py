@@ -22,6 +22,7 @@ from reentrykit.library.selectors import COMPONENT, component_choices
 from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.network.models import Network, NetworkSite
 from reentrykit.network.selectors import CrossSite, cross_site, visible_sites
+from reentrykit.resources.reentry_map import gap_label
 
 OTHER_THEME = "Other lessons"
 
@@ -107,6 +108,8 @@ def _priorities(coalitions: list[Any]) -> list[tuple[str, list[str]]]:
     ):
         if source == "resources":
             label = f"Services for {NEED_LABELS.get(key, key).lower()} needs"
+        elif source == "map":
+            label = f"Reentry map: {gap_label(key).lower()}"
         else:
             label = labels.get(key, key)
         by_component[label].add(name)

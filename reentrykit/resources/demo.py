@@ -1,13 +1,13 @@
-"""Demo services and funding: each demo coalition's directory lists a few services and
-its funding scan a few sources (all invented), so its needs against capacity page shows
-gaps against the synthetic county's needs."""
+"""Demo services, funding and reentry map: each demo coalition's directory lists a few
+services, its funding scan a few sources and its map a few cells (all invented), so its
+needs against capacity page shows gaps against the synthetic county's needs."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from reentrykit.core.demo import DemoWorld, register_demo_seeder
-from reentrykit.resources.models import FundingSource, Service
+from reentrykit.resources.models import FundingSource, MapCell, Service
 
 # (name, need, setting, people a year, spending a year, record restrictions, evidence)
 DEMO_SERVICES = (
@@ -33,6 +33,22 @@ DEMO_FUNDING = (
     ("State recidivism reduction fund", "state", "current", "180000", "Treatment, jobs"),
     ("County general fund", "local", "current", "95000", "The coordinator's time"),
     ("Community foundation", "private", "prospective", "60000", "Transitional jobs"),
+)
+
+# (decision point, service system, status, what happens now, what is missing)
+DEMO_MAP = (
+    ("booking", "mental_health", "partial", "A nurse screens at booking.", "No referral follows."),
+    ("custody", "substance_use", "in_place", "Recovery coaches meet people before release.", ""),
+    ("custody", "education", "in_place", "GED classes in the jail.", ""),
+    (
+        "release",
+        "housing",
+        "gap",
+        "",
+        "No one plans where people will sleep; many leave for the shelter.",
+    ),
+    ("release", "id_benefits", "gap", "", "People leave without an ID or benefits started."),
+    ("supervision", "employment", "partial", "A transitional jobs crew.", "60 places a year."),
 )
 
 
@@ -63,6 +79,15 @@ def seed_services(world: DemoWorld) -> None:
                 status=status,
                 amount=Decimal(amount),
                 eligible_uses=uses,
+            )
+        for point, system, status, practice, missing in DEMO_MAP:
+            MapCell.objects.create(
+                coalition=coalition,
+                point=point,
+                system=system,
+                status=status,
+                practice=practice,
+                missing=missing,
             )
 
 

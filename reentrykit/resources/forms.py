@@ -6,7 +6,7 @@ from django import forms
 
 from reentrykit.core.forms import CoalitionModelForm, DateInput, UswdsForm
 from reentrykit.metrics.needs import NEED_LABELS
-from reentrykit.resources.models import FundingSource, FundraisingTarget, Service
+from reentrykit.resources.models import FundingSource, FundraisingTarget, MapCell, Service
 
 
 class ServiceForm(CoalitionModelForm):
@@ -84,3 +84,14 @@ class FundraisingTargetForm(CoalitionModelForm):
 
 class LeadForm(UswdsForm):
     name = forms.CharField(label="Sustainability lead", max_length=200, required=False)
+
+
+class MapCellForm(CoalitionModelForm):
+    class Meta:
+        model = MapCell
+        fields = ["status", "practice", "missing"]
+        widgets = {
+            "status": forms.RadioSelect,
+            "practice": forms.Textarea(attrs={"rows": 3}),
+            "missing": forms.Textarea(attrs={"rows": 3}),
+        }

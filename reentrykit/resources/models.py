@@ -11,6 +11,15 @@ from django.db import models
 from reentrykit.core.audit import Audited
 from reentrykit.metrics.needs import NEED_LABELS
 
+# The service systems people need on the way home: the needs a risk/needs assessment
+# records (which the estimates of need use), and others a directory lists services for.
+SYSTEMS = {
+    **NEED_LABELS,
+    "physical_health": "Physical health",
+    "id_benefits": "ID and benefits",
+    "legal": "Legal",
+}
+
 
 class Service(Audited, models.Model):
     class Setting(models.TextChoices):
@@ -36,7 +45,7 @@ class Service(Audited, models.Model):
     name = models.CharField(max_length=200)
     provider = models.CharField("Provided by", max_length=200)
     description = models.TextField(blank=True)
-    need = models.CharField("Need it meets", max_length=20, choices=list(NEED_LABELS.items()))
+    need = models.CharField("Need it meets", max_length=20, choices=list(SYSTEMS.items()))
     setting = models.CharField(max_length=12, choices=Setting.choices, default=Setting.COMMUNITY)
     capacity_per_year = models.PositiveIntegerField(
         "People it can serve a year", null=True, blank=True
@@ -187,6 +196,47 @@ class SustainabilityLead(Audited, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class MapCell(Audited, models.Model):
+    """One cell of the reentry map: what a service system does for people at one
+    justice decision point, and whether that is a gap (``reentry_map`` has the grid)."""
+
+    class Status(models.TextChoices):
+        IN_PLACE = "in_place", "In place"
+        PARTIAL = "partial", "Partly in place"
+        GAP = "gap", "Gap"
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="map_cells"
+    )
+    point = models.CharField("Decision point", max_length=20)
+    system = models.CharField("Service system", max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    practice = models.TextField(
+        "What happens here now",
+        blank=True,
+        help_text="Who does what for people at this point, and for how many of them.",
+    )
+    missing = models.TextField(
+        "What is missing",
+        blank=True,
+        help_text="Who falls through, and what the data or the people affected say about it.",
+    )
+
+    class Meta:
+        ordering = ["point", "system"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "point", "system"], name="map_cell_once_per_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} × {self.system}: {self.get_status_display()}"
 
     def audit_coalition_id(self) -> int | None:
         return self.coalition_id

@@ -11,17 +11,21 @@ from reentrykit.core.path import (
     register_step,
     state_from_checks,
 )
-from reentrykit.resources.models import Service
+from reentrykit.resources.models import MapCell, Service
 
 
 def resources_step_state(coalition: Coalition) -> StepState:
     services = Service.objects.filter(coalition=coalition)
     found = exists_each(
-        coalition, listed=services, unsized=services.filter(capacity_per_year__isnull=True)
+        coalition,
+        listed=services,
+        unsized=services.filter(capacity_per_year__isnull=True),
+        mapped=MapCell.objects.filter(coalition=coalition),
     )
     checks = [
         ("Services listed in the directory", found["listed"]),
         ("Each service's yearly capacity entered", found["listed"] and not found["unsized"]),
+        ("The reentry map started", found["mapped"]),
     ]
     return state_from_checks(checks)
 
@@ -34,7 +38,8 @@ register_step(
         help=(
             "List the services people leaving custody can use: who runs them, who "
             "qualifies and how many they can serve. Set them against the needs your data "
-            "shows to find the gaps worth making priorities."
+            "shows, and map where people meet them on the way home, to find the gaps "
+            "worth making priorities."
         ),
         url_name="resources:directory",
         state=resources_step_state,

@@ -10,9 +10,16 @@ from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
 from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.resources.estimates import NeedEstimate
-from reentrykit.resources.models import NeedAssumption, ReleaseVolume, SustainabilityLead
+from reentrykit.resources.models import (
+    MapCell,
+    NeedAssumption,
+    ReleaseVolume,
+    SustainabilityLead,
+)
+from reentrykit.resources.reentry_map import gap_label
 
 SOURCE = "resources"
+MAP_SOURCE = "map"
 
 
 @transaction.atomic
@@ -62,3 +69,20 @@ def lead_save(*, coalition: Coalition, name: str) -> None:
         SustainabilityLead.objects.update_or_create(coalition=coalition, defaults={"name": name})
     else:
         SustainabilityLead.objects.filter(coalition=coalition).delete()
+
+
+def map_gap_candidate(*, cell: MapCell, user: Any) -> CandidatePriority:
+    """A gap in the reentry map as a candidate priority (the same one when it is one
+    already), keyed ``<point>.<system>``."""
+    candidate, _ = CandidatePriority.objects.get_or_create(
+        coalition_id=cell.coalition_id,
+        source=MAP_SOURCE,
+        component_key=f"{cell.point}.{cell.system}",
+        round=None,
+        defaults={
+            "title": gap_label(f"{cell.point}.{cell.system}"),
+            "note": cell.missing,
+            "created_by": user,
+        },
+    )
+    return candidate

@@ -13,24 +13,27 @@ from reentrykit.core.access import (
     Capability,
     CoalitionAccess,
     get_coalition_for,
+    get_object_in,
     post_only,
 )
 from reentrykit.core.charts import accessible_svg
-from reentrykit.core.entries import Part, entry_page
+from reentrykit.core.entries import Part, entry_page, form_page, save_under
 from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.metrics.selectors import sees_raw
-from reentrykit.resources import charts, services
+from reentrykit.resources import charts, reentry_map, services
 from reentrykit.resources.estimates import funding_totals, needs_against_capacity
 from reentrykit.resources.forms import (
     FiguresForm,
     FundingSourceForm,
     FundraisingTargetForm,
     LeadForm,
+    MapCellForm,
     ServiceForm,
 )
 from reentrykit.resources.models import (
     FundingSource,
     FundraisingTarget,
+    MapCell,
     NeedAssumption,
     ReleaseVolume,
     Service,
@@ -192,3 +195,57 @@ def funding_entry(
     return entry_page(
         request, coalition_slug, FUNDING_PARTS, part, entry_id, listing="resources:funding"
     )
+
+
+@login_required
+def map_grid(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The reentry map: decision points by service systems, with the counts at each
+    point and the gaps found."""
+    access = get_coalition_for(request, coalition_slug)
+    grid = reentry_map.reentry_map(access)
+    return render(
+        request,
+        "resources/map.html",
+        {
+            "access": access,
+            "map": grid,
+            "systems": reentry_map.SYSTEMS,
+            "raw": sees_raw(access),
+            "can_edit": access.can(Capability.CONTRIBUTE),
+        },
+    )
+
+
+@login_required
+def map_cell(request: HttpRequest, coalition_slug: str, point: str, system: str) -> HttpResponse:
+    """Describe one cell of the map (contributors)."""
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    if not reentry_map.is_place(point, system):
+        raise Http404("No such place on the map")
+    cell = reentry_map.cell_at(access, point, system)
+    form = MapCellForm(request.POST or None, instance=cell.record, coalition=access.coalition)
+    return form_page(
+        request,
+        access,
+        form,
+        part="cell",
+        name="description of this cell",
+        heading=cell.title,
+        intro="What the service system does for people at this decision point, and whether "
+        "it is a gap. A gap can become a candidate priority.",
+        save=lambda f: save_under(f, coalition=access.coalition, point=point, system=system),
+        listing="resources:map",
+        deletable=cell.record,
+        template="resources/map_cell.html",
+        cell=cell,
+    )
+
+
+@login_required
+@post_only
+def map_candidate(request: HttpRequest, coalition_slug: str, cell_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    cell = get_object_in(access, MapCell.objects.filter(status=MapCell.Status.GAP), pk=cell_id)
+    candidate = services.map_gap_candidate(cell=cell, user=request.user)
+    messages.success(request, f"“{candidate.title}” is a candidate priority in the plan.")
+    return redirect("resources:map", coalition_slug=coalition_slug)

@@ -236,7 +236,7 @@ def test_the_plan_pages_have_no_serious_violations(
 def test_the_resource_pages_have_no_serious_violations(
     page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
 ) -> None:
-    from reentrykit.resources.models import FundingSource, FundraisingTarget, Service
+    from reentrykit.resources.models import FundingSource, FundraisingTarget, MapCell, Service
 
     world = build_world()
     payload = dashboard_payload()
@@ -259,6 +259,10 @@ def test_the_resource_pages_have_no_serious_violations(
     FundraisingTarget.objects.create(
         coalition=world.coalition, amount=1000, by=dt.date(2027, 1, 1), expected_impact="More"
     )
+    for point, system, status in (("release", "housing", "gap"), ("custody", "family", "partial")):
+        MapCell.objects.create(
+            coalition=world.coalition, point=point, system=system, status=status, missing="Beds"
+        )
     sign_in_with_code(page, world.coordinator, PASSWORD)
     base = "/c/riverton/resources/"
     axe(
@@ -270,7 +274,14 @@ def test_the_resource_pages_have_no_serious_violations(
         f"{base}funding/",
         f"{base}funding/source/{source.pk}/",
         f"{base}funding/target/new/",
+        f"{base}map/",
+        f"{base}map/release/housing/",
+        f"{base}map/supervision/housing/",
     )
+    page.goto(f"{base}map/supervision/legal/")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Please fix").first.wait_for()
+    axe(page)
     page.goto(f"{base}needs/")
     page.get_by_label("People released a year").fill("-3")
     page.get_by_role("button", name="Save the figures").click()

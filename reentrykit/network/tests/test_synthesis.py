@@ -42,6 +42,10 @@ def pilot(world: World) -> World:
     CandidatePriority.objects.create(
         coalition=world.other, source="resources", component_key="housing", title="Housing gap"
     )
+    # A gap marked on the reentry map.
+    CandidatePriority.objects.create(
+        coalition=world.coalition, source="map", component_key="release.housing", title="Gap"
+    )
     session = coaching_session_record(
         site=world.site, coach=world.coach, held_on=dt.date(2026, 9, 1)
     )
@@ -105,6 +109,7 @@ def test_the_report_ranks_shared_priorities_and_groups_lessons(pilot: World, sig
             "Elsewhere City Reentry Partnership, Riverton County Reentry Coalition",
         ],
         ["1.2 Reentry map", "1", "Riverton County Reentry Coalition"],
+        ["Reentry map: housing at release", "1", "Riverton County Reentry Coalition"],
         ["Services for housing needs", "1", "Elsewhere City Reentry Partnership"],
     ]
     areas = dict(tuple(row) for row in _table(html, "practice-area-table")[1:])

@@ -6,8 +6,8 @@ import pytest
 
 from reentrykit.core.audit import audit_actor
 from reentrykit.core.demo import DemoWorld, seed_foundation
-from reentrykit.resources.demo import DEMO_FUNDING, DEMO_SERVICES, seed_services
-from reentrykit.resources.models import FundingSource, Service
+from reentrykit.resources.demo import DEMO_FUNDING, DEMO_MAP, DEMO_SERVICES, seed_services
+from reentrykit.resources.models import FundingSource, MapCell, Service
 
 
 @pytest.mark.django_db
@@ -19,6 +19,7 @@ def test_each_demo_coalition_gets_its_services_once() -> None:
         seed_services(world)
     assert Service.objects.count() == 5 * len(DEMO_SERVICES)
     assert FundingSource.objects.count() == 5 * len(DEMO_FUNDING)
+    assert MapCell.objects.count() == 5 * len(DEMO_MAP)
     for coalition in world.coalitions.values():
         providers = set(
             Service.objects.filter(coalition=coalition).values_list("provider", flat=True)
