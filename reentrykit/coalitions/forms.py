@@ -20,6 +20,7 @@ class CoalitionSettingsForm(UswdsModelForm):
             "description",
             "mission_statement",
             "suppression_k",
+            "priority_method",
         ]
         help_texts = {
             "mission_statement": (
@@ -31,6 +32,7 @@ class CoalitionSettingsForm(UswdsModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "mission_statement": forms.Textarea(attrs={"rows": 4}),
+            "priority_method": forms.RadioSelect,
         }
 
 

@@ -45,6 +45,18 @@ class Coalition(Audited, models.Model):
         validators=[MinValueValidator(MIN_SUPPRESSION_K)],
         help_text="Counts from 1 to k-1 are hidden outside the data steward role. Never below 5.",
     )
+
+    class Decision(models.TextChoices):
+        SCORE = "score", "Each member scores impact and feasibility from 1 to 5"
+        RANK = "rank", "Each member ranks the candidates in order"
+
+    priority_method = models.CharField(
+        "How the group chooses priorities",
+        max_length=5,
+        choices=Decision.choices,
+        default=Decision.SCORE,
+        help_text="The candidate priorities in the plan are ordered by the group's result.",
+    )
     is_demo = models.BooleanField(
         default=False, help_text="Fictional coalition from the demo seed."
     )

@@ -17,6 +17,7 @@ COALITION_EDITABLE_FIELDS = (
     "description",
     "mission_statement",
     "suppression_k",
+    "priority_method",
 )
 
 

@@ -4,8 +4,9 @@ from typing import Any
 
 from django import forms
 
+from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
-from reentrykit.core.forms import DateInput, UswdsModelForm
+from reentrykit.core.forms import DateInput, UswdsForm, UswdsModelForm
 from reentrykit.metrics.models import Indicator
 from reentrykit.planning.models import (
     ActionStep,
@@ -53,6 +54,55 @@ class ScoreForm(UswdsModelForm):
     class Meta:
         model = CandidateScore
         fields = ["impact", "feasibility"]
+
+
+class RankForm(UswdsForm):
+    """One person's ranking of the open candidate priorities: a place for each they
+    rank (1 is their first choice), no two alike; they may leave some out."""
+
+    def __init__(self, *args: Any, candidates: list[CandidatePriority], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        places = [("", "Not ranked")] + [
+            (str(n), ordinal(n)) for n in range(1, len(candidates) + 1)
+        ]
+        for candidate in candidates:
+            self.fields[f"candidate-{candidate.pk}"] = forms.TypedChoiceField(
+                label=candidate.title,
+                choices=places,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: dict[int, str] = {}
+        for name, place in list(cleaned.items()):
+            if place is None:
+                continue
+            if place in seen:
+                label = self.fields[name].label
+                self.add_error(
+                    name,
+                    f"{ordinal(place)} is given to “{self.fields[seen[place]].label}” too; "
+                    f"give “{label}” another place.",
+                )
+            else:
+                seen[place] = name
+        if not seen and not self.errors:
+            raise forms.ValidationError("Give at least one candidate a place.")
+        return cleaned
+
+    def places(self) -> dict[int, int | None]:
+        """Candidate id -> place (None: not ranked), once valid."""
+        return {
+            int(name.removeprefix("candidate-")): place for name, place in self.cleaned_data.items()
+        }
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 class GoalForm(UswdsModelForm):

@@ -119,6 +119,30 @@ class CandidateScore(Audited, models.Model):
         return self.candidate.coalition_id
 
 
+class CandidateRank(Audited, models.Model):
+    """One person's place for a candidate priority in their ranking of them all (1 is
+    their first choice), for a group that ranks instead of scoring."""
+
+    candidate = models.ForeignKey(
+        "assessment.CandidatePriority", on_delete=models.CASCADE, related_name="ranks"
+    )
+    ranker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "ranker"], name="rank_once_per_person"),
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="rank_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate}: place {self.position}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.candidate.coalition_id
+
+
 class Goal(Audited, models.Model):
     """A measurable milestone of a priority, measured by the coalition's indicators."""
 

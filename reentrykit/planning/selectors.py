@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
@@ -131,13 +132,20 @@ def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:
 
 @dataclass(frozen=True)
 class RankedCandidate:
-    """A candidate priority with the group's mean scores and the reader's own."""
+    """A candidate priority with the group's result, by scores and by ranks, and the
+    reader's own."""
 
     candidate: CandidatePriority
     scores: int
     impact: float | None
     feasibility: float | None
     mine: CandidateScore | None
+    # Borda points: in each person's ranking of the open candidates, the first earns as
+    # many points as there are open candidates, the next one fewer, and so on; a
+    # candidate they left out earns none from them.
+    points: int = 0
+    rankers: int = 0
+    my_place: int | None = None
 
     @property
     def total(self) -> float:
@@ -147,16 +155,20 @@ class RankedCandidate:
 
 def open_candidates(coalition: Coalition, *, reader: Any = None) -> list[RankedCandidate]:
     """Candidate priorities the plan has not taken up, one per title (the latest),
-    ranked by the group's scores (highest mean impact plus feasibility first)."""
+    ordered by the group's result in the coalition's way of deciding: the highest mean
+    impact plus feasibility first, or the most Borda points first."""
     adopted = {title.casefold() for title in coalition.priorities.values_list("title", flat=True)}
     seen: set[str] = set()
-    ranked = []
+    shown = []
     candidates = CandidatePriority.objects.filter(coalition=coalition, adopted_as=None)
-    for candidate in candidates.prefetch_related("scores"):
+    for candidate in candidates.prefetch_related("scores", "ranks"):
         key = candidate.title.casefold()
-        if key in adopted or key in seen:
-            continue
-        seen.add(key)
+        if key not in adopted and key not in seen:
+            seen.add(key)
+            shown.append(candidate)
+    points, places = _borda(shown, reader)
+    ranked = []
+    for candidate in shown:
         scores = list(candidate.scores.all())
         ranked.append(
             RankedCandidate(
@@ -165,9 +177,30 @@ def open_candidates(coalition: Coalition, *, reader: Any = None) -> list[RankedC
                 impact=mean(s.impact for s in scores) if scores else None,
                 feasibility=mean(s.feasibility for s in scores) if scores else None,
                 mine=next((s for s in scores if reader and s.scorer_id == reader.pk), None),
+                points=points[candidate.pk],
+                rankers=len(candidate.ranks.all()),
+                my_place=places.get(candidate.pk),
             )
         )
+    if coalition.priority_method == coalition.Decision.RANK:
+        return sorted(ranked, key=lambda entry: (-entry.points, entry.candidate.title.casefold()))
     return sorted(ranked, key=lambda entry: (-entry.total, entry.candidate.title.casefold()))
+
+
+def _borda(candidates: list[CandidatePriority], reader: Any) -> tuple[Counter[int], dict[int, int]]:
+    """Each candidate's Borda points, and the reader's places (1 = first) among them."""
+    orders: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for candidate in candidates:
+        for rank in candidate.ranks.all():
+            orders[rank.ranker_id].append((rank.position, candidate.pk))
+    points: Counter[int] = Counter()
+    places: dict[int, int] = {}
+    for ranker, order in orders.items():
+        for index, (_, pk) in enumerate(sorted(order)):
+            points[pk] += len(candidates) - index
+            if reader is not None and ranker == reader.pk:
+                places[pk] = index + 1
+    return points, places
 
 
 @dataclass(frozen=True)

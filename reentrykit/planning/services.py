@@ -8,7 +8,7 @@ from django.db import transaction
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
-from reentrykit.planning.models import Priority
+from reentrykit.planning.models import CandidateRank, Priority
 
 
 @transaction.atomic
@@ -32,3 +32,17 @@ def priority_adopt(*, candidate: CandidatePriority, user: Any) -> Priority:
 
 def priority_create(*, coalition: Coalition, user: Any, **fields: Any) -> Priority:
     return Priority.objects.create(coalition=coalition, created_by=user, **fields)
+
+
+@transaction.atomic
+def ranking_save(*, ranker: Any, places: dict[int, int | None]) -> None:
+    """``ranker``'s places for these candidates (ids), replacing their earlier ones;
+    None leaves a candidate out of their ranking."""
+    for pk, place in places.items():
+        if place is None:
+            for rank in CandidateRank.objects.filter(ranker=ranker, candidate_id=pk):
+                rank.delete()  # one by one, so the audit trail records it
+        else:
+            CandidateRank.objects.update_or_create(
+                ranker=ranker, candidate_id=pk, defaults={"position": place}
+            )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("download/", documents.download, name="download"),
     path("priorities/new/", views.priority_new, name="priority_new"),
     path("priorities/adopt/", views.priority_adopt, name="priority_adopt"),
+    path("candidates/rank/", views.candidate_rank, name="candidate_rank"),
     path("candidates/<int:candidate_id>/score/", views.candidate_score, name="candidate_score"),
     path("priorities/<int:priority_id>/", views.priority_edit, name="priority_edit"),
     path("priorities/<int:priority_id>/goals/new/", views.goal_new, name="goal_new"),

@@ -35,6 +35,7 @@ from reentrykit.planning.forms import (
     ImprovementForm,
     PlanShareForm,
     PriorityForm,
+    RankForm,
     SafetyObjectiveForm,
     ScoreForm,
     StakeholderForm,
@@ -99,6 +100,25 @@ def candidate_score(request: HttpRequest, coalition_slug: str, candidate_id: int
             "score impact and feasibility from 1 (least) to 5 (most).",
         )
     return back_to("planning:plan", coalition_slug, "candidates")
+
+
+@login_required
+def candidate_rank(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """The reader's ranking of the open candidate priorities."""
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    entries = selectors.open_candidates(access.coalition, reader=request.user)
+    candidates = [entry.candidate for entry in entries]
+    initial = {f"candidate-{e.candidate.pk}": e.my_place for e in entries if e.my_place}
+    form = RankForm(request.POST or None, candidates=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.ranking_save(ranker=request.user, places=form.places())
+        messages.success(request, "Your ranking is saved.")
+        return back_to("planning:plan", coalition_slug, "candidates")
+    return render(
+        request,
+        "planning/rank.html",
+        {"access": access, "form": form, "entries": entries},
+    )
 
 
 def _form_page(

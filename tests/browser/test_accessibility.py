@@ -231,6 +231,18 @@ def test_the_plan_pages_have_no_serious_violations(
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Please fix").first.wait_for()
     axe(page)
+    # A group that ranks: the plan's table of points, and a ranking that gives two
+    # candidates one place.
+    world.coalition.priority_method = "rank"
+    world.coalition.save()
+    for key, title in (("3.1", "Beds"), ("3.2", "Jobs")):
+        CandidatePriority.objects.create(coalition=world.coalition, component_key=key, title=title)
+    axe(page, base, f"{base}candidates/rank/")
+    page.get_by_label("Beds").select_option("1st")
+    page.get_by_label("Jobs").select_option("1st")
+    page.get_by_role("button", name="Save my ranking").click()
+    page.get_by_text("Please fix").first.wait_for()
+    axe(page)
 
 
 def test_the_resource_pages_have_no_serious_violations(
