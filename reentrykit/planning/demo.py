@@ -15,11 +15,13 @@ from reentrykit.metrics.demo import DEMO_INDICATOR
 from reentrykit.network.demo import demo_email
 from reentrykit.planning.models import (
     ActionStep,
+    AgencyRole,
     CandidateScore,
     Goal,
     Improvement,
     PlanShare,
     Priority,
+    QualityCheck,
     SafetyObjective,
     Stakeholder,
     StatusUpdate,
@@ -156,6 +158,22 @@ def seed_plans(world: DemoWorld) -> None:
                 status=status,
                 percent_complete=percent,
             )
+        role = AgencyRole.objects.create(
+            coalition=goal.priority.coalition,
+            organization=partners[0],
+            role="Shares release and booking data with the coalition every month.",
+        )
+        role.goals.add(goal)
+        QualityCheck.objects.create(
+            coalition=goal.priority.coalition,
+            what="Every high-risk release has a case plan before release day",
+            goal=goal,
+            checked_by=partners[0],
+            every_months=3,
+            last_checked_on=today - dt.timedelta(days=120),
+            result=QualityCheck.Result.CONCERNS,
+            notes="A sample of 20 releases: 4 had no case plan.",
+        )
 
 
 register_demo_seeder("plans", 40, seed_plans)

@@ -5,16 +5,18 @@ from typing import Any
 from django import forms
 
 from reentrykit.assessment.models import CandidatePriority
-from reentrykit.coalitions.models import Coalition
-from reentrykit.core.forms import DateInput, UswdsForm, UswdsModelForm
+from reentrykit.coalitions.models import Coalition, PartnerOrganization
+from reentrykit.core.forms import CoalitionModelForm, DateInput, UswdsForm, UswdsModelForm
 from reentrykit.metrics.models import Indicator
 from reentrykit.planning.models import (
     ActionStep,
+    AgencyRole,
     CandidateScore,
     Goal,
     Improvement,
     PlanShare,
     Priority,
+    QualityCheck,
     SafetyObjective,
     Stakeholder,
     StatusUpdate,
@@ -256,3 +258,55 @@ class PlanShareForm(UswdsModelForm):
         model = PlanShare
         fields = ["shared_on", "how", "response"]
         widgets = {"shared_on": DateInput, "response": forms.Textarea(attrs={"rows": 3})}
+
+
+def _own_choices(form: CoalitionModelForm, **fields: str) -> None:
+    """Limits each named field to the coalition's own organizations or goals."""
+    querysets = {
+        "organization": PartnerOrganization.objects.filter(coalition=form.coalition),
+        "goal": Goal.objects.filter(priority__coalition=form.coalition),
+    }
+    for name, kind in fields.items():
+        form.fields[name].queryset = querysets[kind]  # type: ignore[attr-defined]
+
+
+class AgencyRoleForm(CoalitionModelForm):
+    class Meta:
+        model = AgencyRole
+        fields = ["organization", "role", "goals"]
+        widgets = {"role": forms.Textarea(attrs={"rows": 3}), "goals": forms.CheckboxSelectMultiple}
+        help_texts = {"goals": "The plan's goals it works toward."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _own_choices(self, organization="organization", goals="goal")
+
+
+class QualityCheckForm(CoalitionModelForm):
+    class Meta:
+        model = QualityCheck
+        fields = [
+            "what",
+            "goal",
+            "checked_by",
+            "every_months",
+            "last_checked_on",
+            "result",
+            "notes",
+        ]
+        widgets = {
+            "last_checked_on": DateInput,
+            "result": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _own_choices(self, goal="goal", checked_by="organization")
+        self.fields["result"].choices = [("", "Not checked yet"), *QualityCheck.Result.choices]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("result") and not cleaned.get("last_checked_on"):
+            self.add_error("last_checked_on", "Give the date of the check that found this.")
+        return cleaned

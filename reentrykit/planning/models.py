@@ -384,3 +384,105 @@ class PlanShare(Audited, models.Model):
 
     def audit_coalition_id(self) -> int | None:
         return self.stakeholder.coalition_id
+
+
+class AgencyRole(Audited, models.Model):
+    """What one member agency does to carry out the plan (monitoring implementation)."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="agency_roles"
+    )
+    organization = models.ForeignKey(
+        "coalitions.PartnerOrganization",
+        on_delete=models.CASCADE,
+        related_name="plan_roles",
+        verbose_name="Member agency",
+    )
+    role = models.TextField(
+        "Its role in the plan",
+        help_text="What it delivers, decides or reports, e.g. “shares booking data monthly”.",
+    )
+    goals = models.ManyToManyField(Goal, blank=True, related_name="agency_roles")
+
+    class Meta:
+        ordering = ["organization__name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.role[:60]}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+
+class QualityCheck(Audited, models.Model):
+    """A recurring check that the plan's work is done as designed (fidelity, data
+    quality, follow-through), with when it was last done and what it found."""
+
+    class Every(models.IntegerChoices):
+        MONTH = 1, "Every month"
+        QUARTER = 3, "Every three months"
+        HALF_YEAR = 6, "Every six months"
+        YEAR = 12, "Every year"
+
+    class Result(models.TextChoices):
+        MET = "met", "As designed"
+        CONCERNS = "concerns", "Concerns found"
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="quality_checks"
+    )
+    what = models.CharField(
+        "What is checked",
+        max_length=300,
+        help_text="e.g. “every high-risk release has a case plan before release day”.",
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="quality_checks"
+    )
+    checked_by = models.ForeignKey(
+        "coalitions.PartnerOrganization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Checked by",
+    )
+    every_months = models.PositiveSmallIntegerField(
+        "How often", choices=Every.choices, default=Every.QUARTER
+    )
+    last_checked_on = models.DateField("Last checked", null=True, blank=True)
+    result = models.CharField("What it found", max_length=10, choices=Result.choices, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["what", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(result="") | models.Q(last_checked_on__isnull=False),
+                name="quality_check_result_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.what
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id
+
+    def next_due(self) -> dt.date | None:
+        """When it is next due (None: never done, so due now)."""
+        if self.last_checked_on is None:
+            return None
+        month = self.last_checked_on.month - 1 + self.every_months
+        year = self.last_checked_on.year + month // 12
+        day = min(self.last_checked_on.day, _days_in(year, month % 12 + 1))
+        return dt.date(year, month % 12 + 1, day)
+
+    def is_due(self, today: dt.date) -> bool:
+        due = self.next_due()
+        return due is None or due <= today
+
+
+def _days_in(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day

@@ -1,18 +1,19 @@
 """Reminders for the plan (Monitor implementation): each coalition's coordinators get
-one e-mail listing its overdue action steps and the goals whose status report is due."""
+one e-mail listing its overdue action steps, the goals whose status report is due and
+the quality checks that are due."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
 from reentrykit.coalitions.models import Coalition, Role
-from reentrykit.planning.models import ActionStep, Goal
-from reentrykit.planning.selectors import UPDATE_EVERY_DAYS, update_due
+from reentrykit.planning.models import ActionStep, Goal, QualityCheck
+from reentrykit.planning.selectors import UPDATE_EVERY_DAYS, checks_due, update_due
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Reminder:
     overdue: list[ActionStep]
     reports_due: list[Goal]
     recipients: list[str]
+    checks_due: list[QualityCheck] = field(default_factory=list)
 
     @property
     def subject(self) -> str:
@@ -40,9 +42,19 @@ class Reminder:
             lines.append(f"Goals without a status report in {UPDATE_EVERY_DAYS} days:")
             lines += [f"- {goal.statement}" for goal in self.reports_due]
             lines.append("")
+        if self.checks_due:
+            lines.append("Quality checks due:")
+            lines += [f"- {check.what} ({_last_done(check)})" for check in self.checks_due]
+            lines.append("")
         plan = reverse("planning:plan", kwargs={"coalition_slug": self.coalition.slug})
         lines.append(f"The plan: {base_url.rstrip('/')}{plan}")
         return "\n".join(lines)
+
+
+def _last_done(check: QualityCheck) -> str:
+    if check.last_checked_on is None:
+        return "never done"
+    return f"last done {check.last_checked_on:%B %-d, %Y}"
 
 
 def reminders(*, today: dt.date, coalitions: list[Coalition]) -> list[Reminder]:
@@ -55,14 +67,15 @@ def reminders(*, today: dt.date, coalitions: list[Coalition]) -> list[Reminder]:
         ]
         goals = Goal.objects.filter(priority__coalition=coalition).prefetch_related("updates")
         reports_due = [goal for goal in goals if update_due(list(goal.updates.all()), today)]
-        if not overdue and not reports_due:
+        checks = checks_due(coalition, today=today)
+        if not overdue and not reports_due and not checks:
             continue
         recipients = sorted(
             coalition.memberships.filter(role=Role.COORDINATOR, user__is_active=True).values_list(
                 "user__email", flat=True
             )
         )
-        found.append(Reminder(coalition, overdue, reports_due, recipients))
+        found.append(Reminder(coalition, overdue, reports_due, recipients, checks))
     return found
 
 

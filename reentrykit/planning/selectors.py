@@ -16,10 +16,12 @@ from reentrykit.core.access import CoalitionAccess
 from reentrykit.metrics.selectors import indicator_rows
 from reentrykit.planning.models import (
     ActionStep,
+    AgencyRole,
     CandidateScore,
     Goal,
     Improvement,
     Priority,
+    QualityCheck,
     Stakeholder,
     StatusUpdate,
 )
@@ -235,4 +237,45 @@ def buy_in(coalition: Coalition) -> list[Quadrant]:
             [p for p in people if (p.power, p.interest) == (power, interest)],
         )
         for power, interest, title, advice in QUADRANTS
+    ]
+
+
+@dataclass(frozen=True)
+class AgencyWork:
+    """A member agency's part in carrying out the plan: its roles and the action steps
+    it owns."""
+
+    organization: Any
+    roles: list[AgencyRole]
+    steps: int
+    done: int
+    overdue: int
+
+
+def agency_work(coalition: Coalition, *, today: dt.date) -> list[AgencyWork]:
+    """Each member agency with a role in the plan or an action step, by name."""
+    roles: dict[int, list[AgencyRole]] = defaultdict(list)
+    for role in AgencyRole.objects.filter(coalition=coalition).prefetch_related("goals"):
+        roles[role.organization_id].append(role)
+    steps: dict[int, list[ActionStep]] = defaultdict(list)
+    for step in ActionStep.objects.filter(
+        goal__priority__coalition=coalition, owner_organization__isnull=False
+    ):
+        steps[step.owner_organization_id].append(step)  # type: ignore[index]
+    return [
+        AgencyWork(
+            organization=organization,
+            roles=roles[organization.pk],
+            steps=len(steps[organization.pk]),
+            done=sum(1 for s in steps[organization.pk] if s.status == ActionStep.Status.DONE),
+            overdue=sum(1 for s in steps[organization.pk] if s.is_overdue(today)),
+        )
+        for organization in coalition.organizations.order_by("name")
+        if organization.pk in roles or organization.pk in steps
+    ]
+
+
+def checks_due(coalition: Coalition, *, today: dt.date) -> list[QualityCheck]:
+    return [
+        check for check in QualityCheck.objects.filter(coalition=coalition) if check.is_due(today)
     ]

@@ -26,15 +26,17 @@ from reentrykit.core.access import (
     get_object_in,
     post_only,
 )
-from reentrykit.core.entries import back_to, form_page, save_under
+from reentrykit.core.entries import Part, back_to, entry_page, form_page, save_under
 from reentrykit.metrics.selectors import sees_raw
 from reentrykit.planning import selectors, services
 from reentrykit.planning.forms import (
     ActionStepForm,
+    AgencyRoleForm,
     GoalForm,
     ImprovementForm,
     PlanShareForm,
     PriorityForm,
+    QualityCheckForm,
     RankForm,
     SafetyObjectiveForm,
     ScoreForm,
@@ -43,11 +45,13 @@ from reentrykit.planning.forms import (
 )
 from reentrykit.planning.models import (
     ActionStep,
+    AgencyRole,
     CandidateScore,
     Goal,
     Improvement,
     PlanShare,
     Priority,
+    QualityCheck,
     SafetyObjective,
     Stakeholder,
     StatusUpdate,
@@ -100,6 +104,55 @@ def candidate_score(request: HttpRequest, coalition_slug: str, candidate_id: int
             "score impact and feasibility from 1 (least) to 5 (most).",
         )
     return back_to("planning:plan", coalition_slug, "candidates")
+
+
+MONITORING_PARTS = {
+    "role": Part(
+        AgencyRole,
+        AgencyRoleForm,
+        "agency role",
+        "What one member agency does to carry out the plan: what it delivers, decides or "
+        "reports, and toward which goals.",
+    ),
+    "check": Part(
+        QualityCheck,
+        QualityCheckForm,
+        "quality check",
+        "A recurring check that the work is done as designed: fidelity to a program's "
+        "model, the data's quality, follow-through on referrals. Record when it was last "
+        "done and what it found; it shows as due when its time comes round.",
+    ),
+}
+
+
+@login_required
+def monitoring(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    """Monitoring implementation: the member agencies' roles and the quality checks."""
+    access = get_coalition_for(request, coalition_slug)
+    today = timezone.localdate()
+    checks = QualityCheck.objects.filter(coalition=access.coalition).select_related(
+        "goal", "checked_by"
+    )
+    return render(
+        request,
+        "planning/monitoring.html",
+        {
+            "access": access,
+            "agencies": selectors.agency_work(access.coalition, today=today),
+            "checks": [(check, check.is_due(today)) for check in checks],
+            "progress": selectors.progress_of(access.coalition, today=today),
+            "can_edit": access.can(Capability.CONTRIBUTE),
+        },
+    )
+
+
+@login_required
+def monitoring_entry(
+    request: HttpRequest, coalition_slug: str, part: str, entry_id: int | None = None
+) -> HttpResponse:
+    return entry_page(
+        request, coalition_slug, MONITORING_PARTS, part, entry_id, listing="planning:monitoring"
+    )
 
 
 @login_required
@@ -194,6 +247,8 @@ PART_BY_MODEL = {
     "planning.SafetyObjective": "Public safety objective",
     "planning.Stakeholder": "Stakeholder",
     "planning.PlanShare": "Plan shared",
+    "planning.AgencyRole": "Agency role",
+    "planning.QualityCheck": "Quality check",
 }
 PLAN_MODELS = tuple(PART_BY_MODEL)
 PRIORITY_INTRO = (

@@ -163,10 +163,12 @@ def test_the_plan_pages_have_no_serious_violations(
     from reentrykit.assessment.models import CandidatePriority
     from reentrykit.planning.models import (
         ActionStep,
+        AgencyRole,
         Goal,
         Improvement,
         PlanShare,
         Priority,
+        QualityCheck,
         SafetyObjective,
         Stakeholder,
         StatusUpdate,
@@ -202,6 +204,13 @@ def test_the_plan_pages_have_no_serious_violations(
     update = StatusUpdate.objects.create(
         goal=goal, reported_on=dt.date(2026, 9, 1), rating="at_risk", commentary="A funder left."
     )
+    role = AgencyRole.objects.create(
+        coalition=world.coalition, organization=world.jail, role="Shares booking data"
+    )
+    role.goals.add(goal)
+    check = QualityCheck.objects.create(
+        coalition=world.coalition, what="Case plans", goal=goal, checked_by=world.jail
+    )
     sign_in_with_code(page, world.coordinator, PASSWORD)
     base = "/c/riverton/plan/"
     axe(
@@ -221,6 +230,9 @@ def test_the_plan_pages_have_no_serious_violations(
         f"{base}public-safety/",
         f"{base}public-safety/{objective.pk}/",
         f"{base}steps/{step.pk}/",
+        f"{base}monitoring/",
+        f"{base}monitoring/role/new/",
+        f"{base}monitoring/check/{check.pk}/",
     )
     # A candidate becomes a priority with one button, and the form says what is wrong.
     page.goto(base)
@@ -241,6 +253,11 @@ def test_the_plan_pages_have_no_serious_violations(
     page.get_by_label("Beds").select_option("1st")
     page.get_by_label("Jobs").select_option("1st")
     page.get_by_role("button", name="Save my ranking").click()
+    page.get_by_text("Please fix").first.wait_for()
+    axe(page)
+    page.goto(f"{base}monitoring/check/new/")
+    page.get_by_text("As designed", exact=True).click()
+    page.get_by_role("button", name="Save").click()
     page.get_by_text("Please fix").first.wait_for()
     axe(page)
 

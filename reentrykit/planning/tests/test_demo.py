@@ -56,4 +56,8 @@ def test_each_demo_coalition_gets_a_measured_plan_once() -> None:
         assert improvement.indicator == indicator
         progress = progress_of(priority.coalition, today=today)
         assert (progress.steps, progress.done, progress.overdue) == (3, 1, 1)
+        [role] = priority.coalition.agency_roles.all()
+        assert list(role.goals.all()) == [goal]
+        [check] = priority.coalition.quality_checks.all()
+        assert check.is_due(today)  # last done four months ago, every three months
     assert ActionStep.objects.filter(due_on__lt=today - dt.timedelta(days=1)).count() == 10
