@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_rate, env_secret, env_str
 from reentrykit.core import queues
@@ -208,6 +209,13 @@ EMAIL_HOST_USER = env_str("REENTRYKIT_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("REENTRYKIT_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("REENTRYKIT_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("REENTRYKIT_EMAIL_FROM", "ReentryKit <no-reply@localhost>")
+
+# Daily work the task worker schedules itself (reentrykit.core.periodic): the hour, in
+# TIME_ZONE, it runs at, and whether the plan's reminders are part of it.
+DAILY_HOUR = env_int("REENTRYKIT_DAILY_HOUR", 7)
+if not 0 <= DAILY_HOUR <= 23:
+    raise ImproperlyConfigured(f"REENTRYKIT_DAILY_HOUR must be from 0 to 23, got {DAILY_HOUR}")
+PLAN_REMINDERS = env_bool("REENTRYKIT_PLAN_REMINDERS", True)
 
 TASKS = {
     "default": {

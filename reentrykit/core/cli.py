@@ -2,9 +2,9 @@
 
 ``reentrykit seed-demo`` runs the ``seed_demo`` management command; ``serve`` and
 ``worker`` start the web server and the task worker (every queue unless
-``--queue-name`` picks some); anything else passes through to Django, like
-``manage.py``. A setting that is missing or malformed is reported in
-one line (exit status 2), not as a traceback.
+``--queue-name`` picks some; it schedules the daily work too, ``core.periodic``);
+anything else passes through to Django, like ``manage.py``. A setting that is
+missing or malformed is reported in one line (exit status 2), not as a traceback.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"worker": "db_worker"}
 QUEUE_OPTION = "--queue-name"
 
 
@@ -28,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and not args[0].startswith("-"):
         command = args[0]
-        args[0] = ALIASES.get(command, command.replace("-", "_"))
+        args[0] = command.replace("-", "_")
         if command == "worker":
             args = _worker_arguments(args)
     from django.core.exceptions import ImproperlyConfigured

@@ -31,3 +31,18 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.model} {self.object_id}"
+
+
+class DailyRun(models.Model):
+    """A daily task's work done on a day (``core.periodic.first_today``), so that it is
+    done once however many workers run it."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="daily_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.day}"

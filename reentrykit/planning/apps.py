@@ -7,4 +7,4 @@ class PlanningConfig(AppConfig):
     verbose_name = "Planning"
 
     def ready(self) -> None:
-        from reentrykit.planning import navigation, path_steps  # noqa: F401  (registration)
+        from reentrykit.planning import navigation, path_steps, tasks  # noqa: F401  (registration)

@@ -30,16 +30,16 @@ def _worker_command(*args: str) -> list[str]:
 
 
 def test_a_worker_serves_every_queue_unless_told_which() -> None:
-    assert _worker_command() == ["reentrykit", "db_worker", "--queue-name", "*"]
+    assert _worker_command() == ["reentrykit", "worker", "--queue-name", "*"]
     assert _worker_command("--queue-name", "analysis") == [
         "reentrykit",
-        "db_worker",
+        "worker",
         "--queue-name",
         "analysis",
     ]
     assert _worker_command("--queue-name=default", "--batch") == [
         "reentrykit",
-        "db_worker",
+        "worker",
         "--queue-name=default",
         "--batch",
     ]

@@ -21,8 +21,9 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="{reminders}")
         remind = actions.add_parser(
             "reminders",
-            help="E-mail each coalition's coordinators its overdue action steps and the "
-            "goals whose status report is due (run it daily or weekly, e.g. from cron).",
+            help="E-mail each coalition's coordinators its overdue action steps, the goals "
+            "whose status report is due and the quality checks that are due, now (the "
+            "task worker does it every day by itself).",
         )
         remind.add_argument("--coalition", help="One coalition's slug; every coalition by default.")
         remind.add_argument(
