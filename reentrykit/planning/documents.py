@@ -26,6 +26,7 @@ def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         "coalition": access.coalition,
         "plan": selectors.plan_of(as_viewer(access.coalition), today=today),
         "progress": selectors.progress_of(access.coalition, today=today),
+        "agencies": selectors.agency_work(access.coalition, today=today),
         "today": today,
     }
     name = f"{coalition_slug}-reentry-plan"
@@ -96,9 +97,23 @@ def _docx(context: dict[str, Any]) -> bytes:
                 docx.add_paragraph(_improvement_line(entry, projection), style="List Bullet")
             if view.steps:
                 _docx_steps(docx, view.steps)
+    _docx_roles(docx, context["agencies"])
     buffer = io.BytesIO()
     docx.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_roles(docx: Any, agencies: list[selectors.AgencyWork]) -> None:
+    if not agencies:
+        return
+    docx.add_heading("Roles of member agencies", level=2)
+    for work in agencies:
+        roles = "; ".join(role.role for role in work.roles) or "No role written yet"
+        docx.add_paragraph(
+            f"{work.organization.name}: {roles}. Action steps: {work.steps}, "
+            f"{work.done} done, {work.overdue} overdue.",
+            style="List Bullet",
+        )
 
 
 def _docx_steps(docx: Any, steps: list[ActionStep]) -> None:

@@ -15,6 +15,7 @@ from reentrykit.assessment.instrument import (
     load_instrument,
     load_instrument_file,
 )
+from reentrykit.assessment.templatetags.assessment_tags import TOOL_PAGES
 from reentrykit.assessment.tests.conftest import FIXTURE_INSTRUMENTS
 from reentrykit.coalitions.sectors import Sector
 
@@ -41,6 +42,8 @@ def test_it_ships_a_valid_instrument_with_the_toolkit_structure() -> None:
     for component in instrument.components():
         assert 3 <= len(component.items) <= 6, component.key
         assert component.tools_for_change, component.key
+        # Each activity it names has a page to link to.
+        assert set(component.tools_for_change) <= set(TOOL_PAGES), component.key
         for item in component.items:
             assert all(item.levels) and item.guidance and item.questions and item.evidence
             assert set(item.sectors) <= set(Sector.values)

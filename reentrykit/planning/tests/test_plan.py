@@ -331,7 +331,12 @@ def test_the_plans_measures_are_suppressed_for_everyone_but_stewards(
 
 
 def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.planning.models import AgencyRole
+
     _measured_plan(world)
+    AgencyRole.objects.create(
+        coalition=world.coalition, organization=world.jail, role="Shares booking data"
+    )
     client = signed_in(world.viewer)
     word = client.get(f"{PLAN}download/?format=docx")
     assert word["Content-Disposition"] == 'attachment; filename="riverton-reentry-plan.docx"'
@@ -345,12 +350,20 @@ def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  #
         "Map beds",
         "by 2026-05-01",
         "0 of 1 steps done, 0% complete overall",
+        "Roles of member agencies",
+        "Riverton County Jail: Shares booking data. Action steps: 0, 0 done, 0 overdue.",
     ):
         assert words in text
     pdf = client.get(f"{PLAN}download/?format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = _pdf_text(pdf.content)
-    for words in ("strategic reentry plan", "Priority: Housing", "Map beds"):
+    for words in (
+        "strategic reentry plan",
+        "Priority: Housing",
+        "Map beds",
+        "Roles of member agencies",
+        "Shares booking data",
+    ):
         assert words in text
 
 
