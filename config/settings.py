@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "reentrykit.resources",
     "reentrykit.planning",
     "reentrykit.support",
+    "reentrykit.public",
     "reentrykit.api",
 ]
 

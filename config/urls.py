@@ -29,6 +29,8 @@ urlpatterns = [
     path("accounts/", include("reentrykit.accounts.urls")),
     path("c/<slug:coalition_slug>/", include(coalition_patterns)),
     path("n/<slug:network_slug>/", include("reentrykit.network.urls")),
+    # Pages a coalition publishes for anyone (reentrykit.public).
+    path("p/<slug:coalition_slug>/", include("reentrykit.public.urls")),
     path("n/<slug:network_slug>/practices/", include("reentrykit.library.network_urls")),
     path("api/v1/docs", api_reference, name="api_reference"),
     path("api/v1/", api.urls),

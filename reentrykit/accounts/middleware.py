@@ -13,8 +13,8 @@ from reentrykit.accounts.two_factor import second_factor_required
 # Paths a signed-in user needs before the second factor is done. The API is here
 # because it ignores the session: each call names its user by a bearer token, made
 # on a page behind this middleware (and refused once its user's role needs a second
-# factor the token was made without).
-_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/healthz", "/api/")
+# factor the token was made without). Published pages (/p/) are for anyone.
+_OPEN_PATHS = ("/accounts/two-factor/", "/accounts/logout/", "/healthz", "/api/", "/p/")
 
 
 class TwoFactorRequiredMiddleware:

@@ -21,6 +21,8 @@ class CoalitionSettingsForm(UswdsModelForm):
             "mission_statement",
             "suppression_k",
             "priority_method",
+            "publish_directory",
+            "publish_scorecard",
         ]
         help_texts = {
             "mission_statement": (

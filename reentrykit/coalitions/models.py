@@ -57,6 +57,17 @@ class Coalition(Audited, models.Model):
         default=Decision.SCORE,
         help_text="The candidate priorities in the plan are ordered by the group's result.",
     )
+    publish_directory = models.BooleanField(
+        "Publish the service directory",
+        default=False,
+        help_text="Anyone, without signing in, can read the directory's services.",
+    )
+    publish_scorecard = models.BooleanField(
+        "Publish the scorecard",
+        default=False,
+        help_text="Anyone, without signing in, can read the headline measures, the "
+        "intermediate measures and the plan's goals, every figure suppressed.",
+    )
     is_demo = models.BooleanField(
         default=False, help_text="Fictional coalition from the demo seed."
     )

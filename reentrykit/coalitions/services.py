@@ -18,6 +18,8 @@ COALITION_EDITABLE_FIELDS = (
     "mission_statement",
     "suppression_k",
     "priority_method",
+    "publish_directory",
+    "publish_scorecard",
 )
 
 

@@ -279,3 +279,24 @@ def checks_due(coalition: Coalition, *, today: dt.date) -> list[QualityCheck]:
     return [
         check for check in QualityCheck.objects.filter(coalition=coalition) if check.is_due(today)
     ]
+
+
+@dataclass(frozen=True)
+class GoalStatus:
+    priority: str
+    goal: Goal
+    latest: StatusUpdate | None
+
+
+def goal_statuses(coalition: Coalition) -> list[GoalStatus]:
+    """Each goal of the plan with its latest status report, by priority."""
+    goals = (
+        Goal.objects.filter(priority__coalition=coalition)
+        .select_related("priority")
+        .prefetch_related("updates")
+        .order_by("priority_id", "id")
+    )
+    return [
+        GoalStatus(goal.priority.title, goal, next(iter(goal.updates.all()), None))
+        for goal in goals
+    ]

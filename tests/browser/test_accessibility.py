@@ -420,3 +420,30 @@ def test_it_catches_violations_in_the_checks_themselves(
     assert page.evaluate("() => window.inlineRan") is None
     assert any("inline script" in violation for violation in csp_violations)
     csp_violations.clear()
+
+
+def test_the_published_pages_have_no_serious_violations(page: Page, axe: Axe) -> None:
+    from reentrykit.planning.models import Goal, Priority, StatusUpdate
+    from reentrykit.resources.models import Service
+
+    world = build_world()
+    world.coalition.publish_directory = world.coalition.publish_scorecard = True
+    world.coalition.save()
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Bridge housing",
+        provider="Second Chance Works",
+        need="housing",
+        phone="555-0100",
+        url="https://example.test",
+    )
+    goal = Goal.objects.create(
+        priority=Priority.objects.create(coalition=world.coalition, title="Housing"),
+        statement="A bed for everyone",
+    )
+    StatusUpdate.objects.create(
+        goal=goal, reported_on=dt.date(2026, 9, 1), rating="on_track", commentary="."
+    )
+    # Nobody signs in: these pages are for anyone.
+    axe(page, "/p/riverton/", "/p/riverton/services/", "/p/riverton/scorecard/")

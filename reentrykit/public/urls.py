@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reentrykit.public import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("services/", views.directory, name="directory"),
+    path("scorecard/", views.scorecard, name="scorecard"),
+]

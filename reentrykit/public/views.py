@@ -1,0 +1,69 @@
+"""The pages a coalition publishes for anyone, without signing in: its service
+directory and its scorecard. Each answers 404 until the coalition's coordinators
+publish it, the same 404 as for a coalition that does not exist. Every figure is read
+as the coalition's viewers read it (``as_viewer``): suppressed, whoever is reading."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from reentrykit.coalitions.models import Coalition
+from reentrykit.core.access import as_viewer
+from reentrykit.core.charts import accessible_svg
+from reentrykit.metrics import charts
+from reentrykit.metrics import selectors as measures
+from reentrykit.planning import selectors as plans
+from reentrykit.resources.models import Service
+
+TREND_MEASURE, TREND_WINDOW = "rearrest", 365
+
+
+def _published(slug: str, page: str) -> Coalition:
+    """The coalition, when it publishes ``page`` ("directory", "scorecard" or "any")."""
+    coalition = Coalition.objects.filter(slug=slug).first()
+    if coalition is None:
+        raise Http404("Not published")
+    shown = {"directory": coalition.publish_directory, "scorecard": coalition.publish_scorecard}
+    if not (any(shown.values()) if page == "any" else shown[page]):
+        raise Http404("Not published")
+    return coalition
+
+
+def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    coalition = _published(coalition_slug, "any")
+    return render(request, "public/home.html", {"coalition": coalition})
+
+
+def directory(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    coalition = _published(coalition_slug, "directory")
+    return render(
+        request,
+        "public/directory.html",
+        {"coalition": coalition, "services": Service.objects.filter(coalition=coalition)},
+    )
+
+
+def scorecard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    coalition = _published(coalition_slug, "scorecard")
+    access = as_viewer(coalition)
+    context = {"coalition": coalition, "goals": plans.goal_statuses(coalition)}
+    payload = measures.latest_payload(
+        coalition, "rates", "intermediate", "latest_complete_year", "data_through"
+    )
+    if payload and "rates" in payload:
+        trend = measures.trend(access, payload, measure=TREND_MEASURE, window=TREND_WINDOW)
+        context.update(
+            {
+                "payload": payload,
+                "headline": measures.headline(access, payload),
+                "trend": trend,
+                "trend_chart": accessible_svg(
+                    charts.trend_line(trend.rows, title="Rearrest within a year, by release year"),
+                    title="Rearrest within a year by release year",
+                    description="Line chart of the yearly rates in the table that follows.",
+                ),
+                "intermediate": measures.intermediate(access, payload),
+            }
+        )
+    return render(request, "public/scorecard.html", context)
