@@ -39,10 +39,17 @@ def test_it_refuses_a_suppression_threshold_below_five(world: World, signed_in) 
     client = signed_in(world.coordinator)
     response = client.post(
         "/c/riverton/settings/",
-        {"name": "Renamed", "jurisdiction_type": "county", "state": "OH", "suppression_k": "3"},
+        {
+            "name": "Renamed",
+            "jurisdiction_type": "county",
+            "state": "OH",
+            "suppression_k": "3",
+            "priority_method": "score",
+        },
     )
     assert response.status_code == 200
     assert b"error-summary" in response.content
+    assert list(response.context["form"].errors) == ["suppression_k"]
     world.coalition.refresh_from_db()
     assert (world.coalition.suppression_k, world.coalition.name) == (
         11,

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from reentrykit.testing import SWEEP_KWARGS, World
@@ -28,17 +29,36 @@ def _walk(patterns: list, prefix: str = "") -> Iterator[str]:  # type: ignore[ty
 
 
 API_PREFIX = "api/"
+# The pages a coalition publishes for anyone (reentrykit.public): swept apart, since
+# anonymous readers are their audience once they are published.
+PUBLIC_PREFIX = "p/"
 
 
 def _scoped_routes(scope: str) -> list[str]:
-    """The web pages under ``scope``; the API's routes are swept apart (bearer tokens)."""
+    """The web pages under ``scope``; the API's routes are swept apart (bearer tokens),
+    and so are the published pages."""
     return sorted(
         {
             route
             for route in _walk(get_resolver().url_patterns)
-            if f"<slug:{scope}>" in route and not route.startswith(API_PREFIX)
+            if f"<slug:{scope}>" in route and not route.startswith((API_PREFIX, PUBLIC_PREFIX))
         }
     )
+
+
+PUBLIC_ROUTES = sorted(
+    route for route in _walk(get_resolver().url_patterns) if route.startswith(PUBLIC_PREFIX)
+)
+
+
+@pytest.mark.parametrize("route", PUBLIC_ROUTES)
+def test_a_published_page_is_not_found_until_it_is_published(
+    route: str, world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    url = _fill(route, world)
+    assert Client().get(url).status_code == 404, url
+    # Not even the coalition's own coordinator reads it there before it is published.
+    assert signed_in(world.coordinator).get(url).status_code == 404, url
 
 
 def _fill(route: str, world: World) -> str:
@@ -59,6 +79,11 @@ NETWORK_ROUTES = _scoped_routes("network_slug")
 
 
 def test_it_finds_the_coalition_and_network_routes() -> None:
+    assert PUBLIC_ROUTES == [
+        "p/<slug:coalition_slug>/",
+        "p/<slug:coalition_slug>/scorecard/",
+        "p/<slug:coalition_slug>/services/",
+    ]
     assert "c/<slug:coalition_slug>/" in COALITION_ROUTES
     assert "c/<slug:coalition_slug>/members/<int:membership_id>/" in COALITION_ROUTES
     assert "n/<slug:network_slug>/" in NETWORK_ROUTES

@@ -40,6 +40,7 @@ def test_it_records_settings_changes(world: World, signed_in) -> None:  # type: 
         "description": "",
         "mission_statement": "Everyone coming home has a place to live and work.",
         "suppression_k": "11",
+        "priority_method": "score",
     }
     assert client.post("/c/riverton/settings/", data).status_code == 302
     entry = AuditEntry.objects.filter(model="coalitions.Coalition", action="update").latest("id")
