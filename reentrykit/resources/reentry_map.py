@@ -118,8 +118,13 @@ def cell_at(access: CoalitionAccess, point: str, system: str) -> Cell:
         place,
         system,
         MapCell.objects.filter(coalition=access.coalition, point=point, system=system).first(),
-        list(_services(access).filter(need=system, setting__in=place.settings)),
+        [s for s in _services(access).filter(need=system) if works_at(s, place, system)],
     )
+
+
+def works_at(service: Service, point: Point, system: str) -> bool:
+    """Whether the directory's ``service`` belongs in the cell of ``point`` and ``system``."""
+    return service.need == system and service.setting in point.settings
 
 
 def reentry_map(access: CoalitionAccess) -> ReentryMap:
@@ -137,7 +142,7 @@ def reentry_map(access: CoalitionAccess) -> ReentryMap:
                     point,
                     system,
                     records.get((point.key, system)),
-                    [s for s in services if s.need == system and s.setting in point.settings],
+                    [s for s in services if works_at(s, point, system)],
                 )
                 for system in SYSTEMS
             ],
