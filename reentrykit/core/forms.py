@@ -33,6 +33,10 @@ class UswdsFormMixin:
                 "usa-input",
             )
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if _is_required_radio(field):
+                # A model's choices come with a blank "---------" for a select; as a
+                # radio button of a required field it is a choice that cannot be made.
+                field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-hint"  # type: ignore[attr-defined]
 
@@ -43,6 +47,15 @@ class UswdsFormMixin:
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error"
+
+
+def _is_required_radio(field: forms.Field) -> bool:
+    return (
+        field.required
+        and type(field.widget) is forms.RadioSelect
+        and isinstance(field, forms.ChoiceField)
+        and not isinstance(field, forms.ModelChoiceField)
+    )
 
 
 class UswdsForm(UswdsFormMixin, forms.Form):

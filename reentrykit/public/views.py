@@ -47,7 +47,14 @@ def directory(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 def scorecard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     coalition = _published(coalition_slug, "scorecard")
     access = as_viewer(coalition)
-    context = {"coalition": coalition, "goals": plans.goal_statuses(coalition)}
+    # Rates without their counts: each table's denominator differs a little from the
+    # others' (deaths leave a window's denominator), and side by side, on a page for
+    # anyone, the differences would show small counts.
+    context = {
+        "coalition": coalition,
+        "goals": plans.goal_statuses(coalition),
+        "rates_only": True,
+    }
     payload = measures.latest_payload(
         coalition, "rates", "intermediate", "latest_complete_year", "data_through"
     )

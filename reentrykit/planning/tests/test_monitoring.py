@@ -32,6 +32,7 @@ def test_a_member_reports_on_a_goal_and_the_plan_shows_the_latest(world: World, 
     today = timezone.localdate()
     form = client.get(f"{PLAN}goals/{goal.pk}/updates/new/").content.decode()
     assert f'value="{today.isoformat()}"' in form  # today by default
+    assert "---------" not in form  # the rating's radio buttons have no blank choice
     client.post(
         f"{PLAN}goals/{goal.pk}/updates/new/",
         {"reported_on": "2026-09-30", "rating": "on_track", "commentary": "Two employers signed."},

@@ -102,6 +102,8 @@ def test_a_member_describes_a_cell_and_readers_only_read(world: World, signed_in
     member = signed_in(world.member)
     page = member.get(f"{MAP}supervision/housing/")
     assert "Bridge housing (P)" in _words(page.content)
+    # The status is a required radio button: no blank "---------" choice to pick.
+    assert "---------" not in page.content.decode()
     response = member.post(
         f"{MAP}release/housing/",
         {"status": "gap", "missing": "No one plans housing before release."},
