@@ -26,16 +26,21 @@ def _score(client, candidate: CandidatePriority, impact: str, feasibility: str):
     )
 
 
-def _ranking(page: str) -> list[list[str]]:
-    """The candidate table's rows: title, mean impact, mean feasibility, scored by."""
+def candidate_rows(page: str) -> list[list[str]]:
+    """The candidate table's rows: the title, then the numbers in its cells."""
     table = page[page.index('id="candidate-table"') :]
     table = table[: table.index("</table>")]
     rows = []
     for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S):
         title = re.sub(r"<.*", "", row, flags=re.S).strip()
         cells = re.findall(r'<td class="text-right">(.*?)</td>', row, re.S)
-        rows.append([html.unescape(title), *cells[:3]])
+        rows.append([html.unescape(title), *cells])
     return rows
+
+
+def _ranking(page: str) -> list[list[str]]:
+    """The scores table's rows: title, mean impact, mean feasibility, scored by."""
+    return [row[:4] for row in candidate_rows(page)]
 
 
 def test_the_group_ranks_candidates_by_mean_impact_and_feasibility(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ import pytest
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.planning.models import CandidateRank
+from reentrykit.planning.tests.test_group_decision import candidate_rows
 from reentrykit.testing import World
 
 PLAN = "/c/riverton/plan/"
@@ -35,14 +36,7 @@ def _rank(client, candidates, *places: str):  # type: ignore[no-untyped-def]
 
 def _order(page: str) -> list[list[str]]:
     """The candidate table's rows: title, points, ranked by, the reader's place."""
-    table = page[page.index('id="candidate-table"') :]
-    table = table[: table.index("</table>")]
-    rows = []
-    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S):
-        title = re.sub(r"<.*", "", row, flags=re.S).strip()
-        cells = re.findall(r'<td class="text-right">(.*?)</td>', row, re.S)
-        rows.append([html.unescape(title), *cells])
-    return rows
+    return candidate_rows(page)
 
 
 def test_the_group_order_adds_up_borda_points(world: World, signed_in, candidates) -> None:  # type: ignore[no-untyped-def]
