@@ -5,9 +5,10 @@ as the coalition's viewers read it (``as_viewer``): suppressed, whoever is readi
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from reentrykit.api.directory import hsds_service
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import as_viewer
 from reentrykit.core.charts import accessible_svg
@@ -17,6 +18,9 @@ from reentrykit.planning import selectors as plans
 from reentrykit.resources.models import Service
 
 TREND_MEASURE, TREND_WINDOW = "rearrest", 365
+# What the published directory's HSDS feed keeps of ReentryKit's own fields: never the
+# spending or the evidence rating, which the coalition keeps to itself.
+PUBLIC_FIELDS = ("need", "setting", "record_restrictions", "address")
 
 
 def _published(slug: str, page: str) -> Coalition:
@@ -42,6 +46,17 @@ def directory(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         "public/directory.html",
         {"coalition": coalition, "services": Service.objects.filter(coalition=coalition)},
     )
+
+
+def directory_feed(request: HttpRequest, coalition_slug: str) -> JsonResponse:
+    """The published directory in Open Referral HSDS 3.0 shape, for referral tools."""
+    coalition = _published(coalition_slug, "directory")
+    feed = []
+    for service in Service.objects.filter(coalition=coalition).select_related("coalition"):
+        entry = hsds_service(service)
+        entry["reentrykit"] = {key: entry["reentrykit"][key] for key in PUBLIC_FIELDS}
+        feed.append(entry)
+    return JsonResponse(feed, safe=False)
 
 
 def scorecard(request: HttpRequest, coalition_slug: str) -> HttpResponse:

@@ -82,6 +82,7 @@ def test_it_finds_the_coalition_and_network_routes() -> None:
     assert PUBLIC_ROUTES == [
         "p/<slug:coalition_slug>/",
         "p/<slug:coalition_slug>/scorecard/",
+        "p/<slug:coalition_slug>/services.json",
         "p/<slug:coalition_slug>/services/",
     ]
     assert "c/<slug:coalition_slug>/" in COALITION_ROUTES

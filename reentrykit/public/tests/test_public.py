@@ -43,7 +43,10 @@ def _service(world: World) -> Service:
     )
 
 
-@pytest.mark.parametrize("path", [HOME, SERVICES, SCORECARD, "/p/nowhere/", "/p/nowhere/services/"])
+@pytest.mark.parametrize(
+    "path",
+    [HOME, SERVICES, SCORECARD, f"{HOME}services.json", "/p/nowhere/", "/p/nowhere/services/"],
+)
 def test_nothing_is_public_until_it_is_published(world: World, path: str) -> None:
     _service(world)
     response = Client().get(path)
@@ -67,6 +70,19 @@ def test_a_published_directory_is_read_without_signing_in(world: World) -> None:
     # What the coalition keeps to itself: spending, evidence ratings, other coalitions.
     assert "310" not in words and "Ineffective" not in words and "Their shelter" not in words
     assert "Services" in _words(anyone.get(HOME))
+    # The same directory for referral tools, in HSDS shape, without what is kept inside.
+    [feed] = anyone.get("/p/riverton/services.json").json()
+    assert (feed["name"], feed["organization"]["name"], feed["phones"][0]["number"]) == (
+        "Bridge housing",
+        "Second Chance Works",
+        "555-0100",
+    )
+    assert feed["reentrykit"] == {
+        "need": "housing",
+        "setting": "community",
+        "record_restrictions": "No arson convictions",
+        "address": "",
+    }
     assert anyone.get(SCORECARD).status_code == 404
     assert anyone.get("/p/elsewhere/services/").status_code == 404
 
