@@ -117,6 +117,7 @@ PLAN_COLUMNS = (
     "done",
     "overdue",
     "percent",
+    "checks_due",
 )
 # The columns of each measure in the dashboard's measures table and its CSV.
 MEASURE_COLUMNS = ("rate", "ci_low", "ci_high", "cohort", "recidivists", "unstable")

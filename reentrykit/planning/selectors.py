@@ -67,6 +67,8 @@ class Progress:
     # Goals whose latest status report says so.
     at_risk: int = 0
     off_track: int = 0
+    # Quality-assurance checks never done or whose time has come round again.
+    checks_due: int = 0
 
     @property
     def label(self) -> str:
@@ -129,6 +131,7 @@ def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:
         done=sum(1 for step in steps if step.status == ActionStep.Status.DONE),
         overdue=sum(1 for step in steps if step.is_overdue(today)),
         percent=round(sum(step.percent_complete for step in steps) / len(steps)) if steps else 0,
+        checks_due=len(checks_due(coalition, today=today)),
     )
 
 

@@ -88,7 +88,15 @@ def test_a_sites_own_data_steward_sees_it_suppressed_here(
 def test_each_sites_plan_progress_is_compared(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from reentrykit.planning.models import ActionStep, Goal, Priority, StatusUpdate
+    from django.utils import timezone
+
+    from reentrykit.planning.models import (
+        ActionStep,
+        Goal,
+        Priority,
+        QualityCheck,
+        StatusUpdate,
+    )
 
     priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
     Priority.objects.create(coalition=world.coalition, title="Housing")
@@ -106,10 +114,19 @@ def test_each_sites_plan_progress_is_compared(world: World, signed_in) -> None: 
         StatusUpdate.objects.create(
             goal=goal, reported_on=dt.date(2026, 9, day), rating=rating, commentary="."
         )
+    # A check never done is due; one done today is not.
+    QualityCheck.objects.create(coalition=world.coalition, what="Case plans")
+    QualityCheck.objects.create(
+        coalition=world.coalition, what="Referrals", last_checked_on=timezone.localdate()
+    )
     client = signed_in(world.network_admin)
     rows = _cells(client.get(PAGE).content.decode(), "plan-table")
-    assert rows["Riverton County Reentry Coalition"] == ["2", "1", "1", "0", "1 of 3", "1", "50%"]
-    assert rows["Elsewhere City Reentry Partnership"] == ["0", "0", "0", "0", "0 of 0", "0", "0%"]
+    assert rows["Riverton County Reentry Coalition"] == [
+        *("2", "1", "1", "0", "1 of 3", "1", "50%", "1")
+    ]
+    assert rows["Elsewhere City Reentry Partnership"] == [
+        *("0", "0", "0", "0", "0 of 0", "0", "0%", "0")
+    ]
     exported = {row["site"]: row for row in _csv(client, "plans")}
     assert exported["Riverton County Reentry Coalition"] == {
         "site": "Riverton County Reentry Coalition",
@@ -121,6 +138,7 @@ def test_each_sites_plan_progress_is_compared(world: World, signed_in) -> None: 
         "done": "1",
         "overdue": "1",
         "percent": "50",
+        "checks_due": "1",
     }
 
 
