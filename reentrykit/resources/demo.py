@@ -26,6 +26,13 @@ DEMO_SERVICES = (
     ("GED classes in the jail", "education", "pre_release", 50, "45000", "", "not_rated"),
 )
 
+# People each served last year, where it reported: the clinic left most places unused.
+DEMO_SERVED = {
+    "Bridge housing beds": 40,
+    "Transitional jobs crew": 57,
+    "Reentry mental health clinic": 12,
+}
+
 
 # (name, level, status, amount, what it can pay for)
 DEMO_FUNDING = (
@@ -67,6 +74,7 @@ def seed_services(world: DemoWorld) -> None:
                 need=need,
                 setting=setting,
                 capacity_per_year=capacity,
+                served_last_year=DEMO_SERVED.get(name),
                 annual_spending=Decimal(spending),
                 record_restrictions=restrictions,
                 evidence=evidence,

@@ -161,3 +161,10 @@ def funding_totals(sources: Any) -> list[dict[str, Any]]:
         }
     )
     return rows
+
+
+def for_review(access: CoalitionAccess) -> list[Service]:
+    """Services worth a second look before adding capacity: those rated ineffective,
+    and those that left more than half their places unused last year."""
+    services = Service.objects.filter(coalition=access.coalition)
+    return [s for s in services if s.evidence == Service.Evidence.INEFFECTIVE or s.under_used]

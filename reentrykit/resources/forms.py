@@ -22,6 +22,7 @@ class ServiceForm(CoalitionModelForm):
             "need",
             "setting",
             "capacity_per_year",
+            "served_last_year",
             "annual_spending",
             "eligibility",
             "record_restrictions",

@@ -21,6 +21,11 @@ SYSTEMS = {
 }
 
 
+# A service that filled fewer than half its places last year is under-used: while needs
+# go unmet, the places are there but people do not reach them (referrals, eligibility).
+UNDER_USED_SHARE = 0.5
+
+
 class Service(Audited, models.Model):
     class Setting(models.TextChoices):
         PRE_RELEASE = "pre_release", "Before release (in custody)"
@@ -49,6 +54,12 @@ class Service(Audited, models.Model):
     setting = models.CharField(max_length=12, choices=Setting.choices, default=Setting.COMMUNITY)
     capacity_per_year = models.PositiveIntegerField(
         "People it can serve a year", null=True, blank=True
+    )
+    served_last_year = models.PositiveIntegerField(
+        "People it served last year",
+        null=True,
+        blank=True,
+        help_text="Set against its capacity, this shows places left unused.",
     )
     annual_spending = models.DecimalField(
         "Current spending a year ($)",
@@ -80,6 +91,13 @@ class Service(Audited, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def under_used(self) -> bool:
+        """It served fewer than :data:`UNDER_USED_SHARE` of its places last year."""
+        if not self.capacity_per_year or self.served_last_year is None:
+            return False
+        return self.served_last_year < UNDER_USED_SHARE * self.capacity_per_year
 
     def audit_coalition_id(self) -> int | None:
         return self.coalition_id

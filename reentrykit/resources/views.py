@@ -21,7 +21,7 @@ from reentrykit.core.entries import Part, entry_page, form_page, save_under
 from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.metrics.selectors import sees_raw
 from reentrykit.resources import charts, reentry_map, services
-from reentrykit.resources.estimates import funding_totals, needs_against_capacity
+from reentrykit.resources.estimates import for_review, funding_totals, needs_against_capacity
 from reentrykit.resources.forms import (
     FiguresForm,
     FundingSourceForm,
@@ -107,6 +107,7 @@ def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         {
             "access": access,
             "estimates": estimates,
+            "review": for_review(access),
             "chart": chart,
             "raw": sees_raw(access),
             "form": form,

@@ -204,3 +204,24 @@ def test_a_data_steward_sees_the_hidden_share_marked_confidential(world: World, 
     member = html.unescape(signed_in(world.member).get(f"{BASE}needs/").content.decode())
     assert "Confidential:" not in member and "3.3%" not in member
     assert "too few to show" in member
+
+
+def test_under_used_and_ineffective_services_are_listed_for_review(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    clinic = _service(world, "Clinic", "mental_health", 40)
+    jobs = _service(world, "Jobs crew", "employment", 60)
+    tour = _service(world, "Scared straight tour", "family", 10)
+    _service(world, "New program", "housing", 20)  # has not reported: not judged
+    # 19 of 40 is under half the places; 30 of 60 is half exactly, not under.
+    Service.objects.filter(pk=clinic.pk).update(served_last_year=19)
+    Service.objects.filter(pk=jobs.pk).update(served_last_year=30)
+    Service.objects.filter(pk=tour.pk).update(evidence="ineffective", served_last_year=10)
+    client = signed_in(world.member)
+    page = html.unescape(client.get(f"{BASE}needs/").content.decode())
+    review = page[page.index('id="review"') :]
+    review = " ".join(re.sub(r"<[^>]+>", " ", review[: review.index("</ul>")]).split())
+    assert "Clinic (mental health, P): served 19 of 40 places last year." in review
+    assert "Scared straight tour (family, P): rated ineffective." in review
+    assert "Jobs crew" not in review and "New program" not in review
+    directory = " ".join(re.sub(r"<[^>]+>", " ", client.get(BASE).content.decode()).split())
+    assert "40 served 19 last year Under-used" in directory
+    assert "60 served 30 last year Under-used" not in directory
