@@ -111,7 +111,7 @@ def test_a_published_scorecard_is_suppressed_for_every_reader(
     response = client.get(SCORECARD)
     words = _words(response)
     assert "One year after release, people released in 2023" in words
-    assert "Rearrest 45.0%" in words  # 90 of 200
+    assert "Rearrest 45.0% 95% interval 40.0%–50.0% National reference" in words  # 90 of 200
     # Rates without their counts: side by side, tables' denominators would show their
     # small differences (deaths leave a window's denominator).
     assert "200 people" not in words and "People" not in words
