@@ -197,6 +197,7 @@ def test_the_headline_shows_the_latest_complete_cohort_with_the_national_referen
     html = signed_in(world.member).get("/c/riverton/measures/").content.decode()
     assert "released in 2023" in html
     assert "45.0%" in html  # 90 of 200
+    assert "95% interval 40.0%–50.0%; 200 people" in html
     assert "43.4%" in html
 
 
