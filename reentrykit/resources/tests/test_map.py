@@ -117,7 +117,9 @@ def test_a_member_describes_a_cell_and_readers_only_read(world: World, signed_in
         "gap",
     )
     page = member.get(MAP).content.decode()
-    assert _row(page, "release").startswith("Release Gap Change : Housing at release Not described")
+    assert _row(page, "release").startswith(
+        "Release Gap Change : Housing at release — Not described"
+    )
     assert "1 of 7 × 9 cells described · 1 gap." in _words(page.encode())
     assert "Housing at release : No one plans housing before release." in _words(page.encode())
     # Changed in place, then removed.
