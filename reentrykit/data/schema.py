@@ -63,14 +63,17 @@ PROGRAM_TYPE = (
 PROGRAM_STATUS = ("referred", "enrolled", "completed", "dropped", "terminated")
 PROGRAM_PHASE = ("pre_release", "post_release")
 OUTCOME_TYPE = ("employed", "housed", "enrolled_education", "benefits_enrolled", "other")
-NEED_FLAGS = (
-    "need_housing",
-    "need_employment",
-    "need_education",
-    "need_substance_use",
-    "need_mental_health",
-    "need_family",
-)
+# The need domains a risk/needs assessment records, one flag column each; the
+# measures, the resources' estimates and the practice library's tags use the same.
+NEED_LABELS = {
+    "housing": "Housing",
+    "employment": "Employment",
+    "education": "Education",
+    "substance_use": "Substance use",
+    "mental_health": "Mental health",
+    "family": "Family",
+}
+NEED_FLAGS = tuple(f"need_{key}" for key in NEED_LABELS)
 
 
 @dataclass(frozen=True)

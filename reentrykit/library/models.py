@@ -7,16 +7,11 @@ from django.conf import settings
 from django.db import models
 
 from reentrykit.core.audit import Audited
+from reentrykit.data.schema import NEED_LABELS
 from reentrykit.network.models import NetworkSite
 
-NEED_DOMAINS = {
-    "housing": "Housing",
-    "employment": "Employment",
-    "education": "Education",
-    "substance_use": "Substance use",
-    "mental_health": "Mental health",
-    "family": "Family",
-}
+# The need domains practices are tagged with: those assessments record.
+NEED_DOMAINS = NEED_LABELS
 
 
 class Practice(Audited, models.Model):

@@ -13,18 +13,10 @@ from __future__ import annotations
 import pandas as pd
 from ibis.expr.types import Table
 
-from reentrykit.data.schema import NEED_FLAGS
+from reentrykit.data.schema import NEED_FLAGS, NEED_LABELS
 from reentrykit.metrics.engine import Tables
 from reentrykit.metrics.intermediate import count_or_zero
 
-NEED_LABELS = {
-    "housing": "Housing",
-    "employment": "Employment",
-    "education": "Education",
-    "substance_use": "Substance use",
-    "mental_health": "Mental health",
-    "family": "Family",
-}
 NEED_COLUMNS = ("key", "label", "numerator", "denominator", "rate")
 
 

@@ -17,9 +17,9 @@ from django.db.models import Count, Q
 from reentrykit.assessment.instrument import load_instrument
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.core.access import NetworkAccess
+from reentrykit.data.schema import NEED_LABELS
 from reentrykit.library.models import Practice, PracticeTag
 from reentrykit.library.selectors import COMPONENT, component_choices
-from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.network.models import Network, NetworkSite
 from reentrykit.network.selectors import CrossSite, cross_site, visible_sites
 from reentrykit.resources.reentry_map import gap_label

@@ -17,8 +17,8 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from reentrykit.core.access import CoalitionAccess
+from reentrykit.data.schema import NEED_LABELS
 from reentrykit.metrics import selectors as measures
-from reentrykit.metrics.needs import NEED_LABELS
 from reentrykit.resources.models import NeedAssumption, ReleaseVolume, Service
 
 DATA, YOURS = "your data", "your figure"
@@ -164,7 +164,7 @@ def funding_totals(sources: Any) -> list[dict[str, Any]]:
 
 
 def for_review(access: CoalitionAccess) -> list[Service]:
-    """Services worth a second look before adding capacity: those rated ineffective,
-    and those that left more than half their places unused last year."""
+    """Services worth a second look before adding capacity: those rated ineffective or
+    harmful, and those that left more than half their places unused last year."""
     services = Service.objects.filter(coalition=access.coalition)
-    return [s for s in services if s.evidence == Service.Evidence.INEFFECTIVE or s.under_used]
+    return [s for s in services if s.evidence_against or s.under_used]

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from reentrykit.core.forms import CoalitionModelForm, DateInput, UswdsForm
-from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.data.schema import NEED_LABELS
 from reentrykit.resources.models import FundingSource, FundraisingTarget, MapCell, Service
 
 

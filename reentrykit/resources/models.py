@@ -9,7 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from reentrykit.core.audit import Audited
-from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.data.schema import NEED_LABELS
+from reentrykit.library.models import Practice
 
 # The service systems people need on the way home: the needs a risk/needs assessment
 # records (which the estimates of need use), and others a directory lists services for.
@@ -27,6 +28,9 @@ UNDER_USED_SHARE = 0.5
 
 
 class Service(Audited, models.Model):
+    # The one evidence scale of the product: the practice library's.
+    Evidence = Practice.Rating
+
     class Setting(models.TextChoices):
         PRE_RELEASE = "pre_release", "Before release (in custody)"
         COMMUNITY = "community", "In the community"
@@ -37,12 +41,6 @@ class Service(Audited, models.Model):
         LOW = "low", "Low"
         MODERATE = "moderate", "Moderate"
         HIGH = "high", "High"
-
-    class Evidence(models.TextChoices):
-        EFFECTIVE = "effective", "Effective"
-        PROMISING = "promising", "Promising"
-        INEFFECTIVE = "ineffective", "Ineffective"
-        NOT_RATED = "not_rated", "Not rated yet"
 
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="services"
@@ -80,7 +78,10 @@ class Service(Audited, models.Model):
         "Risk level it is meant for", max_length=10, choices=Risk.choices, default=Risk.ANY
     )
     evidence = models.CharField(
-        "Evidence rating", max_length=12, choices=Evidence.choices, default=Evidence.NOT_RATED
+        "Evidence rating",
+        max_length=12,
+        choices=Evidence.choices,
+        default=Evidence.NOT_RATED,
     )
     url = models.URLField("Web address", blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -91,6 +92,11 @@ class Service(Audited, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def evidence_against(self) -> bool:
+        """Rated ineffective or harmful: worth reconsidering."""
+        return self.evidence in (self.Evidence.INEFFECTIVE, self.Evidence.NEGATIVE)
 
     @property
     def under_used(self) -> bool:

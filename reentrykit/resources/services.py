@@ -8,7 +8,7 @@ from django.db import transaction
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
-from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.data.schema import NEED_LABELS
 from reentrykit.resources.estimates import NeedEstimate
 from reentrykit.resources.models import (
     MapCell,

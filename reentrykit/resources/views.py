@@ -18,7 +18,7 @@ from reentrykit.core.access import (
 )
 from reentrykit.core.charts import accessible_svg
 from reentrykit.core.entries import Part, entry_page, form_page, save_under
-from reentrykit.metrics.needs import NEED_LABELS
+from reentrykit.data.schema import NEED_LABELS
 from reentrykit.metrics.selectors import sees_raw
 from reentrykit.resources import charts, reentry_map, services
 from reentrykit.resources.estimates import for_review, funding_totals, needs_against_capacity

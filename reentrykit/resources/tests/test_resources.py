@@ -215,12 +215,15 @@ def test_under_used_and_ineffective_services_are_listed_for_review(world: World,
     Service.objects.filter(pk=clinic.pk).update(served_last_year=19)
     Service.objects.filter(pk=jobs.pk).update(served_last_year=30)
     Service.objects.filter(pk=tour.pk).update(evidence="ineffective", served_last_year=10)
+    boot_camp = _service(world, "Boot camp", "family", 10)
+    Service.objects.filter(pk=boot_camp.pk).update(evidence="negative")
     client = signed_in(world.member)
     page = html.unescape(client.get(f"{BASE}needs/").content.decode())
     review = page[page.index('id="review"') :]
     review = " ".join(re.sub(r"<[^>]+>", " ", review[: review.index("</ul>")]).split())
     assert "Clinic (mental health, P): served 19 of 40 places last year." in review
     assert "Scared straight tour (family, P): rated ineffective." in review
+    assert "Boot camp (family, P): rated negative effects." in review
     assert "Jobs crew" not in review and "New program" not in review
     directory = " ".join(re.sub(r"<[^>]+>", " ", client.get(BASE).content.decode()).split())
     assert "40 served 19 last year Under-used" in directory
