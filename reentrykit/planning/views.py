@@ -5,6 +5,7 @@ coordinators write it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
@@ -327,107 +328,6 @@ def priority_edit(request: HttpRequest, coalition_slug: str, priority_id: int) -
 
 
 @login_required
-def goal_new(request: HttpRequest, coalition_slug: str, priority_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    priority = _part(access, Priority, priority_id)
-    form = GoalForm(request.POST or None, coalition=access.coalition)
-    return _form_page(
-        request,
-        access,
-        form,
-        heading=f"Add a goal to “{priority.title}”",
-        intro=GOAL_INTRO,
-        save=lambda f: save_under(f, priority=priority),
-        part="goal",
-    )
-
-
-@login_required
-def goal_edit(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _part(access, Goal, goal_id)
-    form = GoalForm(request.POST or None, instance=goal, coalition=access.coalition)
-    return _form_page(
-        request,
-        access,
-        form,
-        heading="Change the goal",
-        intro=GOAL_INTRO,
-        save=save_under,
-        part="goal",
-        deletable=goal,
-    )
-
-
-@login_required
-def improvement_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _part(access, Goal, goal_id)
-    form = ImprovementForm(request.POST or None, coalition=access.coalition)
-    return _form_page(
-        request,
-        access,
-        form,
-        heading=f"Propose an improvement toward “{goal.statement}”",
-        intro=IMPROVEMENT_INTRO,
-        save=lambda f: save_under(f, goal=goal),
-        part="improvement",
-    )
-
-
-@login_required
-def improvement_edit(
-    request: HttpRequest, coalition_slug: str, improvement_id: int
-) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    entry = _part(access, Improvement, improvement_id)
-    form = ImprovementForm(request.POST or None, instance=entry, coalition=access.coalition)
-    return _form_page(
-        request,
-        access,
-        form,
-        heading="Change the improvement",
-        intro=IMPROVEMENT_INTRO,
-        save=save_under,
-        part="improvement",
-        deletable=entry,
-    )
-
-
-@login_required
-def update_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _part(access, Goal, goal_id)
-    form = StatusUpdateForm(request.POST or None, initial={"reported_on": timezone.localdate()})
-    return _form_page(
-        request,
-        access,
-        form,
-        heading=f"Report on “{goal.statement}”",
-        intro=UPDATE_INTRO,
-        save=lambda f: save_under(f, goal=goal, author=request.user),
-        part="update",
-    )
-
-
-@login_required
-def update_edit(request: HttpRequest, coalition_slug: str, update_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    entry = _part(access, StatusUpdate, update_id)
-    form = StatusUpdateForm(request.POST or None, instance=entry)
-    return _form_page(
-        request,
-        access,
-        form,
-        heading="Change the status update",
-        intro=UPDATE_INTRO,
-        save=save_under,
-        part="update",
-        deletable=entry,
-    )
-
-
-@login_required
 def history(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     """The plan's revision history: every change to its parts, newest first, from the
     coalition's audit trail."""
@@ -533,69 +433,127 @@ def stakeholder_edit(
     )
 
 
+@dataclass(frozen=True)
+class ChildPart:
+    """A part of the plan that hangs off another: made under its parent (the URL names
+    the parent ``<parent_field>_id``), changed or removed by its own id (``<part>_id``)."""
+
+    model: type[Model]
+    form: type[forms.ModelForm]  # type: ignore[type-arg]
+    parent: type[Model]
+    parent_field: str
+    intro: str
+    # Formatted with the parent (a new one) or the entry (a change).
+    new_heading: str
+    edit_heading: str
+    page: str = "planning:plan"
+    # A date field that starts as today on a new one.
+    today_field: str = ""
+    # A field set to the writer on a new one.
+    author_field: str = ""
+    # Whether the form takes the coalition (for choices of its own records).
+    takes_coalition: bool = True
+
+
+CHILD_PARTS = {
+    "goal": ChildPart(
+        Goal,
+        GoalForm,
+        Priority,
+        "priority",
+        GOAL_INTRO,
+        "Add a goal to “{parent.title}”",
+        "Change the goal",
+    ),
+    "improvement": ChildPart(
+        Improvement,
+        ImprovementForm,
+        Goal,
+        "goal",
+        IMPROVEMENT_INTRO,
+        "Propose an improvement toward “{parent.statement}”",
+        "Change the improvement",
+    ),
+    "update": ChildPart(
+        StatusUpdate,
+        StatusUpdateForm,
+        Goal,
+        "goal",
+        UPDATE_INTRO,
+        "Report on “{parent.statement}”",
+        "Change the status update",
+        today_field="reported_on",
+        author_field="author",
+        takes_coalition=False,
+    ),
+    "step": ChildPart(
+        ActionStep,
+        ActionStepForm,
+        Goal,
+        "goal",
+        STEP_INTRO,
+        "Add an action step to “{parent.statement}”",
+        "Change the action step",
+    ),
+    "share": ChildPart(
+        PlanShare,
+        PlanShareForm,
+        Stakeholder,
+        "stakeholder",
+        SHARE_INTRO,
+        "Log the plan shared with {parent.name}",
+        "Change the plan shared with {entry.stakeholder.name}",
+        page="planning:buy_in",
+        today_field="shared_on",
+        takes_coalition=False,
+    ),
+}
+
+
+def _child_form(
+    spec: ChildPart, request: HttpRequest, access: CoalitionAccess, **kwargs: Any
+) -> Any:
+    if spec.takes_coalition:
+        kwargs["coalition"] = access.coalition
+    return spec.form(request.POST or None, **kwargs)
+
+
 @login_required
-def share_new(request: HttpRequest, coalition_slug: str, stakeholder_id: int) -> HttpResponse:
+def child_new(request: HttpRequest, coalition_slug: str, part: str, **ids: int) -> HttpResponse:
+    """A new ``part`` under its parent."""
+    spec = CHILD_PARTS[part]
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    entry = _part(access, Stakeholder, stakeholder_id)
-    form = PlanShareForm(request.POST or None, initial={"shared_on": timezone.localdate()})
+    parent = _part(access, spec.parent, ids[f"{spec.parent_field}_id"])
+    initial = {spec.today_field: timezone.localdate()} if spec.today_field else None
+    under = {spec.parent_field: parent}
+    if spec.author_field:
+        under[spec.author_field] = request.user
     return _form_page(
         request,
         access,
-        form,
-        heading=f"Log the plan shared with {entry.name}",
-        intro=SHARE_INTRO,
-        save=lambda f: save_under(f, stakeholder=entry),
-        part="share",
-        page="planning:buy_in",
+        _child_form(spec, request, access, initial=initial),
+        heading=spec.new_heading.format(parent=parent),
+        intro=spec.intro,
+        save=lambda f: save_under(f, **under),
+        part=part,
+        page=spec.page,
     )
 
 
 @login_required
-def share_edit(request: HttpRequest, coalition_slug: str, share_id: int) -> HttpResponse:
+def child_edit(request: HttpRequest, coalition_slug: str, part: str, **ids: int) -> HttpResponse:
+    """One ``part`` to change or remove."""
+    spec = CHILD_PARTS[part]
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    entry = _part(access, PlanShare, share_id)
-    form = PlanShareForm(request.POST or None, instance=entry)
+    entry = _part(access, spec.model, ids[f"{part}_id"])
     return _form_page(
         request,
         access,
-        form,
-        heading=f"Change the plan shared with {entry.stakeholder.name}",
-        intro=SHARE_INTRO,
+        _child_form(spec, request, access, instance=entry),
+        heading=spec.edit_heading.format(entry=entry),
+        intro=spec.intro,
         save=save_under,
-        part="share",
+        part=part,
         deletable=entry,
-        page="planning:buy_in",
-    )
-
-
-@login_required
-def step_new(request: HttpRequest, coalition_slug: str, goal_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    goal = _part(access, Goal, goal_id)
-    form = ActionStepForm(request.POST or None, coalition=access.coalition)
-    return _form_page(
-        request,
-        access,
-        form,
-        heading=f"Add an action step to “{goal.statement}”",
-        intro=STEP_INTRO,
-        save=lambda f: save_under(f, goal=goal),
-        part="step",
-    )
-
-
-@login_required
-def step_edit(request: HttpRequest, coalition_slug: str, step_id: int) -> HttpResponse:
-    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    step = _part(access, ActionStep, step_id)
-    form = ActionStepForm(request.POST or None, instance=step, coalition=access.coalition)
-    return _form_page(
-        request,
-        access,
-        form,
-        heading="Change the action step",
-        intro=STEP_INTRO,
-        save=save_under,
-        part="step",
-        deletable=step,
+        page=spec.page,
     )

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('resources', '0003_served_last_year'),
+        ("resources", "0003_served_last_year"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='service',
-            name='evidence',
-            field=models.CharField(choices=[('effective', 'Effective'), ('promising', 'Promising'), ('ineffective', 'Ineffective'), ('negative', 'Negative effects'), ('not_rated', 'Not rated yet')], default='not_rated', max_length=12, verbose_name='Evidence rating'),
+            model_name="service",
+            name="evidence",
+            field=models.CharField(
+                choices=[
+                    ("effective", "Effective"),
+                    ("promising", "Promising"),
+                    ("ineffective", "Ineffective"),
+                    ("negative", "Negative effects"),
+                    ("not_rated", "Not rated yet"),
+                ],
+                default="not_rated",
+                max_length=12,
+                verbose_name="Evidence rating",
+            ),
         ),
     ]
