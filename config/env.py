@@ -76,7 +76,10 @@ def env_secret(name: str, *, dev_file: Path | None, nbytes: int = 32) -> str:
             raise ImproperlyConfigured(f"{name}_FILE points to {path}, which does not exist")
         return path.read_text(encoding="utf-8").strip()
     if dev_file is None:
-        raise ImproperlyConfigured(f"Set {name} or {name}_FILE (required outside development)")
+        raise ImproperlyConfigured(
+            f"Set {name} or {name}_FILE (required outside development; "
+            "REENTRYKIT_DEBUG=1 for development)"
+        )
     if not dev_file.exists():
         dev_file.parent.mkdir(parents=True, exist_ok=True)
         dev_file.write_text(secrets.token_urlsafe(nbytes), encoding="utf-8")

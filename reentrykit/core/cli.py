@@ -32,13 +32,28 @@ def main(argv: list[str] | None = None) -> int:
             args = _worker_arguments(args)
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError, ProgrammingError
 
     try:
         execute_from_command_line(["reentrykit", *args])
     except ImproperlyConfigured as problem:
         sys.stderr.write(f"reentrykit: the configuration is not usable: {problem}\n")
         return 2
+    except (OperationalError, ProgrammingError) as problem:
+        if not _missing_table(problem):
+            raise
+        sys.stderr.write(
+            f"reentrykit: the database is not set up ({problem}); run 'reentrykit migrate' first\n"
+        )
+        return 2
     return 0
+
+
+def _missing_table(problem: Exception) -> bool:
+    """Whether a database error says a table is missing (SQLite's and PostgreSQL's
+    wording), as on a database never migrated."""
+    message = str(problem)
+    return "no such table" in message or ("relation" in message and "does not exist" in message)
 
 
 if __name__ == "__main__":

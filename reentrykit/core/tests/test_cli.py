@@ -244,8 +244,8 @@ def test_it_adds_a_coach_to_sites(world: World) -> None:
              "--role", "network_admin", "--site", "riverton")  # fmt: skip
 
 
-def _console(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
+def _console(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", **(env or {})}
     return subprocess.run(  # noqa: S603 - our own console script
         [str(REENTRYKIT), *args],
         capture_output=True,
@@ -270,3 +270,19 @@ def test_it_exits_1_for_bad_input_and_2_for_bad_usage_from_the_console() -> None
     worker_help = _console("worker", "--help")
     assert worker_help.returncode == 0
     assert "--queue-name" in worker_help.stdout
+
+
+def test_it_says_to_migrate_a_database_never_set_up(tmp_path: Path) -> None:
+    fresh = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "REENTRYKIT_DEBUG": "1",
+        "REENTRYKIT_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    }
+    result = _console("coalition", "list", "--format", "json", env=fresh)
+    assert result.returncode == 2
+    # One line that says what to do, not a traceback.
+    assert result.stderr.strip().splitlines() == [
+        "reentrykit: the database is not set up (no such table: coalitions_coalition); "
+        "run 'reentrykit migrate' first"
+    ]

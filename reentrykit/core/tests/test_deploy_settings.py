@@ -48,7 +48,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     # One line that names the setting, not a traceback.
     assert result.stderr.strip().splitlines() == [
         "reentrykit: the configuration is not usable: Set REENTRYKIT_SECRET_KEY or "
-        "REENTRYKIT_SECRET_KEY_FILE (required outside development)"
+        "REENTRYKIT_SECRET_KEY_FILE (required outside development; REENTRYKIT_DEBUG=1 for "
+        "development)"
     ]
 
 
