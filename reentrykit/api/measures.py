@@ -30,7 +30,7 @@ class RateRow(Schema):
     ci_low: float | None
     ci_high: float | None
     suppressed: bool
-    unstable: bool
+    unstable: bool | None  # unknown (null) when the events are hidden
 
 
 class Recidivism(Schema):

@@ -8,8 +8,10 @@ The rules (DATA.md, "Disclosure control"):
 - a numerator is hidden when its complement (denominator - numerator) is from 1 to
   k-1, because the two counts shown together would give that small count away;
 - complementary suppression: within a breakdown that shows a total, if exactly one
-  cell of a column is hidden, the next smallest cell of that column is hidden too;
-- a rate resting on fewer than 20 events is flagged unstable;
+  cell of a column is hidden, the next smallest cell of that column is hidden too
+  (a zero cell only when no non-zero one is left);
+- a rate resting on fewer than 20 events is flagged unstable, unless its events are
+  hidden, when the flag is unknown too;
 - a count that is part of another is hidden when the other less it is small, and
   the parts that split a count are a breakdown of it (the reentry map's flow);
 - a survival curve is shown only when its group's n and events are, in steps of at
@@ -100,7 +102,10 @@ def suppress_table(
                     hidden[index].setdefault(column, DERIVED)
         if unstable_events is not None:
             events = row.get(unstable_events)
-            row["unstable"] = isinstance(events, int | float) and events < UNSTABLE_EVENTS
+            # Unknown when the events are hidden: the flag would narrow the hidden count
+            # (a count hidden beside its small complement, flagged stable, is 20 or more).
+            unstable = isinstance(events, int | float) and events < UNSTABLE_EVENTS
+            row["unstable"] = None if unstable_events in hidden[index] else unstable
     return _applied(out, hidden, k)
 
 
@@ -135,21 +140,19 @@ def _applied(rows: list[dict[str, Any]], hidden: list[dict[str, str]], k: int) -
 def _complementary(
     rows: list[dict[str, Any]], hidden: list[dict[str, str]], parts: list[int], column: str
 ) -> None:
+    """Hides a second cell of ``column`` when exactly one of the ``parts`` is hidden:
+    the smallest other non-zero part, or failing that a zero part (hidden, it is no
+    longer known to be zero). A lone part equals its total, which the same rules hide."""
     suppressed = [i for i in parts if column in hidden[i]]
     if len(suppressed) != 1:
         return
-    candidates = sorted(
-        (
-            i
-            for i in parts
-            if column not in hidden[i]
-            and isinstance(rows[i].get(column), int | float)
-            and rows[i][column] > 0
-        ),
-        key=lambda i: rows[i][column],
-    )
-    if candidates:
-        hidden[candidates[0]][column] = COMPLEMENTARY
+    shown = [
+        i for i in parts if column not in hidden[i] and isinstance(rows[i].get(column), int | float)
+    ]
+    # Non-zero parts first, each group smallest first.
+    shown.sort(key=lambda i: (rows[i][column] == 0, rows[i][column]))
+    if shown:
+        hidden[shown[0]][column] = COMPLEMENTARY
 
 
 def raw_table(

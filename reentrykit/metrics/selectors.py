@@ -180,7 +180,9 @@ def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str,
 def trend(
     access: CoalitionAccess, payload: dict[str, Any], *, measure: str, window: int
 ) -> Disclosed:
-    last = payload["latest_complete_year"]
+    # Each window's own latest year with full follow-up: a later year's rate would rest
+    # on the few people released early enough in it.
+    last = shown_year(payload, window)
     rows = [
         r
         for r in payload.get("rates", [])

@@ -113,6 +113,36 @@ def test_it_applies_complementary_suppression_within_a_breakdown() -> None:
     assert by_group["other"]["suppressed"] and not by_group["male"]["suppressed"]
 
 
+def test_a_zero_cell_is_hidden_when_no_other_cell_could_be() -> None:
+    """female's 15 is hidden beside its complement of 5; with male's 0 shown, 15 - 0
+    would give it back."""
+    table = _breakdown([_row("all", 50, 15), _row("female", 20, 15), _row("male", 30, 0)])
+    by_group = {r["group"]: r for r in table.rows}
+    assert by_group["female"]["recidivists"] is None
+    assert by_group["male"]["recidivists"] is None
+    assert table.display(2, "recidivists") == "suppressed"
+    assert by_group["all"]["recidivists"] == 15
+
+
+def test_a_non_zero_cell_is_hidden_before_a_zero_one() -> None:
+    rows = [_row("all", 80, 45), _row("a", 20, 15), _row("b", 30, 0), _row("c", 30, 30)]
+    by_group = {r["group"]: r for r in _breakdown(rows).rows}
+    assert [by_group[g]["recidivists"] for g in "abc"] == [None, 0, None]
+
+
+def test_the_unstable_flag_is_unknown_when_the_events_are_hidden() -> None:
+    """25 people of whom 20 were rearrested: the 20 is hidden (5 were not), and "stable"
+    would tell a reader it is at least 20."""
+    table = suppress_table(
+        [_row("a", 25, 20), _row("b", 100, 19)],
+        k=11,
+        counts=["cohort", "recidivists"],
+        rates=[RATE],
+        unstable_events="recidivists",
+    )
+    assert [r["unstable"] for r in table.rows] == [None, True]
+
+
 def test_no_complementary_suppression_when_two_cells_are_hidden() -> None:
     rows = [_row("all", 100, 40), _row("a", 5, 2), _row("b", 6, 3), _row("c", 89, 35)]
     table = suppress_table(rows, k=11, counts=["cohort"], total_column="group", total_value="all")

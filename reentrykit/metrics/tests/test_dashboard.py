@@ -9,6 +9,7 @@ import pytest
 
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload as _payload
+from reentrykit.metrics.tests.builders import rate_row
 from reentrykit.testing import World
 
 
@@ -453,3 +454,27 @@ def test_an_indicators_group_is_saved_as_the_measures_spell_it(
     response = _post_indicator(signed_in(world.member), breakdown, typed)
     assert response.status_code == 302
     assert Indicator.objects.get().breakdown_group == saved
+
+
+def test_each_windows_trend_ends_at_its_own_latest_complete_year(world: World) -> None:
+    """Through 2025-06-30, 2023 is the latest year with a full year of follow-up but
+    2022 the latest with two: the 2023 two-year rate would rest on its first half-year's
+    releases alone."""
+    from reentrykit.core.access import as_viewer
+    from reentrykit.metrics.selectors import trend
+
+    payload = _payload()
+    payload["rates"] = [
+        {**rate_row("all", "all", 100 + year, 40, year=year), "window_days": window}
+        for window in (365, 730)
+        for year in (2021, 2022, 2023, 2024)
+    ]
+    access = as_viewer(world.coalition)
+    years = {
+        window: [
+            row["cohort_year"]
+            for row in trend(access, payload, measure="rearrest", window=window).rows
+        ]
+        for window in (365, 730)
+    }
+    assert years == {365: [2021, 2022, 2023], 730: [2021, 2022]}
