@@ -151,6 +151,23 @@ def test_it_filters_one_facility_type(tables: Tables) -> None:
     assert _counts(_rates(tables, facility="jail")) == {"all": (7, 3)}
 
 
+def test_a_facility_cohort_counts_first_releases_from_it_while_the_breakdown_sorts_everyone() -> (
+    None
+):
+    """x left jail in January and prison in June; y left jail in February. The prison
+    cohort is x at the June release; the facility breakdown of the whole cohort puts x
+    under jail (x's first release), so its groups add up to the cohort."""
+    two_kinds = memory_tables(
+        releases=[
+            release("x", "2024-01-01", facility_type="jail"),
+            release("x", "2024-06-01", facility_type="prison"),
+            release("y", "2024-02-01", facility_type="jail"),
+        ]
+    )
+    assert _counts(_rates(two_kinds, facility="prison")) == {"all": (1, 0)}
+    assert _counts(_rates(two_kinds, by="facility_type")) == {"all": (2, 0), "jail": (2, 0)}
+
+
 def test_it_counts_the_first_qualifying_release_once_and_never_an_excluded_kind(
     tables: Tables,
 ) -> None:
