@@ -13,6 +13,7 @@ import hmac
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -76,6 +77,10 @@ def token_authenticate(token: str) -> ApiToken | None:
         return None
     now = timezone.now()
     if not api_token.is_active(now) or not api_token.user.is_active:
+        return None
+    # A demo account's password is public: like its sign-in, its tokens work only in
+    # demo mode.
+    if api_token.user.is_demo and not settings.DEMO:
         return None
     if not api_token.second_factor and second_factor_required(api_token.user):
         raise TokenRefused(

@@ -90,6 +90,16 @@ def test_revoked_expired_and_unknown_tokens_get_401(
         assert "Bearer" in answer.json()["detail"]
 
 
+def test_a_demo_accounts_token_stops_working_outside_demo_mode(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    world.member.is_demo = True
+    world.member.save(update_fields=["is_demo"])
+    settings.DEMO = True
+    headers = api_headers(world.member)
+    assert Client().get(MEASURES, headers=headers).status_code != 401
+    settings.DEMO = False
+    assert Client().get(MEASURES, headers=headers).status_code == 401
+
+
 def test_a_user_revokes_only_their_own_tokens(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     api_headers(world.steward)
     token = ApiToken.objects.get()
