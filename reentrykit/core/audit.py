@@ -31,7 +31,14 @@ _SECRET_FIELDS = {"password", "token_hash", "key"}
 
 
 class Audited(models.Model):
-    """Mixin for models holding coalition data: each write is recorded."""
+    """Mixin for models holding coalition data: each write is recorded.
+
+    ``audit_omitted`` names fields left out of the trail: counts taken from the
+    person-level data, which the trail's readers (coordinators) would otherwise see
+    unsuppressed.
+    """
+
+    audit_omitted: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -74,8 +81,9 @@ def _plain(value: Any) -> Any:
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    omitted = _SECRET_FIELDS.union(getattr(instance, "audit_omitted", ()))
     for field in instance._meta.concrete_fields:
-        if field.name in _SECRET_FIELDS:
+        if field.name in omitted:
             continue
         values[field.attname] = _plain(getattr(instance, field.attname, None))
     return values

@@ -87,6 +87,8 @@ class BatchStatus(models.TextChoices):
 
 
 class ImportBatch(Audited, models.Model):
+    audit_omitted = ("rows",)
+
     coalition = models.ForeignKey(
         Coalition, on_delete=models.CASCADE, related_name="import_batches"
     )
@@ -154,6 +156,17 @@ class DataJob(models.Model):
 
 
 class LinkageRun(Audited, models.Model):
+    audit_omitted = (
+        "records",
+        "people",
+        "deterministic_links",
+        "probabilistic_links",
+        "pairs_for_review",
+        "pairs_reviewed",
+        "weight_histogram",
+        "by_source",
+    )
+
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="linkage_runs")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,7 @@ from reentrykit.core.access import (
     get_object_in,
     post_only,
 )
+from reentrykit.core.suppression import disclose
 from reentrykit.data import selectors, services
 from reentrykit.data.forms import DataSettingsForm, MappingForm, UploadForm
 from reentrykit.data.models import DataJob, DataSettings, JobKind, PersonLevelAccess
@@ -30,17 +31,33 @@ UPLOAD_SESSION_KEY = "data_uploads"
 @login_required
 def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
+    steward = access.can(Capability.PERSON_LEVEL)
+    sources = selectors.source_summaries(coalition=access.coalition)
+    latest_run = selectors.latest_linkage(coalition=access.coalition)
+    # The rows imported and the people linked are counts of person-level data: hidden
+    # when small, like every figure outside the data steward role.
+    k = access.coalition.suppression_k
+    source_rows = disclose(
+        [{"rows": summary.rows} for summary in sources], unsuppressed=steward, k=k, counts=["rows"]
+    )
+    linked = disclose(
+        [{"records": latest_run.records, "people": latest_run.people}] if latest_run else [],
+        unsuppressed=steward,
+        k=k,
+        counts=["records", "people"],
+        parts=[("people", "records")],
+    )
     return render(
         request,
         "data/home.html",
         {
             "access": access,
-            "sources": selectors.source_summaries(coalition=access.coalition),
-            "latest_run": selectors.latest_linkage(coalition=access.coalition),
-            "jobs": selectors.recent_jobs(coalition=access.coalition)[:5]
-            if access.can(Capability.PERSON_LEVEL)
-            else [],
-            "is_steward": access.can(Capability.PERSON_LEVEL),
+            "sources": sources,
+            "source_rows": source_rows,
+            "latest_run": latest_run,
+            "linked": linked,
+            "jobs": selectors.recent_jobs(coalition=access.coalition)[:5] if steward else [],
+            "is_steward": steward,
         },
     )
 

@@ -3,7 +3,15 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reentrykit.data.models import DataJob, ImportBatch, PersonLevelAccess
+from reentrykit.core.models import AuditEntry
+from reentrykit.data.models import (
+    BatchStatus,
+    DataJob,
+    ImportBatch,
+    LinkageRun,
+    PersonLevelAccess,
+    Source,
+)
 from reentrykit.testing import World
 
 STEWARD_ONLY = ["upload/", "linkage/", "linkage/review/", "settings/"]
@@ -130,6 +138,51 @@ def test_the_data_home_shows_no_steward_actions_to_members(world: World, signed_
     page = signed_in(world.member).get("/c/riverton/data/").content.decode()
     assert "Link all sources now" not in page
     assert "/data/upload/" not in page
+
+
+def _small_linkage(world: World) -> None:
+    """4 jail records form 3 people: counts of person-level data."""
+    from django.utils import timezone
+
+    source = Source.objects.create(coalition=world.coalition, name="County Jail")
+    ImportBatch.objects.create(
+        coalition=world.coalition, source=source, kind="releases", file_name="r.csv",
+        sha256="0" * 64, rows=4, status=BatchStatus.IMPORTED,
+    )  # fmt: skip
+    LinkageRun.objects.create(
+        coalition=world.coalition, threshold=0.9, records=4, people=3, finished_at=timezone.now(),
+        by_source={"County Jail": {"records": 4, "linked_to_other_sources": 2}},
+    )  # fmt: skip
+
+
+def _source_row(page: str) -> str:
+    return page[page.index("County Jail") : page.index("</tr>", page.index("County Jail"))]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "member", "viewer", "coach"])
+def test_the_data_home_hides_small_counts_of_person_level_data(
+    role: str, world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    _small_linkage(world)
+    page = signed_in(getattr(world, role)).get("/c/riverton/data/").content.decode()
+    assert "&lt;11 source records form &lt;11 people" in page
+    assert "&lt;11" in _source_row(page)
+    steward = signed_in(world.steward).get("/c/riverton/data/").content.decode()
+    assert "4 source records form 3 people" in steward
+    assert ">4<" in _source_row(steward)
+
+
+def test_the_audit_trail_leaves_out_counts_of_person_level_data(world: World) -> None:
+    _small_linkage(world)
+    changes = {
+        entry.model: entry.changes
+        for entry in AuditEntry.objects.filter(model__in=["data.LinkageRun", "data.ImportBatch"])
+    }
+    assert set(changes) == {"data.LinkageRun", "data.ImportBatch"}
+    assert changes["data.LinkageRun"]["threshold"] == [None, 0.9]
+    assert not {"records", "people", "by_source"} & set(changes["data.LinkageRun"])
+    assert "rows" not in changes["data.ImportBatch"]
+    assert changes["data.ImportBatch"]["file_name"] == [None, "r.csv"]
 
 
 def test_an_export_asks_a_reason_logs_it_and_escapes_formulas(
