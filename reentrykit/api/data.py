@@ -142,6 +142,7 @@ def data_job(request: HttpRequest, coalition_slug: str, job_id: int) -> dict[str
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     job = get_object_in(access, DataJob.objects, pk=job_id)
     result = selectors.job_result(job)
+    services.job_problems_viewed(job=job, user=request.user, result=result, via="api")
     return {
         "job": job.pk,
         "kind": job.kind,

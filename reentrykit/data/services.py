@@ -27,7 +27,7 @@ from django.db import transaction
 from reentrykit.coalitions.models import Coalition
 from reentrykit.data import sealed, store
 from reentrykit.data.imports import saved_mapping
-from reentrykit.data.models import DataJob, JobKind, JobStatus
+from reentrykit.data.models import DataJob, JobKind, JobStatus, PersonLevelAccess
 from reentrykit.data.reader import (
     FileInfo,
     FileProblem,
@@ -179,3 +179,19 @@ def data_job_start(
     )
     enqueue_job(job)
     return job
+
+
+def job_problems_viewed(*, job: DataJob, user: Any, result: dict[str, Any], via: str) -> None:
+    """Logs a view of a failed import's problem table: it quotes the file's cells
+    (names, birth dates), so it is person-level data like the review pairs."""
+    problems = (result.get("errors") or {}).get("problems") or []
+    if problems:
+        PersonLevelAccess.objects.create(
+            coalition_id=job.coalition_id,
+            user=user,
+            action="view",
+            what=f"problems of import job {job.pk} (the file's cells)",
+            rows=len(problems),
+            reason="checking a failed import",
+            via=via,
+        )

@@ -162,11 +162,9 @@ def job(request: HttpRequest, coalition_slug: str, job_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     data_job = get_object_in(access, DataJob.objects, pk=job_id)
     template = "data/job.html#progress" if request.htmx else "data/job.html"  # type: ignore[attr-defined]
-    return render(
-        request,
-        template,
-        {"access": access, "job": data_job, "result": selectors.job_result(data_job)},
-    )
+    result = selectors.job_result(data_job)
+    services.job_problems_viewed(job=data_job, user=request.user, result=result, via="web")
+    return render(request, template, {"access": access, "job": data_job, "result": result})
 
 
 @login_required

@@ -134,6 +134,32 @@ def test_viewing_review_pairs_is_logged(world: World, signed_in) -> None:  # typ
     assert (entry.user, entry.action) == (world.steward, "view")
 
 
+def test_viewing_a_failed_imports_quoted_cells_is_logged(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from reentrykit.data.models import JobKind, JobStatus
+    from reentrykit.data.sealed import seal_job_result
+    from reentrykit.testing import api_headers
+
+    job = DataJob.objects.create(
+        coalition=world.coalition, kind=JobKind.IMPORT, status=JobStatus.FAILED
+    )
+    problem = {"row": 2, "column": "date_of_birth", "value": "ANN LEE 1985", "rule": "a date"}
+    report = {"errors": {"file": "r.csv", "file_errors": [], "problems": [problem]}}
+    job.result = seal_job_result(report, coalition_id=world.coalition.pk, job_id=job.pk)
+    job.save()
+    page = signed_in(world.steward).get(f"/c/riverton/data/jobs/{job.pk}/").content.decode()
+    answer = Client().get(
+        f"/api/v1/coalitions/riverton/data/jobs/{job.pk}", headers=api_headers(world.steward)
+    )
+    assert "ANN LEE 1985" in page and "ANN LEE 1985" in answer.content.decode()
+    logged = PersonLevelAccess.objects.order_by("pk")
+    assert [(e.user, e.action, e.rows, e.via) for e in logged] == [
+        (world.steward, "view", 1, "web"),
+        (world.steward, "view", 1, "api"),
+    ]
+
+
 def test_the_data_home_shows_no_steward_actions_to_members(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     page = signed_in(world.member).get("/c/riverton/data/").content.decode()
     assert "Link all sources now" not in page
