@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -118,8 +118,12 @@ def get_coalition_for(
 
 
 def get_object_in(access: CoalitionAccess, queryset: QuerySet[M], **lookup: Any) -> M:
-    """One object of the coalition, or 404 (also for objects of other coalitions)."""
-    obj = queryset.filter(coalition=access.coalition, **lookup).first()
+    """One object of the coalition, or 404 (also for objects of other coalitions, and
+    for a key that is not a number, as a hand-made form may send)."""
+    try:
+        obj = queryset.filter(coalition=access.coalition, **lookup).first()
+    except (ValueError, TypeError, ValidationError):
+        obj = None
     if obj is None:
         raise Http404("Not found")
     return obj

@@ -18,6 +18,16 @@ def review_decide(
     if (source_l, id_l) > (source_r, id_r):
         source_l, id_l, source_r, id_r = source_r, id_r, source_l, id_l
     with store.open_store(coalition.pk, write=True) as con:
+        for source, source_person_id in ((source_l, id_l), (source_r, id_r)):
+            known = con.execute(
+                "SELECT 1 FROM store.person_map WHERE source = ? AND source_person_id = ?",
+                [source, source_person_id],
+            ).fetchone()
+            if known is None:
+                raise ValueError(
+                    f"No linked record {source_person_id!r} of {source!r}: "
+                    "decide only on records the last linkage run saw."
+                )
         con.execute(
             "INSERT OR REPLACE INTO store.review_decisions VALUES (?, ?, ?, ?, ?, ?, now())",
             [source_l, id_l, source_r, id_r, decision, getattr(user, "email", None)],

@@ -213,8 +213,12 @@ def review_decide(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     keys = [request.POST.get(name, "") for name in ("source_l", "id_l", "source_r", "id_r")]
     if decision not in ("accept", "reject") or not all(keys):
         messages.error(request, "Choose “same person” or “different people” for a pair.")
-    else:
+        return redirect("data:review", coalition_slug=coalition_slug)
+    try:
         decide(coalition=access.coalition, pair=tuple(keys), decision=decision, user=request.user)  # type: ignore[arg-type]
+    except ValueError as problem:
+        messages.error(request, str(problem))
+    else:
         messages.success(request, "Decision saved. It applies from the next linkage run.")
     return redirect("data:review", coalition_slug=coalition_slug)
 

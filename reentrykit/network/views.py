@@ -101,7 +101,10 @@ def coach_assignment(request: HttpRequest, network_slug: str, role_id: int) -> H
     """Set which sites a coach works with (checkboxes of site ids)."""
     access = get_network_for(request, network_slug, manage=True)
     coach = _coach_in(access.network, role_id)
-    wanted = {int(value) for value in request.POST.getlist("site") if value.isdigit()}
+    # isdigit() alone takes "²", which int() refuses.
+    wanted = {
+        int(value) for value in request.POST.getlist("site") if value.isascii() and value.isdigit()
+    }
     for site in NetworkSite.objects.filter(network=access.network):
         assignment = CoachAssignment.objects.filter(coach=coach, site=site).first()
         if site.pk in wanted and assignment is None:

@@ -141,6 +141,23 @@ def test_review_decisions_persist_across_reruns(world: World, small_county: Path
     assert len(keys) == 1
 
 
+def test_a_decision_on_a_record_linkage_never_saw_is_refused(
+    world: World, small_county: Path, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    import_synthetic_county(coalition=world.coalition, directory=small_county)
+    link_coalition(coalition=world.coalition)
+    source, known = _pair_linked_by_probability(world)[:2]
+    page = signed_in(world.steward).post(
+        "/c/riverton/data/linkage/review/decide/",
+        {"decision": "accept", "source_l": source, "id_l": known, "source_r": source,
+         "id_r": "NO-SUCH-ID"},
+        follow=True,
+    )  # fmt: skip
+    assert "No linked record &#x27;NO-SUCH-ID&#x27;" in page.content.decode()
+    with store.open_store(world.coalition.pk) as con:
+        assert con.execute("SELECT count(*) FROM store.review_decisions").fetchone() == (0,)
+
+
 def test_linkage_refuses_after_identities_are_purged(world: World, small_county: Path) -> None:
     from reentrykit.data.linkage import LinkageError
 

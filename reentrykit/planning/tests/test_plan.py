@@ -247,6 +247,15 @@ def test_readers_read_the_plan_but_cannot_change_it(role: str, world: World, sig
     assert Priority.objects.count() == 1 and ActionStep.objects.count() == 1
 
 
+@pytest.mark.parametrize("not_a_key", ["abc", "1.5", "²"])
+def test_adopting_a_candidate_that_is_not_a_number_is_not_found(
+    not_a_key: str, world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    answer = signed_in(world.member).post(f"{PLAN}priorities/adopt/", {"candidate": not_a_key})
+    assert answer.status_code == 404
+    assert not Priority.objects.exists()
+
+
 def test_another_coalitions_plan_is_not_found(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     priority = Priority.objects.create(coalition=world.coalition, title="Housing")
     goal = Goal.objects.create(priority=priority, statement="House everyone")
