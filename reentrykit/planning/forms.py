@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition, PartnerOrganization
@@ -304,6 +306,12 @@ class QualityCheckForm(CoalitionModelForm):
         super().__init__(*args, **kwargs)
         _own_choices(self, goal="goal", checked_by="organization")
         self.fields["result"].choices = [("", "Not checked yet"), *QualityCheck.Result.choices]
+
+    def clean_last_checked_on(self) -> dt.date | None:
+        done = self.cleaned_data.get("last_checked_on")
+        if done is not None and done > timezone.localdate():
+            raise forms.ValidationError("A check cannot have been done after today.")
+        return done
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -475,6 +475,8 @@ class QualityCheck(Audited, models.Model):
             return None
         month = self.last_checked_on.month - 1 + self.every_months
         year = self.last_checked_on.year + month // 12
+        if year > dt.MAXYEAR - 1:  # a mistyped year 9999 must not break every plan page
+            return dt.date.max
         day = min(self.last_checked_on.day, _days_in(year, month % 12 + 1))
         return dt.date(year, month % 12 + 1, day)
 

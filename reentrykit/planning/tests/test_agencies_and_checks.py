@@ -40,6 +40,9 @@ def test_a_quality_check_is_due_when_its_time_comes_round() -> None:
     assert check.next_due() == dt.date(2026, 11, 30)
     check.last_checked_on, check.every_months = dt.date(2024, 2, 29), 1
     assert check.next_due() == dt.date(2024, 3, 29)
+    # A year mistyped before this was refused must not break the pages that list checks.
+    check.last_checked_on, check.every_months = dt.date(9999, 12, 31), 12
+    assert check.next_due() == dt.date.max and not check.is_due(dt.date(2026, 1, 1))
 
 
 def test_agencies_show_their_roles_and_the_steps_they_own(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -138,6 +141,7 @@ def test_a_member_records_a_check_and_when_it_is_due(world: World, signed_in) ->
         ({"what": "Case plans", "every_months": 2}, "every_months"),
         ({"what": "", "every_months": 3}, "what"),
         ({"what": "X", "every_months": 3, "last_checked_on": "31/12/2026"}, "last_checked_on"),
+        ({"what": "X", "every_months": 12, "last_checked_on": "9999-12-31"}, "last_checked_on"),
     ],
 )
 def test_a_bad_check_is_refused_and_changes_nothing(
