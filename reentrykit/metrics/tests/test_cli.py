@@ -170,6 +170,14 @@ def test_it_refuses_an_unknown_breakdown(store: World) -> None:
         _run("recidivism", "--measure", "rearrest", "--by", "shoe_size")
 
 
+@pytest.mark.parametrize("window", ["0", "-5", "a year", "99999999"])
+def test_it_refuses_a_window_that_is_not_a_plausible_number_of_days(
+    store: World, window: str
+) -> None:
+    with pytest.raises(CommandError, match="whole number of days from 1 to 7305"):
+        _run("recidivism", "--measure", "rearrest", "--window", window)
+
+
 def test_it_hands_refresh_to_the_refresh_module(
     store: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

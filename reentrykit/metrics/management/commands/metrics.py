@@ -55,7 +55,7 @@ class Command(BaseCommand):
         recidivism = actions.add_parser("recidivism", help="A fixed-window recidivism rate.")
         _common(recidivism)
         _measure(recidivism)
-        recidivism.add_argument("--window", type=_positive, default=365, metavar="DAYS")
+        recidivism.add_argument("--window", type=_window_days, default=365, metavar="DAYS")
         recidivism.add_argument("--by", metavar="FIELD", type=_breakdown)
 
         curves = actions.add_parser("survival", help="Kaplan–Meier curves and the log-rank test.")
@@ -300,13 +300,20 @@ def _measure(parser: ArgumentParser) -> None:
     parser.add_argument("--measure", required=True, choices=cohorts.MEASURES)
 
 
-def _positive(value: str) -> int:
+# Twenty years: longer than any follow-up the data could hold, and far from the date
+# arithmetic's limits.
+MAX_WINDOW_DAYS = 7305
+
+
+def _window_days(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
         number = 0
-    if number <= 0:
-        raise ArgumentTypeError(f"{value!r} is not a whole number of days above zero.")
+    if not 0 < number <= MAX_WINDOW_DAYS:
+        raise ArgumentTypeError(
+            f"{value!r} is not a whole number of days from 1 to {MAX_WINDOW_DAYS}."
+        )
     return number
 
 
