@@ -15,12 +15,27 @@ GRAY = "#71767a"
 ORANGE = "#c05600"
 
 
+# Shares are drawn to a tenth of a percent, as the tables print them: the SVG names
+# each mark's values for screen readers, and more digits (a rate and its Wilson bounds)
+# would let a reader work back the counts a rates-only page leaves out.
+SHARE_DIGITS = 3
+RATE_COLUMNS = ("rate", "ci_low", "ci_high")
+
+
+def _rounded(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for column in columns:
+        if column in frame:
+            frame[column] = frame[column].astype(float).round(SHARE_DIGITS)
+    return frame
+
+
 def rate_bars(
     rows: list[dict[str, Any]], *, title: str, reference: float | None = None
 ) -> dict[str, Any]:
     """Rates per group with their 95% intervals; hidden rates are left out. A
     ``reference`` rate (the national figure) is drawn as a dashed line across."""
-    frame = pd.DataFrame([r for r in rows if r.get("rate") is not None])
+    frame = _rounded([r for r in rows if r.get("rate") is not None], RATE_COLUMNS)
     if frame.empty:
         frame = pd.DataFrame({"group": [], "rate": [], "ci_low": [], "ci_high": []})
     base = alt.Chart(frame).encode(
@@ -46,7 +61,7 @@ def rate_bars(
 
 
 def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
-    frame = pd.DataFrame([r for r in rows if r.get("rate") is not None])
+    frame = _rounded([r for r in rows if r.get("rate") is not None], RATE_COLUMNS)
     if frame.empty:
         frame = pd.DataFrame({"cohort_year": [], "rate": [], "ci_low": [], "ci_high": []})
     # Years read across: upright labels fit ten or more years in the width.
@@ -61,7 +76,7 @@ def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
 
 
 def survival_steps(points: list[dict[str, Any]], *, title: str, y_title: str) -> dict[str, Any]:
-    frame = pd.DataFrame(points)
+    frame = _rounded(points, ("survival", "ci_low", "ci_high"))
     if frame.empty:
         frame = pd.DataFrame({"group": [], "day": [], "survival": [], "ci_low": [], "ci_high": []})
     base = alt.Chart(frame).encode(x=alt.X("day:Q", title="Days since release"))

@@ -43,3 +43,20 @@ def test_the_survival_legend_draws_each_group_as_strongly_as_its_curve() -> None
     for swatch in swatches:
         assert 'opacity="1"' in swatch  # not the bands' faint 0.15
     assert re.search(r'stroke="(#[0-9a-f]{6})"', swatches[0]).group(1) == curves[0]
+
+
+def test_the_charts_name_shares_to_a_tenth_of_a_percent() -> None:
+    """A rate and its Wilson bounds in full would let a reader work back the counts."""
+    rows = [
+        {"group": "all", "cohort_year": 2023, "rate": 4 / 9, "ci_low": 0.39444, "ci_high": 0.49871}
+    ]
+    points = [{"group": "all", "day": 30, "survival": 2 / 3, "ci_low": 0.6, "ci_high": 0.7}]
+    drawn = [
+        render_svg(charts.trend_line(rows, title="t")),
+        render_svg(charts.rate_bars(rows, title="t")),
+        render_svg(charts.survival_steps(points, title="t", y_title="y")),
+    ]
+    labels = " ".join(" ".join(re.findall(r'aria-label="([^"]*)"', svg)) for svg in drawn)
+    assert "0.394" in labels and "44.4" in labels and "66.7" in labels
+    for full in ("0.3944", "44.44", "0.4987", "66.66"):
+        assert full not in labels
