@@ -177,7 +177,6 @@ SWEEP_KWARGS["respondent_id"] = _assessment_sweep("sweep_respondent")
 
 
 def _sweep_indicator(world: World) -> int:
-    import datetime as dt
 
     from reentrykit.metrics.models import Indicator
 
@@ -186,8 +185,8 @@ def _sweep_indicator(world: World) -> int:
         name="Sweep indicator",
         defaults={
             "measure": "rearrest",
-            "baseline_start": dt.date(2022, 1, 1),
-            "baseline_end": dt.date(2022, 12, 31),
+            "baseline_first_year": 2022,
+            "baseline_last_year": 2022,
         },
     )
     return indicator.pk

@@ -4,8 +4,6 @@ linkage computes their values."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from reentrykit.core.demo import DemoWorld, register_demo_seeder
 from reentrykit.metrics.models import Indicator, IndicatorTarget
 
@@ -22,8 +20,8 @@ def seed_indicators(world: DemoWorld) -> None:
             defaults={
                 "measure": "rearrest",
                 "window_days": 365,
-                "baseline_start": dt.date(DEMO_BASELINE_YEAR, 1, 1),
-                "baseline_end": dt.date(DEMO_BASELINE_YEAR, 12, 31),
+                "baseline_first_year": DEMO_BASELINE_YEAR,
+                "baseline_last_year": DEMO_BASELINE_YEAR,
             },
         )
         if made:

@@ -17,18 +17,19 @@ class IndicatorForm(UswdsModelForm):
             "measure",
             "window_days",
             "facility_type",
-            "baseline_start",
-            "baseline_end",
+            "baseline_first_year",
+            "baseline_last_year",
             "breakdown",
             "breakdown_group",
         ]
-        labels = {"window_days": "Within", "breakdown_group": "Breakdown group"}
+        labels = {
+            "window_days": "Within",
+            "breakdown_group": "Breakdown group",
+            "baseline_first_year": "Baseline: first release year",
+            "baseline_last_year": "Baseline: last release year",
+        }
         help_texts = {
             "breakdown_group": "As the measures page names it, e.g. female, 18-24 or participant."
-        }
-        widgets = {
-            "baseline_start": forms.DateInput(attrs={"type": "date"}),
-            "baseline_end": forms.DateInput(attrs={"type": "date"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -42,9 +43,9 @@ class IndicatorForm(UswdsModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        start, end = cleaned.get("baseline_start"), cleaned.get("baseline_end")
-        if start and end and end < start:
-            self.add_error("baseline_end", "The baseline must end on or after it starts.")
+        first, last = cleaned.get("baseline_first_year"), cleaned.get("baseline_last_year")
+        if first and last and last < first:
+            self.add_error("baseline_last_year", "The baseline must end on or after it starts.")
         self._clean_group(cleaned)
         return cleaned
 

@@ -108,8 +108,16 @@ class Indicator(Audited, models.Model):
         blank=True,
         choices=[("", "Jail and prison"), ("jail", "Jail"), ("prison", "Prison")],
     )
-    baseline_start = models.DateField(help_text="First release date of the baseline cohort.")
-    baseline_end = models.DateField(help_text="Last release date of the baseline cohort.")
+    # Whole release years: two baselines that differed by a few days would give away
+    # the few people released in between.
+    baseline_first_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="First release year of the baseline cohort.",
+    )
+    baseline_last_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text="Last release year of the baseline cohort.",
+    )
     breakdown = models.CharField(
         max_length=60, blank=True, help_text="Optional: a breakdown field."
     )
@@ -124,8 +132,8 @@ class Indicator(Audited, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["coalition", "name"], name="indicator_unique_name"),
             models.CheckConstraint(
-                condition=models.Q(baseline_end__gte=models.F("baseline_start")),
-                name="indicator_baseline_ordered",
+                condition=models.Q(baseline_last_year__gte=models.F("baseline_first_year")),
+                name="indicator_baseline_years_ordered",
             ),
         ]
 
@@ -134,6 +142,17 @@ class Indicator(Audited, models.Model):
 
     def audit_coalition_id(self) -> int | None:
         return self.coalition_id
+
+    @property
+    def baseline_years(self) -> range:
+        return range(self.baseline_first_year, self.baseline_last_year + 1)
+
+    @property
+    def baseline_label(self) -> str:
+        """ "2022", or "2022–2024" for several years."""
+        if self.baseline_first_year == self.baseline_last_year:
+            return str(self.baseline_first_year)
+        return f"{self.baseline_first_year}–{self.baseline_last_year}"
 
 
 class IndicatorTarget(Audited, models.Model):

@@ -111,9 +111,11 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
 
 
 def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> dict[str, Any]:
-    """Each saved indicator's rate over its baseline period and for its latest cohort
+    """Each saved indicator's rate over its baseline years and for its latest cohort
     with full follow-up (the calendar year :func:`latest_complete_year` gives for its
-    window), with its own facility and breakdown: a plan's measures read both."""
+    window), with its own facility and breakdown: a plan's measures read both. The
+    baseline's rows of each of its years are kept too: outside the data steward role a
+    baseline of several years is shown only when each year's could be."""
     from reentrykit.metrics.models import Indicator
     from reentrykit.metrics.rates import recidivism_rates
 
@@ -132,8 +134,14 @@ def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> di
     values: dict[str, Any] = {}
     for indicator in Indicator.objects.filter(coalition=coalition):
         latest = latest_complete_year(data_through=through, window=indicator.window_days)
+        years = indicator.baseline_years
+        baseline = Period(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
         values[str(indicator.pk)] = {
-            "rows": rows(indicator, Period(indicator.baseline_start, indicator.baseline_end)),
+            "rows": rows(indicator, baseline),
+            "years": [
+                {"year": year, "rows": rows(indicator, Period.calendar_year(year))}
+                for year in (years if len(years) > 1 else ())
+            ],
             "group": indicator.breakdown_group if indicator.breakdown else ALL,
             "latest": {"year": latest.start.year, "rows": rows(indicator, latest)},
         }

@@ -361,6 +361,33 @@ def _indicator_row(
     return table.rows[index], table.display(index, "rate")
 
 
+def _baseline_row(
+    access: CoalitionAccess, indicator: Any, entry: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str | None]:
+    """The baseline as :func:`_indicator_row` gives it; outside the data steward role a
+    baseline of several years is hidden unless each of its years could be shown on its
+    own. Otherwise two baselines a year apart would give that year's small counts away
+    by subtraction."""
+    row, display = _indicator_row(access, entry["rows"], entry["group"])
+    if row is None or sees_raw(access) or len(indicator.baseline_years) == 1:
+        return row, display
+    years = entry.get("years") or []
+    shown = {year["year"] for year in years if not _year_hidden(access, year["rows"], entry)}
+    if shown >= set(indicator.baseline_years):
+        return row, display
+    hidden = dict.fromkeys(("cohort", "recidivists", "rate", "ci_low", "ci_high"))
+    return {**row, **hidden, "suppressed": True, "unstable": None}, "suppressed"
+
+
+def _year_hidden(
+    access: CoalitionAccess, rows: list[dict[str, Any]], entry: dict[str, Any]
+) -> bool:
+    """Whether a year's counts (not its rate: a year without releases has none) would
+    be hidden on their own."""
+    year_row, _ = _indicator_row(access, rows, entry["group"])
+    return year_row is not None and (year_row["cohort"] is None or year_row["recidivists"] is None)
+
+
 def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
     """Each saved indicator with its baseline and its latest value (both disclosed for
     the viewer; the latest with its cohort ``latest_year``) and its targets."""
@@ -375,7 +402,7 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"indicator": indicator, "baseline": None, "display": None}
         row["latest"], row["latest_display"], row["latest_year"] = None, None, None
         if entry:
-            row["baseline"], row["display"] = _indicator_row(access, entry["rows"], entry["group"])
+            row["baseline"], row["display"] = _baseline_row(access, indicator, entry)
         # Snapshots made before the latest value was cached have none.
         if entry.get("latest"):
             latest = entry["latest"]

@@ -214,6 +214,6 @@ def rearrest_indicator(coalition: Any, name: str = "One-year rearrest") -> Any:
         coalition=coalition,
         name=name,
         measure="rearrest",
-        baseline_start=dt.date(2022, 1, 1),
-        baseline_end=dt.date(2022, 12, 31),
+        baseline_first_year=2022,
+        baseline_last_year=2022,
     )

@@ -252,8 +252,8 @@ def test_members_save_indicators_with_targets_and_see_baselines(world: World, si
             "measure": "rearrest",
             "window_days": "365",
             "facility_type": "jail",
-            "baseline_start": "2022-01-01",
-            "baseline_end": "2022-12-31",
+            "baseline_first_year": "2022",
+            "baseline_last_year": "2022",
             "breakdown": "",
             "breakdown_group": "",
         },
@@ -296,8 +296,8 @@ def test_viewers_cannot_save_indicators_and_bad_baselines_are_refused(
         "name": "Backwards",
         "measure": "rearrest",
         "window_days": "365",
-        "baseline_start": "2022-12-31",
-        "baseline_end": "2022-01-01",
+        "baseline_first_year": "2023",
+        "baseline_last_year": "2022",
     }
     viewer = signed_in(world.viewer)
     assert viewer.post("/c/riverton/measures/indicators/", data).status_code == 403
@@ -361,8 +361,8 @@ def test_the_home_path_leads_from_the_data_to_the_measures(world: World, signed_
         coalition=world.coalition,
         name="One-year rearrest",
         measure="rearrest",
-        baseline_start=dt.date(2022, 1, 1),
-        baseline_end=dt.date(2022, 12, 31),
+        baseline_first_year=2022,
+        baseline_last_year=2022,
     )
     assert step() == "rk-path__step--in_progress"  # no target yet
     IndicatorTarget.objects.create(
@@ -410,8 +410,8 @@ def _post_indicator(client, breakdown: str, group: str):  # type: ignore[no-unty
             "name": "Rearrest of one group",
             "measure": "rearrest",
             "window_days": "365",
-            "baseline_start": "2022-01-01",
-            "baseline_end": "2022-12-31",
+            "baseline_first_year": "2022",
+            "baseline_last_year": "2022",
             "breakdown": breakdown,
             "breakdown_group": group,
         },

@@ -85,3 +85,61 @@ def test_the_refresh_computes_each_indicators_baseline_and_latest_cohort(world: 
     assert (raw["latest"]["recidivists"], raw["latest"]["cohort"]) == (2, 3)
     assert raw["latest_year"] == 2024
     assert raw["display"] is None and raw["latest_display"] is None
+
+
+def test_a_baseline_of_several_years_shows_only_when_each_year_could(world: World) -> None:
+    """k = 5. 2021: 12 released, 6 rearrested within a year; 2022: 6 released, 3
+    rearrested. The 2021-2022 baseline (9 of 18) passes the rules by itself, but beside
+    the 2021 one (6 of 12) it would give away 2022's 3 of 6: members see neither figure
+    of it. With 2023 (10 released, 5 rearrested) every year could be shown."""
+    from reentrykit.coalitions.models import Role
+    from reentrykit.core.access import ROLE_CAPABILITIES, CoalitionAccess, as_viewer
+    from reentrykit.metrics.models import Indicator
+    from reentrykit.metrics.selectors import indicator_rows
+
+    releases, events = [], []
+    for year, people, rearrested in ((2021, 12, 6), (2022, 6, 3), (2023, 10, 5)):
+        for n in range(people):
+            key = f"p{year}-{n}"
+            releases.append(release(key, f"{year}-03-01"))
+            if n < rearrested:
+                events.append(event(key, f"{year}-06-01", "arrest"))
+    write_store(world.coalition.pk, releases=releases, events=events)
+    Source.objects.create(
+        coalition=world.coalition, name="County Jail", declared_data_through=dt.date(2025, 12, 31)
+    )
+    world.coalition.suppression_k = 5
+    world.coalition.save()
+    for name, first, last in (("2021", 2021, 2021), ("2021-22", 2021, 2022), ("2023", 2023, 2023)):
+        Indicator.objects.create(
+            coalition=world.coalition, name=name, measure="rearrest",
+            baseline_first_year=first, baseline_last_year=last,
+        )  # fmt: skip
+    Indicator.objects.create(
+        coalition=world.coalition, name="2021-23 but 2022", measure="rearrest",
+        baseline_first_year=2021, baseline_last_year=2023,
+    )  # fmt: skip
+    refresh_coalition(world.coalition)
+
+    def shown(access: CoalitionAccess) -> dict[str, object]:
+        return {
+            row["indicator"].name: row["display"]
+            or (row["baseline"]["recidivists"], row["baseline"]["cohort"])
+            for row in indicator_rows(access)
+        }
+
+    steward = CoalitionAccess(
+        world.coalition, frozenset({Role.DATA_STEWARD}), False, ROLE_CAPABILITIES[Role.DATA_STEWARD]
+    )
+    assert shown(steward) == {
+        "2021": (6, 12), "2021-22": (9, 18), "2023": (5, 10), "2021-23 but 2022": (14, 28),
+    }  # fmt: skip
+    assert shown(as_viewer(world.coalition)) == {
+        "2021": (6, 12), "2021-22": "suppressed", "2023": (5, 10), "2021-23 but 2022": "suppressed",
+    }  # fmt: skip
+    # A baseline of years that could each be shown is shown (2024 had no releases).
+    Indicator.objects.filter(name="2021-23 but 2022").update(
+        baseline_first_year=2023, baseline_last_year=2024
+    )
+    refresh_coalition(world.coalition)
+    assert shown(as_viewer(world.coalition))["2021-23 but 2022"] == (5, 10)
