@@ -119,8 +119,11 @@ PLAN_COLUMNS = (
     "percent",
     "checks_due",
 )
-# The columns of each measure in the dashboard's measures table and its CSV.
-MEASURE_COLUMNS = ("rate", "ci_low", "ci_high", "cohort", "recidivists", "unstable")
+# The columns of each measure in the dashboard's measures table and its CSV: rates
+# without counts, as on the published scorecard. Outside the coalition the three
+# measures' counts side by side would give away the few people who died (each
+# measure's denominator leaves out those who died before its own event).
+MEASURE_COLUMNS = ("rate", "ci_low", "ci_high", "unstable")
 
 
 @dataclass(frozen=True)

@@ -44,29 +44,33 @@ def test_a_network_admin_compares_every_site_with_small_counts_hidden(
     client = signed_in(world.network_admin)
     html = client.get(PAGE).content.decode()
     rows = _cells(html, "measure-table")
-    # Riverton: 90 of 200 rearrested (45.0%), shown with its interval and count.
+    # Riverton: 90 of 200 rearrested (45.0%), shown with its interval; counts stay
+    # inside the coalition.
     assert rows["Riverton County Reentry Coalition"][1].startswith("45.0%")
-    assert "200 people" in rows["Riverton County Reentry Coalition"][1]
-    # Elsewhere: 3 of 7. The count is a small cell and the rate rests on it.
+    assert "95% interval" in rows["Riverton County Reentry Coalition"][1]
+    assert "200" not in rows["Riverton County Reentry Coalition"][1]
+    # Elsewhere: 3 of 7. The rate rests on a small cell.
     assert rows["Elsewhere City Reentry Partnership"][1].startswith("suppressed")
-    assert "<11 people" in rows["Elsewhere City Reentry Partnership"][1]
     assert "42.9%" not in html
     assert "43.4%" in html  # the national reference
     measures = {row["site"]: row for row in _csv(client, "measures")}
-    assert measures["Riverton County Reentry Coalition"]["rearrest_cohort"] == "200"
     assert measures["Riverton County Reentry Coalition"]["rearrest_rate"] == "0.45"
+    assert list(measures["Riverton County Reentry Coalition"]) == [
+        "site", "cohort_year", "data_through",
+        *(f"{m}_{c}" for m in ("rearrest", "reconviction", "reincarceration")
+          for c in ("rate", "ci_low", "ci_high", "unstable")),
+    ]  # fmt: skip
     elsewhere = measures["Elsewhere City Reentry Partnership"]
-    assert (elsewhere["rearrest_cohort"], elsewhere["rearrest_recidivists"]) == ("<11", "<11")
     assert elsewhere["rearrest_rate"] == "suppressed"
     assert elsewhere["rearrest_ci_low"] == "suppressed"
     workbook = client.get(f"{PAGE}export/?table=measures&format=xlsx")
     sheet = load_workbook(io.BytesIO(workbook.content))["measures"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     header = [cell.value for cell in sheet[1]]
+    assert "rearrest_cohort" not in header and "rearrest_recidivists" not in header
     small = rows["Elsewhere City Reentry Partnership"]
-    assert small[header.index("rearrest_cohort")] == "<11"
     assert 3 not in small and 7 not in small
-    assert rows["Riverton County Reentry Coalition"][header.index("rearrest_cohort")] == 200
+    assert rows["Riverton County Reentry Coalition"][header.index("rearrest_rate")] == 0.45
 
 
 def test_a_sites_own_data_steward_sees_it_suppressed_here(
@@ -81,7 +85,7 @@ def test_a_sites_own_data_steward_sees_it_suppressed_here(
     assert "42.9%" in own_page  # raw on the steward's own measures page
     html = client.get(PAGE).content.decode()
     assert "42.9%" not in html
-    assert "<11 people" in _cells(html, "measure-table")["Riverton County Reentry Coalition"][1]
+    assert _cells(html, "measure-table")["Riverton County Reentry Coalition"][1] == "suppressed"
     assert "0.428" not in client.get(f"{PAGE}export/?table=measures").content.decode()
 
 
