@@ -36,7 +36,8 @@ def coalition_create(
 ) -> Coalition:
     coalition = Coalition(
         slug=slug,
-        name=name,
+        # Stripped so that a name of only spaces is refused as blank by full_clean.
+        name=name.strip(),
         jurisdiction_type=jurisdiction_type,
         state=state.upper(),
         population=population,
@@ -53,6 +54,8 @@ def coalition_update(*, coalition: Coalition, **fields: Any) -> Coalition:
     unknown = set(fields) - set(COALITION_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    if isinstance(fields.get("name"), str):
+        fields["name"] = fields["name"].strip()
     for name, value in fields.items():
         setattr(coalition, name, value)
     coalition.full_clean()
@@ -63,6 +66,7 @@ def coalition_update(*, coalition: Coalition, **fields: Any) -> Coalition:
 @transaction.atomic
 def organization_create(*, coalition: Coalition, name: str, sector: str) -> PartnerOrganization:
     organization = PartnerOrganization(coalition=coalition, name=name.strip(), sector=sector)
+    _ensure_name_free(organization)
     organization.full_clean()
     organization.save()
     return organization
@@ -74,9 +78,25 @@ def organization_update(
 ) -> PartnerOrganization:
     organization.name = name.strip()
     organization.sector = sector
+    _ensure_name_free(organization)
     organization.full_clean()
     organization.save()
     return organization
+
+
+def _ensure_name_free(organization: PartnerOrganization) -> None:
+    # Before full_clean, whose message for the unique constraint is in the model's
+    # words and belongs to no field.
+    taken = PartnerOrganization.objects.filter(
+        coalition=organization.coalition_id, name=organization.name
+    ).exclude(pk=organization.pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "name": f"This coalition already has an organization named “{organization.name}”; "
+                "choose another name."
+            }
+        )
 
 
 @transaction.atomic

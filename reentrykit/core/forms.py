@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 # Checked in order: CheckboxSelectMultiple is a RadioSelect to Django, so it comes first.
 _WIDGET_CLASSES = {
@@ -21,12 +23,30 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+
+def validate_plausible_date(value: dt.date) -> None:
+    """Refuse a typo such as 0001-01-01 or 9999-12-31, which pages that count days or
+    add months to a date cannot handle."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.", code="date_out_of_range"
+        )
+
+
 class UswdsFormMixin:
-    """Give every widget its USWDS class and link hints and errors for screen readers."""
+    """Give every widget its USWDS class, and every date field a plausible range.
+
+    Hints and errors are tied to their inputs by Django itself: each input's
+    aria-describedby names ``<id>_helptext`` and ``<id>_error``, the ids that
+    ``includes/field.html`` gives them. Setting aria-describedby on a widget here
+    would replace Django's list and drop the error from it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = next(
                 (value for kind, value in _WIDGET_CLASSES.items() if isinstance(widget, kind)),
@@ -37,10 +57,14 @@ class UswdsFormMixin:
                 # A model's choices come with a blank "---------" for a select; as a
                 # radio button of a required field it is a choice that cannot be made.
                 field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-hint"  # type: ignore[attr-defined]
 
     def full_clean(self) -> None:
+        # Here rather than in __init__ so that fields a form adds later are checked too.
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.DateField) and validate_plausible_date not in (
+                field.validators
+            ):
+                field.validators.append(validate_plausible_date)
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]

@@ -6,7 +6,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from reentrykit.core.access import Capability, get_coalition_for, get_network_for, post_only
+from reentrykit.core.access import (
+    Capability,
+    NetworkAccess,
+    get_coalition_for,
+    get_network_for,
+    post_only,
+)
 from reentrykit.core.charts import accessible_svg
 from reentrykit.core.exports import table_download
 from reentrykit.metrics.charts import rate_bars
@@ -26,6 +32,10 @@ from reentrykit.network.selectors import (
 @login_required
 def network_home(request: HttpRequest, network_slug: str) -> HttpResponse:
     access = get_network_for(request, network_slug)
+    return _home(request, access, coach_form=CoachForm())
+
+
+def _home(request: HttpRequest, access: NetworkAccess, *, coach_form: CoachForm) -> HttpResponse:
     network = access.network
     sites = visible_sites(access, request.user)
     coaches = (
@@ -43,7 +53,7 @@ def network_home(request: HttpRequest, network_slug: str) -> HttpResponse:
             "network": network,
             "sites": sites,
             "coaches": coaches,
-            "coach_form": CoachForm(),
+            "coach_form": coach_form,
         },
     )
 
@@ -57,16 +67,24 @@ def coach_add(request: HttpRequest, network_slug: str) -> HttpResponse:
         try:
             services.coach_add(network=access.network, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _add_errors(form, error)
         else:
             messages.success(
                 request,
                 f"{form.cleaned_data['email']} is a coach. "
                 "New accounts get an email to set a password.",
             )
+            return redirect("network:home", network_slug=network_slug)
+    # The page again with what was typed and each problem beside its field.
+    return _home(request, access, coach_form=form)
+
+
+def _add_errors(form: CoachForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
     else:
-        messages.error(request, "Enter a valid email address for the coach.")
-    return redirect("network:home", network_slug=network_slug)
+        form.add_error(None, error.messages)
 
 
 def _coach_in(access_network: object, role_id: int) -> NetworkRole:

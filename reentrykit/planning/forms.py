@@ -315,6 +315,11 @@ class QualityCheckForm(CoalitionModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("result") and not cleaned.get("last_checked_on"):
+        # Unless the date given was refused already (it has its own message then).
+        if (
+            cleaned.get("result")
+            and not cleaned.get("last_checked_on")
+            and "last_checked_on" not in self.errors
+        ):
             self.add_error("last_checked_on", "Give the date of the check that found this.")
         return cleaned

@@ -157,6 +157,62 @@ def test_a_section_form_saves_only_what_changed_on_that_page(world: World, signe
     assert answers == {"1.1.a": 1, "1.1.b": 2}
 
 
+def test_a_section_with_one_bad_rating_saves_nothing_and_names_the_item(
+    world: World,
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    from reentrykit.assessment.views.respond import shown_token
+
+    round_ = _open_round(world)
+    client = signed_in(world.member)
+    blank = shown_token("", "")
+    response = client.post(
+        url(round_, "respond/?section=1"),
+        {
+            "rating-1.1.a": "2",
+            "note-1.1.a": "Kept only if all is well.",
+            "shown-1.1.a": blank,
+            "rating-1.1.b": "7",  # not a choice on the page: a tampered form
+            "shown-1.1.b": blank,
+            "next": "",
+        },
+        follow=True,
+    )
+    assert not Response.objects.filter(round=round_).exists()
+    assert response.redirect_chain[-1][0].endswith("respond/?section=1")
+    page = response.content.decode()
+    assert "Nothing in this section was saved. Item 1.1.b: &#x27;7&#x27; is not a rating" in page
+
+
+def test_a_section_refused_while_saving_keeps_none_of_its_answers(
+    world: World,
+    signed_in,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from reentrykit.assessment.views.respond import shown_token
+
+    round_ = _open_round(world)
+    client = signed_in(world.member)
+    save = services.response_save
+
+    def refuse_the_second(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs["item_key"] == "1.1.b":
+            raise ValidationError("This round is closed; its answers can no longer change.")
+        return save(**kwargs)
+
+    monkeypatch.setattr(services, "response_save", refuse_the_second)
+    blank = shown_token("", "")
+    response = client.post(
+        url(round_, "respond/?section=1"),
+        {"rating-1.1.a": "2", "shown-1.1.a": blank, "rating-1.1.b": "1", "shown-1.1.b": blank},
+        follow=True,
+    )
+    assert not Response.objects.filter(round=round_).exists()
+    assert "Item 1.1.b: This round is closed" in response.content.decode()
+
+
 def test_answers_survive_a_reload(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     round_ = _open_round(world)
     client = signed_in(world.member)

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -206,6 +207,55 @@ def respond(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpRes
     )
 
 
+@dataclass
+class Edit:
+    key: str
+    answer: str
+    note: str
+
+
+def _edits(request: HttpRequest, section: dict[str, Any]) -> list[Edit]:
+    """The section's items whose answer or note differs from what the page showed."""
+    edits = []
+    for component in section["components"]:
+        for item in component["items"]:
+            answer = request.POST.get(f"rating-{item.key}", "")
+            note = request.POST.get(f"note-{item.key}", "")
+            shown = request.POST.get(f"shown-{item.key}")
+            if shown is None or shown == shown_token(answer, note):
+                continue  # not on that page, or untouched there: leave what is saved
+            edits.append(Edit(item.key, answer, note))
+    return edits
+
+
+def _save_all(round_: Round, respondent: Respondent, edits: list[Edit]) -> list[str]:
+    """Save every edit or none: the problems, each naming its item, when none was saved."""
+    problems = []
+    for pending in edits:
+        try:
+            services.Answer.parse(pending.answer)
+        except ValidationError as error:
+            problems.append(f"Item {pending.key}: {error_text(error)}")
+    if problems:
+        return problems
+    edit: Edit | None = None
+    try:
+        with transaction.atomic():
+            for edit in edits:
+                services.response_save(
+                    round_=round_,
+                    respondent=respondent,
+                    item_key=edit.key,
+                    answer=edit.answer,
+                    note=edit.note,
+                )
+    except ValidationError as error:
+        # Refused while saving (the round closed meanwhile, say): the earlier saves
+        # are rolled back with it.
+        return [f"Item {edit.key}: {error_text(error)}" if edit else error_text(error)]
+    return []
+
+
 def _save_section(
     request: HttpRequest,
     round_: Round,
@@ -220,31 +270,12 @@ def _save_section(
     if not round_.is_open:
         messages.error(request, "This round is closed; its answers can no longer change.")
         return redirect(f"{url}?section={section['key']}")
-    changed = 0
-    problems = []
-    for component in section["components"]:
-        for item in component["items"]:
-            answer = request.POST.get(f"rating-{item.key}", "")
-            note = request.POST.get(f"note-{item.key}", "")
-            shown = request.POST.get(f"shown-{item.key}")
-            if shown is None or shown == shown_token(answer, note):
-                continue  # not on that page, or untouched there: leave what is saved
-            try:
-                services.response_save(
-                    round_=round_,
-                    respondent=respondent,
-                    item_key=item.key,
-                    answer=answer,
-                    note=note,
-                )
-            except ValidationError as error:
-                problems.append(f"{item.key}: {error_text(error)}")
-            else:
-                changed += 1
+    edits = _edits(request, section)
+    problems = _save_all(round_, respondent, edits)
     if problems:
-        for problem in problems[:5]:
-            messages.error(request, problem)
+        messages.error(request, "Nothing in this section was saved. " + " ".join(problems[:5]))
         return redirect(f"{url}?section={section['key']}")
+    changed = len(edits)
     messages.success(
         request,
         f"Saved {changed} answer{'s' if changed != 1 else ''}."

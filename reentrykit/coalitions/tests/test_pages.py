@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 
-from reentrykit.coalitions.models import Coalition, Membership
+from reentrykit.coalitions.models import Coalition, Membership, PartnerOrganization
 from reentrykit.testing import World
 
 MANAGE_PAGES = ["settings/", "members/", "organizations/", "invitations/"]
@@ -107,3 +108,40 @@ def test_every_home_page_link_opens_for_its_reader(role: str, world: World, sign
     assert "/c/riverton/coalition/" in links
     statuses = {link: client.get(link).status_code for link in links}
     assert {link: status for link, status in statuses.items() if status != 200} == {}
+
+
+DUPLICATE = "This coalition already has an organization named “Riverton County Jail”"
+
+
+def test_a_duplicate_organization_name_is_refused_on_the_name_field(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    before = PartnerOrganization.objects.count()
+    response = client.post(
+        "/c/riverton/organizations/", {"name": " Riverton County Jail ", "sector": "advocacy"}
+    )
+    assert response.status_code == 200
+    doc = lxml.html.fromstring(response.content)
+    assert DUPLICATE in doc.get_element_by_id("id_name_error").text_content()
+    assert doc.xpath("//*[@id='error-summary']//a/@href") == ["#id_name"]
+    assert "Partner organization with this" not in response.content.decode()
+    assert PartnerOrganization.objects.count() == before
+
+
+def test_renaming_an_organization_to_a_taken_name_is_refused_on_the_name_field(
+    world: World,
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    client = signed_in(world.coordinator)
+    response = client.post(
+        f"/c/riverton/organizations/{world.provider.pk}/",
+        {"name": "Riverton County Jail", "sector": world.provider.sector},
+    )
+    doc = lxml.html.fromstring(response.content)
+    assert DUPLICATE in doc.get_element_by_id("id_name_error").text_content()
+    world.provider.refresh_from_db()
+    assert world.provider.name != "Riverton County Jail"
+    # Saving an organization under its own name is not a clash.
+    unchanged = {"name": world.jail.name, "sector": world.jail.sector}
+    assert client.post(f"/c/riverton/organizations/{world.jail.pk}/", unchanged).status_code == 302

@@ -81,6 +81,14 @@ def test_it_names_each_invalid_field(db: None) -> None:
     assert not Coalition.objects.exists()
 
 
+def test_it_refuses_a_blank_coalition_name_and_strips_a_padded_one(db: None) -> None:
+    with pytest.raises(CommandError, match="--name: This field cannot be blank."):
+        _run("coalition", "create", "--slug", "blank-name", "--name", "   ")
+    assert not Coalition.objects.exists()
+    _run("coalition", "create", "--slug", "padded", "--name", "  Lakeside  ")
+    assert Coalition.objects.get(slug="padded").name == "Lakeside"
+
+
 def test_it_lists_coalitions_as_json_sorted_by_slug(world: World) -> None:
     solo = Coalition.objects.create(slug="aaa-solo", name="Solo Coalition")
     out, _ = _run("coalition", "list", "--format", "json")

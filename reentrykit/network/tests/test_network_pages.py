@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import lxml.html
+
 from reentrykit.network.models import CoachAssignment, NetworkSite
 from reentrykit.testing import World
 
@@ -66,3 +68,28 @@ def test_a_member_cannot_join_a_network(world: World, signed_in) -> None:  # typ
     )
     assert response.status_code == 403
     assert not NetworkSite.objects.filter(network=other_network).exists()
+
+
+def test_it_shows_the_coach_forms_real_problem_and_keeps_the_input(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    name = "x" * 201
+    response = signed_in(world.network_admin).post(
+        "/n/pilot/coaches/", {"email": "new.coach@network.test", "full_name": name}
+    )
+    assert response.status_code == 200
+    doc = lxml.html.fromstring(response.content)
+    error = doc.get_element_by_id("id_full_name_error").text_content()
+    assert "at most 200 characters" in error
+    assert "valid email" not in response.content.decode()
+    assert doc.xpath("//input[@name='full_name']/@value") == [name]
+    assert doc.xpath("//input[@name='email']/@value") == ["new.coach@network.test"]
+    assert doc.xpath("//*[@id='error-summary']//a/@href") == ["#id_full_name"]
+    assert not world.network.roles.filter(user__email="new.coach@network.test").exists()
+
+
+def test_it_says_which_coach_email_is_wrong(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(world.network_admin).post(
+        "/n/pilot/coaches/", {"email": "not an email", "full_name": "New Coach"}
+    )
+    doc = lxml.html.fromstring(response.content)
+    assert "valid email" in doc.get_element_by_id("id_email_error").text_content()
+    assert doc.xpath("//input[@name='full_name']/@value") == ["New Coach"]
