@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reentrykit.accounts.models import Invitation, User
-from reentrykit.coalitions.models import Coalition, PartnerOrganization
-from reentrykit.coalitions.services import membership_create
+from reentrykit.coalitions.models import Coalition, PartnerOrganization, Role
+from reentrykit.coalitions.services import SELF_STEWARD, membership_create
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -57,6 +57,8 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the raw token."""
     email = email.strip().lower()
+    if role == Role.DATA_STEWARD and email == (getattr(invited_by, "email", "") or "").lower():
+        raise ValidationError({"email": SELF_STEWARD})
     if organization is not None and organization.coalition_id != coalition.pk:
         raise ValidationError({"organization": "That organization belongs to another coalition."})
     if coalition.memberships.filter(user__email=email, role=role).exists():
@@ -103,6 +105,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
         raise ValidationError(
             f"This invitation was sent to {invitation.email}; you are signed in as {user.email}."
         )
+    if invitation.role == Role.DATA_STEWARD and invitation.invited_by_id == user.pk:
+        raise ValidationError(SELF_STEWARD)
     membership_create(
         coalition=invitation.coalition,
         user=user,

@@ -125,10 +125,24 @@ def membership_create(
     return membership
 
 
+# Person-level data is the data steward's alone: a coordinator may appoint one, but not
+# themselves; another coordinator or the server's operator does.
+SELF_STEWARD = (
+    "You cannot make yourself a data steward: another coordinator can, or the server's "
+    "operator with `reentrykit user create --role data_steward`."
+)
+
+
 @transaction.atomic
 def membership_update(
-    *, membership: Membership, role: str, organization: PartnerOrganization | None
+    *,
+    membership: Membership,
+    role: str,
+    organization: PartnerOrganization | None,
+    changed_by: Any = None,
 ) -> Membership:
+    if role == Role.DATA_STEWARD and changed_by is not None and membership.user_id == changed_by.pk:
+        raise ValidationError({"role": SELF_STEWARD})
     if membership.role == Role.COORDINATOR and role != Role.COORDINATOR:
         _ensure_another_coordinator(membership)
     membership.role = role

@@ -93,7 +93,9 @@ def member_edit(request: HttpRequest, coalition_slug: str, membership_id: int) -
     form = MembershipForm(request.POST or None, initial=initial, coalition=access.coalition)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=membership, **form.cleaned_data)
+            services.membership_update(
+                membership=membership, changed_by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:

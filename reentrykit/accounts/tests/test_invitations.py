@@ -120,3 +120,50 @@ def test_it_refuses_an_organization_of_another_coalition(world: World, signed_in
     )
     assert response.status_code == 200
     assert not Invitation.objects.filter(email="y@riverton.test").exists()
+
+
+def test_a_coordinator_cannot_make_themselves_a_data_steward(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Person-level data is the stewards' alone: by invitation to their own address or
+    by changing a membership of theirs, a coordinator cannot become one."""
+    from reentrykit.coalitions.services import membership_create
+
+    client = signed_in(world.coordinator)
+    invitations = Invitation.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            "/c/riverton/invitations/",
+            {"email": world.coordinator.email.upper(), "role": "data_steward"},
+        )
+    assert "You cannot make yourself a data steward" in page.content.decode()
+    assert Invitation.objects.count() == invitations and not mail.outbox
+    own = membership_create(coalition=world.coalition, user=world.coordinator, role="member")
+    page = client.post(f"/c/riverton/members/{own.pk}/", {"role": "data_steward"})
+    assert "You cannot make yourself a data steward" in page.content.decode()
+    own.refresh_from_db()
+    assert own.role == "member"
+    # Someone else they may appoint.
+    response = client.post(
+        f"/c/riverton/members/{world.member_membership.pk}/", {"role": "data_steward"}
+    )
+    assert response.status_code == 302
+    world.member_membership.refresh_from_db()
+    assert world.member_membership.role == "data_steward"
+
+
+def test_a_steward_invitation_its_inviter_accepts_is_refused(world: World) -> None:
+    """As when the inviter's own address changed to the invited one after inviting."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from reentrykit.accounts.services import invitation_accept
+
+    invitation = Invitation.objects.create(
+        coalition=world.coalition, email=world.coordinator.email, role="data_steward",
+        token_hash="x" * 64, invited_by=world.coordinator,
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="cannot make yourself a data steward"):
+        invitation_accept(invitation=invitation, user=world.coordinator)
+    assert not Membership.objects.filter(user=world.coordinator, role="data_steward").exists()
