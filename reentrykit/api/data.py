@@ -4,7 +4,6 @@ queue a job for the worker), answered in JSON."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,13 +15,13 @@ from ninja.files import UploadedFile
 from reentrykit.api.schemas import COALITION, Detail
 from reentrykit.core.access import Capability, get_coalition_for, get_object_in
 from reentrykit.data import selectors, services
-from reentrykit.data.models import DataJob, JobKind, Source
+from reentrykit.data.imports import source_name_problem
+from reentrykit.data.models import DataJob, JobKind
 from reentrykit.data.reader import FileProblem
 from reentrykit.data.schema import Kind
-from reentrykit.data.validation import Mapping
+from reentrykit.data.validation import Mapping, MappingProblem, data_through_problem
 
 router = Router(tags=["data"])
-SOURCE_MAX_LENGTH: int = Source._meta.get_field("name").max_length  # type: ignore[assignment]
 
 
 class JobStarted(Schema):
@@ -57,9 +56,9 @@ def _mapping(text: str | None) -> Mapping | None:
     if not text or not text.strip():
         return None
     try:
-        return Mapping.from_json(json.loads(text))
-    except (ValueError, AttributeError) as error:
-        raise HttpError(422, f"The mapping is not valid: {error}") from None
+        return Mapping.from_text(text)
+    except MappingProblem as problem:
+        raise HttpError(422, f"The mapping is not valid. {problem}") from None
 
 
 @router.post(
@@ -86,10 +85,11 @@ def data_import(
     headers found; nothing is kept."""
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     source = source.strip()
-    if not source or len(source) > SOURCE_MAX_LENGTH:
-        raise HttpError(
-            422, f"Name the source (the partner agency), at most {SOURCE_MAX_LENGTH} characters."
-        )
+    refusal = source_name_problem(source)
+    if refusal:
+        raise HttpError(422, refusal)
+    if data_through and (refusal := data_through_problem(data_through)):
+        raise HttpError(422, f"data_through: {refusal}")
     parsed = _mapping(mapping)
     try:
         path = services.upload_save(coalition=access.coalition, uploaded=file)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,11 +77,25 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+def _records(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header, and each record with the line it starts on: a blank line, or a note
+    over several lines, moves the records after it down, as a text editor shows them."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in next(reader, [])]
+
+    def records() -> Iterator[tuple[int, dict[str, str]]]:
+        start = reader.line_num + 1
+        for cells in reader:
+            if cells:  # a blank line gives none
+                yield start, dict(zip(header, cells, strict=False))
+            start = reader.line_num + 1
+
+    return header, records()
+
+
 def read_rows(*, round_: Round, text: str) -> list[ImportRow]:
     """The file's rows, checked against the round; raises ImportRejected listing every problem."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    reader.fieldnames = header
+    header, records = _records(text)
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise ImportRejected(
@@ -91,7 +106,7 @@ def read_rows(*, round_: Round, text: str) -> list[ImportRow]:
     problems: list[str] = []
     rows: list[ImportRow] = []
     first_seen: dict[tuple[str, str], int] = {}
-    for number, record in enumerate(reader, start=2):
+    for number, record in records:
         values = {column: (record.get(column) or "").strip() for column in COLUMNS}
         if not any(values.values()):
             continue  # a blank line

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 
 from reentrykit.core.forms import UswdsForm
+from reentrykit.data.imports import SOURCE_NAME_MAX_LENGTH
 from reentrykit.data.schema import ColumnType, Kind, RecordType
+from reentrykit.data.validation import data_through_problem, date_format_problem
 
 KIND_LABELS = {
     Kind.RELEASES: "Releases from custody",
@@ -23,7 +26,7 @@ class UploadForm(UswdsForm):
         label="What the file holds", choices=[(k.value, label) for k, label in KIND_LABELS.items()]
     )
     source = forms.CharField(
-        max_length=120,
+        max_length=SOURCE_NAME_MAX_LENGTH,
         label="Source (partner agency)",
         help_text=(
             "For example “County Jail” or “City Police”. "
@@ -45,6 +48,13 @@ class UploadForm(UswdsForm):
         required=False,
         label="Replace what was imported before from this source and kind",
     )
+
+    def clean_data_through(self) -> dt.date | None:
+        day = self.cleaned_data.get("data_through")
+        problem = data_through_problem(day) if day else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 class MappingForm(UswdsForm):
@@ -117,6 +127,13 @@ class MappingForm(UswdsForm):
             "values": values,
             "date_format": self.cleaned_data["date_format"],
         }
+
+    def clean_date_format(self) -> str:
+        date_format = self.cleaned_data["date_format"]
+        problem = date_format_problem(date_format)
+        if problem:
+            raise forms.ValidationError(f"The date format is not usable: {problem}")
+        return date_format
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

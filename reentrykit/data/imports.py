@@ -23,12 +23,21 @@ from reentrykit.data.reader import (
     check_size,
     data_file,
     explain_read_error,
-    file_sha256,
     inspect_file,
     load_staging,
+    row_lines,
+    scan_file,
 )
 from reentrykit.data.schema import IDENTITY_COLUMNS, RECORD_TYPES, Kind
-from reentrykit.data.validation import Mapping, Report, validate_staging
+from reentrykit.data.validation import (
+    Mapping,
+    MappingProblem,
+    Report,
+    data_through_problem,
+    validate_staging,
+)
+
+SOURCE_NAME_MAX_LENGTH: int = Source._meta.get_field("name").max_length  # type: ignore[assignment]
 
 
 @dataclass
@@ -49,11 +58,31 @@ def _refuse(report: Report, message: str) -> ImportResult:
     return ImportResult(ok=False, report=report)
 
 
+def source_name_problem(name: str) -> str | None:
+    """What is wrong with the (stripped) name of a source, or None: checked before the
+    first write, as the database would refuse it midway."""
+    if not name:
+        return "Name the source (the partner agency) of the file."
+    if len(name) > SOURCE_NAME_MAX_LENGTH:
+        return (
+            f"The source's name is {len(name)} characters long; "
+            f"at most {SOURCE_NAME_MAX_LENGTH} are allowed."
+        )
+    return None
+
+
 def saved_mapping(coalition: Coalition, source_name: str, kind: str) -> Mapping | None:
     mapping = ColumnMapping.objects.filter(
         coalition=coalition, source__name=source_name, kind=kind
     ).first()
-    return Mapping.from_json(mapping.mapping) if mapping else None
+    if mapping is None:
+        return None
+    try:
+        return Mapping.from_json(mapping.mapping)
+    except MappingProblem:
+        # Saved before mappings were checked as they are now: the file's columns are
+        # then resolved (or mapped) afresh, as for a new source.
+        return None
 
 
 def _already_imported(coalition: Coalition, digest: str) -> str | None:
@@ -92,8 +121,11 @@ def import_file(
     file_name = file_name or file.name
     report = Report(file_name=file_name)
     source_name = source_name.strip()
-    if not source_name:
-        return _refuse(report, "Name the source (the partner agency) of the file.")
+    refusal = source_name_problem(source_name) or (
+        data_through_problem(data_through) if data_through else None
+    )
+    if refusal:
+        return _refuse(report, refusal)
     if mapping is None:
         mapping = saved_mapping(coalition, source_name, kind) or Mapping()
     progress(0.02, "Checking the file")
@@ -105,9 +137,10 @@ def import_file(
         return _refuse(report, f"The file could not be opened: {error.strerror}.")
     scratch = store.scratch_dir(coalition.pk) / uuid.uuid4().hex
     scratch.mkdir(parents=True, exist_ok=True)
-    # The file's digest is computed while DuckDB reads it (hashlib releases the GIL).
+    # The file's digest (and line count) is computed while DuckDB reads it (hashlib
+    # releases the GIL).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        digest_job = pool.submit(file_sha256, file)
+        scan_job = pool.submit(scan_file, file)
         try:
             with store.open_store(coalition.pk, write=True) as con:
                 try:
@@ -124,10 +157,11 @@ def import_file(
                     headers=info.headers,
                     mapping=mapping,
                     file_name=file_name,
+                    row_lines=lambda rows: row_lines(info, scan_job.result(), rows),
                 )
                 if not report.ok:
                     return ImportResult(ok=False, report=report)
-                digest = digest_job.result()
+                digest = scan_job.result().sha256
                 refusal = _already_imported(coalition, digest) if not replace else None
                 if refusal:
                     return _refuse(report, refusal)
@@ -169,7 +203,7 @@ def _write_batch(
     # batches marked "imported", so a crash between the two commits leaves nothing
     # visible, and the store's rows of an unfinished batch are ignored and cleaned up.
     with transaction.atomic():
-        source, _ = Source.objects.get_or_create(coalition=coalition, name=source_name)
+        source, created = Source.objects.get_or_create(coalition=coalition, name=source_name)
         batch = ImportBatch.objects.create(
             coalition=coalition,
             source=source,
@@ -199,7 +233,7 @@ def _write_batch(
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
-            batch.delete()
+            _forget_batch(batch, source if created else None)
             raise
         con.execute("CHECKPOINT store")
     latest = _latest_date(con, kind, batch.pk)
@@ -224,6 +258,15 @@ def _write_batch(
     return batch
 
 
+def _forget_batch(batch: ImportBatch, new_source: Source | None) -> None:
+    """Undo the batch row committed before a write that failed, and its source if this
+    import made it: a source with no batch is one no file came from."""
+    with transaction.atomic():
+        batch.delete()
+        if new_source is not None and not new_source.batches.exists():
+            new_source.delete()
+
+
 def insert_batch_rows(
     con: duckdb.DuckDBPyConnection, *, kind: Kind, batch_id: int, source: str, replaced: list[int]
 ) -> None:
@@ -240,7 +283,7 @@ def insert_batch_rows(
     analytic = ", ".join(c.name for c in record_type.analytic_columns)
     con.execute(
         f"INSERT INTO store.{raw} (batch_id, source, row_number, source_person_id, {analytic}) "  # noqa: S608
-        f"SELECT ?, ?, rowid + 2, source_person_id, {analytic} FROM checked",
+        f"SELECT ?, ?, file_line(rowid), source_person_id, {analytic} FROM checked",
         [batch_id, source],
     )
     identity = ", ".join(c.name for c in IDENTITY_COLUMNS)
@@ -249,7 +292,8 @@ def insert_batch_rows(
     con.execute(
         "INSERT INTO store.identity_records (batch_id, kind, source, row_number, "  # noqa: S608
         f"source_person_id, {identity}, residence_zip, row_count) "
-        f"SELECT ?, ?, ?, min(rowid) + 2, source_person_id, {identity}, {zip_column}, count(*) "
+        f"SELECT ?, ?, ?, min(file_line(rowid)), source_person_id, {identity}, {zip_column}, "
+        "count(*) "
         f"FROM checked GROUP BY source_person_id, {identity}, {zip_column}",
         [batch_id, kind.value, source],
     )

@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
+import re
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -25,6 +27,8 @@ from django.conf import settings
 
 from reentrykit.data.store import sql_literal
 
+logger = logging.getLogger(__name__)
+
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t")
 # An XLSX is a ZIP; refuse archives that inflate far beyond their size (ZIP bombs).
@@ -35,6 +39,12 @@ XLSX_MAX_RATIO = 200
 DAMAGED = (
     "The saved upload could not be opened: it is damaged or was saved for another "
     "coalition. Upload the file again."
+)
+
+
+UNREADABLE_WORKBOOK = (
+    "The spreadsheet could not be opened: it may be damaged or not an .xlsx file. "
+    "Open it in Excel, save it again as .xlsx (or as “CSV UTF-8”) and upload that."
 )
 
 
@@ -95,12 +105,50 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def file_sha256(file: DataFile) -> str:
+@dataclass(frozen=True)
+class FileScan:
+    """What one pass over the file's bytes gives: its digest, and for a CSV how many
+    lines it has up to its last text (blank lines at the end not counted)."""
+
+    sha256: str
+    lines: int
+
+
+def _breaks(data: bytes) -> int:
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+class _LineCounter:
+    """Counts a file's line breaks (LF, CRLF or CR), block by block."""
+
+    def __init__(self) -> None:
+        self.breaks = 0
+        self.trailing = 0  # the breaks after the last text
+        self.text = False
+        self._after_cr = False
+
+    def add(self, block: bytes) -> None:
+        text = block.rstrip(b"\r\n")
+        # A \r\n cut between two blocks is one break, not two.
+        breaks = _breaks(block) - (self._after_cr and block.startswith(b"\n"))
+        tail = _breaks(block[len(text) :]) if text else breaks
+        self.breaks += breaks
+        self.trailing = tail if text else self.trailing + tail
+        self.text = self.text or bool(text)
+        self._after_cr = block.endswith(b"\r")
+
+    def lines(self) -> int:
+        return self.breaks - self.trailing + 1 if self.text else 0
+
+
+def scan_file(file: DataFile) -> FileScan:
     digest = hashlib.sha256()
+    counter = _LineCounter()
     with file.open() as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+            counter.add(block)
+    return FileScan(digest.hexdigest(), counter.lines())
 
 
 def _human(size: int) -> str:
@@ -210,6 +258,17 @@ def _xlsx_to_csv(file: DataFile, scratch: Path) -> DataFile:
 
 
 def _xlsx_csv_bytes(file: DataFile) -> Iterator[bytes]:
+    try:
+        yield from _xlsx_rows_csv(file)
+    except FileProblem:
+        raise
+    except Exception as error:
+        # openpyxl raises whatever its XML and ZIP readers meet in a damaged workbook
+        # (XMLSyntaxError, KeyError, BadZipFile, ...): all of them mean the same here.
+        raise FileProblem(UNREADABLE_WORKBOOK) from error
+
+
+def _xlsx_rows_csv(file: DataFile) -> Iterator[bytes]:
     from openpyxl import load_workbook
 
     text = io.StringIO()
@@ -281,32 +340,95 @@ def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "s
         source = f"read_parquet({path})"
     else:
         select = ", ".join(quote_identifier(name) for name in info.headers)
+        # The columns are given, not sniffed: the sniffer fails on a short or long row
+        # among its sample without saying where, and names the columns after such a row.
+        # Given them, DuckDB reports the line of the first row that does not fit.
+        columns = ", ".join(f"{sql_literal(name)}: 'VARCHAR'" for name in info.headers)
         source = (
-            f"read_csv({path}, header = true, "
+            f"read_csv({path}, header = true, auto_detect = false, columns = {{{columns}}}, "
             f"delim = {sql_literal(info.delimiter)}, quote = '\"', escape = '\"', "
-            "all_varchar = true, strict_mode = true, null_padding = false, sample_size = 20480)"
+            "strict_mode = true, null_padding = false)"
         )
     # Views take no bound parameters; the path and delimiter are quoted literals.
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {source}")  # noqa: S608
 
 
+def row_lines(info: FileInfo, scan: FileScan, rows: int) -> list[int] | None:
+    """The line of the file each row starts on, or None when row i is on line i + 2.
+
+    In a CSV a blank line, or a quoted value over several lines, moves the rows after
+    it down; only then (the file has more lines than rows) is it read again, here, to
+    number them. A workbook's rows are the sheet's (one record per sheet row), a
+    Parquet file's rows have no lines: both are numbered i + 2.
+    """
+    if info.format != "csv" or scan.lines == rows + 1:
+        return None
+    lines = _record_lines(info)
+    # Read as DuckDB read it, the rows are the same; should the two readers ever split
+    # them differently, no line can be trusted and the rows are numbered in order.
+    return lines if lines is not None and len(lines) == rows else None
+
+
+def _record_lines(info: FileInfo) -> list[int] | None:
+    """The line each record after the header starts on; None if Python's reader
+    refuses the file (a value longer than its limit)."""
+    lines: list[int] = []
+    with info.file.open() as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        reader = csv.reader(text, delimiter=info.delimiter)
+        start = 1
+        try:
+            for record in reader:
+                if record:  # a blank line gives none, as it does to DuckDB
+                    lines.append(start)
+                start = reader.line_num + 1
+        except csv.Error:
+            return None
+    return lines[1:]
+
+
 def explain_read_error(error: duckdb.Error) -> str:
-    """What to tell the user when DuckDB cannot read the uploaded file."""
-    if DAMAGED in str(error):  # a sealed upload's chunk did not open as DuckDB read it
+    """What to tell the user when DuckDB cannot read the uploaded file: what is wrong
+    and on which line, never DuckDB's own words (they quote the file's cells)."""
+    message = str(error)
+    if DAMAGED in message:  # a sealed upload's chunk did not open as DuckDB read it
         return DAMAGED
-    if isinstance(error, duckdb.InvalidInputException):
-        return _explain_read_error(str(error))
-    return f"The file could not be read: {_first_line(str(error))}"
-
-
-def _first_line(message: str) -> str:
-    return message.strip().splitlines()[0][:300]
-
-
-def _explain_read_error(message: str) -> str:
+    line = _ERROR_LINE.search(message)
+    where = f"Line {line.group(1)}" if line else "A row"
+    columns = _ERROR_COLUMNS.search(message)
+    if columns:
+        return _wrong_columns(where, expected=int(columns.group(1)), found=int(columns.group(2)))
     lowered = message.lower()
-    if "unicode" in lowered or "utf-8" in lowered or "utf8" in lowered:
-        return "The file is not UTF-8 text further down. Save it as “CSV UTF-8” and upload again."
-    if "expected" in lowered and "column" in lowered:
-        return f"A row has a different number of columns than the header. {_first_line(message)}"
-    return f"The file could not be read: {_first_line(message)}"
+    if "invalid unicode" in lowered:
+        return f"{where} is not UTF-8 text. Save the file as “CSV UTF-8” and upload it again."
+    if "unterminated quote" in lowered or "quote should be followed" in lowered:
+        return (
+            f"{where} has a quotation mark that is not closed, or text after a closing one. "
+            "A value in quotation marks must end with one, and a quotation mark inside "
+            'it must be doubled ("").'
+        )
+    if "maximum line size" in lowered:
+        return f"{where} is longer than 2 MB; no row of a partner's file should be."
+    logger.warning("DuckDB could not read an upload: %s", type(error).__name__)
+    return (
+        f"{'The file' if not line else where} could not be read. Save it as “CSV UTF-8” "
+        "and upload it again."
+    )
+
+
+_ERROR_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_ERROR_COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _wrong_columns(where: str, *, expected: int, found: int) -> str:
+    if found < expected:
+        return (
+            f"{where} has {found} value{'s' if found != 1 else ''}, but the header row names "
+            f"{expected} columns. Each row needs a place for every column: leave a value "
+            "empty, not out."
+        )
+    # DuckDB stops counting at the first value too many.
+    return (
+        f"{where} has more values than the {expected} columns the header row names. A value "
+        "that holds the delimiter must be in quotation marks; otherwise there is a "
+        "delimiter too many."
+    )

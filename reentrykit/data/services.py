@@ -35,7 +35,7 @@ from reentrykit.data.reader import (
 )
 from reentrykit.data.schema import RECORD_TYPES, Kind
 from reentrykit.data.tasks import enqueue_job
-from reentrykit.data.validation import Mapping, resolve_columns
+from reentrykit.data.validation import Mapping, ambiguous_columns, resolve_columns
 
 TOO_LARGE = "The file is larger than the upload limit; split it by year."
 
@@ -125,7 +125,9 @@ def upload_columns(
     if mapping is None:
         mapping = saved_mapping(coalition, source, kind) or Mapping()
     resolved, problems, _ = resolve_columns(record_type, info.headers, mapping)
-    missing = [name for name in record_type.required_names if name not in resolved]
+    # A column two headers could be is not missing: the problems say which to choose.
+    ambiguous = ambiguous_columns(record_type, info.headers, mapping)
+    missing = [n for n in record_type.required_names if n not in resolved and n not in ambiguous]
     return UploadColumns(headers=info.headers, problems=problems, missing=missing)
 
 

@@ -9,6 +9,9 @@ problems and the totals of all of them.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +19,13 @@ import duckdb
 from django.utils import timezone
 
 from reentrykit.data.reader import explain_read_error, quote_identifier
-from reentrykit.data.schema import DATE_ORDER_RULES, Column, ColumnType, RecordType
+from reentrykit.data.schema import (
+    DATE_ORDER_RULES,
+    RECORD_TYPES,
+    Column,
+    ColumnType,
+    RecordType,
+)
 from reentrykit.data.store import sql_literal
 
 MAX_LISTED = 200
@@ -25,6 +34,10 @@ ISO_DATE = "%Y-%m-%d"
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 ZIP_PATTERN = r"^[0-9]{5}(-[0-9]{4})?$"
+
+
+class MappingProblem(ValueError):
+    """A column mapping that cannot be used; the message names the key at fault."""
 
 
 @dataclass
@@ -36,28 +49,129 @@ class Mapping:
     date_format: str = ISO_DATE
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Mapping:
+    def from_json(cls, data: Any) -> Mapping:
+        """The mapping of a JSON object (the command line's --mapping file, the API's
+        ``mapping``, a saved one); ``MappingProblem`` naming the key at fault."""
         if not isinstance(data, dict):
-            raise ValueError(
+            raise MappingProblem(
                 "A mapping is a JSON object with 'columns', 'values' and 'date_format'."
             )
         unknown = set(data) - {"columns", "values", "date_format"}
         if unknown:
-            raise ValueError(f"Unknown keys in the mapping: {', '.join(sorted(unknown))}")
-        values = {
-            column: {
-                str(raw).strip().lower(): str(code).strip().lower() for raw, code in pairs.items()
-            }
-            for column, pairs in (data.get("values") or {}).items()
-        }
+            raise MappingProblem(f"Unknown keys in the mapping: {', '.join(sorted(unknown))}")
+        columns = _object(data.get("columns"), "'columns'", '{"release_date": "Released"}')
+        values = _object(data.get("values"), "'values'", '{"sex": {"M": "male"}}')
+        _known_columns(columns, "'columns'", _COLUMN_NAMES, "such column")
+        _known_columns(values, "'values'", _CODE_COLUMNS, "column with codes")
         return cls(
-            columns={str(k): str(v) for k, v in (data.get("columns") or {}).items()},
-            values=values,
-            date_format=str(data.get("date_format") or ISO_DATE),
+            columns=_texts(columns, "'columns'"),
+            values={column: _codes(column, pairs) for column, pairs in values.items()},
+            date_format=_date_format(data.get("date_format")),
         )
+
+    @classmethod
+    def from_text(cls, text: str | bytes) -> Mapping:
+        """The mapping of JSON text; ``MappingProblem`` when it is not JSON or not a mapping."""
+        try:
+            data = json.loads(text)
+        except UnicodeDecodeError:
+            raise MappingProblem("It is not UTF-8 text.") from None
+        except json.JSONDecodeError as error:
+            raise MappingProblem(
+                f"It is not JSON: {error.msg[:1].lower()}{error.msg[1:]} "
+                f"(line {error.lineno}, column {error.colno})."
+            ) from None
+        return cls.from_json(data)
 
     def to_json(self) -> dict[str, Any]:
         return {"columns": self.columns, "values": self.values, "date_format": self.date_format}
+
+
+_COLUMN_NAMES = {c.name for record_type in RECORD_TYPES.values() for c in record_type.columns}
+_CODE_COLUMNS = {
+    c.name
+    for record_type in RECORD_TYPES.values()
+    for c in record_type.columns
+    if c.type == ColumnType.CODE
+}
+
+
+def _object(value: Any, key: str, example: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MappingProblem(f"{key} must be a JSON object, like {example}.")
+    return value
+
+
+def _known_columns(value: dict[str, Any], key: str, names: set[str], what: str) -> None:
+    unknown = sorted(set(value) - names)
+    if unknown:
+        raise MappingProblem(f"{key} names no {what}: {', '.join(unknown)}.")
+
+
+def _texts(pairs: dict[str, Any], key: str) -> dict[str, str]:
+    for name, text in pairs.items():
+        if not isinstance(text, str):
+            raise MappingProblem(f"{key} → '{name}' must be text, in double quotes.")
+    return pairs
+
+
+def _codes(column: str, pairs: Any) -> dict[str, str]:
+    key = f"'values' → '{column}'"
+    codes = _texts(_object(pairs, key, '{"M": "male"}'), key)
+    return {raw.strip().lower(): code.strip().lower() for raw, code in codes.items()}
+
+
+def _date_format(value: Any) -> str:
+    if value is None or value == "":
+        return ISO_DATE
+    if not isinstance(value, str):
+        raise MappingProblem("'date_format' must be text, like \"%m/%d/%Y\".")
+    problem = date_format_problem(value)
+    if problem:
+        raise MappingProblem(f"'date_format': {problem}")
+    return value
+
+
+# The directives DuckDB's strptime reads (and %% for a percent sign), but for the time
+# zone ones (%z, %Z): a date read with a zone would move to another day in the server's.
+DATE_DIRECTIVES = frozenset("aAbBcdfgGhHIjmMnpSTuUVwWxXyY%")
+DASHED_DATE_DIRECTIVES = frozenset("dHIjmMSy")  # %-d: without a leading zero
+_DIRECTIVE = re.compile(r"%(-?)(.?)", re.DOTALL)
+
+
+def date_format_problem(date_format: str) -> str | None:
+    """What is wrong with a format for reading dates (DuckDB's strptime), or None."""
+    if not date_format.strip():
+        return "give the format, for example %m/%d/%Y for 03/31/2024."
+    for match in _DIRECTIVE.finditer(date_format):
+        dash, letter = match.groups()
+        if letter not in (DASHED_DATE_DIRECTIVES if dash else DATE_DIRECTIVES):
+            return _unknown_directive(match.group())
+    return None
+
+
+def _unknown_directive(directive: str) -> str:
+    if directive in ("%", "%-"):
+        return "it ends with a lone %; write %% for a percent sign."
+    if directive in ("%z", "%Z"):
+        return f"{directive} (a time zone) cannot be used: it would move dates to another day."
+    return (
+        f"{directive} is not a date code. Use %Y (year), %m (month), %d (day), "
+        "%b (month name) and the like, for example %m/%d/%Y."
+    )
+
+
+def data_through_problem(day: dt.date, today: dt.date | None = None) -> str | None:
+    """What is wrong with a declared “data complete through” date, or None."""
+    today = today or timezone.localdate()
+    if EARLIEST_DATE <= day <= today:
+        return None
+    return (
+        f"The date the data is complete through must be between {EARLIEST_DATE.isoformat()} "
+        f"and today ({today.isoformat()}); {day.isoformat()} is not."
+    )
 
 
 @dataclass(frozen=True)
@@ -119,7 +233,8 @@ def resolve_columns(
     record_type: RecordType, headers: tuple[str, ...], mapping: Mapping
 ) -> tuple[dict[str, str], list[str], list[str]]:
     """Canonical column -> file header; missing required columns; ignored headers."""
-    by_normal = {normalize_header(h): h for h in headers}
+    by_normal = _headers_by_normal(headers)
+    ambiguous = ambiguous_columns(record_type, headers, mapping)
     resolved: dict[str, str] = {}
     errors: list[str] = []
     for column in record_type.columns:
@@ -132,9 +247,11 @@ def resolve_columns(
                 )
                 continue
             resolved[column.name] = header
+        elif column.name in ambiguous:
+            errors.append(_ambiguous(column.name, by_normal[column.name]))
         elif column.name in by_normal:
-            resolved[column.name] = by_normal[column.name]
-    missing = [name for name in record_type.required_names if name not in resolved]
+            resolved[column.name] = by_normal[column.name][0]
+    missing = [n for n in record_type.required_names if n not in resolved and n not in ambiguous]
     if missing:
         errors.append(
             "Required column(s) missing: "
@@ -144,6 +261,36 @@ def resolve_columns(
     used = set(resolved.values())
     ignored = [h for h in headers if h not in used]
     return resolved, errors, ignored
+
+
+def _headers_by_normal(headers: tuple[str, ...]) -> dict[str, list[str]]:
+    by_normal: dict[str, list[str]] = {}
+    for header in headers:
+        by_normal.setdefault(normalize_header(header), []).append(header)
+    return by_normal
+
+
+def ambiguous_columns(
+    record_type: RecordType, headers: tuple[str, ...], mapping: Mapping
+) -> list[str]:
+    """Canonical columns that two or more of the headers name, the mapping choosing
+    none of them: taking either would be a guess."""
+    by_normal = _headers_by_normal(headers)
+    return [
+        column.name
+        for column in record_type.columns
+        if column.name not in mapping.columns and len(by_normal.get(column.name, ())) > 1
+    ]
+
+
+def _ambiguous(name: str, headers: list[str]) -> str:
+    quoted = [f"“{header}”" for header in headers]
+    named = ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    every = "both" if len(headers) == 2 else "all"
+    return (
+        f"The columns {named} {every} mean {name}. Keep one (rename or remove the others), "
+        "or choose which to use in the column-mapping step."
+    )
 
 
 def _raw(resolved: dict[str, str], name: str) -> str:
@@ -212,8 +359,8 @@ def checked_query(
 
     One pass over the file: the typed columns, plus the file's text where they
     differ. It must stay a plain projection (no join): the temp table then keeps the
-    file's order, so a row's number in the file is its ``rowid`` + 2 (the header is
-    row 1) without a window function over five million rows.
+    file's order, so a row's line in the file follows from its ``rowid``
+    (``number_rows``) without a window function over five million rows.
     """
     required = set(record_type.required_names)
     selects = []
@@ -231,6 +378,10 @@ def checked_query(
     return sql, params
 
 
+# Given how many rows the file has, the line each starts on (None: row i on line i + 2).
+RowLines = Callable[[int], Sequence[int] | None]
+
+
 def validate_staging(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -239,8 +390,10 @@ def validate_staging(
     mapping: Mapping,
     file_name: str,
     today: dt.date | None = None,
+    row_lines: RowLines | None = None,
 ) -> Report:
-    """Check every row; the typed rows stay in the temp table ``checked`` for loading.
+    """Check every row; the typed rows stay in the temp table ``checked`` for loading,
+    and ``file_line(rowid)`` gives the line of the file each came from.
 
     Reading the file happens here (``staging`` is a view over it), so problems with
     the file's shape come back as file errors in the report.
@@ -265,11 +418,41 @@ def validate_staging(
     row_text = ", ".join(_raw_ref(c) for c in record_type.columns if c.name in resolved)
     report.totals = _count_problems(con, rules, row_text, report.rows)
     report.error_count = sum(report.totals.values())
+    number_rows(con, row_lines(report.rows) if row_lines else None)
     if report.error_count:
         failing = [rule for rule in rules if rule.key in report.totals]
         duplicates = DUPLICATE_KEY in report.totals
         report.problems = _list_problems(con, failing, row_text if duplicates else None)
     return report
+
+
+def number_rows(con: duckdb.DuckDBPyConnection, lines: Sequence[int] | None) -> None:
+    """Define ``file_line(rowid)``, the line of the file a row of ``checked`` is on.
+
+    Row i is on line i + 2 (the header is line 1) unless the file says otherwise; then
+    its lines are looked up, which costs a join, so only such files pay it.
+    """
+    if lines is None:
+        con.execute("CREATE OR REPLACE TEMP MACRO file_line(r) AS r + 2")
+        return
+    import numpy  # here, not at the top: only such files need them
+    import pyarrow
+
+    numbered = pyarrow.table(
+        {
+            "record": pyarrow.array(numpy.arange(len(lines), dtype=numpy.int64)),
+            "line": pyarrow.array(numpy.asarray(lines, dtype=numpy.int64)),
+        }
+    )
+    con.register("record_lines_given", numbered)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE record_lines AS FROM record_lines_given")
+    finally:
+        con.unregister("record_lines_given")
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO file_line(r) AS "
+        "(SELECT line FROM record_lines WHERE record = r)"
+    )
 
 
 DUPLICATE_KEY = "(whole row): same as an earlier row"
@@ -306,18 +489,18 @@ def _count_problems(
 
 
 def _duplicates_query(row_text: str) -> str:
-    """Rows equal to an earlier row, with that row's number.
+    """Rows equal to an earlier row, by ``rowid``, with that row's (``first_rowid``).
 
     Rows whose hashes collide are few, so only they are compared column by column.
     ``row_text`` is canonical column names only; no file value enters the SQL.
     """
     return (
-        "SELECT row, first_row FROM ("  # noqa: S608
-        f"SELECT rowid + 2 AS row, min(rowid + 2) OVER (PARTITION BY {row_text}) AS first_row "
+        "SELECT rowid, first_rowid FROM ("  # noqa: S608
+        f"SELECT rowid, min(rowid) OVER (PARTITION BY {row_text}) AS first_rowid "
         "FROM checked WHERE rowid IN ("
         f"SELECT rowid FROM (SELECT rowid, count(*) OVER (PARTITION BY hash({row_text})) AS n "
         "FROM checked) WHERE n > 1)"
-        ") WHERE row <> first_row"
+        ") WHERE rowid <> first_rowid"
     )
 
 
@@ -327,14 +510,14 @@ def _list_problems(
     queries = []
     for rule in rules:
         queries.append(
-            f"SELECT rowid + 2 AS row, {sql_literal(rule.label)} AS col, "  # noqa: S608
+            f"SELECT file_line(rowid) AS row, {sql_literal(rule.label)} AS col, "  # noqa: S608
             f"{_raw_ref(rule.column)} AS value, {sql_literal(rule.message)} AS rule "
             f"FROM checked WHERE {rule.condition}"
         )
     if duplicate_text:
         queries.append(
-            "SELECT row, '(whole row)' AS col, NULL AS value, "  # noqa: S608
-            "'duplicate of row ' || CAST(first_row AS VARCHAR) AS rule "
+            "SELECT file_line(rowid) AS row, '(whole row)' AS col, NULL AS value, "  # noqa: S608
+            "'duplicate of row ' || CAST(file_line(first_rowid) AS VARCHAR) AS rule "
             f"FROM ({_duplicates_query(duplicate_text)})"
         )
     listed = con.execute(

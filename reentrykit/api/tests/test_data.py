@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from reentrykit.core.models import AuditEntry
 from reentrykit.data.models import DataJob, ImportBatch, JobKind
+from reentrykit.data.reader import UNREADABLE_WORKBOOK
+from reentrykit.data.tests import damaged_workbook
 from reentrykit.testing import World, api_headers
 
 URL = "/api/v1/coalitions/riverton/data/imports"
@@ -136,6 +139,77 @@ def test_unreadable_files_and_bad_parameters_are_refused(
     assert response.status_code == status
     assert says in response.json()["detail"]
     assert not DataJob.objects.exists()
+    assert not _uploads_left(data_dir)
+
+
+def test_a_damaged_workbook_is_refused_and_not_kept(
+    world: World, client: Client, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    data = {"kind": "releases", "source": "Jail"}
+    data["file"] = SimpleUploadedFile("jail.xlsx", damaged_workbook())  # type: ignore[assignment]
+    response = client.post(URL, data, headers=api_headers(world.steward))
+    assert response.status_code == 422
+    assert response.json() == {"detail": UNREADABLE_WORKBOOK}
+    assert not DataJob.objects.exists()
+    assert not _uploads_left(data_dir)
+
+
+@pytest.mark.parametrize(
+    ("fields", "detail"),
+    [
+        (
+            {"mapping": '{"values": {"sex": ["m"]}}'},
+            "The mapping is not valid. 'values' → 'sex' must be a JSON object, "
+            'like {"M": "male"}.',
+        ),
+        (
+            {"mapping": '{"columns": {"release_date": ["Released"]}}'},
+            "The mapping is not valid. 'columns' → 'release_date' must be text, in double quotes.",
+        ),
+        (
+            {"mapping": '{"date_format": "%Q/%m"}'},
+            "The mapping is not valid. 'date_format': %Q is not a date code. Use %Y (year), "
+            "%m (month), %d (day), %b (month name) and the like, for example %m/%d/%Y.",
+        ),
+        (
+            {"source": "x" * 121},
+            "The source's name is 121 characters long; at most 120 are allowed.",
+        ),
+        (
+            {"data_through": "2099-12-31"},
+            "data_through: The date the data is complete through must be between 1900-01-01 "
+            "and today ({today}); 2099-12-31 is not.",
+        ),
+        (
+            {"data_through": "1899-12-31"},
+            "data_through: The date the data is complete through must be between 1900-01-01 "
+            "and today ({today}); 1899-12-31 is not.",
+        ),
+    ],
+)
+def test_bad_parameters_are_refused_naming_what_is_wrong(
+    fields: dict, detail: str, world: World, client: Client, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    response = _upload(client, api_headers(world.steward), **fields)
+    assert response.status_code == 422
+    assert response.json() == {"detail": detail.replace("{today}", str(timezone.localdate()))}
+    assert not DataJob.objects.exists()
+    assert not _uploads_left(data_dir)
+
+
+def test_two_headers_for_one_column_are_refused_naming_both(
+    world: World, client: Client, data_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    content = b"source_person_id,release_date,Release Date,facility_type\nA1,2024-03-31,,jail\n"
+    response = _upload(client, api_headers(world.steward), content)
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": "The columns “release_date” and “Release Date” both mean release_date. "
+        "Keep one (rename or remove the others), or choose which to use in the "
+        "column-mapping step.",
+        "missing": [],
+        "headers": ["source_person_id", "release_date", "Release Date", "facility_type"],
+    }
     assert not _uploads_left(data_dir)
 
 

@@ -127,6 +127,35 @@ def test_it_rejects_a_file_with_bad_rows_and_writes_nothing(
     assert not Respondent.objects.exists()
 
 
+def test_it_numbers_rows_by_their_line_in_the_file(
+    world: World, test_instrument: Path, tmp_path: Path
+) -> None:
+    run("open-round", "--coalition", "riverton", "--name", "Baseline")
+    text = (
+        "respondent_email,item_key,rating,note\n"
+        "member@riverton.test,1.1.a,2,\n"  # line 2: good
+        "\n"  # line 3: blank
+        "member@riverton.test,1.1.b,7,\n"  # line 4: rating off the scale
+        'member@riverton.test,1.1.c,2,"a note\nover two lines"\n'  # lines 5 and 6: good
+        "member@riverton.test,1.2.a,9,\n"  # line 7: rating off the scale
+    )
+    with pytest.raises(CommandError) as caught:
+        run(
+            "import-responses",
+            "--coalition",
+            "riverton",
+            "--round",
+            "Baseline",
+            _csv(tmp_path, text),
+        )
+    assert str(caught.value).splitlines() == [
+        "responses.csv: nothing was imported.",
+        "row 4, column rating: value '7': use 0, 1, 2, 3 or dont_know",
+        "row 7, column rating: value '9': use 0, 1, 2, 3 or dont_know",
+    ]
+    assert not Response.objects.exists()
+
+
 def test_it_names_a_missing_column(world: World, test_instrument: Path, tmp_path: Path) -> None:
     run("open-round", "--coalition", "riverton", "--name", "Baseline")
     with pytest.raises(

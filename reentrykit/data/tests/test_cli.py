@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from reentrykit.data.models import ImportBatch
+from reentrykit.data.models import ImportBatch, Source
+from reentrykit.data.reader import UNREADABLE_WORKBOOK
+from reentrykit.data.tests import damaged_workbook
 from reentrykit.testing import World
 
 RELEASES = (
@@ -149,3 +152,88 @@ def test_purge_identities_removes_every_name(world: World, tmp_path: Path) -> No
     with store.open_store(world.coalition.pk) as con:
         assert store.table_count(con, "identity_records") == 0
         assert store.table_count(con, "raw_releases") == 2
+
+
+def _refused(tmp_path: Path, capsys, *args: str, file: str = "releases.csv") -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Import ``file`` (in ``tmp_path``) with ``args``: the error and what went to stderr."""
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "data",
+            "import",
+            "--coalition",
+            "riverton",
+            "--kind",
+            "releases",
+            str(tmp_path / file),
+            *args,
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+    assert refused.value.returncode == 1
+    assert not ImportBatch.objects.exists() and not Source.objects.exists()
+    return str(refused.value), capsys.readouterr().err
+
+
+def test_a_damaged_workbook_is_refused_with_the_reason(
+    world: World, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "jail.xlsx").write_bytes(damaged_workbook())
+    error, err = _refused(tmp_path, capsys, "--source", "Jail", file="jail.xlsx")
+    assert error == "The file was not imported."
+    assert err.splitlines()[-2:] == [  # after the progress lines
+        "jail.xlsx: 1 problem(s) in 0 row(s); nothing was imported.",
+        f"  {UNREADABLE_WORKBOOK}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mapping", "says"),
+    [
+        (
+            '{"values": {"sex": ["m"]}}',
+            """'values' → 'sex' must be a JSON object, like {"M": "male"}.""",
+        ),
+        ('{"date_format": "%Q/%m"}', "'date_format': %Q is not a date code."),
+        ("{not json", "It is not JSON: expecting property name enclosed in double quotes"),
+        (b'{"date_format": "%d\xe9%m"}', "It is not UTF-8 text."),
+    ],
+)
+def test_a_mapping_file_that_cannot_be_used_is_an_error_naming_the_key(
+    mapping: str | bytes, says: str, world: World, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "releases.csv").write_text(RELEASES)
+    path = tmp_path / "map.json"
+    path.write_bytes(mapping.encode() if isinstance(mapping, str) else mapping)
+    error, _ = _refused(tmp_path, capsys, "--source", "Jail", "--mapping", str(path))
+    assert error.startswith(f"The mapping file {path} is not valid. {says}")
+
+
+def test_a_missing_mapping_file_is_an_error(world: World, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "releases.csv").write_text(RELEASES)
+    path = tmp_path / "none.json"
+    error, _ = _refused(tmp_path, capsys, "--source", "Jail", "--mapping", str(path))
+    assert error == f"The mapping file {path} could not be read: No such file or directory."
+
+
+def test_a_source_longer_than_the_database_takes_is_refused(
+    world: World, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "releases.csv").write_text(RELEASES)
+    _, err = _refused(tmp_path, capsys, "--source", "x" * 500)
+    assert err.splitlines() == [
+        "releases.csv: 1 problem(s) in 0 row(s); nothing was imported.",
+        "  The source's name is 500 characters long; at most 120 are allowed.",
+    ]
+
+
+@pytest.mark.parametrize("day", ["2099-12-31", "0001-01-01"])
+def test_a_data_through_date_outside_1900_to_today_is_refused(
+    day: str, world: World, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "releases.csv").write_text(RELEASES)
+    _, err = _refused(tmp_path, capsys, "--source", "Jail", "--data-through", day)
+    assert err.splitlines() == [
+        "releases.csv: 1 problem(s) in 0 row(s); nothing was imported.",
+        "  The date the data is complete through must be between 1900-01-01 and today "
+        f"({timezone.localdate().isoformat()}); {day} is not.",
+    ]

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from pathlib import Path
 
 import duckdb
 import pytest
+from django.utils import timezone
 
 from reentrykit.data import linkage, store
 from reentrykit.data.imports import import_file
 from reentrykit.data.models import BatchStatus, ImportBatch, Source
-from reentrykit.data.reader import inspect_file, load_staging
+from reentrykit.data.reader import (
+    UNREADABLE_WORKBOOK,
+    _LineCounter,
+    explain_read_error,
+    inspect_file,
+    load_staging,
+)
 from reentrykit.data.schema import RECORD_TYPES, Kind
-from reentrykit.data.validation import Mapping, checked_query
+from reentrykit.data.tests import damaged_workbook
+from reentrykit.data.validation import (
+    Mapping,
+    MappingProblem,
+    checked_query,
+    date_format_problem,
+)
 from reentrykit.testing import World
 
 GOOD_RELEASES = (
@@ -356,3 +370,322 @@ def test_the_typed_table_is_a_plain_projection_of_the_file(kind: str, tmp_path: 
         load_staging(con, inspect_file(tmp_path / "empty.csv", tmp_path))
         plan = "\n".join(row[1] for row in con.execute("EXPLAIN " + sql, params).fetchall())
         assert "JOIN" not in plan.upper(), plan
+
+
+# -- Bad input: what the file gets told, and that nothing is written -----------------------
+
+HEAD = "source_person_id,release_date,facility_type\n"
+
+
+def _file_errors(world: World, path: Path, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+    result = _import(world, path, **kwargs)
+    assert not result.ok
+    assert _nothing_written(world)
+    return result.report.file_errors
+
+
+@pytest.mark.parametrize(
+    "workbook",
+    [
+        damaged_workbook(),  # XMLSyntaxError from openpyxl
+        damaged_workbook("<workbook/>"),  # KeyError: no [Content_Types] entry for it
+    ],
+)
+def test_a_damaged_workbook_is_refused_and_leaves_nothing_behind(
+    workbook: bytes, world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "jail.xlsx"
+    path.write_bytes(workbook)
+    assert _file_errors(world, path) == [UNREADABLE_WORKBOOK]
+    scratch = store.scratch_dir(world.coalition.pk)
+    assert not scratch.exists() or not any(scratch.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            HEAD + "A1,2024-03-31,jail\nA2,2024-03-31\n",
+            "Line 3 has 2 values, but the header row names 3 columns. Each row needs a place "
+            "for every column: leave a value empty, not out.",
+        ),
+        (
+            HEAD + "A1,2024-03-31,jail,extra\n",
+            "Line 2 has more values than the 3 columns the header row names. A value that "
+            "holds the delimiter must be in quotation marks; otherwise there is a delimiter "
+            "too many.",
+        ),
+        (
+            HEAD + "A1,2024-03-31,jail\n\nA2,2024-03-31,jail\nA3,2024,03,31,jail\n",
+            "Line 5 has more values than the 3 columns the header row names. A value that "
+            "holds the delimiter must be in quotation marks; otherwise there is a delimiter "
+            "too many.",
+        ),
+        (
+            HEAD + 'A1,2024-03-31,jail\nA2,"2024-03-31,jail\n',
+            "Line 3 has a quotation mark that is not closed, or text after a closing one. "
+            "A value in quotation marks must end with one, and a quotation mark inside it "
+            'must be doubled ("").',
+        ),
+    ],
+    ids=["short", "long", "long-after-a-blank-line", "open-quote"],
+)
+def test_a_row_that_does_not_fit_the_header_is_named_by_its_line(
+    body: str, expected: str, world: World, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    assert _file_errors(world, write_csv("rows.csv", body)) == [expected]
+
+
+def test_what_duckdb_says_is_never_shown() -> None:
+    error = duckdb.BinderException('Binder Error: Referenced column "x" not found in FROM clause!')
+    assert explain_read_error(error) == (
+        "The file could not be read. Save it as “CSV UTF-8” and upload it again."
+    )
+
+
+BLANK_AND_MULTILINE = (
+    HEAD  # line 1
+    + "A1,2024-03-31,jail\n"  # line 2
+    + "\n"  # line 3: blank
+    + "A2,2024-02-30,jail\n"  # line 4: no such date
+    + 'A3,2024-03-31,"jail\n'  # lines 5 and 6: a value over two lines
+    + '"\n'
+    + "A4,2024-02-31,jail\n"  # line 7: no such date
+    + "\n\n"  # blank lines at the end
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_rows_are_numbered_by_their_line_in_the_file(newline: str, world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    text = BLANK_AND_MULTILINE.replace("\n", newline)
+    result = _import(world, write_csv("r.csv", text))
+    assert [(p.row, p.column, p.value) for p in result.report.problems] == [
+        (4, "release_date", "2024-02-30"),
+        (5, "facility_type", f"jail{newline}"),  # a row is numbered by its first line
+        (7, "release_date", "2024-02-31"),
+    ]
+
+
+def test_duplicates_and_the_store_name_rows_by_their_line(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    twice = HEAD + "A1,2024-03-31,jail\n\nA2,2024-03-30,jail\nA2,2024-03-30,jail\n"
+    result = _import(world, write_csv("twice.csv", twice))
+    assert [(p.row, p.rule) for p in result.report.problems] == [(5, "duplicate of row 4")]
+    valid = (
+        "source_person_id,first_name,release_date,facility_type\n"
+        "A1,Ann,2024-03-31,jail\n"  # line 2
+        "\n"
+        'A2,"Bo\nBob",2024-03-30,jail\n'  # lines 4 and 5
+        "A3,Cy,2024-03-29,jail\n"  # line 6
+        "\n"
+        "A4,Di,2024-03-28,jail\n"  # line 8
+    )
+    assert _import(world, write_csv("valid.csv", valid)).ok
+    with store.open_store(world.coalition.pk) as con:
+        rows = con.execute(
+            "SELECT source_person_id, row_number FROM store.raw_releases ORDER BY 2"
+        ).fetchall()
+        identities = con.execute(
+            "SELECT source_person_id, row_number FROM store.identity_records ORDER BY 2"
+        ).fetchall()
+    assert rows == identities == [("A1", 2), ("A2", 4), ("A3", 6), ("A4", 8)]
+
+
+def test_a_file_of_one_line_a_row_is_not_read_again_to_number_its_rows(
+    world: World, write_csv, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # Numbering by lines reads the file a second time: only a file that needs it pays.
+    from reentrykit.data import reader
+
+    def refuse(info):  # type: ignore[no-untyped-def]
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(reader, "_record_lines", refuse)
+    text = HEAD + "A1,2024-03-31,jail\nA2,2024-02-30,jail\n\n\n"  # blank lines at the end
+    result = _import(world, write_csv("r.csv", text.replace("\n", "\r\n")))
+    assert [p.row for p in result.report.problems] == [3]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "lines"),
+    [
+        ([b"a\nb\n"], 2),
+        ([b"a\nb"], 2),
+        ([b"a\r\nb\r\n\r\n"], 2),
+        ([b"a\r", b"\nb\r", b"\n"], 2),  # CRLF cut between blocks
+        ([b"a\r", b"\r", b"b"], 3),  # CR line ends: a blank line between
+        ([b"a\n\n", b"\n\n", b"b\n", b"\n"], 5),
+        ([b"a\n", b"\n\n", b"\r\n"], 1),
+        ([b"\n\n"], 0),
+    ],
+)
+def test_lines_are_counted_to_the_last_text_across_blocks(blocks: list[bytes], lines: int) -> None:
+    counter = _LineCounter()
+    for block in blocks:
+        counter.add(block)
+    assert counter.lines() == lines
+
+
+def test_two_headers_for_one_column_are_refused_unless_the_mapping_chooses(
+    world: World, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    text = "source_person_id,release_date,Release Date,facility_type\nA1,2024-03-31,,jail\n"
+    path = write_csv("two.csv", text)
+    assert _file_errors(world, path) == [
+        "The columns “release_date” and “Release Date” both mean release_date. Keep one "
+        "(rename or remove the others), or choose which to use in the column-mapping step."
+    ]
+    chosen = Mapping(columns={"release_date": "release_date"})
+    assert _import(world, path, mapping=chosen).ok
+
+
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        ("2099-12-31", "2099-12-31 is not."),
+        ("1899-12-31", "1899-12-31 is not."),
+        ("0001-01-01", "0001-01-01 is not."),
+    ],
+)
+def test_a_data_through_date_outside_1900_to_today_is_refused(
+    day: str, says: str, world: World, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv("r.csv", GOOD_RELEASES)
+    today = timezone.localdate().isoformat()
+    assert _file_errors(world, path, data_through=dt.date.fromisoformat(day)) == [
+        "The date the data is complete through must be between 1900-01-01 and today "
+        f"({today}); {says}"
+    ]
+    assert _import(world, path, data_through=timezone.localdate()).ok
+
+
+def test_a_source_name_longer_than_the_database_takes_is_refused(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv("r.csv", GOOD_RELEASES)
+    result = import_file(
+        coalition=world.coalition, kind="releases", source_name="x" * 121, path=path
+    )
+    assert result.report.file_errors == [
+        "The source's name is 121 characters long; at most 120 are allowed."
+    ]
+    assert _nothing_written(world)
+    assert import_file(
+        coalition=world.coalition, kind="releases", source_name=" " + "x" * 120 + " ", path=path
+    ).ok
+
+
+def test_a_failed_write_leaves_no_source_it_made_and_keeps_one_it_found(
+    world: World, write_csv, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import imports
+
+    def fail(con, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "insert_batch_rows", fail)
+    with pytest.raises(RuntimeError):
+        _import(world, write_csv("releases.csv", GOOD_RELEASES))
+    assert _nothing_written(world)
+    monkeypatch.undo()
+    first = _import(world, write_csv("first.csv", GOOD_RELEASES))
+    monkeypatch.setattr(imports, "insert_batch_rows", fail)
+    with pytest.raises(RuntimeError):
+        _import(world, write_csv("second.csv", GOOD_RELEASES.replace("J1", "J9")))
+    assert list(ImportBatch.objects.all()) == [first.batch]
+    assert list(Source.objects.values_list("name", flat=True)) == ["County Jail"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (["x"], "A mapping is a JSON object with 'columns', 'values' and 'date_format'."),
+        (
+            {"columns": ["Released"]},
+            """'columns' must be a JSON object, like {"release_date": "Released"}.""",
+        ),
+        (
+            {"columns": {"release_date": 5}},
+            "'columns' → 'release_date' must be text, in double quotes.",
+        ),
+        ({"columns": {"released": "Out"}}, "'columns' names no such column: released."),
+        ({"values": ["m"]}, """'values' must be a JSON object, like {"sex": {"M": "male"}}."""),
+        (
+            {"values": {"sex": ["m"]}},
+            """'values' → 'sex' must be a JSON object, like {"M": "male"}.""",
+        ),
+        ({"values": {"sex": {"M": 1}}}, "'values' → 'sex' → 'M' must be text, in double quotes."),
+        ({"values": {"release_date": {}}}, "'values' names no column with codes: release_date."),
+        ({"date_format": 5}, """'date_format' must be text, like "%m/%d/%Y"."""),
+        (
+            {"date_format": "%Q/%m"},
+            "'date_format': %Q is not a date code. Use %Y (year), %m (month), %d (day), "
+            "%b (month name) and the like, for example %m/%d/%Y.",
+        ),
+    ],
+)
+def test_a_mapping_of_the_wrong_shape_is_refused_naming_the_key(data, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(MappingProblem) as refused:
+        Mapping.from_json(data)
+    assert str(refused.value) == message
+
+
+def test_mapping_text_that_is_not_json_is_refused_saying_where() -> None:
+    with pytest.raises(MappingProblem) as refused:
+        Mapping.from_text('{"columns":\n {not json}')
+    assert str(refused.value) == (
+        "It is not JSON: expecting property name enclosed in double quotes (line 2, column 3)."
+    )
+
+
+@pytest.mark.parametrize(
+    "date_format", ["%Y-%m-%d", "%m/%d/%Y", "%-m/%-d/%y", "%d %b %Y", "%Y%m%d", "%j/%Y", "%%%Y"]
+)
+def test_date_formats_duckdb_reads_are_taken(date_format: str) -> None:
+    assert date_format_problem(date_format) is None
+
+
+@pytest.mark.parametrize(
+    ("date_format", "problem"),
+    [
+        ("%Y-%", "it ends with a lone %; write %% for a percent sign."),
+        ("%Y-%m-%d %z", "%z (a time zone) cannot be used: it would move dates to another day."),
+        (
+            "%-b %Y",
+            "%-b is not a date code. Use %Y (year), %m (month), %d (day), "
+            "%b (month name) and the like, for example %m/%d/%Y.",
+        ),
+        ("  ", "give the format, for example %m/%d/%Y for 03/31/2024."),
+    ],
+)
+def test_date_formats_duckdb_cannot_read_are_refused(date_format: str, problem: str) -> None:
+    assert date_format_problem(date_format) == problem
+
+
+def test_the_date_codes_taken_are_those_duckdbs_strptime_reads() -> None:
+    import string
+
+    con = duckdb.connect()
+
+    def duckdb_reads(directive: str) -> bool:
+        try:
+            con.execute("SELECT try_strptime('1', ?)", [directive])
+        except duckdb.InvalidInputException:
+            return False
+        return True
+
+    for prefix in ("%", "%-"):
+        for letter in string.ascii_letters + "%":
+            directive = prefix + letter
+            taken = date_format_problem(directive) is None
+            assert taken == (duckdb_reads(directive) and directive not in ("%z", "%Z")), directive
+
+
+def test_a_saved_mapping_that_is_no_longer_taken_is_set_aside(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data.models import ColumnMapping
+
+    source = Source.objects.create(coalition=world.coalition, name="County Jail")
+    ColumnMapping.objects.create(
+        coalition=world.coalition,
+        source=source,
+        kind="releases",
+        mapping={"columns": {}, "values": {}, "date_format": "%Y-%m-%d %z"},
+    )
+    assert _import(world, write_csv("r.csv", GOOD_RELEASES)).ok

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from reentrykit.core.models import AuditEntry
 from reentrykit.data.models import (
@@ -12,6 +13,8 @@ from reentrykit.data.models import (
     PersonLevelAccess,
     Source,
 )
+from reentrykit.data.reader import UNREADABLE_WORKBOOK
+from reentrykit.data.tests import damaged_workbook
 from reentrykit.testing import World
 
 STEWARD_ONLY = ["upload/", "linkage/", "linkage/review/", "settings/"]
@@ -168,8 +171,6 @@ def test_the_data_home_shows_no_steward_actions_to_members(world: World, signed_
 
 def _small_linkage(world: World) -> None:
     """4 jail records form 3 people: counts of person-level data."""
-    from django.utils import timezone
-
     source = Source.objects.create(coalition=world.coalition, name="County Jail")
     ImportBatch.objects.create(
         coalition=world.coalition, source=source, kind="releases", file_name="r.csv",
@@ -237,3 +238,61 @@ def test_an_export_asks_a_reason_logs_it_and_escapes_formulas(
         .status_code
         == 403
     )
+
+
+def test_a_damaged_workbook_is_refused_on_the_upload_form_and_not_kept(
+    world: World, signed_in, data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    upload = SimpleUploadedFile("jail.xlsx", damaged_workbook())
+    response = signed_in(world.steward).post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )
+    assert response.status_code == 200
+    assert UNREADABLE_WORKBOOK in response.content.decode()
+    assert not DataJob.objects.exists()
+    assert not [p for p in data_dir.rglob("*") if p.is_file()]
+
+
+def test_a_data_through_date_in_the_future_is_refused_on_the_upload_form(
+    world: World, signed_in, data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    upload = SimpleUploadedFile("releases.csv", RELEASES, content_type="text/csv")
+    response = signed_in(world.steward).post(
+        "/c/riverton/data/upload/",
+        {"kind": "releases", "source": "Jail", "file": upload, "data_through": "2099-12-31"},
+    )
+    assert response.status_code == 200
+    assert (
+        "The date the data is complete through must be between 1900-01-01 and today "
+        f"({timezone.localdate().isoformat()}); 2099-12-31 is not."
+    ) in response.content.decode()
+    assert not DataJob.objects.exists() and not Source.objects.exists()
+    assert not [p for p in data_dir.rglob("*") if p.is_file()]
+
+
+def test_a_date_format_duckdb_cannot_read_is_refused_on_the_mapping_form(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    content = b"Inmate ID,Released,Facility\nA1,31/03/2024,jail\n"
+    upload = SimpleUploadedFile("odd.csv", content, content_type="text/csv")
+    mapping = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )["Location"]
+    response = client.post(
+        mapping,
+        {
+            "col__source_person_id": "Inmate ID",
+            "col__release_date": "Released",
+            "col__facility_type": "Facility",
+            "date_format": "%Q/%m",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "The date format is not usable: %Q is not a date code. Use %Y (year), %m (month), "
+        "%d (day), %b (month name) and the like, for example %m/%d/%Y."
+    ) in response.content.decode()
+    assert not DataJob.objects.exists()

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reentrykit.data import reader, sealed, store
+from reentrykit.data.imports import import_file
 from reentrykit.data.models import DataJob, ImportBatch, JobStatus
 from reentrykit.data.reader import FileInfo, FileProblem
 from reentrykit.data.services import uploads_dir
@@ -412,3 +413,24 @@ def test_a_sealed_file_system_serves_its_one_file_read_only(tmp_path: Path) -> N
         system.open(f"{system.protocol}://{tmp_path / 's.sealed'}")
     with pytest.raises(PermissionError):
         system.open(f"{system.protocol}://{sealed.SERVED}", "wb")
+
+
+def test_a_sealed_uploads_rows_are_numbered_by_their_line(
+    world: World, tmp_path: Path, small_chunks: int
+) -> None:
+    content = (
+        b"source_person_id,release_date,facility_type\n"
+        b"A1,2024-03-31,jail\n"
+        b"\n"
+        b'A2,2024-03-31,"ja\nil"\n'  # lines 4 and 5
+        b"A3,2024-02-30,jail\n"  # line 6: no such date
+    )
+    path = _sealed(tmp_path, content, coalition_id=world.coalition.pk)
+    upload = sealed.SealedFile.of_upload(path, coalition_id=world.coalition.pk)
+    result = import_file(
+        coalition=world.coalition, kind="releases", source_name="Jail", path=upload
+    )
+    assert [(p.row, p.column) for p in result.report.problems] == [
+        (4, "facility_type"),
+        (6, "release_date"),
+    ]

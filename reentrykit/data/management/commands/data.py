@@ -25,7 +25,7 @@ from reentrykit.data.models import PersonLevelAccess
 from reentrykit.data.progress import terminal_progress
 from reentrykit.data.schema import Kind
 from reentrykit.data.store import StoreError, purge_identities
-from reentrykit.data.validation import Mapping
+from reentrykit.data.validation import Mapping, MappingProblem
 
 
 def _date(value: str) -> dt.date:
@@ -88,16 +88,7 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        mapping = None
-        if options.get("mapping"):
-            try:
-                mapping = Mapping.from_json(
-                    json.loads(options["mapping"].read_text(encoding="utf-8"))
-                )
-            except (OSError, ValueError) as error:
-                raise CommandError(
-                    f"The mapping file {options['mapping']} is not valid: {error}"
-                ) from error
+        mapping = self._mapping(options["mapping"]) if options.get("mapping") else None
         result = import_file(
             coalition=coalition,
             kind=options["kind"],
@@ -112,6 +103,16 @@ class Command(BaseCommand):
             sys.stderr.write(result.report.as_text() + "\n")
             raise CommandError("The file was not imported.")
         self.stdout.write(json.dumps(result.as_dict()))
+
+    def _mapping(self, path: Path) -> Mapping:
+        try:
+            return Mapping.from_text(path.read_bytes())
+        except OSError as error:
+            raise CommandError(
+                f"The mapping file {path} could not be read: {error.strerror}."
+            ) from error
+        except MappingProblem as problem:
+            raise CommandError(f"The mapping file {path} is not valid. {problem}") from problem
 
     def _link(self, options: dict[str, Any]) -> None:
         coalition = self._coalition(options["coalition"])
