@@ -53,11 +53,12 @@ def recent_jobs(*, coalition: Coalition) -> QuerySet[DataJob]:
 
 def job_result(job: DataJob) -> dict[str, Any]:
     """What the job reported, opened if sealed, for its steward's page or API answer;
-    without the traceback of a crash, which is for the server's log."""
+    without the details of a crash (the exception's text and traceback), which are for
+    the operator."""
     from reentrykit.data.sealed import open_job_result
 
     result = open_job_result(job.result, coalition_id=job.coalition_id, job_id=job.pk)
-    return {key: value for key, value in result.items() if key != "trace"}
+    return {key: value for key, value in result.items() if key not in ("trace", "detail")}
 
 
 def histogram_rows(run: LinkageRun) -> list[dict[str, float]]:

@@ -91,7 +91,7 @@ def run_import_job(job_id: int) -> None:
         _finish(
             job,
             ok=False,
-            result={"error": str(error), "trace": traceback.format_exc()[-2000:]},
+            result=_unexpected(error, "Nothing was imported."),
             message="The import failed.",
         )
         raise
@@ -123,8 +123,25 @@ def run_link_job(job_id: int) -> None:
     except (LinkageError, StoreError) as error:
         _finish(job, ok=False, result={"error": str(error)}, message=str(error))
     except Exception as error:
-        _finish(job, ok=False, result={"error": str(error)}, message="Linkage failed.")
+        _finish(
+            job,
+            ok=False,
+            result=_unexpected(error, "The last linkage's results stay in place."),
+            message="Linkage failed.",
+        )
         raise
+
+
+def _unexpected(error: Exception, outcome: str) -> dict[str, str]:
+    """A job's result after an error nobody foresaw: the page says what it means for
+    the user; the exception's own text (it may quote the file) and the traceback are
+    kept, sealed, for the operator, and never shown (``selectors.job_result``)."""
+    return {
+        "error": f"The job stopped on an error in ReentryKit. {outcome} "
+        "Try again; if it happens again, tell the server's operator.",
+        "detail": str(error)[:2000],
+        "trace": traceback.format_exc()[-2000:],
+    }
 
 
 def enqueue_job(job: DataJob) -> None:

@@ -87,6 +87,40 @@ def test_a_bad_upload_shows_the_problems(
     assert not ImportBatch.objects.exists()
 
 
+def test_an_unforeseen_error_is_explained_without_its_own_text(
+    world: World, signed_in, django_capture_on_commit_callbacks, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The exception's text may quote the file: kept, sealed, for the operator only."""
+    from reentrykit.data import imports
+    from reentrykit.data.sealed import open_job_result
+
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("cannot parse 'Ann Lee 1990-01-02'")
+
+    monkeypatch.setattr(imports, "import_file", crash)
+    client = signed_in(world.steward)
+    upload = SimpleUploadedFile("releases.csv", RELEASES, content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/c/riverton/data/upload/",
+            {"kind": "releases", "source": "County Jail", "file": upload},
+        )
+    job = DataJob.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "The job stopped on an error in ReentryKit. Nothing was imported." in page
+    assert "Ann Lee" not in page
+    from django.test import Client
+
+    from reentrykit.testing import api_headers
+
+    answer = Client().get(
+        f"/api/v1/coalitions/riverton/data/jobs/{job.pk}", headers=api_headers(world.steward)
+    )
+    assert "Ann Lee" not in answer.content.decode()
+    kept = open_job_result(job.result, coalition_id=job.coalition_id, job_id=job.pk)
+    assert "Ann Lee" in kept["detail"] and "RuntimeError" in kept["trace"]
+
+
 def test_unknown_headers_lead_to_the_mapping_step(
     world: World, signed_in, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
