@@ -29,7 +29,10 @@ class IndicatorForm(UswdsModelForm):
             "baseline_last_year": "Baseline: last release year",
         }
         help_texts = {
-            "breakdown_group": "As the measures page names it, e.g. female, 18-24 or participant."
+            "baseline_first_year": "A calendar year, e.g. 2022. The baseline cohort is everyone "
+            "released from January 1 of this year to December 31 of the last.",
+            "baseline_last_year": "The same year for a one-year baseline.",
+            "breakdown_group": "As the measures page names it, e.g. female, 18-24 or participant.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
