@@ -254,13 +254,15 @@ def needs(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
 
 
 def _shares(access: CoalitionAccess, rows: list[dict[str, Any]]) -> Disclosed:
-    """Rows of (numerator, denominator, rate) disclosed for the reader."""
+    """Rows of (numerator, denominator, rate) disclosed for the reader, each share
+    resting on fewer than 20 people flagged unstable as a rate is."""
     return disclose(
         rows,
         unsuppressed=sees_raw(access),
         k=access.coalition.suppression_k,
         counts=["numerator", "denominator"],
         rates=[RateSpec("rate", "numerator", "denominator")],
+        unstable_events="numerator",
     )
 
 

@@ -190,6 +190,10 @@ def test_stewards_see_the_raw_figures_marked_confidential(
     assert "Confidential" in html
     assert _cells(html, "breakdown-table")["female"][:3] == ["7", "3", "42.9%"]
     assert _api_numbers(world.steward) >= {7, 3, 3 / 7, 4}
+    # A share resting on fewer than 20 people is flagged as a rate is.
+    shares = _cells(html, "intermediate-table")
+    assert shares["Assessed before release"] == ["4", "120", "3.3% (unstable)"]
+    assert shares["High-risk releases on supervision"] == ["30", "36", "83.3%"]
 
 
 def test_the_headline_shows_the_latest_complete_cohort_with_the_national_reference(
