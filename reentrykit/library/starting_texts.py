@@ -103,7 +103,8 @@ Signed on [[today]].""",
 
 - Welcome and introductions
 - What the data shows: one-year rearrest [[one_year_rearrest]] (released in \
-[[rearrest_cohort_year]]; national reference [[national_one_year_rearrest]])
+[[rearrest_cohort_year]]; state prisoners released nationally in 2005: \
+[[national_one_year_rearrest]])
 - Progress on the plan's action steps
 - Decisions needed
 - Next meeting and action items""",
@@ -117,7 +118,8 @@ Signed on [[today]].""",
 - [[coalition_name]] brings together [[partner_count]] partners to help people leaving \
 jail and prison succeed.
 - Of the people released in [[rearrest_cohort_year]], [[one_year_rearrest]] were \
-rearrested within a year; nationally the figure is [[national_one_year_rearrest]].
+rearrested within a year. Of state prisoners released nationally in 2005 (30 states), \
+[[national_one_year_rearrest]] were rearrested within a year.
 - Every person who succeeds means fewer victims, fewer jail bed-days and a stronger \
 workforce.
 - We ask you to support the coalition's plan.""",

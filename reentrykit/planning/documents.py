@@ -108,7 +108,8 @@ def _docx_roles(docx: Any, agencies: list[selectors.AgencyWork]) -> None:
         return
     docx.add_heading("Roles of member agencies", level=2)
     for work in agencies:
-        roles = "; ".join(role.role for role in work.roles) or "No role written yet"
+        # A role written as a sentence keeps its own full stop, not two.
+        roles = "; ".join(role.role.rstrip(". ") for role in work.roles) or "No role written yet"
         docx.add_paragraph(
             f"{work.organization.name}: {roles}. Action steps: {work.steps}, "
             f"{work.done} done, {work.overdue} overdue.",

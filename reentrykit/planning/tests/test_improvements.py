@@ -84,7 +84,7 @@ def test_a_member_proposes_an_improvement_with_its_projection(world: World, sign
         assert words in page
     word = _word_text(client.get(f"{PLAN}download/?format=docx").content)
     assert "Proposed improvement: Pay for transitional jobs at release (Funding)." in word
-    assert projected in word
+    assert f"Projected each year: {projected}." in word  # the sentence ends, with no space
 
 
 def test_a_projection_without_costs_gives_the_events_alone(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -344,7 +344,7 @@ def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  #
 
     _measured_plan(world)
     AgencyRole.objects.create(
-        coalition=world.coalition, organization=world.jail, role="Shares booking data"
+        coalition=world.coalition, organization=world.jail, role="Shares booking data."
     )
     client = signed_in(world.viewer)
     word = client.get(f"{PLAN}download/?format=docx")
