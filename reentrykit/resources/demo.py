@@ -78,6 +78,8 @@ def seed_services(world: DemoWorld) -> None:
                 annual_spending=Decimal(spending),
                 record_restrictions=restrictions,
                 evidence=evidence,
+                # Fictional numbers (555-01xx is set aside for fiction).
+                phone=f"(555) 555-01{10 + index:02d}",
             )
         for name, level, status, amount, uses in DEMO_FUNDING:
             FundingSource.objects.create(

@@ -63,10 +63,12 @@ def test_a_published_directory_is_read_without_signing_in(world: World) -> None:
     anyone = Client()
     words = _words(anyone.get(SERVICES))
     assert "Bridge housing Second Chance Works · In the community" in words
-    assert "Who can use it: Adults leaving the county jail Not open to: No arson convictions" in (
-        words
+    assert (
+        "Who can use it: Adults leaving the county jail "
+        "Record restrictions: No arson convictions" in words
     )
     assert "Phone: 555-0100" in words
+    assert "No contact details" not in words
     # What the coalition keeps to itself: spending, evidence ratings, other coalitions.
     assert "310" not in words and "Ineffective" not in words and "Their shelter" not in words
     assert "Services" in _words(anyone.get(HOME))
@@ -85,6 +87,9 @@ def test_a_published_directory_is_read_without_signing_in(world: World) -> None:
     }
     assert anyone.get(SCORECARD).status_code == 404
     assert anyone.get("/p/elsewhere/services/").status_code == 404
+    Service.objects.filter(coalition=world.coalition).update(phone="")
+    words = _words(anyone.get(SERVICES))
+    assert "No contact details are listed yet: ask Second Chance Works." in words
 
 
 def _measured(world: World) -> None:
