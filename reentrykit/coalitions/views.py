@@ -14,6 +14,7 @@ from reentrykit.coalitions import selectors, services
 from reentrykit.coalitions.forms import CoalitionSettingsForm, MembershipForm, OrganizationForm
 from reentrykit.coalitions.models import Membership, PartnerOrganization
 from reentrykit.core.access import Capability, get_coalition_for, get_object_in, post_only
+from reentrykit.core.audit_display import audit_rows
 from reentrykit.core.path import path_for
 
 
@@ -228,4 +229,5 @@ def audit_trail(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.AUDIT)
     entries = access.coalition.audit_entries.select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "coalitions/audit.html", {"access": access, "page": page})
+    rows = audit_rows(page, coalition_id=access.coalition.pk)
+    return render(request, "coalitions/audit.html", {"access": access, "page": page, "rows": rows})

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,6 +26,7 @@ from reentrykit.core.access import (
     get_object_in,
     post_only,
 )
+from reentrykit.core.audit_display import audit_rows
 from reentrykit.core.entries import Part, back_to, entry_page, form_page, save_under
 from reentrykit.metrics.selectors import sees_raw
 from reentrykit.planning import selectors, services
@@ -238,20 +238,19 @@ PART_NAMES = {
     "stakeholder": "stakeholder",
     "share": "record of the plan shared",
 }
-# The audit trail's model labels of the plan's parts, and what the history calls them.
-PART_BY_MODEL = {
-    "planning.Priority": "Priority",
-    "planning.Goal": "Goal",
-    "planning.Improvement": "Improvement",
-    "planning.StatusUpdate": "Status update",
-    "planning.ActionStep": "Action step",
-    "planning.SafetyObjective": "Public safety objective",
-    "planning.Stakeholder": "Stakeholder",
-    "planning.PlanShare": "Plan shared",
-    "planning.AgencyRole": "Agency role",
-    "planning.QualityCheck": "Quality check",
-}
-PLAN_MODELS = tuple(PART_BY_MODEL)
+# The parts of the plan whose changes its history shows.
+PLAN_MODELS = (
+    "planning.Priority",
+    "planning.Goal",
+    "planning.Improvement",
+    "planning.StatusUpdate",
+    "planning.ActionStep",
+    "planning.SafetyObjective",
+    "planning.Stakeholder",
+    "planning.PlanShare",
+    "planning.AgencyRole",
+    "planning.QualityCheck",
+)
 PRIORITY_INTRO = (
     "A priority is something the coalition chose to change. Say why: what the assessment, "
     "the measures or the people affected showed."
@@ -334,15 +333,8 @@ def history(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
     entries = access.coalition.audit_entries.filter(model__in=PLAN_MODELS).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    rows = [(entry, PART_BY_MODEL[entry.model], _changes(entry)) for entry in page]
+    rows = audit_rows(page, coalition_id=access.coalition.pk)
     return render(request, "planning/history.html", {"access": access, "page": page, "rows": rows})
-
-
-def _changes(entry: Any) -> list[tuple[str, Any, Any]]:
-    """An audit entry's changes as (the field's name in words, before, after)."""
-    fields = apps.get_model(entry.model)._meta.concrete_fields
-    names = {field.attname: str(field.verbose_name) for field in fields}
-    return [(names.get(key, key), old, new) for key, (old, new) in entry.changes.items()]
 
 
 @login_required

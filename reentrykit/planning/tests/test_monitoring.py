@@ -112,7 +112,7 @@ def test_the_history_lists_every_change_to_the_plan_and_nothing_else(
     viewer = signed_in(world.viewer)
     words = _words(viewer.get(f"{PLAN}history/"))
     assert re.search(
-        r"Morgan Member Priority updated: “Housing first” Title: Housing → Housing first", words
+        r"Morgan Member Changed: Priority “Housing first” Title: Housing → Housing first", words
     )
-    assert "Morgan Member Priority created: “Housing”" in words
+    assert "Morgan Member Added: Priority “Housing”" in words
     assert "Their priority" not in words and "Not a plan part" not in words
