@@ -5,11 +5,65 @@ from typing import Any
 from django import forms
 
 from reentrykit.core.forms import UswdsForm, UswdsModelForm
+from reentrykit.data.schema import EXCLUDED_RELEASE_TYPES
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, known_groups
+from reentrykit.metrics.labels import breakdown_label, breakdown_phrase, group_label
 from reentrykit.metrics.models import Indicator
+
+# A listed group's option value: its breakdown and its code, e.g. "race|aian".
+GROUP_SEPARATOR = "|"
+# The box for the groups no list can hold (ZIP codes, source names): they come from
+# the data alone.
+TYPED_GROUP = "breakdown_group_typed"
+
+
+def breakdown_choices() -> list[tuple[str, str]]:
+    return [("", "(everyone)")] + [(name, breakdown_label(name)) for name in ALL_BREAKDOWNS]
+
+
+def group_choices() -> list[tuple[str, Any]]:
+    """Every group of every breakdown with a known list of them, under the breakdown's
+    name; releases of the excluded kinds are in no cohort, so there is no group of them
+    to measure."""
+    choices: list[tuple[str, Any]] = [("", "(none)")]
+    for name in ALL_BREAKDOWNS:
+        groups = known_groups(name)
+        if groups is None:
+            continue
+        options = [
+            (f"{name}{GROUP_SEPARATOR}{group}", group_label(name, group))
+            for group in groups
+            if not (name == "release_type" and group in EXCLUDED_RELEASE_TYPES)
+        ]
+        choices.append((breakdown_label(name), options))
+    return choices
+
+
+TYPED_BREAKDOWNS = [name for name in ALL_BREAKDOWNS if known_groups(name) is None]
 
 
 class IndicatorForm(UswdsModelForm):
+    breakdown = forms.ChoiceField(
+        choices=breakdown_choices, required=False, label="Only one group of"
+    )
+    breakdown_group = forms.ChoiceField(
+        choices=group_choices,
+        required=False,
+        label="Group",
+        help_text="Choose a group of the breakdown chosen above: each is listed under its "
+        "breakdown's name. For "
+        + " or ".join(breakdown_phrase(name) for name in TYPED_BREAKDOWNS)
+        + ", leave this at “(none)” and type the group in the next box.",
+    )
+    breakdown_group_typed = forms.CharField(
+        required=False,
+        max_length=60,
+        label="Or type a ZIP code or source agency",
+        help_text="Only for ZIP code of residence or source agency, which have no list: the "
+        "ZIP code as the data has it (e.g. 43215) or the agency's name as its uploads give it "
+        "(e.g. County Jail).",
+    )
+
     class Meta:
         model = Indicator
         fields = [
@@ -24,7 +78,6 @@ class IndicatorForm(UswdsModelForm):
         ]
         labels = {
             "window_days": "Within",
-            "breakdown_group": "Breakdown group",
             "baseline_first_year": "Baseline: first release year",
             "baseline_last_year": "Baseline: last release year",
         }
@@ -32,17 +85,7 @@ class IndicatorForm(UswdsModelForm):
             "baseline_first_year": "A calendar year, e.g. 2022. The baseline cohort is everyone "
             "released from January 1 of this year to December 31 of the last.",
             "baseline_last_year": "The same year for a one-year baseline.",
-            "breakdown_group": "As the measures page names it, e.g. female, 18-24 or participant.",
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["breakdown"] = forms.ChoiceField(
-            choices=[("", "(everyone)")] + [(b, b) for b in ALL_BREAKDOWNS],
-            required=False,
-            label="Only one group of",
-        )
-        self.fields["breakdown"].widget.attrs["class"] = "usa-select"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -53,28 +96,51 @@ class IndicatorForm(UswdsModelForm):
         return cleaned
 
     def _clean_group(self, cleaned: dict[str, Any]) -> None:
-        """The group must be one its breakdown has (spelled as the measures page does)."""
-        breakdown = cleaned.get("breakdown")
-        group = (cleaned.get("breakdown_group") or "").strip()
+        """``breakdown_group`` becomes the group's code, as the measures store it: the
+        chosen group's, or the typed ZIP code or source (whose breakdowns have no list)."""
+        # Not an Indicator field: its value, if any, ends up in breakdown_group.
+        typed = (cleaned.pop(TYPED_GROUP, None) or "").strip()
+        if self.has_error("breakdown_group"):
+            return
+        breakdown = cleaned.get("breakdown") or ""
+        of, _, group = (cleaned.get("breakdown_group") or "").partition(GROUP_SEPARATOR)
         if not breakdown:
-            if group:
-                self.add_error("breakdown", f"Choose the breakdown that “{group}” is a group of.")
+            if of or typed:
+                named = f"“{group_label(of, group)}” ({breakdown_label(of)})" if of else typed
+                self.add_error(
+                    "breakdown",
+                    f"Choose the breakdown that {named} is a group of, or leave the group empty.",
+                )
             return
-        if not group:
-            self.add_error("breakdown_group", "Name the group, e.g. male or 18-24.")
+        label = breakdown_label(breakdown)
+        if known_groups(breakdown) is None:
+            if of:
+                self.add_error(
+                    "breakdown_group",
+                    f"{label} has no list of groups: leave this empty and type the group "
+                    "in the next box.",
+                )
+            elif not typed:
+                self.add_error(TYPED_GROUP, f"Type the group of {label} to measure.")
+            else:
+                cleaned["breakdown_group"] = typed
             return
-        allowed = known_groups(breakdown)
-        if allowed is None:
-            cleaned["breakdown_group"] = group
-            return
-        spelled = {name.lower(): name for name in allowed}.get(group.lower())
-        if spelled is None:
+        if typed:
+            self.add_error(
+                TYPED_GROUP,
+                f"This box is only for ZIP codes and sources; choose the group from the "
+                f"list under “{label}” instead.",
+            )
+        elif not of:
+            self.add_error("breakdown_group", f"Choose a group from the list under “{label}”.")
+        elif of != breakdown:
             self.add_error(
                 "breakdown_group",
-                f"“{group}” is not a group of {breakdown}; use one of {', '.join(allowed)}.",
+                f"“{group_label(of, group)}” is a group of {breakdown_label(of)}, not of "
+                f"{label}: choose one from the list under “{label}”.",
             )
         else:
-            cleaned["breakdown_group"] = spelled
+            cleaned["breakdown_group"] = group
 
 
 class TargetForm(UswdsForm):

@@ -14,10 +14,19 @@ from reentrykit.metrics import charts, selectors, services
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
 from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
 from reentrykit.metrics.definitions import measure_definitions
+from reentrykit.metrics.labels import breakdown_label, breakdown_phrase, group_label
 
 WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
 # The days the table beside the survival chart reads the curves at.
 MILESTONE_DAYS = (0, 90, 180, 365, 730, 1095, 1825)
+# The breakdowns whose survival curves the refresh caches (others show everyone's).
+CURVE_BREAKDOWNS = ("sex", "age_group", "risk_level")
+
+
+def _labelled(rows: list[dict], breakdown: str) -> list[dict]:
+    """``rows`` with each ``group`` code replaced by its readable name, for the page's
+    tables and charts (exports and the API keep the codes)."""
+    return [{**row, "group": group_label(breakdown, row["group"])} for row in rows]
 
 
 def _choice(value: str | None, allowed: list[str] | tuple[str, ...], default: str) -> str:
@@ -44,12 +53,13 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
         access, payload, measure=measure, window=window, year=year, breakdown=breakdown
     )
     trend = selectors.trend(access, payload, measure=measure, window=window)
+    curve_breakdown = breakdown if breakdown in CURVE_BREAKDOWNS else "all"
     points, withheld, logrank = selectors.survival(
-        access,
-        payload,
-        measure=measure,
-        breakdown=breakdown if breakdown in ("sex", "age_group", "risk_level") else "all",
+        access, payload, measure=measure, breakdown=curve_breakdown
     )
+    points = _labelled(points, curve_breakdown)
+    table_rows = _labelled(table.rows, breakdown)
+    by = breakdown_phrase(breakdown)
     intermediate = selectors.intermediate(access, payload)
     flow = selectors.flow(access, payload)
     label = MEASURE_LABELS.get(measure, measure)
@@ -59,19 +69,19 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
             "measure": measure,
             "window": window,
             "breakdown": breakdown,
+            "breakdown_phrase": by,
             "year": year,
             "measures": [(m, MEASURE_LABELS.get(m, m)) for m in MEASURES],
             "windows": list(WINDOW_LABELS.items()),
-            "breakdowns": ALL_BREAKDOWNS,
+            "breakdowns": [(name, breakdown_label(name)) for name in ALL_BREAKDOWNS],
             "headline": selectors.headline(access, payload),
             "table": table,
-            "table_rows": list(zip(table.rows, range(len(table.rows)), strict=True)),
+            "table_rows": list(zip(table_rows, range(len(table_rows)), strict=True)),
             "table_chart": accessible_svg(
                 charts.rate_bars(
-                    table.rows,
-                    title=f"{label} within {WINDOW_LABELS[window]}, {year}, by {breakdown}",
+                    table_rows, title=f"{label} within {WINDOW_LABELS[window]}, {year}, by {by}"
                 ),
-                title=f"{label} rate by {breakdown}",
+                title=f"{label} rate by {by}",
                 description="Bar chart of the rates in the table that follows; "
                 "hidden rates are left out.",
             ),
@@ -84,7 +94,7 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
                 description="Line chart of the yearly rates in the table that follows.",
             ),
             "curve_points": points,
-            "curve_withheld": withheld,
+            "curve_withheld": [group_label(curve_breakdown, group) for group in withheld],
             "logrank_p": logrank,
             "survival_chart": accessible_svg(
                 charts.survival_steps(

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from reentrykit.core.suppression import Disclosed
+from reentrykit.metrics import labels
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def percent(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "—"
     return f"{value * 100:.1f}%"
+
+
+@register.simple_tag
+def group_description(breakdown: str, group: str) -> str:
+    """One group of one breakdown on its own, e.g. "Race: Asian"."""
+    return labels.group_description(breakdown, group)

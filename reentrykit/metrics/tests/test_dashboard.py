@@ -47,17 +47,17 @@ def test_it_hides_small_cells_from_everyone_but_stewards(
         .content.decode()
     )
     table = _cells(html, "breakdown-table")
-    assert table["female"][:3] == ["<11", "<11", "suppressed"]
+    assert table["Female"][:3] == ["<11", "<11", "suppressed"]
     # Complementary: the next smallest cohort (unknown, 33) is hidden too, so 200 - 160
     # cannot give the women's count back.
-    assert table["unknown"][0] == "suppressed"
-    assert table["male"][:3] == ["160", "70", "43.8%"]
+    assert table["Unknown"][0] == "suppressed"
+    assert table["Male"][:3] == ["160", "70", "43.8%"]
     assert "42.9%" not in html  # the women's rate, 3/7
     intermediate = _cells(html, "intermediate-table")
     assert intermediate["Assessed before release"][:2] == ["<11", "120"]
     assert intermediate["High-risk releases on supervision"] == ["suppressed", "36", "suppressed"]
     # The women's survival curve rests on 7 people: withheld.
-    assert "Curves withheld because the group is small: female" in html
+    assert "Curves withheld because the group is small: Female" in html
     assert "57.0%" not in html
     # The API's answers hold none of the hidden figures either.
     numbers = _api_numbers(getattr(world, role))
@@ -127,7 +127,7 @@ def test_members_see_survival_steps_of_at_least_k_events(world: World, signed_in
     url = "/c/riverton/measures/?measure=rearrest&by=sex"
     member = signed_in(world.member).get(url).content.decode()
     # One pooled step of 12 events at day 100; days 10 and 20 are not shown at all.
-    assert _survival_rows(member) == [("all", "0", "100.0%"), ("all", "100", "94.0%")]
+    assert _survival_rows(member) == [("Everyone", "0", "100.0%"), ("Everyone", "100", "94.0%")]
     assert "98.0%" not in member and "96.5%" not in member
     # The page says why the curve is flat until day 100, and the chart names the measure.
     assert "each step of these curves joins at least 11 events" in member
@@ -150,12 +150,12 @@ def test_the_survival_table_reads_every_curve_at_each_milestone(world: World, si
     html = signed_in(world.steward).get("/c/riverton/measures/?by=sex").content.decode()
     # Each group's last step on or before days 0, 90 and 180 (and no later ones).
     assert [row[:2] for row in _survival_rows(html)] == [
-        ("all", "0"),
-        ("all", "88"),
-        ("all", "170"),
-        ("male", "0"),
-        ("male", "85"),
-        ("male", "175"),
+        ("Everyone", "0"),
+        ("Everyone", "88"),
+        ("Everyone", "170"),
+        ("Male", "0"),
+        ("Male", "85"),
+        ("Male", "175"),
     ]
 
 
@@ -188,7 +188,7 @@ def test_stewards_see_the_raw_figures_marked_confidential(
 ) -> None:  # type: ignore[no-untyped-def]
     html = signed_in(world.steward).get("/c/riverton/measures/?by=sex").content.decode()
     assert "Confidential" in html
-    assert _cells(html, "breakdown-table")["female"][:3] == ["7", "3", "42.9%"]
+    assert _cells(html, "breakdown-table")["Female"][:3] == ["7", "3", "42.9%"]
     assert _api_numbers(world.steward) >= {7, 3, 3 / 7, 4}
     # A share resting on fewer than 20 people is flagged as a rate is.
     shares = _cells(html, "intermediate-table")
@@ -406,8 +406,9 @@ def test_the_page_defines_its_measures_with_the_coalitions_threshold(
     assert "fewer than 20 events" in defined["Small numbers"]
 
 
-def _post_indicator(client, breakdown: str, group: str):  # type: ignore[no-untyped-def]
-    """Saves a one-year rearrest indicator for ``group`` of ``breakdown``."""
+def _post_indicator(client, breakdown: str, group: str, typed: str = ""):  # type: ignore[no-untyped-def]
+    """Saves a one-year rearrest indicator for one group of ``breakdown``: ``group`` the
+    value of a listed group's option ("breakdown|code"), ``typed`` a ZIP code or source."""
     return client.post(
         "/c/riverton/measures/indicators/",
         {
@@ -418,46 +419,231 @@ def _post_indicator(client, breakdown: str, group: str):  # type: ignore[no-unty
             "baseline_last_year": "2022",
             "breakdown": breakdown,
             "breakdown_group": group,
+            "breakdown_group_typed": typed,
         },
     )
 
 
 @pytest.mark.parametrize(
-    ("breakdown", "group", "problem"),
+    ("breakdown", "group", "typed", "problem"),
     [
-        ("sex", "men", "“men” is not a group of sex; use one of female, male, other, unknown."),
-        ("program:housing", "yes", "use one of participant, non_participant."),
-        ("", "female", "Choose the breakdown that “female” is a group of."),
-        ("age_group", "", "Name the group, e.g. male or 18-24."),
+        ("sex", "race|black", "", "“Black or African American” is a group of Race, not of Sex"),
+        ("sex", "sex|men", "", "Select a valid choice. sex|men is not one of the available"),
+        ("", "sex|female", "", "Choose the breakdown that “Female” (Sex) is a group of"),
+        ("", "", "43215", "Choose the breakdown that 43215 is a group of"),
+        ("age_group", "", "", "Choose a group from the list under “Age at release (18–24,"),
+        ("sex", "", "female", "This box is only for ZIP codes and sources"),
+        ("residence_zip", "", " ", "Type the group of ZIP code of residence to measure."),
+        ("residence_zip", "sex|male", "43215", "ZIP code of residence has no list of groups"),
     ],
 )
 def test_an_indicator_for_a_group_its_breakdown_does_not_have_is_refused(
-    world: World, signed_in, breakdown: str, group: str, problem: str
+    world: World, signed_in, breakdown: str, group: str, typed: str, problem: str
 ) -> None:  # type: ignore[no-untyped-def]
     from reentrykit.metrics.models import Indicator
 
-    response = _post_indicator(signed_in(world.member), breakdown, group)
+    response = _post_indicator(signed_in(world.member), breakdown, group, typed)
     assert response.status_code == 200
     assert problem in html_module.unescape(response.content.decode())
     assert not Indicator.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("breakdown", "typed", "saved"),
+    ("breakdown", "group", "typed", "saved"),
     [
-        ("sex", " Female ", "female"),
-        ("age_group", "18-24", "18-24"),
-        ("residence_zip", "43215", "43215"),
+        ("sex", "sex|female", "", "female"),
+        ("age_group", "age_group|18-24", "", "18-24"),
+        (
+            "program_completed:housing",
+            "program_completed:housing|non_participant",
+            "",
+            "non_participant",
+        ),
+        ("residence_zip", "", " 43215 ", "43215"),
+        ("source", "", "County Jail", "County Jail"),
     ],
 )
 def test_an_indicators_group_is_saved_as_the_measures_spell_it(
-    world: World, signed_in, breakdown: str, typed: str, saved: str
+    world: World, signed_in, breakdown: str, group: str, typed: str, saved: str
 ) -> None:  # type: ignore[no-untyped-def]
     from reentrykit.metrics.models import Indicator
 
-    response = _post_indicator(signed_in(world.member), breakdown, typed)
+    response = _post_indicator(signed_in(world.member), breakdown, group, typed)
     assert response.status_code == 302
-    assert Indicator.objects.get().breakdown_group == saved
+    indicator = Indicator.objects.get()
+    assert (indicator.breakdown, indicator.breakdown_group) == (breakdown, saved)
+
+
+def _options(html: str, select_id: str) -> list[tuple[str, str, str]]:
+    """(optgroup label, value, text) of each option of a select."""
+    body = html[html.index(f'id="{select_id}"') :]
+    body = body[: body.index("</select>")]
+    options, heading = [], ""
+    for optgroup, value, text in re.findall(
+        r'<optgroup label="([^"]*)"|<option value="([^"]*)"[^>]*>(.*?)</option>', body, re.S
+    ):
+        if optgroup:
+            heading = html_module.unescape(optgroup)
+            continue
+        options.append((heading, html_module.unescape(value), html_module.unescape(text)))
+    return options
+
+
+def test_an_indicators_group_is_chosen_by_its_name_and_saved_as_its_code(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.models import Indicator
+
+    client = signed_in(world.member)
+    form = client.get("/c/riverton/measures/indicators/").content.decode()
+    assert "as the measures page names it" not in form
+    breakdowns = {text: value for _, value, text in _options(form, "id_breakdown")}
+    assert breakdowns["Race"] == "race"
+    assert breakdowns["Housing program: completed"] == "program_completed:housing"
+    groups = {
+        (heading, text): value for heading, value, text in _options(form, "id_breakdown_group")
+    }
+    assert ("Race", "aian") not in groups
+    # A release of the excluded kinds is in no cohort: there is no group of them to measure.
+    assert ("Release type", "Death") not in groups
+    chosen = groups[("Race", "American Indian or Alaska Native")]
+    assert groups[("Risk level", "Very high")] == "risk_level|very_high"
+    assert groups[("Housing program: took part", "Did not take part")] == (
+        "program:housing|non_participant"
+    )
+    assert 'id="id_breakdown_group_typed"' in form
+    response = _post_indicator(client, breakdowns["Race"], chosen)
+    assert response.status_code == 302
+    indicator = Indicator.objects.get()
+    assert (indicator.breakdown, indicator.breakdown_group) == ("race", "aian")
+    listed = _cells(
+        client.get("/c/riverton/measures/indicators/").content.decode(), "indicator-table"
+    )
+    definition = listed["Rearrest of one group"][0]
+    assert definition.endswith("released 2022, Race: American Indian or Alaska Native")
+
+
+def _groups_payload() -> dict:
+    """The dashboard payload with rates by race, ethnicity, risk level, release type and
+    housing program participation, and survival curves by risk level: every group
+    large enough to show."""
+    payload = _payload()
+    groups = {
+        "race": ["aian", "nhpi", "black", "white", "unknown"],
+        "ethnicity": ["hispanic", "not_hispanic"],
+        "risk_level": ["low", "very_high"],
+        "release_type": ["to_other_supervision", "sentence_served"],
+        "program:housing": ["participant", "non_participant"],
+        "program_completed:housing": ["participant", "non_participant"],
+    }
+    for breakdown, names in groups.items():
+        payload["rates"] += [
+            rate_row(name, breakdown, 40 + 10 * index, 20 + index)
+            for index, name in enumerate(names)
+        ]
+    points = [
+        *_curve("low", [(60, 120, 12), (200, 100, 15)], people=120),
+        *_curve("very_high", [(30, 80, 14), (150, 60, 12)], people=80),
+    ]
+    payload["survival"]["rearrest"]["risk_level"] = {"logrank_p": 0.01, "points": points}
+    return payload
+
+
+GROUP_NAMES = {
+    "race": {
+        "aian": "American Indian or Alaska Native",
+        "nhpi": "Native Hawaiian or Other Pacific Islander",
+        "black": "Black or African American",
+        "white": "White",
+        "unknown": "Unknown",
+    },
+    "ethnicity": {"hispanic": "Hispanic", "not_hispanic": "Not Hispanic"},
+    "risk_level": {"low": "Low", "very_high": "Very high"},
+    "release_type": {
+        "to_other_supervision": "To other supervision",
+        "sentence_served": "Sentence served",
+    },
+    "program:housing": {"participant": "Took part", "non_participant": "Did not take part"},
+    "program_completed:housing": {
+        "participant": "Completed",
+        "non_participant": "Did not complete",
+    },
+}
+
+
+@pytest.mark.parametrize("breakdown", list(GROUP_NAMES))
+def test_the_page_names_breakdowns_and_groups_in_words(
+    breakdown: str, world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import quote
+
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=_groups_payload())
+    html = signed_in(world.member).get(f"/c/riverton/measures/?by={quote(breakdown)}")
+    html = html.content.decode()
+    names = GROUP_NAMES[breakdown]
+    table = _table(html, "breakdown-table")
+    assert [row[0] for row in table[1:]] == [*names.values(), "Everyone"]
+    assert all(row[1] != "suppressed" for row in table[1:])
+    # The chart's bars are named as the table's rows are, and no code shows anywhere.
+    chart = html[html.index('class="rk-chart"') : html.index('id="breakdown-table"')]
+    for name in names.values():
+        assert html_module.escape(name) in chart
+    for code in {*names, breakdown} - {"white", "unknown", "hispanic", "race", "ethnicity"}:
+        shown = re.sub(r'(value|href)="[^"]*"', "", html)
+        assert not re.search(rf"(?<![\w:]){re.escape(code)}(?![\w:])", shown), code
+    # The "By" menu names every breakdown in words and keeps the codes as its values.
+    by = {value: text for _, value, text in _options(html, "by")}
+    assert by["age_group"] == "Age at release (18–24, 25–39, 40+)"
+    assert by["residence_zip"] == "ZIP code of residence"
+    assert by["program_completed:housing"] == "Housing program: completed"
+    assert by["program:id_documents"] == "ID documents program: took part"
+    assert not [value for value, text in by.items() if value == text or "_" in text]
+
+
+def test_survival_curves_and_their_table_name_the_groups(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=_groups_payload())
+    html = signed_in(world.member).get("/c/riverton/measures/?by=risk_level").content.decode()
+    assert {row[0] for row in _survival_rows(html)} == {"Low", "Very high"}
+    survival = html[html.index("Survival curves") : html.index('id="survival-table"')]
+    assert "Very high" in survival and "very_high" not in survival
+
+
+@pytest.mark.parametrize("breakdown", ["race", "program:housing"])
+def test_exports_and_the_api_keep_the_group_codes(breakdown: str, world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from reentrykit.testing import api_headers
+
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=_groups_payload())
+    client = signed_in(world.member)
+    url = f"/c/riverton/measures/export/?table=breakdown&by={breakdown}"
+    lines = client.get(url).content.decode().splitlines()
+    codes = [*GROUP_NAMES[breakdown], "all"]
+    assert [line.split(",")[0] for line in lines[1:]] == codes
+    workbook = load_workbook(io.BytesIO(client.get(f"{url}&format=xlsx").content))
+    sheet = workbook.worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == codes
+    answer = Client().get(
+        f"/api/v1/coalitions/riverton/measures/recidivism?measure=rearrest&window=365&by={breakdown}",
+        headers=api_headers(world.member),
+    )
+    assert [row["group"] for row in answer.json()["rows"]] == codes
+
+
+def test_the_pdf_names_the_groups_in_words(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=_groups_payload())
+    response = signed_in(world.member).get("/c/riverton/measures/report.pdf?by=race")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Rate by race" in text
+    assert "American Indian or Alaska Native" in text
+    assert not re.search(r"\b(aian|nhpi)\b", text)
 
 
 def test_each_windows_trend_ends_at_its_own_latest_complete_year(world: World) -> None:
