@@ -26,6 +26,8 @@ from reentrykit.data.schema import RECORD_TYPES, Kind
 from reentrykit.data.suggest import suggest_columns
 
 UPLOAD_SESSION_KEY = "data_uploads"
+# The pairs the review page shows at once, undecided and closest to the threshold first.
+REVIEW_PAGE = 50
 
 
 @login_required
@@ -191,7 +193,8 @@ def linkage_report(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
-    pairs = selectors.review_pairs(coalition=access.coalition, limit=50)
+    pairs = selectors.review_pairs(coalition=access.coalition, limit=REVIEW_PAGE)
+    run = selectors.latest_linkage(coalition=access.coalition)
     PersonLevelAccess.objects.create(
         coalition=access.coalition,
         user=request.user,
@@ -200,7 +203,11 @@ def review(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         rows=len(pairs) * 2,
         reason="clerical review",
     )
-    return render(request, "data/review.html", {"access": access, "pairs": pairs})
+    return render(
+        request,
+        "data/review.html",
+        {"access": access, "pairs": pairs, "total": run.pairs_for_review if run else len(pairs)},
+    )
 
 
 @login_required

@@ -165,3 +165,16 @@ def test_linkage_refuses_after_identities_are_purged(world: World, small_county:
     store.purge_identities(world.coalition.pk)
     with pytest.raises(LinkageError, match="purged"):
         link_coalition(coalition=world.coalition)
+
+
+def test_the_review_page_says_how_many_pairs_it_shows_of_all(
+    world: World, small_county: Path, signed_in, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import views
+
+    import_synthetic_county(coalition=world.coalition, directory=small_county)
+    run = link_coalition(coalition=world.coalition)
+    assert run.pairs_for_review > 2
+    monkeypatch.setattr(views, "REVIEW_PAGE", 2)
+    page = signed_in(world.steward).get("/c/riverton/data/linkage/review/").content.decode()
+    assert f"Here are 2 of the {run.pairs_for_review} pairs the last run was unsure about" in page
