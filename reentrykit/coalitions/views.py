@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from reentrykit.accounts import services as account_services
 from reentrykit.accounts.forms import InvitationForm
@@ -28,13 +29,22 @@ def _add_errors(form: object, error: ValidationError) -> None:
 
 @login_required
 def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    from reentrykit.planning.reminders import reminders
+
     access = get_coalition_for(request, coalition_slug)
     entries = path_for(access.coalition)
     next_entry = next((entry for entry in entries if entry.state.status != "complete"), None)
+    # What the coordinators' daily reminder would list today, for everyone to see here.
+    due = reminders(today=timezone.localdate(), coalitions=[access.coalition])
     return render(
         request,
         "coalitions/home.html",
-        {"access": access, "entries": entries, "next_entry": next_entry},
+        {
+            "access": access,
+            "entries": entries,
+            "next_entry": next_entry,
+            "attention": due[0] if due else None,
+        },
     )
 
 

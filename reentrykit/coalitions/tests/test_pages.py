@@ -145,3 +145,27 @@ def test_renaming_an_organization_to_a_taken_name_is_refused_on_the_name_field(
     # Saving an organization under its own name is not a clash.
     unchanged = {"name": world.jail.name, "sector": world.jail.sector}
     assert client.post(f"/c/riverton/organizations/{world.jail.pk}/", unchanged).status_code == 302
+
+
+def test_the_home_page_lists_what_needs_attention_in_the_plan(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reentrykit.planning.models import ActionStep, Goal, Priority, QualityCheck
+
+    client = signed_in(world.viewer)
+    assert "Needs attention" not in client.get("/c/riverton/").content.decode()
+    goal = Goal.objects.create(
+        priority=Priority.objects.create(coalition=world.coalition, title="Jobs"),
+        statement="Jobs within 90 days",
+    )
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    for description in ("Hire a navigator", "Sign the MOU"):
+        ActionStep.objects.create(goal=goal, description=description, due_on=yesterday)
+    QualityCheck.objects.create(coalition=world.coalition, what="Case plans", every_months=3)
+    page = client.get("/c/riverton/").content.decode()
+    assert "Needs attention in the plan" in page
+    assert "2 action steps past their due date" in page
+    assert "1 quality check due" in page
+    assert "without a status report" not in page  # no goal has reported yet
