@@ -111,7 +111,8 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
             "flow_chart": accessible_svg(
                 charts.flow_bars(
                     flow.rows,
-                    title=f"People at each decision point, {payload['latest_complete_year']}",
+                    title=f"Bookings, releases and people at each decision point, "
+                    f"{payload['latest_complete_year']}",
                 ),
                 title="Population flow",
                 description="Bar chart of the counts in the flow table that follows.",
