@@ -96,7 +96,8 @@ def test_the_home_page_query_count_is_pinned(
     world: World, signed_in, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.member)
-    with django_assert_max_num_queries(20):
+    # 20 for the path, and a few for what needs attention in the plan (not per step).
+    with django_assert_max_num_queries(24):
         client.get("/c/riverton/")
 
 
