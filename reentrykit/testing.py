@@ -7,6 +7,8 @@ register how to fill them in ``SWEEP_KWARGS`` so that the access sweep covers th
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -408,3 +410,9 @@ def _sweep_tactic(world: World) -> int:
 # The support pages' entries: the sweep opens a tactic.
 SWEEP_KWARGS["part"] = lambda world: "tactic"
 SWEEP_KWARGS["entry_id"] = _sweep_tactic
+
+
+def page_words(response: Any) -> str:
+    """A page's text as a reader sees it: tags dropped, entities read, white space folded
+    (so a test can look for a sentence that the markup splits)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +13,7 @@ from reentrykit.core.audit_display import audit_rows
 from reentrykit.core.models import AuditEntry
 from reentrykit.planning.models import ActionStep, Goal, Priority
 from reentrykit.support.models import Tactic
-from reentrykit.testing import World
+from reentrykit.testing import World, page_words
 
 DUE = dt.date(2026, 11, 30)
 # What only the database's own terms would put on the page.
@@ -24,7 +22,7 @@ DATABASE_TERMS = ("coalition_id", "owner_organization", "planning.", "support.",
 
 def _words(response) -> str:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    return page_words(response)
 
 
 def _goal(world: World) -> Goal:

@@ -4,8 +4,6 @@ and quality-assurance checks that fall due."""
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from io import StringIO
 
 import pytest
@@ -15,7 +13,7 @@ from django.utils import timezone
 
 from reentrykit.coalitions.services import organization_create
 from reentrykit.planning.models import ActionStep, AgencyRole, Goal, Priority, QualityCheck
-from reentrykit.testing import World
+from reentrykit.testing import World, page_words
 
 MONITORING = "/c/riverton/plan/monitoring/"
 
@@ -23,10 +21,6 @@ MONITORING = "/c/riverton/plan/monitoring/"
 def _goal(world: World) -> Goal:
     priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
     return Goal.objects.create(priority=priority, statement="Jobs within 90 days")
-
-
-def _words(response) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_a_quality_check_is_due_when_its_time_comes_round() -> None:
@@ -68,10 +62,10 @@ def test_agencies_show_their_roles_and_the_steps_they_own(world: World, signed_i
     role = AgencyRole.objects.get()
     assert response["Location"] == f"{MONITORING}#role-{role.pk}"
     # The plan's history records it with the plan's other parts.
-    history = _words(member.get("/c/riverton/plan/history/"))
+    history = page_words(member.get("/c/riverton/plan/history/"))
     assert "Morgan Member Added: Agency role “Riverton County Jail: Shares booking" in history
     assert "Member agency: — → Riverton County Jail" in history
-    table = _words(member.get(MONITORING))
+    table = page_words(member.get(MONITORING))
     # The jail has a role and no steps; the provider owns three steps, one done and one
     # overdue, and no role yet. Agencies come by name.
     jail, provider = world.jail.name, world.provider.name
@@ -116,7 +110,7 @@ def test_a_member_records_a_check_and_when_it_is_due(world: World, signed_in) ->
         {"what": "Every high-risk release has a case plan", "goal": goal.pk, "every_months": 3},
     )
     check = QualityCheck.objects.get()
-    assert "Never Check due" in _words(member.get(MONITORING))
+    assert "Never Check due" in page_words(member.get(MONITORING))
     response = member.post(
         f"{MONITORING}check/{check.pk}/",
         {
@@ -130,7 +124,7 @@ def test_a_member_records_a_check_and_when_it_is_due(world: World, signed_in) ->
         },
     )
     assert response["Location"] == f"{MONITORING}#check-{check.pk}"
-    words = _words(member.get(MONITORING))
+    words = page_words(member.get(MONITORING))
     assert "Check due" not in words
     assert "Concerns found Four of twenty had none." in words
     assert "Goal: Jobs within 90 days" in words

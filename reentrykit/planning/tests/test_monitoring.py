@@ -12,7 +12,7 @@ from django.utils import timezone
 from reentrykit.metrics.tests.builders import rearrest_indicator
 from reentrykit.planning.models import Goal, Priority, StatusUpdate
 from reentrykit.planning.tests.test_plan import _word_text
-from reentrykit.testing import World
+from reentrykit.testing import World, page_words
 
 PLAN = "/c/riverton/plan/"
 
@@ -20,10 +20,6 @@ PLAN = "/c/riverton/plan/"
 def _goal(world: World) -> Goal:
     priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
     return Goal.objects.create(priority=priority, statement="Jobs within 90 days")
-
-
-def _words(response) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_a_member_reports_on_a_goal_and_the_plan_shows_the_latest(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +44,7 @@ def test_a_member_reports_on_a_goal_and_the_plan_shows_the_latest(world: World, 
     heading = page[page.index(f'id="goal-{goal.pk}"') :]
     heading = heading[: heading.index("</h3>")]
     assert "At risk" in heading and "On track" not in heading and "Report due" not in heading
-    words = _words(client.get(PLAN))
+    words = page_words(client.get(PLAN))
     assert "At risk as of" in words and "(Morgan Member): A funder left." in words
     assert "On track as of Sep 30, 2026 (Morgan Member): Two employers signed." in words
     word = _word_text(client.get(f"{PLAN}download/?format=docx").content)
@@ -110,7 +106,7 @@ def test_the_history_lists_every_change_to_the_plan_and_nothing_else(
     rearrest_indicator(world.coalition, "Not a plan part")
     assert world.coalition.audit_entries.filter(object_repr="Not a plan part").exists()
     viewer = signed_in(world.viewer)
-    words = _words(viewer.get(f"{PLAN}history/"))
+    words = page_words(viewer.get(f"{PLAN}history/"))
     assert re.search(
         r"Morgan Member Changed: Priority “Housing first” Title: Housing → Housing first", words
     )

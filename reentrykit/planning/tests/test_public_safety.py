@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import html
-import re
 
 from reentrykit.planning.models import Goal, Priority, SafetyObjective
 from reentrykit.planning.tests.test_plan import _word_text
-from reentrykit.testing import World
+from reentrykit.testing import World, page_words
 
 PLAN = "/c/riverton/plan/"
 SAFETY = f"{PLAN}public-safety/"
-
-
-def _words(response) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_a_member_records_objectives_and_links_goals_to_them(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -37,7 +32,7 @@ def test_a_member_records_objectives_and_links_goals_to_them(world: World, signe
     )
     goal = Goal.objects.get()
     assert list(goal.objectives.all()) == [objective]
-    crosswalk = _words(client.get(SAFETY))
+    crosswalk = page_words(client.get(SAFETY))
     assert (
         "Cut repeat violent offending Riverton Public Safety Plan 2025–2029 led by "
         "Sheriff's Office Jobs within 90 days of release (Jobs)"
@@ -46,7 +41,7 @@ def test_a_member_records_objectives_and_links_goals_to_them(world: World, signe
         "Serves the public safety objective: Cut repeat violent offending "
         "(Riverton Public Safety Plan 2025–2029)."
     )
-    assert serves in _words(client.get(PLAN))
+    assert serves in page_words(client.get(PLAN))
     word = _word_text(client.get(f"{PLAN}download/?format=docx").content)
     assert "Serves public safety objectives: Cut repeat violent offending" in word
 

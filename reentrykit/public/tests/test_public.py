@@ -4,8 +4,6 @@ anyone, every figure suppressed whoever reads it."""
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 
 import pytest
 from django.test import Client
@@ -14,7 +12,7 @@ from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
 from reentrykit.planning.models import Goal, Priority, StatusUpdate
 from reentrykit.resources.models import Service
-from reentrykit.testing import World
+from reentrykit.testing import World, page_words
 
 HOME, SERVICES, SCORECARD = "/p/riverton/", "/p/riverton/services/", "/p/riverton/scorecard/"
 
@@ -23,10 +21,6 @@ def _publish(world: World, **pages: bool) -> None:
     for name, value in pages.items():
         setattr(world.coalition, f"publish_{name}", value)
     world.coalition.save()
-
-
-def _words(response) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def _service(world: World) -> Service:
@@ -61,7 +55,7 @@ def test_a_published_directory_is_read_without_signing_in(world: World) -> None:
     )
     _publish(world, directory=True)
     anyone = Client()
-    words = _words(anyone.get(SERVICES))
+    words = page_words(anyone.get(SERVICES))
     assert "Bridge housing Second Chance Works · In the community" in words
     assert (
         "Who can use it: Adults leaving the county jail "
@@ -71,7 +65,7 @@ def test_a_published_directory_is_read_without_signing_in(world: World) -> None:
     assert "No contact details" not in words
     # What the coalition keeps to itself: spending, evidence ratings, other coalitions.
     assert "310" not in words and "Ineffective" not in words and "Their shelter" not in words
-    assert "Services" in _words(anyone.get(HOME))
+    assert "Services" in page_words(anyone.get(HOME))
     # The same directory for referral tools, in HSDS shape, without what is kept inside.
     [feed] = anyone.get("/p/riverton/services.json").json()
     assert (feed["name"], feed["organization"]["name"], feed["phones"][0]["number"]) == (
@@ -88,7 +82,7 @@ def test_a_published_directory_is_read_without_signing_in(world: World) -> None:
     assert anyone.get(SCORECARD).status_code == 404
     assert anyone.get("/p/elsewhere/services/").status_code == 404
     Service.objects.filter(coalition=world.coalition).update(phone="")
-    words = _words(anyone.get(SERVICES))
+    words = page_words(anyone.get(SERVICES))
     assert "No contact details are listed yet: ask Second Chance Works." in words
 
 
@@ -114,7 +108,7 @@ def test_a_published_scorecard_is_suppressed_for_every_reader(
     _publish(world, scorecard=True)
     client = Client() if reader == "anyone" else signed_in(world.steward)
     response = client.get(SCORECARD)
-    words = _words(response)
+    words = page_words(response)
     assert "One year after release, people released in 2023" in words
     assert "Rearrest 45.0% 95% interval 40.0%–50.0% National reference" in words  # 90 of 200
     # Rates without their counts: side by side, tables' denominators would show their
@@ -145,6 +139,6 @@ def test_a_coordinator_publishes_from_the_settings(world: World, signed_in) -> N
     fields["publish_scorecard"] = "on"
     assert coordinator.post("/c/riverton/settings/", fields).status_code == 302
     assert Client().get(SCORECARD).status_code == 200
-    assert "http://testserver/p/riverton/" in _words(coordinator.get("/c/riverton/settings/"))
+    assert "http://testserver/p/riverton/" in page_words(coordinator.get("/c/riverton/settings/"))
     # A member cannot change the settings, so cannot publish.
     assert signed_in(world.member).post("/c/riverton/settings/", fields).status_code == 403

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from decimal import Decimal
 
 import pytest
 
 from reentrykit.resources.models import FundingSource, FundraisingTarget, SustainabilityLead
-from reentrykit.testing import World
+from reentrykit.testing import World, page_words
 
 FUNDING = "/c/riverton/resources/funding/"
-
-
-def _words(response) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def _source(world: World, name: str, level: str, amount: str, status: str = "current") -> None:
@@ -34,7 +28,7 @@ def test_the_totals_add_up_by_level_and_status(world: World, signed_in) -> None:
     _source_elsewhere = FundingSource.objects.create(
         coalition=world.other, name="Theirs", level="local", amount=Decimal("999")
     )
-    words = _words(signed_in(world.viewer).get(FUNDING))
+    words = page_words(signed_in(world.viewer).get(FUNDING))
     assert "Federal $750,000 $0 State $120,000 $200,000 Local $80,000 $0" in words
     assert "Private $0 $50,000 All $950,000 $250,000" in words
     assert _source_elsewhere.name not in words
@@ -64,7 +58,7 @@ def test_a_member_adds_sources_and_targets_and_names_the_lead(world: World, sign
     assert FundraisingTarget.objects.get().by == dt.date(2027, 6, 30)
     client.post(FUNDING, {"name": "Casey Coordinator"})
     assert SustainabilityLead.objects.get().name == "Casey Coordinator"
-    words = _words(client.get(FUNDING))
+    words = page_words(client.get(FUNDING))
     assert "Sustainability lead: Casey Coordinator" in words
     assert "Second Chance Act Federal Prospective $750,000 Jan 2027 to Dec 2029" in words
     assert "Jun 30, 2027 $100,000 A second navigator" in words

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 
 import pytest
 
@@ -12,13 +11,9 @@ from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
 from reentrykit.planning.models import Stakeholder
 from reentrykit.support.models import Influencer, Message, Tactic
-from reentrykit.testing import World
+from reentrykit.testing import World, page_words
 
 BASE = "/c/riverton/support/"
-
-
-def _words(response) -> str:  # type: ignore[no-untyped-def]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_a_message_quotes_the_live_rate_suppressed_for_everyone(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +29,7 @@ def test_a_message_quotes_the_live_rate_suppressed_for_everyone(world: World, si
     )
     message = Message.objects.get()
     assert response["Location"] == f"{BASE}#message-{message.pk}"
-    words = _words(client.get(BASE))
+    words = page_words(client.get(BASE))
     assert "For county commissioners Too many people come back to the jail within a year." in words
     assert "45.0%" in words and "[[one_year_rearrest]]" not in words
     assert "Jobs cut that." in words
@@ -43,7 +38,7 @@ def test_a_message_quotes_the_live_rate_suppressed_for_everyone(world: World, si
     small["rates"] = [rate_row("all", "all", 7, 3)]
     small.pop("headline", None)
     MetricSnapshot.objects.create(coalition=world.coalition, payload=small)
-    steward = _words(signed_in(world.steward).get(BASE))
+    steward = page_words(signed_in(world.steward).get(BASE))
     assert "42.9%" not in steward
 
 
@@ -73,7 +68,7 @@ def test_influencers_reach_the_coalitions_own_decision_makers(world: World, sign
         {"name": "Pastor Lee", "network": "Faith leaders", "reaches": sheriff.pk, "how": "Sermons"},
     )
     assert Influencer.objects.get().reaches == sheriff
-    assert "Pastor Lee Faith leaders The sheriff Sermons" in _words(client.get(BASE))
+    assert "Pastor Lee Faith leaders The sheriff Sermons" in page_words(client.get(BASE))
 
 
 @pytest.mark.parametrize(
@@ -112,7 +107,7 @@ def test_the_tactics_chart_lists_tactics_soonest_first(world: World, signed_in) 
             audience="Commissioners",
             messenger="Coordinator",
         )
-    words = _words(signed_in(world.viewer).get(BASE))
+    words = page_words(signed_in(world.viewer).get(BASE))
     assert words.index("Dec 5, 2026 Meetings and visits Sooner") < words.index("Later")
 
 
