@@ -226,6 +226,7 @@ TASKS = {
 }
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("REENTRYKIT_TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -31,6 +32,18 @@ def percent(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "—"
     return f"{value * 100:.1f}%"
+
+
+@register.filter
+def iso_date(value: Any) -> dt.date | Any:
+    """A snapshot's ISO date string as a date, for the date filter to show in the site's
+    style; anything else unchanged."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 @register.simple_tag

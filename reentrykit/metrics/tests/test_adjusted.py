@@ -100,7 +100,7 @@ def test_the_first_view_starts_one_fit_and_later_views_show_it(
     shown = _section(client.get(URL).content.decode())
     assert f"Hazard ratio <strong>{expected['hazard_ratio']:.2f}</strong>" in shown
     assert f"95% interval {expected['ci_low']:.2f}–{expected['ci_high']:.2f}" in shown
-    assert "from 80 people with 40 events, followed up to 2025-12-31" in shown
+    assert "from 80 people with 40 events, followed up to Dec 31, 2025" in shown
     assert "released in 2024</h4>" in shown
     assert "Adjusted for sex." in shown
     assert "Observational comparison" in shown
