@@ -59,22 +59,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def env_secret(name: str, *, dev_file: Path | None, nbytes: int = 32) -> str:
+def env_secret(name: str, *, dev_file: Path | None, nbytes: int = 32, min_length: int = 0) -> str:
     """Read a secret from NAME, or from the file named by NAME_FILE.
 
     With ``dev_file`` (development only) a random secret is generated once into
     that file and reused, so a laptop setup needs no configuration. Without it a
-    missing secret is a configuration error.
+    missing secret is a configuration error, and so is one shorter than ``min_length``.
     """
-    value = os.environ.get(name)
-    if value:
-        return value.strip()
+    value = os.environ.get(name, "").strip()
     file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
+    if not value and file_name:
         path = Path(file_name)
         if not path.is_file():
             raise ImproperlyConfigured(f"{name}_FILE points to {path}, which does not exist")
-        return path.read_text(encoding="utf-8").strip()
+        value = path.read_text(encoding="utf-8").strip()
+    if value:
+        if len(value) < min_length:
+            raise ImproperlyConfigured(
+                f"{name} must be at least {min_length} characters of random text; make one "
+                "with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return value
     if dev_file is None:
         raise ImproperlyConfigured(
             f"Set {name} or {name}_FILE (required outside development; "

@@ -27,8 +27,11 @@ HTTPS = env_bool("REENTRYKIT_HTTPS", not DEBUG)
 SECRET_KEY = env_secret(
     "REENTRYKIT_SECRET_KEY", dev_file=VAR_DIR / "secret_key" if DEBUG else None, nbytes=50
 )
-# The master key from which per-coalition keys (pseudonyms, store encryption) derive.
-MASTER_KEY = env_secret("REENTRYKIT_MASTER_KEY", dev_file=VAR_DIR / "master_key" if DEBUG else None)
+# The master key from which per-coalition keys (pseudonyms, store encryption) derive:
+# whoever copies a store and guesses it reads the store, so a short one is refused.
+MASTER_KEY = env_secret(
+    "REENTRYKIT_MASTER_KEY", dev_file=VAR_DIR / "master_key" if DEBUG else None, min_length=32
+)
 DATA_DIR = Path(env_str("REENTRYKIT_DATA_DIR", str(VAR_DIR / "data")))
 # Largest partner extract accepted in one file (web, CLI and API alike).
 DATA_MAX_UPLOAD_BYTES = env_int("REENTRYKIT_DATA_MAX_UPLOAD_MB", 1024) * 1024 * 1024
@@ -95,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "reentrykit.accounts.middleware.TwoFactorRequiredMiddleware",
+    "reentrykit.accounts.middleware.PrivatePagesMiddleware",
     "reentrykit.core.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -163,6 +167,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # One lockout per address whatever its capitalization.
 AXES_USERNAME_CALLABLE = "reentrykit.accounts.backends.axes_username"
+AXES_CLIENT_IP_CALLABLE = "reentrykit.accounts.backends.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -182,7 +187,10 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("REENTRYKIT_BEHIND_PROXY", False):
+# Behind one reverse proxy, which sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For (the sign-in lockout counts by that address).
+BEHIND_PROXY = env_bool("REENTRYKIT_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline scripts anywhere: every script is a static file.
@@ -201,8 +209,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Development prints emails; a server sends them (password links, invitations and
+# sign-in notices must not end up in its logs).
 EMAIL_BACKEND = env_str(
-    "REENTRYKIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "REENTRYKIT_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("REENTRYKIT_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("REENTRYKIT_EMAIL_PORT", 587)

@@ -34,3 +34,17 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
     """The sign-in name as django-axes should count it: trimmed and lower-case."""
     raw = (credentials or {}).get("username") or request.POST.get("username")
     return raw.strip().lower() if isinstance(raw, str) else None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a sign-in came from, as the lockout counts it. Behind the reverse
+    proxy every request comes from the proxy, so the address is the last one the proxy
+    appended to X-Forwarded-For (a client can put others before it, not after)."""
+    from django.conf import settings
+
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from reentrykit.accounts.two_factor import second_factor_required
 
@@ -37,3 +38,20 @@ class TwoFactorRequiredMiddleware:
                 target += "?" + urlencode({"next": request.get_full_path()})
             return redirect(target)
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Keep signed-in pages and API answers out of every cache, the browser's included:
+    they may show person-level details (a review pair, a file's problem rows), and a
+    shared computer's back button or disk cache must not show them to the next person."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response and (
+            request.user.is_authenticated or request.path.startswith("/api/")
+        ):
+            add_never_cache_headers(response)
+        return response

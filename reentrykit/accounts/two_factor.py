@@ -10,7 +10,9 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,24 +22,36 @@ from reentrykit.core.access import user_needs_second_factor
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+# The session's own authenticator key being set up (see pending_totp_device).
+PENDING_DEVICE_SESSION_KEY = "rk_pending_totp_device"
 
 
 def second_factor_required(user: Any) -> bool:
-    """Privileged roles need a second factor; seeded demo accounts may skip it in demo mode."""
+    """Privileged roles need a second factor, and so does anyone who turned it on;
+    seeded demo accounts may skip it in demo mode."""
     if settings.DEMO and getattr(user, "is_demo", False):
         return False
-    return user_needs_second_factor(user)
+    return user_needs_second_factor(user) or (user.is_authenticated and has_confirmed_device(user))
 
 
 def has_confirmed_device(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_totp_device(user: Any) -> TOTPDevice:
-    """The unconfirmed device being enrolled, created on first use."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def pending_totp_device(user: Any, session: Any) -> TOTPDevice:
+    """The unconfirmed device this sign-in session is setting up, made on first use.
+
+    Each session gets a key of its own, and a new one drops the user's other unconfirmed
+    devices: a key seen in one session (someone else's, who knew the password) is of no
+    use once the account holder sets up theirs.
+    """
+    device = TOTPDevice.objects.filter(
+        pk=session.get(PENDING_DEVICE_SESSION_KEY), user=user, confirmed=False
+    ).first()
     if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        session[PENDING_DEVICE_SESSION_KEY] = device.pk
     return device
 
 
@@ -56,12 +70,23 @@ def totp_qr_svg(device: TOTPDevice) -> str:
 
 
 def totp_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Turn the device on if the code is right; its holder is told by email, so an
+    authenticator set up by someone else who knew the password does not go unnoticed."""
     if not device.verify_token(token.strip().replace(" ", "")):
         return False
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save()
+        user = device.user
+        transaction.on_commit(
+            lambda: send_mail(
+                subject="Two-factor sign-in was set up on your ReentryKit account",
+                message=render_to_string("accounts/email/second_factor_added.txt", {"user": user}),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        )
     return True
 
 
@@ -75,6 +100,20 @@ def recovery_codes_generate(*, user: Any) -> list[str]:
     for code in codes:
         StaticToken.objects.create(device=device, token=code)
     return [f"{code[:4]}-{code[4:8]}-{code[8:]}" for code in codes]
+
+
+@transaction.atomic
+def second_factor_reset(*, user: Any) -> int:
+    """Remove the user's authenticator apps and recovery codes and revoke their API
+    tokens; returns how many devices went. Their next sign-in sets up a new app."""
+    from reentrykit.api.services import tokens_revoke_all
+
+    removed = 0
+    for devices in (TOTPDevice.objects.filter(user=user), StaticDevice.objects.filter(user=user)):
+        removed += devices.count()
+        devices.delete()
+    tokens_revoke_all(user=user)
+    return removed
 
 
 def recovery_codes_left(user: Any) -> int:

@@ -81,11 +81,12 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 
 
 def _two_factor_enroll(request: HttpRequest) -> HttpResponse:
-    device = two_factor.pending_totp_device(request.user)
+    device = two_factor.pending_totp_device(request.user, request.session)
     form = TokenForm(request.POST or None)
     form.fields["token"].help_text = "The 6-digit code your authenticator app shows now."
     if request.method == "POST" and form.is_valid():
         if two_factor.totp_confirm(device=device, token=form.cleaned_data["token"]):
+            request.session.pop(two_factor.PENDING_DEVICE_SESSION_KEY, None)
             otp_login(request, device)
             codes = two_factor.recovery_codes_generate(user=request.user)
             return render(

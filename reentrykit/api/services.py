@@ -63,6 +63,14 @@ def token_revoke(*, api_token: ApiToken) -> None:
         api_token.save(update_fields=["revoked_at"])
 
 
+def tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every active token of the user (a password changed, a second factor
+    reset): whoever held one may have held the old password too."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def token_authenticate(token: str) -> ApiToken | None:
     """The active token with this text, its user loaded, or None.
 

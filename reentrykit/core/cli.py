@@ -23,6 +23,9 @@ def _worker_arguments(args: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything this process writes (the SQLite database with its sessions and sign-in
+    # keys, the stores, uploads, exports) is for the account that runs it alone.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     args = list(sys.argv[1:] if argv is None else argv)
     if args and not args[0].startswith("-"):

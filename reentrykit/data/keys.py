@@ -29,7 +29,8 @@ def upload_key(coalition_id: int) -> bytes:
 
 
 def job_result_key(coalition_id: int) -> bytes:
-    """The AES-256 key that seals what a failed job reports (it quotes the file's cells)."""
+    """The AES-256 key that seals person-level details the database keeps: what a failed
+    job reports (it quotes the file's cells), an upload's headers awaiting mapping."""
     return _derive("job-result-encryption", coalition_id)
 
 

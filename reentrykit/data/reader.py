@@ -34,6 +34,9 @@ DELIMITERS = (",", ";", "\t")
 # An XLSX is a ZIP; refuse archives that inflate far beyond their size (ZIP bombs).
 XLSX_MAX_UNCOMPRESSED = 512 * 1024 * 1024
 XLSX_MAX_RATIO = 200
+# A header that is a number or a date (1984-03-02, 3/2/1984, 12:30): the first row is
+# data, so the file has no header row.
+_DATA_LIKE_HEADER = re.compile(r"[-+]?\d[\d.,/:\- ]*")
 
 
 DAMAGED = (
@@ -220,6 +223,14 @@ def _csv_headers(text: str, delimiter: str) -> tuple[str, ...]:
     blanks = [str(i + 1) for i, name in enumerate(headers) if not name]
     if blanks:
         raise FileProblem(f"Column {', '.join(blanks)} has no name in the header row.")
+    data_like = [str(i + 1) for i, name in enumerate(headers) if _DATA_LIKE_HEADER.fullmatch(name)]
+    if data_like:
+        # The cells are not quoted back: they would be a person's details.
+        raise FileProblem(
+            "The first row looks like data, not column names: column "
+            f"{', '.join(data_like[:3])} holds a number or a date. Add a row naming the "
+            "columns at the top of the file and upload it again."
+        )
     seen: set[str] = set()
     for name in headers:
         if name.lower() in seen:

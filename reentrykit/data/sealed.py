@@ -341,13 +341,34 @@ NONCE_BYTES = 12
 UNREADABLE_RESULT = "What this job reported could not be opened with this server's key."
 
 
-def seal_job_result(result: dict[str, Any], *, coalition_id: int, job_id: int) -> dict[str, Any]:
-    """``result`` as the JSON object a failed job keeps: ``{"sealed": text}``."""
+def seal_json(value: Any, *, coalition_id: int, context: str) -> str:
+    """``value`` as JSON sealed with the coalition's key, bound to ``context`` (it opens
+    only where it was made): for person-level details kept in the database or a session."""
     nonce = os.urandom(NONCE_BYTES)
     sealed = AESGCM(job_result_key(coalition_id)).encrypt(
-        nonce, json.dumps(result).encode("utf-8"), _job_context(job_id)
+        nonce, json.dumps(value).encode("utf-8"), context.encode("utf-8")
     )
-    return {SEALED_RESULT: base64.b64encode(nonce + sealed).decode("ascii")}
+    return base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def open_json(text: str, *, coalition_id: int, context: str) -> Any:
+    """What :func:`seal_json` sealed; raises ``ValueError`` if it cannot be opened (another
+    key or context, or damaged)."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+        plain = AESGCM(job_result_key(coalition_id)).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8")
+        )
+    except (InvalidTag, ValueError, TypeError) as error:
+        raise ValueError("sealed value cannot be opened") from error
+    return json.loads(plain)
+
+
+def seal_job_result(result: dict[str, Any], *, coalition_id: int, job_id: int) -> dict[str, Any]:
+    """``result`` as the JSON object a failed job keeps: ``{"sealed": text}``."""
+    return {
+        SEALED_RESULT: seal_json(result, coalition_id=coalition_id, context=_job_context(job_id))
+    }
 
 
 def open_job_result(stored: dict[str, Any], *, coalition_id: int, job_id: int) -> dict[str, Any]:
@@ -356,14 +377,12 @@ def open_job_result(stored: dict[str, Any], *, coalition_id: int, job_id: int) -
     if set(stored) != {SEALED_RESULT}:
         return stored
     try:
-        raw = base64.b64decode(stored[SEALED_RESULT], validate=True)
-        plain = AESGCM(job_result_key(coalition_id)).decrypt(
-            raw[:NONCE_BYTES], raw[NONCE_BYTES:], _job_context(job_id)
+        return open_json(
+            stored[SEALED_RESULT], coalition_id=coalition_id, context=_job_context(job_id)
         )
-    except (InvalidTag, ValueError):
+    except ValueError:
         return {"error": UNREADABLE_RESULT}
-    return json.loads(plain)
 
 
-def _job_context(job_id: int) -> bytes:
-    return f"reentrykit/data-job/{job_id}".encode()
+def _job_context(job_id: int) -> str:
+    return f"reentrykit/data-job/{job_id}"

@@ -86,7 +86,10 @@ def run_import_job(job_id: int) -> None:
         )
         _finish(job, ok=result.ok, result=result.as_dict(), message=message)
     except FileProblem as problem:  # the saved upload could not be opened
-        _finish(job, ok=False, result={"error": str(problem)}, message=str(problem))
+        # The message may quote the file (a header cell): sealed in the result alone.
+        _finish(
+            job, ok=False, result={"error": str(problem)}, message="The file could not be read."
+        )
     except Exception as error:  # the page must say what happened, whatever it was
         _finish(
             job,
@@ -94,7 +97,7 @@ def run_import_job(job_id: int) -> None:
             result=_unexpected(error, "Nothing was imported."),
             message="The import failed.",
         )
-        raise
+        raise JobFailed.of(job, error) from None
     finally:
         path.unlink(missing_ok=True)
 
@@ -129,7 +132,20 @@ def run_link_job(job_id: int) -> None:
             result=_unexpected(error, "The last linkage's results stay in place."),
             message="Linkage failed.",
         )
-        raise
+        raise JobFailed.of(job, error) from None
+
+
+class JobFailed(Exception):
+    """What the task runner logs and keeps (as plain text) for a job that crashed: the
+    kind of error and where its details are, never its text, which may quote the
+    file's cells (those are sealed in the job's result)."""
+
+    @classmethod
+    def of(cls, job: DataJob, error: Exception) -> JobFailed:
+        return cls(
+            f"{job.get_kind_display()} job {job.pk} stopped on {type(error).__name__}; "
+            "its message and traceback are sealed in the job's result."
+        )
 
 
 def _unexpected(error: Exception, outcome: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.suppression import disclose
-from reentrykit.data import selectors, services
+from reentrykit.data import sealed, selectors, services
 from reentrykit.data.forms import DataSettingsForm, MappingForm, UploadForm
 from reentrykit.data.models import DataJob, DataSettings, JobKind, PersonLevelAccess
 from reentrykit.data.reader import FileProblem
@@ -120,9 +120,18 @@ def _route_upload(
         return _start_import(request, access, params)
     token = uuid.uuid4().hex
     pending = request.session.get(UPLOAD_SESSION_KEY, {})
-    pending[token] = {**params, "headers": list(columns.headers), "coalition": access.coalition.pk}
+    # Sealed: the session is plain text in the database, and a file's first row may be
+    # a person's details rather than column names.
+    headers = sealed.seal_json(
+        list(columns.headers), coalition_id=access.coalition.pk, context=_headers_context(token)
+    )
+    pending[token] = {**params, "headers": headers, "coalition": access.coalition.pk}
     request.session[UPLOAD_SESSION_KEY] = pending
     return redirect("data:mapping", coalition_slug=access.coalition.slug, upload_token=token)
+
+
+def _headers_context(token: str) -> str:
+    return f"reentrykit/upload-headers/{token}"
 
 
 @login_required
@@ -136,7 +145,16 @@ def mapping(request: HttpRequest, coalition_slug: str, upload_token: str) -> Htt
     ):
         raise Http404("This upload has expired; upload the file again.")
     record_type = RECORD_TYPES[Kind(pending["kind"])]
-    headers = tuple(pending["headers"])
+    try:
+        headers = tuple(
+            sealed.open_json(
+                pending["headers"],
+                coalition_id=access.coalition.pk,
+                context=_headers_context(upload_token),
+            )
+        )
+    except ValueError:
+        raise Http404("This upload has expired; upload the file again.") from None
     form = MappingForm(
         request.POST or None,
         record_type=record_type,

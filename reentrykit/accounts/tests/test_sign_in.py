@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 from django.test import Client
 
@@ -32,6 +33,35 @@ def test_it_locks_out_after_repeated_failures(world: World, client, settings) ->
     assert locked.status_code == 429
     assert b"Too many failed sign-ins" in locked.content
     assert client.get("/c/riverton/").status_code == 302
+
+
+def test_behind_the_proxy_it_locks_out_the_client_not_the_proxy(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.BEHIND_PROXY = True
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    guesser, colleague = Client(), Client()
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # What the client sends comes first; the proxy appends the address it saw.
+        forwarded = f"192.0.2.{attempt}, 203.0.113.9"
+        guesser.post(
+            "/accounts/login/",
+            {"username": world.member.email, "password": "wrong password here"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+            **proxy,
+        )
+    locked = guesser.post(
+        "/accounts/login/",
+        {"username": world.member.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **proxy,
+    )
+    assert locked.status_code == 429
+    signed_in = colleague.post(
+        "/accounts/login/",
+        {"username": world.member.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert signed_in.status_code == 302
 
 
 def test_it_refuses_demo_accounts_outside_demo_mode(world: World, client, settings) -> None:  # type: ignore[no-untyped-def]
@@ -73,3 +103,24 @@ def test_it_sets_security_headers(world: World, client) -> None:  # type: ignore
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
     assert b"<script>" not in response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/c/riverton/data/linkage/review/", "/c/riverton/data/access-log/", "/accounts/profile/"],
+)
+def test_signed_in_pages_are_kept_out_of_caches(path: str, world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(world.steward).get(path)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_api_answers_are_kept_out_of_caches(world: World) -> None:
+    from django.test import Client
+
+    from reentrykit.testing import api_headers
+
+    answer = Client().get(
+        "/api/v1/coalitions/riverton/data/jobs/1", headers=api_headers(world.steward)
+    )
+    assert "no-store" in answer["Cache-Control"]

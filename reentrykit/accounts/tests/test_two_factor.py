@@ -97,3 +97,75 @@ def test_demo_users_may_skip_only_in_demo_mode(world: World, settings) -> None: 
     assert not second_factor_required(world.coordinator)
     # Anyone not seeded as demo still needs it in demo mode.
     assert second_factor_required(world.steward)
+
+
+def _secret(page: bytes) -> str:
+    import re
+
+    match = re.search(rb"\b([A-Z2-7]{32})\b", page)
+    assert match, page
+    return match.group(1).decode()
+
+
+def _code(secret: str) -> str:
+    import base64
+
+    return f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8))):06d}"
+
+
+def test_a_key_shown_in_another_session_is_useless_once_the_holder_sets_up_theirs(
+    world: World, mailoutbox, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone else who knows the password opens the setup page first: the holder's
+    own setup must not hand them a working key, and the holder hears of the setup."""
+    other, holder = _login(Client(), world.steward), _login(Client(), world.steward)
+    seen_by_other = _secret(other.get("/accounts/two-factor/").content)
+    shown_to_holder = _secret(holder.get("/accounts/two-factor/").content)
+    assert seen_by_other != shown_to_holder
+    # Each session keeps its own key while it sets up.
+    assert _secret(holder.get("/accounts/two-factor/").content) == shown_to_holder
+    with django_capture_on_commit_callbacks(execute=True):
+        done = holder.post("/accounts/two-factor/", {"token": _code(shown_to_holder)})
+    assert b"recovery-codes" in done.content
+    assert TOTPDevice.objects.filter(user=world.steward).count() == 1
+    (notice,) = mailoutbox
+    assert notice.to == [world.steward.email]
+    assert "did not, someone knows your password" in notice.body
+    # The other session's key opens nothing now.
+    late = _login(Client(), world.steward)
+    refused = late.post("/accounts/two-factor/", {"token": _code(seen_by_other)})
+    assert b"not right" in refused.content
+    assert late.get("/c/riverton/data/").status_code == 302
+
+
+def test_someone_who_turned_it_on_is_asked_for_it_too(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    assert not second_factor_required(world.member)
+    TOTPDevice.objects.create(user=world.member, name="app", confirmed=True)
+    assert second_factor_required(world.member)
+    _login(client, world.member)
+    response = client.get("/c/riverton/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/")
+
+
+def test_the_operator_resets_a_lost_second_factor(world: World) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from reentrykit.accounts.two_factor import recovery_codes_generate
+    from reentrykit.api.models import ApiToken
+    from reentrykit.testing import api_headers
+
+    TOTPDevice.objects.create(user=world.steward, name="app", confirmed=True)
+    recovery_codes_generate(user=world.steward)
+    api_headers(world.steward)
+    out = StringIO()
+    call_command("user", "reset-two-factor", "--email", world.steward.email.upper(), stdout=out)
+    assert json.loads(out.getvalue()) == {"email": world.steward.email, "devices_removed": 2}
+    assert not TOTPDevice.objects.filter(user=world.steward).exists()
+    assert not StaticToken.objects.filter(device__user=world.steward).exists()
+    assert not ApiToken.objects.filter(revoked_at=None).exists()
+    client = _login(Client(), world.steward)
+    assert b"<svg" in client.get("/accounts/two-factor/").content  # sets up a new app

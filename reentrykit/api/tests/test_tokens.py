@@ -14,7 +14,7 @@ from reentrykit.api.models import ApiToken
 from reentrykit.coalitions.models import Role
 from reentrykit.coalitions.services import membership_create
 from reentrykit.core.models import AuditEntry
-from reentrykit.testing import World, api_headers
+from reentrykit.testing import PASSWORD, World, api_headers
 
 PAGE = "/accounts/api-tokens/"
 MEASURES = "/api/v1/coalitions/riverton/measures/intermediate"
@@ -98,6 +98,30 @@ def test_a_demo_accounts_token_stops_working_outside_demo_mode(world: World, set
     assert Client().get(MEASURES, headers=headers).status_code != 401
     settings.DEMO = False
     assert Client().get(MEASURES, headers=headers).status_code == 401
+
+
+def test_a_new_password_ends_every_token_and_a_sign_in_does_not(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    headers = api_headers(world.steward)
+    # Signing in saves the user (its last login), as do other changes: tokens stay.
+    client = signed_in(world.steward)
+    world.steward.full_name = "Dana Q. Steward"
+    world.steward.save()
+    assert Client().get(MEASURES, headers=headers).status_code != 401
+    changed = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-passphrase-42",
+            "new_password2": "a-brand-new-passphrase-42",
+        },
+    )
+    assert changed.status_code == 302
+    assert Client().get(MEASURES, headers=headers).status_code == 401
+    # Set by the operator, too.
+    again = api_headers(world.steward)
+    world.steward.set_password("yet-another-passphrase-7")
+    world.steward.save()
+    assert Client().get(MEASURES, headers=again).status_code == 401
 
 
 def test_a_user_revokes_only_their_own_tokens(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     key_file = tmp_path / "master.key"
-    key_file.write_text("a-master-key-from-a-secret-file\n")
+    key_file.write_text("a-long-random-master-key-from-a-secret-file-0123456789\n")
     result = _manage(
         "check",
         "--deploy",
@@ -40,6 +40,34 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_sends_email_rather_than_printing_it(tmp_path: Path) -> None:
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND)",
+        env={
+            "REENTRYKIT_SECRET_KEY": "x" * 60,
+            "REENTRYKIT_MASTER_KEY": "y" * 40,
+            "REENTRYKIT_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.stdout.strip().splitlines()[-1] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_refuses_a_short_master_key(tmp_path: Path) -> None:
+    result = _manage(
+        "check",
+        env={
+            "REENTRYKIT_SECRET_KEY": "x" * 60,
+            "REENTRYKIT_MASTER_KEY": "password123",
+            "REENTRYKIT_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 2
+    assert "REENTRYKIT_MASTER_KEY must be at least 32 characters" in result.stderr
+    assert "password123" not in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
@@ -71,3 +99,13 @@ def test_pdf_rendering_does_not_fill_the_log_with_its_steps() -> None:
     for name in ("weasyprint.progress", "fontTools.subset"):
         assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
     assert logging.getLogger("reentrykit").isEnabledFor(logging.INFO)
+
+
+def test_what_the_command_writes_is_for_its_own_account_alone(tmp_path: Path) -> None:
+    result = _manage(
+        "shell",
+        "-c",
+        "import os; print(oct(os.umask(0)))",
+        env={"REENTRYKIT_DEBUG": "1", "REENTRYKIT_VAR_DIR": str(tmp_path)},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0o77", result.stderr

@@ -160,6 +160,11 @@ def test_it_detects_delimiter_and_bom(world: World, write_csv) -> None:  # type:
             "Required column(s) missing: source_person_id",
         ),
         (b"a,a\n1,2\n", "appears twice"),
+        # No header row: the first release is taken for column names.
+        (
+            b"A Lee,3/2/1984,2023-01-05,jail\nB Cho,1/1/1970,2023-02-01,jail\n",
+            "looks like data, not column names: column 2, 3 holds",
+        ),
     ],
 )
 def test_it_refuses_unreadable_files_and_writes_nothing(
@@ -170,6 +175,7 @@ def test_it_refuses_unreadable_files_and_writes_nothing(
     result = _import(world, path)
     assert not result.ok
     assert expected in result.report.as_text()
+    assert "Lee" not in result.report.as_text()  # a person's details are not quoted back
     assert _nothing_written(world)
 
 

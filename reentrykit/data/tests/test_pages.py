@@ -88,9 +88,10 @@ def test_a_bad_upload_shows_the_problems(
 
 
 def test_an_unforeseen_error_is_explained_without_its_own_text(
-    world: World, signed_in, django_capture_on_commit_callbacks, monkeypatch
+    world: World, signed_in, django_capture_on_commit_callbacks, monkeypatch, caplog
 ) -> None:  # type: ignore[no-untyped-def]
-    """The exception's text may quote the file: kept, sealed, for the operator only."""
+    """The exception's text may quote the file: kept, sealed, for the operator only;
+    nor does the task runner's log."""
     from reentrykit.data import imports
     from reentrykit.data.sealed import open_job_result
 
@@ -119,6 +120,30 @@ def test_an_unforeseen_error_is_explained_without_its_own_text(
     assert "Ann Lee" not in answer.content.decode()
     kept = open_job_result(job.result, coalition_id=job.coalition_id, job_id=job.pk)
     assert "Ann Lee" in kept["detail"] and "RuntimeError" in kept["trace"]
+    logged = caplog.text + "".join(str(record.exc_info) for record in caplog.records)
+    assert f"job {job.pk} stopped on RuntimeError" in logged
+    assert "Ann Lee" not in logged
+
+
+def test_the_task_runner_keeps_no_trace_of_a_crashed_jobs_text(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The database task backend stores a failed task's traceback in plain text."""
+    from reentrykit.data import imports
+    from reentrykit.data.tasks import run_import_job
+
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("cannot parse 'Ann Lee 1990-01-02'")
+
+    monkeypatch.setattr(imports, "import_file", crash)
+    job = DataJob.objects.create(
+        coalition=world.coalition,
+        kind="import",
+        params={"path": "/nonexistent.csv", "kind": "releases", "source": "Jail"},
+        created_by=world.steward,
+    )
+    (error,) = run_import_job.enqueue(job.pk).errors
+    assert error.exception_class_path == "reentrykit.data.tasks.JobFailed"
+    assert "RuntimeError" in error.traceback
+    assert "Ann Lee" not in error.traceback
 
 
 def test_unknown_headers_lead_to_the_mapping_step(
@@ -131,6 +156,10 @@ def test_unknown_headers_lead_to_the_mapping_step(
         "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
     )
     assert "/columns/" in response["Location"]
+    # The session is plain text in the database: the headers wait there sealed.
+    from django.contrib.sessions.models import Session
+
+    assert all("Inmate ID" not in str(s.get_decoded()) for s in Session.objects.all())
     form = client.get(response["Location"]).content.decode()
     # Suggested from the header similarity: "Inmate ID" for source_person_id.
     assert 'value="Inmate ID" selected' in form

@@ -1,4 +1,6 @@
-"""``reentrykit user create``: an account (if new) and its role in a coalition."""
+"""``reentrykit user create``: an account (if new) and its role in a coalition;
+``reentrykit user reset-two-factor``: an account's authenticator and recovery codes
+removed, for someone who lost them (or whose account someone else set them up on)."""
 
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ class Command(BaseCommand):
     help = "Create user accounts and give them roles in coalitions."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{create}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{create,reset-two-factor}"
+        )
         create = actions.add_parser(
             "create",
             help="Create the account if it is new and add the role; prints a JSON line.",
@@ -45,7 +49,17 @@ class Command(BaseCommand):
             "--organization", help="Name of one of the coalition's partner organizations."
         )
 
+        reset = actions.add_parser(
+            "reset-two-factor",
+            help="Remove the account's authenticator app and recovery codes, and revoke its "
+            "API tokens; the next sign-in sets up a new app. Prints a JSON line.",
+        )
+        reset.add_argument("--email", required=True)
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "reset-two-factor":
+            self._reset_two_factor(options["email"])
+            return
         password = None
         if options["password_file"]:
             password = read_password_file(options["password_file"])
@@ -73,6 +87,16 @@ class Command(BaseCommand):
         write_json(
             self.stdout, {"email": user.email, "coalition": coalition.slug, "role": options["role"]}
         )
+
+    def _reset_two_factor(self, email: str) -> None:
+        from reentrykit.accounts.two_factor import second_factor_reset
+
+        user = User.objects.filter(email=email.strip().lower()).first()
+        if user is None:
+            raise CommandError(f"--email: no account has the address {email!r}.")
+        with audit_actor(None, "cli"):
+            removed = second_factor_reset(user=user)
+        write_json(self.stdout, {"email": user.email, "devices_removed": removed})
 
 
 def _organization(coalition: Coalition, name: str | None) -> PartnerOrganization | None:
