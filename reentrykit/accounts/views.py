@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +20,9 @@ from reentrykit.accounts import services, two_factor
 from reentrykit.accounts.forms import ProfileForm, SignInForm, SignUpForm, TokenForm
 from reentrykit.accounts.models import User
 from reentrykit.core.access import user_needs_second_factor
+
+# Password-reset emails sent to one address in an hour, however often they are asked for.
+RESET_EMAILS_PER_HOUR = 3
 
 
 class SignInView(auth_views.LoginView):
@@ -31,6 +37,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_email_context = {"site_url": settings.SITE_URL}
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        # Anyone may ask for links to any address: a few an hour are sent, the rest
+        # dropped. The page answers the same either way, telling nothing of the account.
+        address = form.cleaned_data["email"].strip().lower()
+        key = "password-reset:" + hashlib.sha256(address.encode("utf-8")).hexdigest()
+        cache.add(key, 0, timeout=60 * 60)
+        if cache.incr(key) > RESET_EMAILS_PER_HOUR:
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

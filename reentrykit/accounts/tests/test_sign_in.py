@@ -64,6 +64,23 @@ def test_behind_the_proxy_it_locks_out_the_client_not_the_proxy(world: World, se
     assert signed_in.status_code == 302
 
 
+def test_it_sends_a_few_reset_links_an_hour_to_one_address(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from reentrykit.accounts.views import RESET_EMAILS_PER_HOUR
+
+    cache.clear()
+    try:
+        for _ in range(RESET_EMAILS_PER_HOUR + 2):
+            answer = client.post("/accounts/password-reset/", {"email": world.member.email})
+            assert answer.status_code == 302  # the same answer every time
+        assert len(mail.outbox) == RESET_EMAILS_PER_HOUR
+        client.post("/accounts/password-reset/", {"email": world.viewer.email})
+        assert len(mail.outbox) == RESET_EMAILS_PER_HOUR + 1  # another address is not held up
+    finally:
+        cache.clear()
+
+
 def test_it_refuses_demo_accounts_outside_demo_mode(world: World, client, settings) -> None:  # type: ignore[no-untyped-def]
     world.member.is_demo = True
     world.member.save()
