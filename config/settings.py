@@ -162,6 +162,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Lockout after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = env_int("REENTRYKIT_LOGIN_FAILURE_LIMIT", 5)
+# Failed sign-ins from one address in an hour, whatever accounts they name, before it
+# must wait: the lockout above counts each account and address pair, so without this
+# one address could try a few common passwords against every account.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("REENTRYKIT_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("REENTRYKIT_LOGIN_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from reentrykit.accounts import services, two_factor
+from reentrykit.accounts.backends import client_ip
 from reentrykit.accounts.forms import ProfileForm, SignInForm, SignUpForm, TokenForm
 from reentrykit.accounts.models import User
 from reentrykit.core.access import user_needs_second_factor
@@ -29,6 +31,24 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if cache.get(_address_failures_key(request), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return render(
+                request, "accounts/locked_out.html", {"cooloff_time": "an hour"}, status=429
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        if form.data.get("username") and form.data.get("password"):  # a wrong password
+            key = _address_failures_key(self.request)
+            cache.add(key, 0, timeout=60 * 60)
+            cache.incr(key)
+        return super().form_invalid(form)
+
+
+def _address_failures_key(request: HttpRequest) -> str:
+    return f"sign-in-failures:{client_ip(request)}"
 
 
 class PasswordResetView(auth_views.PasswordResetView):

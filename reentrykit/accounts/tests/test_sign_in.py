@@ -35,6 +35,24 @@ def test_it_locks_out_after_repeated_failures(world: World, client, settings) ->
     assert client.get("/c/riverton/").status_code == 302
 
 
+def test_one_address_guessing_across_accounts_is_paused(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 3
+    cache.clear()
+    try:
+        guesser, colleague = Client(REMOTE_ADDR="192.0.2.8"), Client(REMOTE_ADDR="192.0.2.9")
+        # One wrong password each for three accounts: no account reaches its own limit.
+        for user in (world.member, world.viewer, world.coordinator):
+            assert _post_login(guesser, user.email, "Winter2026!!!").status_code == 200
+        paused = _post_login(guesser, world.steward.email, PASSWORD)
+        assert paused.status_code == 429
+        assert b"Too many failed sign-ins" in paused.content
+        assert _post_login(colleague, world.member.email, PASSWORD).status_code == 302
+    finally:
+        cache.clear()
+
+
 def test_behind_the_proxy_it_locks_out_the_client_not_the_proxy(world: World, settings) -> None:  # type: ignore[no-untyped-def]
     settings.BEHIND_PROXY = True
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
