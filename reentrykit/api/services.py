@@ -74,8 +74,8 @@ def tokens_revoke_all(*, user: Any) -> int:
 def token_authenticate(token: str) -> ApiToken | None:
     """The active token with this text, its user loaded, or None.
 
-    Raises ``TokenRefused`` for a token made before its user's role needed a second
-    factor.
+    Raises ``TokenRefused`` for a token made without the second factor its user now
+    needs (a new role, or one they turned on).
     """
     if not token.startswith(TOKEN_PREFIX) or len(token) > _MAX_TOKEN_LENGTH:
         return None
@@ -92,7 +92,7 @@ def token_authenticate(token: str) -> ApiToken | None:
         return None
     if not api_token.second_factor and second_factor_required(api_token.user):
         raise TokenRefused(
-            "This token was made before your role needed two-factor sign-in. "
+            "This token was made without two-factor sign-in, which your account now needs. "
             "Sign in with your second factor and make a new token."
         )
     if api_token.last_used_at is None or now - api_token.last_used_at > LAST_USED_RESOLUTION:
