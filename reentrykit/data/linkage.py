@@ -35,6 +35,8 @@ REVIEW_BELOW = 4.0
 REVIEW_ABOVE = 2.0
 MAX_REVIEW_PAIRS = 2000
 
+logger = logging.getLogger(__name__)
+
 
 class LinkageError(Exception):
     pass
@@ -215,20 +217,19 @@ def predict_pairs(
     records = db_api.register("records", table_name="linkage_records")
     linker = Linker(records, _settings(), log_level=logging.ERROR)
     progress(0.25, "Training the match model")
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("first_canon", "last_norm", "dob")], recall=0.8
-    )
+    # The prior comes from the records agreeing on name and birth date. With none (a
+    # first small file) there is nothing to estimate it from; the settings' prior stays.
+    if _exact_name_and_birth_date_groups(con):
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("first_canon", "last_norm", "dob")], recall=0.8
+        )
     records_count = con.execute("SELECT count(*) FROM records").fetchone()[0]
     # Enough random pairs to estimate u well; more only slows small coalitions down.
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(2_000_000, max(100_000, 40 * records_count)), seed=7
     )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("dob"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("last_norm", "first_canon"), estimate_without_term_frequencies=True
-    )
+    for rule in (block_on("dob"), block_on("last_norm", "first_canon")):
+        _train_where_pairs_exist(linker, rule)
     progress(0.5, "Comparing records")
     predictions = linker.inference.predict(threshold_match_probability=min_probability)
     con.execute(
@@ -239,6 +240,28 @@ def predict_pairs(
         f"FROM {predictions.physical_name}"
     )
     return "scored_pairs"
+
+
+def _exact_name_and_birth_date_groups(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM records "
+        "WHERE first_canon IS NOT NULL AND last_norm IS NOT NULL AND dob IS NOT NULL "
+        "GROUP BY first_canon, last_norm, dob HAVING count(*) > 1)"
+    ).fetchone()[0]
+
+
+def _train_where_pairs_exist(linker: Any, rule: Any) -> None:
+    """Learn how often each field agrees among the record pairs ``rule`` selects. A small
+    coalition (a first file of a few people) may have no such pair: the fields keep
+    Splink's default agreement rates then, and linking still runs."""
+    from splink.internals.exceptions import EMTrainingException
+
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    except EMTrainingException:
+        logger.info("linkage: no record pairs to train on for one rule; defaults kept")
 
 
 def deterministic_edges(con: duckdb.DuckDBPyConnection) -> np.ndarray:

@@ -275,6 +275,13 @@ def test_it_exits_1_for_bad_input_and_2_for_bad_usage_from_the_console() -> None
     bad_usage = _console("coalition", "create", "--slug", "x")
     assert bad_usage.returncode == 2
     assert "the following arguments are required: --name" in bad_usage.stderr
+    bad_date = _console(
+        "data", "import", "--coalition", "x", "--kind", "releases", "--source", "Jail",
+        "releases.csv", "--data-through", "2024-02-30",
+    )  # fmt: skip
+    assert bad_date.returncode == 2
+    assert "argument --data-through: not a date (YYYY-MM-DD): 2024-02-30" in bad_date.stderr
+    assert "Traceback" not in bad_date.stderr
     worker_help = _console("worker", "--help")
     assert worker_help.returncode == 0
     assert "--queue-name" in worker_help.stdout

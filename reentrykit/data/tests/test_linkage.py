@@ -178,3 +178,22 @@ def test_the_review_page_says_how_many_pairs_it_shows_of_all(
     monkeypatch.setattr(views, "REVIEW_PAGE", 2)
     page = signed_in(world.steward).get("/c/riverton/data/linkage/review/").content.decode()
     assert f"Here are 2 of the {run.pairs_for_review} pairs the last run was unsure about" in page
+
+
+def test_a_first_small_file_links_though_no_two_records_share_a_field(
+    world: World, tmp_path: Path
+) -> None:
+    """Three people, no shared birth date or name: nothing to learn from, yet linking
+    runs (with Splink's default agreement rates) and gives each their own key."""
+    from reentrykit.data.imports import import_file
+
+    path = tmp_path / "releases.csv"
+    path.write_text(
+        "source_person_id,first_name,last_name,date_of_birth,release_date,facility_type\n"
+        "J1,Ann,Lee,1980-01-02,2024-03-01,jail\n"
+        "J2,Bo,Cruz,1975-06-07,2024-04-01,jail\n"
+        "J3,Cy,Dunn,1990-09-10,2024-05-01,jail\n"
+    )
+    assert import_file(coalition=world.coalition, kind="releases", source_name="Jail", path=path).ok
+    run = link_coalition(coalition=world.coalition)
+    assert (run.records, run.people) == (3, 3)

@@ -8,6 +8,7 @@ Exit 0 on success, 1 on invalid input (the report is printed, nothing is written
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
@@ -29,10 +30,11 @@ from reentrykit.data.validation import Mapping, MappingProblem
 
 
 def _date(value: str) -> dt.date:
+    """An argument's date; argparse turns the error into one usage line (exit status 2)."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}", returncode=2) from error
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from error
 
 
 class Command(BaseCommand):

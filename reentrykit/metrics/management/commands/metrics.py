@@ -291,7 +291,9 @@ def _common(parser: ArgumentParser) -> None:
     parser.add_argument("--cohort-start", metavar="YYYY-MM-DD")
     parser.add_argument("--cohort-end", metavar="YYYY-MM-DD")
     parser.add_argument(
-        "--unsuppressed", action="store_true", help="Raw figures (operators and data stewards)."
+        "--unsuppressed",
+        action="store_true",
+        help="Raw figures, marked confidential (operators only).",
     )
     parser.add_argument("--engine", choices=engine.ENGINES, default="duckdb")
 
