@@ -152,9 +152,12 @@ def test_it_prints_the_program_effect_contract(store: World) -> None:
     # Non-participants had 4 events: fewer than k, so members see no estimate.
     assert result["hazard_ratio"] is None
     assert (result["n"], result["events"]) == (30, 15)
+    _, said = _run(*args)
+    assert "The estimates are hidden: a group has fewer than 11 people or events" in said
     raw = _json(*args, "--unsuppressed")
     assert raw["hazard_ratio"] > 0
     assert raw["covariates"] == ["sex"]
+    assert "estimates are hidden" not in _run(*args, "--unsuppressed")[1]
 
 
 def test_it_prints_the_intermediate_contract(store: World) -> None:

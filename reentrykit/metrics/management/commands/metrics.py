@@ -206,6 +206,11 @@ class Command(BaseCommand):
             row = {**payload, "covariates": ";".join(payload["covariates"])}
             self._rows(fmt, list(selectors.PROGRAM_EFFECT_KEYS), [row])
         self._note(effect.as_dict()["note"])
+        if payload["hazard_ratio"] is None and effect.as_dict()["hazard_ratio"] is not None:
+            self._note(
+                f"The estimates are hidden: a group has fewer than {coalition.suppression_k} "
+                "people or events, so they would rest on a handful of people."
+            )
         self._confidential(options["unsuppressed"])
 
     def _intermediate(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
