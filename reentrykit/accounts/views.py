@@ -41,14 +41,18 @@ class SignInView(auth_views.LoginView):
 
     def form_invalid(self, form):  # type: ignore[no-untyped-def]
         if form.data.get("username") and form.data.get("password"):  # a wrong password
-            key = _address_failures_key(self.request)
-            cache.add(key, 0, timeout=60 * 60)
-            cache.incr(key)
+            _count_this_hour(_address_failures_key(self.request))
         return super().form_invalid(form)
 
 
 def _address_failures_key(request: HttpRequest) -> str:
     return f"sign-in-failures:{client_ip(request)}"
+
+
+def _count_this_hour(key: str) -> int:
+    """One more under ``key`` in the cache; the count starts again an hour after its first."""
+    cache.add(key, 0, timeout=60 * 60)
+    return cache.incr(key)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -63,8 +67,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         # dropped. The page answers the same either way, telling nothing of the account.
         address = form.cleaned_data["email"].strip().lower()
         key = "password-reset:" + hashlib.sha256(address.encode("utf-8")).hexdigest()
-        cache.add(key, 0, timeout=60 * 60)
-        if cache.incr(key) > RESET_EMAILS_PER_HOUR:
+        if _count_this_hour(key) > RESET_EMAILS_PER_HOUR:
             return redirect(self.get_success_url())
         return super().form_valid(form)
 
