@@ -65,8 +65,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
     "csp",
     "django_htmx",
@@ -175,8 +173,6 @@ AXES_CLIENT_IP_CALLABLE = "reentrykit.accounts.backends.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-
-OTP_TOTP_ISSUER = "ReentryKit"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True

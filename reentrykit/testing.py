@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from reentrykit.accounts.models import Invitation, User
+from reentrykit.accounts.models import AuthenticatorApp, Invitation, User
 from reentrykit.accounts.services import invitation_create, user_create
 from reentrykit.coalitions.models import Coalition, Membership, PartnerOrganization, Role
 from reentrykit.coalitions.services import (
@@ -127,9 +126,9 @@ def build_world() -> World:
 def sign_in(client: Client, user: User) -> Client:
     """Sign the client in with the second factor already passed."""
     client.force_login(user, backend="reentrykit.accounts.backends.EmailBackend")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="test", defaults={"confirmed": True}
-    )
+    device = AuthenticatorApp.objects.filter(user=user, name="test").first()
+    if device is None:
+        device = AuthenticatorApp.start(user=user, name="test", confirmed=True)
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
@@ -245,10 +244,10 @@ SWEEP_KWARGS["request_id"] = _sweep_request
 
 
 def totp_code(device: Any) -> str:
-    """The current code of a django-otp TOTP device, as an authenticator app shows it."""
+    """The current code of an authenticator app (:class:`AuthenticatorApp`)."""
     from django_otp.oath import totp
 
-    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+    return f"{totp(device.bin_key, step=device.STEP, digits=device.DIGITS):0{device.DIGITS}d}"
 
 
 def api_headers(user: User) -> dict[str, str]:

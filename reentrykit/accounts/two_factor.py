@@ -13,10 +13,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from reentrykit.accounts.models import AuthenticatorApp, RecoveryCode, RecoveryCodes
 from reentrykit.core.access import user_needs_second_factor
 
 RECOVERY_CODE_COUNT = 10
@@ -35,31 +33,31 @@ def second_factor_required(user: Any) -> bool:
 
 
 def has_confirmed_device(user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorApp.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_totp_device(user: Any, session: Any) -> TOTPDevice:
+def pending_totp_device(user: Any, session: Any) -> AuthenticatorApp:
     """The unconfirmed device this sign-in session is setting up, made on first use.
 
     Each session gets a key of its own, and a new one drops the user's other unconfirmed
     devices: a key seen in one session (someone else's, who knew the password) is of no
     use once the account holder sets up theirs.
     """
-    device = TOTPDevice.objects.filter(
+    device = AuthenticatorApp.objects.filter(
         pk=session.get(PENDING_DEVICE_SESSION_KEY), user=user, confirmed=False
     ).first()
     if device is None:
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        AuthenticatorApp.objects.filter(user=user, confirmed=False).delete()
+        device = AuthenticatorApp.start(user=user, name=TOTP_DEVICE_NAME)
         session[PENDING_DEVICE_SESSION_KEY] = device.pk
     return device
 
 
-def totp_secret_base32(device: TOTPDevice) -> str:
+def totp_secret_base32(device: AuthenticatorApp) -> str:
     return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
 
 
-def totp_qr_svg(device: TOTPDevice) -> str:
+def totp_qr_svg(device: AuthenticatorApp) -> str:
     """The provisioning URI as an inline SVG (no script, no inline style)."""
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
@@ -69,13 +67,13 @@ def totp_qr_svg(device: TOTPDevice) -> str:
     return svg[svg.index("<svg") :]
 
 
-def totp_confirm(*, device: TOTPDevice, token: str) -> bool:
+def totp_confirm(*, device: AuthenticatorApp, token: str) -> bool:
     """Turn the device on if the code is right; its holder is told by email, so an
     authenticator set up by someone else who knew the password does not go unnoticed."""
     if not device.verify_token(token.strip().replace(" ", "")):
         return False
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        AuthenticatorApp.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save()
         user = device.user
@@ -93,12 +91,12 @@ def totp_confirm(*, device: TOTPDevice, token: str) -> bool:
 @transaction.atomic
 def recovery_codes_generate(*, user: Any) -> list[str]:
     """Replace the user's recovery codes with a fresh set and return them (shown once)."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
-    device.token_set.all().delete()
-    # Stored without hyphens (django-otp keeps at most 16 characters); shown in groups.
+    device, _ = RecoveryCodes.objects.get_or_create(user=user, name=RECOVERY_DEVICE_NAME)
+    device.codes.all().delete()
+    # Kept without hyphens (see verify_second_factor); shown in groups.
     codes = [secrets.token_hex(6) for _ in range(RECOVERY_CODE_COUNT)]
     for code in codes:
-        StaticToken.objects.create(device=device, token=code)
+        device.add(code)
     return [f"{code[:4]}-{code[4:8]}-{code[8:]}" for code in codes]
 
 
@@ -109,7 +107,8 @@ def second_factor_reset(*, user: Any) -> int:
     from reentrykit.api.services import tokens_revoke_all
 
     removed = 0
-    for devices in (TOTPDevice.objects.filter(user=user), StaticDevice.objects.filter(user=user)):
+    for model in (AuthenticatorApp, RecoveryCodes):
+        devices = model.objects.filter(user=user)
         removed += devices.count()
         devices.delete()
     tokens_revoke_all(user=user)
@@ -117,13 +116,17 @@ def second_factor_reset(*, user: Any) -> int:
 
 
 def recovery_codes_left(user: Any) -> int:
-    return StaticToken.objects.filter(device__user=user).count()
+    return RecoveryCode.objects.filter(device__user=user).count()
 
 
-def verify_second_factor(user: Any, token: str) -> Any:
-    """The device that accepts the token (TOTP or an unused recovery code), or None."""
+@transaction.atomic
+def verify_second_factor(user: Any, token: str) -> AuthenticatorApp | RecoveryCodes | None:
+    """The confirmed device that accepts the token (the app's code or an unused recovery
+    code), or None. The devices are locked while they check, so one code is not
+    accepted twice by requests that arrive together."""
     cleaned = token.strip().lower().replace(" ", "").replace("-", "")
-    device = match_token(user, cleaned)
-    if device is not None and isinstance(device, TOTPDevice) and not device.confirmed:
-        return None
-    return device
+    for model in (AuthenticatorApp, RecoveryCodes):
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(cleaned):
+                return device
+    return None

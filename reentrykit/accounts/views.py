@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from reentrykit.accounts import services, two_factor
 from reentrykit.accounts.backends import client_ip
 from reentrykit.accounts.forms import ProfileForm, SignInForm, SignUpForm, TokenForm
-from reentrykit.accounts.models import User
+from reentrykit.accounts.models import RecoveryCodes, User
 from reentrykit.core.access import user_needs_second_factor
 
 # Password-reset emails sent to one address in an hour, however often they are asked for.
@@ -106,7 +106,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         device = two_factor.verify_second_factor(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            if device.persistent_id.startswith("otp_static"):
+            if isinstance(device, RecoveryCodes):
                 left = two_factor.recovery_codes_left(request.user)
                 messages.warning(
                     request,

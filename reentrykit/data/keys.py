@@ -1,4 +1,4 @@
-"""Per-coalition secrets derived from the server's master key.
+"""Secrets derived from the server's master key: per coalition, and for accounts.
 
 Each purpose gets its own key (HMAC-SHA256 of a purpose label under the master
 key, i.e. HKDF-Expand with one block), so the pseudonym secret and the store key
@@ -13,9 +13,19 @@ import hmac
 from django.conf import settings
 
 
+def _expand(label: str) -> bytes:
+    master = settings.MASTER_KEY.encode("utf-8")
+    return hmac.new(master, label.encode("utf-8") + b"\x01", hashlib.sha256).digest()
+
+
 def _derive(purpose: str, coalition_id: int) -> bytes:
-    label = f"reentrykit/{purpose}/coalition/{coalition_id}".encode()
-    return hmac.new(settings.MASTER_KEY.encode("utf-8"), label + b"\x01", hashlib.sha256).digest()
+    return _expand(f"reentrykit/{purpose}/coalition/{coalition_id}")
+
+
+def account_key(purpose: str) -> bytes:
+    """A key for secrets of sign-in (``purpose``: what it protects), not of a coalition:
+    the authenticator apps' keys and the recovery codes."""
+    return _expand(f"reentrykit/{purpose}/accounts")
 
 
 def store_key(coalition_id: int) -> str:

@@ -98,11 +98,10 @@ def sign_in() -> Callable[[Page, str, str], None]:
 
 
 def _sign_in_with_code(page: Page, user: Any, password: str, check: Callable[[Page], None]) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    from reentrykit.accounts.models import AuthenticatorApp
     from reentrykit.testing import totp_code
 
-    device = TOTPDevice.objects.create(user=user, name="Browser test", confirmed=True)
+    device = AuthenticatorApp.start(user=user, name="Browser test", confirmed=True)
     _sign_in(page, user.email, password)
     page.wait_for_url(lambda url: "/accounts/two-factor/" in url)
     check(page)

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 
+from reentrykit.accounts.models import AuthenticatorApp
 from reentrykit.assessment.testing import closed_round
 from reentrykit.library.services import practice_write
 from reentrykit.metrics.models import MetricSnapshot
@@ -383,7 +383,7 @@ def test_it_enrolls_a_coordinator_in_two_factor_sign_in(
     assert page.locator(".rk-qr svg").is_visible()
     axe(page)
 
-    device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    device = AuthenticatorApp.objects.get(user=world.coordinator, confirmed=False)
     assert page.locator("#totp-secret").inner_text()
     page.get_by_role("textbox", name="Code").fill(totp_code(device))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
