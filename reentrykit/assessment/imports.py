@@ -81,16 +81,35 @@ def _records(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]
     """The header, and each record with the line it starts on: a blank line, or a note
     over several lines, moves the records after it down, as a text editor shows them."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in next(reader, [])]
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as error:
+        raise _unreadable(1, error) from None
 
     def records() -> Iterator[tuple[int, dict[str, str]]]:
         start = reader.line_num + 1
-        for cells in reader:
-            if cells:  # a blank line gives none
-                yield start, dict(zip(header, cells, strict=False))
-            start = reader.line_num + 1
+        try:
+            for cells in reader:
+                if cells:  # a blank line gives none
+                    yield start, dict(zip(header, cells, strict=False))
+                start = reader.line_num + 1
+        except csv.Error as error:
+            raise _unreadable(start, error) from None
 
     return header, records()
+
+
+def _unreadable(row: int, error: csv.Error) -> ImportRejected:
+    # Python's reader stops at a value over its size limit, which is nearly always a
+    # quotation mark that is never closed: everything after it became one value.
+    if "field larger than field limit" in str(error):
+        return ImportRejected(
+            [
+                f"row {row}: a value runs past {csv.field_size_limit():,} characters; "
+                "a quotation mark in it is probably never closed"
+            ]
+        )
+    return ImportRejected([f"row {row}: the row cannot be read as CSV ({error})"])
 
 
 def read_rows(*, round_: Round, text: str) -> list[ImportRow]:

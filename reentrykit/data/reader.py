@@ -216,7 +216,16 @@ def _detect_delimiter(text: str) -> str:
 
 
 def _csv_headers(text: str, delimiter: str) -> tuple[str, ...]:
-    first = next(csv.reader(text.lstrip("\ufeff").splitlines()[:1], delimiter=delimiter), [])
+    try:
+        first = next(csv.reader(text.lstrip("\ufeff").splitlines()[:1], delimiter=delimiter), [])
+    except csv.Error:
+        # Python's reader stops at a value over its size limit: a quotation mark that
+        # is never closed, or no line breaks at all.
+        raise FileProblem(
+            f"The first row cannot be read: a value in it runs past "
+            f"{csv.field_size_limit():,} characters. Check for a quotation mark that is "
+            "never closed."
+        ) from None
     headers = tuple(name.strip() for name in first)
     if not headers or all(not name for name in headers):
         raise FileProblem("The first row must name the columns; it is empty.")

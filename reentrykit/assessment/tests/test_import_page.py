@@ -78,6 +78,21 @@ def test_a_file_that_is_not_text_or_too_large_is_refused(
     assert not Response.objects.filter(round=open_round).exists()
 
 
+def test_a_quotation_mark_never_closed_is_a_problem_on_its_row(
+    world: World, open_round: Round, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """Everything after the quote is one value; past the CSV reader's size limit that
+    must be a row-level problem, not a server error."""
+    rows = hand_worked_csv(world)
+    unclosed = f'{world.member.email},1.1.a,2,"an unclosed quote\n' + "x" * 140_000 + "\n"
+    response = _upload(signed_in(world.coordinator), open_round, rows + unclosed)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"row {len(rows.splitlines()) + 1}: a value runs past 131,072 characters" in page
+    assert "quotation mark in it is probably never closed" in page
+    assert not Response.objects.filter(round=open_round).exists()
+
+
 @pytest.mark.parametrize("role", ["member", "steward", "viewer", "coach", "outsider"])
 def test_only_the_coordinator_imports(
     role: str, world: World, open_round: Round, signed_in

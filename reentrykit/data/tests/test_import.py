@@ -165,6 +165,11 @@ def test_it_detects_delimiter_and_bom(world: World, write_csv) -> None:  # type:
             b"A Lee,3/2/1984,2023-01-05,jail\nB Cho,1/1/1970,2023-02-01,jail\n",
             "looks like data, not column names: column 2, 3 holds",
         ),
+        # A quotation mark never closed in the first row: the rest is one long value.
+        (
+            b'source_person_id,"release_date' + b"x" * 140_000 + b"\nJ1,2023-01-01,jail\n",
+            "The first row cannot be read: a value in it runs past 131,072 characters",
+        ),
     ],
 )
 def test_it_refuses_unreadable_files_and_writes_nothing(
