@@ -28,19 +28,28 @@ from reentrykit.library.forms import DocumentForm, PracticeForm, PracticeSearchF
 from reentrykit.library.merge import FIELDS, Block, blocks, merged
 from reentrykit.library.models import Practice
 from reentrykit.library.selectors import Document
-from reentrykit.network.models import Network, NetworkSite
+from reentrykit.network.models import Network, NetworkRoleKind, NetworkSite
 
 # -- from a coalition -----------------------------------------------------------------
 
 
-def _networks(access: CoalitionAccess) -> list[Network]:
-    return list(Network.objects.filter(sites__coalition=access.coalition))
+def _networks(request: HttpRequest, access: CoalitionAccess) -> list[Network]:
+    """The coalition's networks whose practices the user reads here. A coach who is not
+    a member of the coalition reads those of the networks they coach it in alone: a
+    network they have no role in stays closed to them, as its own pages are."""
+    sites = NetworkSite.objects.filter(coalition=access.coalition)
+    if not access.roles:
+        sites = sites.filter(
+            coach_assignments__coach__user=request.user,
+            coach_assignments__coach__role=NetworkRoleKind.COACH,
+        )
+    return list(Network.objects.filter(sites__in=sites).distinct())
 
 
-def _practice_in(access: CoalitionAccess, practice_id: int) -> Practice:
-    """A practice of one of the coalition's networks, or 404."""
+def _practice_in(request: HttpRequest, access: CoalitionAccess, practice_id: int) -> Practice:
+    """A practice of one of the networks :func:`_networks` gives, or 404."""
     practice = (
-        Practice.objects.filter(pk=practice_id, site__network__in=_networks(access))
+        Practice.objects.filter(pk=practice_id, site__network__in=_networks(request, access))
         .select_related("site__coalition", "site__network", "written_by")
         .first()
     )
@@ -80,7 +89,7 @@ def _filters(search: PracticeSearchForm) -> dict[str, str]:
 @login_required
 def practices(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
-    networks = _networks(access)
+    networks = _networks(request, access)
     return _listing(
         request,
         networks,
@@ -125,7 +134,7 @@ def _practice_fields(form: PracticeForm) -> dict[str, Any]:
 @login_required
 def practice(request: HttpRequest, coalition_slug: str, practice_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
-    entry = _practice_in(access, practice_id)
+    entry = _practice_in(request, access, practice_id)
     edit_url = (
         reverse(
             "library:practice_edit",
@@ -145,7 +154,7 @@ def practice(request: HttpRequest, coalition_slug: str, practice_id: int) -> Htt
 @login_required
 def practice_edit(request: HttpRequest, coalition_slug: str, practice_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
-    entry = _practice_in(access, practice_id)
+    entry = _practice_in(request, access, practice_id)
     if not _may_edit(access, entry):
         raise PermissionDenied("Only the coalition that wrote a practice changes it.")
     if request.method == "POST" and request.POST.get("delete") == "yes":

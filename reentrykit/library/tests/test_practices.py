@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reentrykit.coalitions.services import coalition_create
 from reentrykit.library.models import Practice, PracticeTag
 from reentrykit.library.selectors import practices_in
 from reentrykit.library.services import practice_write
@@ -75,6 +76,31 @@ def test_a_practice_stays_inside_its_network(world: World, signed_in) -> None:  
         signed_in(world.network_admin).get(f"/n/pilot/practices/{practice.pk}/").status_code == 404
     )
     assert "State only" in signed_in(world.viewer).get(LIBRARY).content.decode()
+
+
+def test_a_coach_reads_only_the_networks_they_coach_the_site_in(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """Riverton is in the pilot, where the coach coaches it, and in a state network where
+    the coach has no role: its practices stay closed to the coach, from either side."""
+    state = network_create(slug="state", name="State Network")
+    network_add_site(network=state, coalition=world.coalition)
+    third = coalition_create(slug="thirdtown", name="Thirdtown Reentry Council", state="MI")
+    practice = practice_write(
+        site=network_add_site(network=state, coalition=third),
+        written_by=None,
+        title="Thirdtown housing pilot",
+        summary="For the state network's sites.",
+        body="B",
+    )
+    pilot = _practice(world, "Pilot peer mentors")
+    coach = signed_in(world.coach)
+    assert coach.get(f"/n/state/practices/{practice.pk}/").status_code == 404
+    listing = coach.get(LIBRARY).content.decode()
+    assert "Thirdtown" not in listing
+    assert "Pilot peer mentors" in listing
+    assert coach.get(f"{LIBRARY}{practice.pk}/").status_code == 404
+    assert coach.get(f"{LIBRARY}{pilot.pk}/").status_code == 200
+    # The coalition's own members read both networks' practices.
+    assert "Thirdtown" in signed_in(world.viewer).get(LIBRARY).content.decode()
 
 
 @pytest.mark.parametrize(
