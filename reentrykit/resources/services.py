@@ -53,13 +53,20 @@ def gap_candidate(*, coalition: Coalition, estimate: NeedEstimate, user: Any) ->
         source=SOURCE,
         component_key=estimate.key,
         title=f"Close the gap in {estimate.label.lower()} services",
-        note=(
-            f"About {estimate.need:,.0f} people a year leave custody with a "
-            f"{estimate.label.lower()} need; the directory's services can serve "
-            f"{estimate.capacity:,}."
-        ),
+        note=_gap_note(estimate),
         created_by=user,
     )
+
+
+def _gap_note(estimate: NeedEstimate) -> str:
+    """The gap in words, from figures as the coalition's viewers read them (``estimate``
+    holds no number they may not see)."""
+    label = estimate.label.lower()
+    need = f"{'an' if label[0] in 'aeiou' else 'a'} {label} need"
+    serves = f"the directory's services can serve {estimate.capacity:,}."
+    if estimate.need is None:
+        return f"People leave custody with {need} (too few to show here); {serves}"
+    return f"About {estimate.need:,.0f} people a year leave custody with {need}; {serves}"
 
 
 def lead_save(*, coalition: Coalition, name: str) -> None:

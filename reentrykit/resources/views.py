@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from reentrykit.core.access import (
     Capability,
     CoalitionAccess,
+    as_viewer,
     get_coalition_for,
     get_object_in,
     post_only,
@@ -131,11 +132,15 @@ def _figures(access: CoalitionAccess) -> dict[str, float | int]:
 @post_only
 def gap_candidate(request: HttpRequest, coalition_slug: str, need: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
-    estimate = next((r for r in needs_against_capacity(access).gaps if r.key == need), None)
-    if estimate is None:
+    if not any(r.key == need for r in needs_against_capacity(access).gaps):
         raise Http404("No gap for that need")
+    # The note is read by the whole coalition and goes into the plan: it is written
+    # from the figures as a viewer reads them, even when a data steward adds it.
+    shared = next(
+        r for r in needs_against_capacity(as_viewer(access.coalition)).rows if r.key == need
+    )
     candidate = services.gap_candidate(
-        coalition=access.coalition, estimate=estimate, user=request.user
+        coalition=access.coalition, estimate=shared, user=request.user
     )
     messages.success(request, f"“{candidate.title}” is a candidate priority in the plan.")
     return redirect("resources:needs", coalition_slug=coalition_slug)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from reentrykit.assessment.models import CandidatePriority
+from reentrykit.coalitions.models import Membership, Role
 from reentrykit.core.access import as_viewer
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.resources.estimates import needs_against_capacity
@@ -155,6 +156,27 @@ def test_a_gap_becomes_a_candidate_priority_once(world: World, signed_in) -> Non
     assert "Close the gap in housing services" in client.get("/c/riverton/plan/").content.decode()
     # No gap (employment's estimate is hidden): nothing to make a candidate of.
     assert client.post(f"{BASE}needs/employment/candidate/").status_code == 404
+
+
+def test_a_gap_added_by_a_data_steward_says_only_what_viewers_may_read(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """The candidate's note is read by the whole coalition and goes into the plan: a
+    coordinator who is also the data steward sees the employment estimate (7 people a
+    year, from a count of 5), but the note they add must not carry it."""
+    _snapshot(world)
+    Membership.objects.create(
+        user=world.coordinator, coalition=world.coalition, role=Role.DATA_STEWARD
+    )
+    steward = signed_in(world.coordinator)
+    assert steward.post(f"{BASE}needs/employment/candidate/").status_code == 302
+    assert CandidatePriority.objects.get().note == (
+        "People leave custody with an employment need (too few to show here); "
+        "the directory's services can serve 0."
+    )
+    plan = signed_in(world.viewer).get("/c/riverton/plan/").content.decode()
+    assert "Close the gap in employment services" in plan
+    assert not re.search(r"\b7 people", plan)
 
 
 def test_a_member_lists_services_and_readers_only_read(world: World, signed_in) -> None:
