@@ -1,19 +1,32 @@
-"""Writing tables for people to open in spreadsheets, safely.
+"""Writing tables and documents for people to open in spreadsheets and Word, safely.
 
 A cell that starts with =, +, -, @ (or a tab or carriage return) would be run as
 a formula by Excel or LibreOffice; every export prefixes such text with a quote.
+XLSX and DOCX are XML, which cannot hold most control characters; text pasted from
+Word brings some (its line break within a paragraph is U+000B), so they are replaced
+(:func:`xml_text`) rather than left to fail the download.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Word's line and page breaks within a paragraph; the other characters XML 1.0 refuses.
+_BREAKS = re.compile("[\x0b\x0c]")
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` as XML can hold it: Word's breaks become line breaks, and other
+    control characters are dropped."""
+    return _NOT_XML.sub("", _BREAKS.sub("\n", value))
 
 
 def safe_cell(value: Any) -> Any:
@@ -44,10 +57,48 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Iterable[Any]]]])
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append(list(header))
         for row in rows:
-            sheet.append(safe_row(row))
+            sheet.append([_xlsx_cell(value) for value in safe_row(row)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    return xml_text(value) if isinstance(value, str) else value
+
+
+class WordDocument:
+    """A DOCX document built a heading, a paragraph and a table at a time; it takes any
+    text (see :func:`xml_text`)."""
+
+    def __init__(self, title: str) -> None:
+        from docx import Document
+
+        self._document = Document()
+        self._document.core_properties.title = xml_text(title)
+
+    def heading(self, text: str, *, level: int) -> None:
+        self._document.add_heading(xml_text(text), level=level)
+
+    def paragraph(self, text: str, *, style: str | None = None) -> None:
+        self._document.add_paragraph(xml_text(text), style=style)
+
+    def bullet(self, text: str) -> None:
+        self.paragraph(text, style="List Bullet")
+
+    def table(self, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+        table = self._document.add_table(rows=1, cols=len(header))
+        table.style = "Table Grid"
+        for cell, label in zip(table.rows[0].cells, header, strict=True):
+            cell.text = xml_text(label)
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = xml_text(value)
+
+    def content(self) -> bytes:
+        buffer = io.BytesIO()
+        self._document.save(buffer)
+        return buffer.getvalue()
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,7 +4,6 @@ feature), and a coalition's documents (templates filled from its record)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from reentrykit.core.access import (
     get_network_for,
     post_only,
 )
+from reentrykit.core.exports import WordDocument
 from reentrykit.library import selectors, services
 from reentrykit.library.forms import DocumentForm, PracticeForm, PracticeSearchForm
 from reentrykit.library.merge import FIELDS, Block, blocks, merged
@@ -320,20 +320,14 @@ def download(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
 
 
 def _docx(title: str, content: list[Block]) -> bytes:
-    from docx import Document as Docx
-
-    docx = Docx()
-    docx.core_properties.title = title
+    docx = WordDocument(title)
     for block in content:
         if block.kind == "heading":
             # The first heading titles the document; the others are its sections.
-            level = 1 if block is content[0] else 2
-            docx.add_heading(block.lines[0], level=level)
+            docx.heading(block.lines[0], level=1 if block is content[0] else 2)
         elif block.kind == "list":
             for line in block.lines:
-                docx.add_paragraph(line, style="List Bullet")
+                docx.bullet(line)
         else:
-            docx.add_paragraph(block.lines[0])
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return buffer.getvalue()
+            docx.paragraph(block.lines[0])
+    return docx.content()

@@ -4,7 +4,6 @@ to be shared with decision makers, so both read it as a viewer would
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reentrykit.core.access import as_viewer, get_coalition_for
+from reentrykit.core.exports import WordDocument
 from reentrykit.planning import selectors
 from reentrykit.planning.models import ActionStep, Improvement, Priority
 
@@ -67,74 +67,62 @@ def _priority_lines(priority: Priority) -> list[str]:
 
 
 def _docx(context: dict[str, Any]) -> bytes:
-    from docx import Document as Docx
-
-    docx = Docx()
     title = f"{context['coalition'].name}: strategic reentry plan"
-    docx.core_properties.title = title
-    docx.add_heading(title, level=1)
-    docx.add_paragraph(f"As of {context['today']:%B %-d, %Y}. {context['progress'].label}.")
+    docx = WordDocument(title)
+    docx.heading(title, level=1)
+    docx.paragraph(f"As of {context['today']:%B %-d, %Y}. {context['progress'].label}.")
     for entry in context["plan"]:
-        docx.add_heading(f"Priority: {entry.priority.title}", level=2)
+        docx.heading(f"Priority: {entry.priority.title}", level=2)
         for text in _priority_lines(entry.priority):
-            docx.add_paragraph(text)
+            docx.paragraph(text)
         for view in entry.goals:
             goal = view.goal
             by = f" (by {goal.milestone_on:%B %-d, %Y})" if goal.milestone_on else ""
-            docx.add_heading(f"Goal: {goal.statement}{by}", level=3)
+            docx.heading(f"Goal: {goal.statement}{by}", level=3)
             if view.updates:
                 latest = view.updates[0]
-                docx.add_paragraph(
+                docx.paragraph(
                     f"Status as of {latest.reported_on:%B %-d, %Y}: "
                     f"{latest.get_rating_display()}. {latest.commentary}"
                 )
             objectives = [f"{o.objective} ({o.plan_name})" for o in goal.objectives.all()]
             if objectives:
-                docx.add_paragraph(f"Serves public safety objectives: {'; '.join(objectives)}.")
+                docx.paragraph(f"Serves public safety objectives: {'; '.join(objectives)}.")
             for row in view.measures:
-                docx.add_paragraph(_measure_line(row), style="List Bullet")
+                docx.bullet(_measure_line(row))
             for entry, projection in view.improvements:
-                docx.add_paragraph(_improvement_line(entry, projection), style="List Bullet")
+                docx.bullet(_improvement_line(entry, projection))
             if view.steps:
-                _docx_steps(docx, view.steps)
+                docx.table(STEP_COLUMNS, [_step_cells(step) for step in view.steps])
     _docx_roles(docx, context["agencies"])
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return buffer.getvalue()
+    return docx.content()
 
 
-def _docx_roles(docx: Any, agencies: list[selectors.AgencyWork]) -> None:
+def _docx_roles(docx: WordDocument, agencies: list[selectors.AgencyWork]) -> None:
     if not agencies:
         return
-    docx.add_heading("Roles of member agencies", level=2)
+    docx.heading("Roles of member agencies", level=2)
     for work in agencies:
         # A role written as a sentence keeps its own full stop, not two.
         roles = "; ".join(role.role.rstrip(". ") for role in work.roles) or "No role written yet"
-        docx.add_paragraph(
+        docx.bullet(
             f"{work.organization.name}: {roles}. Action steps: {work.steps}, "
-            f"{work.done} done, {work.overdue} overdue.",
-            style="List Bullet",
+            f"{work.done} done, {work.overdue} overdue."
         )
 
 
-def _docx_steps(docx: Any, steps: list[ActionStep]) -> None:
-    table = docx.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, label in zip(
-        table.rows[0].cells, ("Action step", "Owner", "Dates", "Status", "Done"), strict=True
-    ):
-        cell.text = label
-    for step in steps:
-        owner = ", ".join(
-            part for part in (str(step.owner_organization or ""), step.owner_person) if part
-        )
-        dates = f"{step.starts_on:%Y-%m-%d} to " if step.starts_on else "by "
-        values = (
-            step.description,
-            owner,
-            f"{dates}{step.due_on:%Y-%m-%d}",
-            step.get_status_display(),
-            f"{step.percent_complete}%",
-        )
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = value
+STEP_COLUMNS = ("Action step", "Owner", "Dates", "Status", "Done")
+
+
+def _step_cells(step: ActionStep) -> tuple[str, ...]:
+    owner = ", ".join(
+        part for part in (str(step.owner_organization or ""), step.owner_person) if part
+    )
+    dates = f"{step.starts_on:%Y-%m-%d} to " if step.starts_on else "by "
+    return (
+        step.description,
+        owner,
+        f"{dates}{step.due_on:%Y-%m-%d}",
+        step.get_status_display(),
+        f"{step.percent_complete}%",
+    )

@@ -376,6 +376,21 @@ def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  #
         assert words in text
 
 
+def test_text_pasted_from_word_downloads(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """Word's line break within a paragraph (U+000B) survives a paste; XML cannot hold
+    it, nor a stray control character, so the Word file breaks the line instead."""
+    client = signed_in(world.member)
+    response = client.post(
+        f"{PLAN}priorities/new/",
+        {"title": "Housing\x01 first", "why": "Beds are short.\x0bThe shelter closed."},
+    )
+    assert response.status_code == 302
+    text = _word_text(client.get(f"{PLAN}download/?format=docx").content)
+    assert "Priority: Housing first" in text
+    assert "Beds are short.\nThe shelter closed." in text
+    assert client.get(f"{PLAN}download/?format=pdf").status_code == 200
+
+
 def test_the_plan_page_says_where_it_stands_on_the_path(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     Priority.objects.create(coalition=world.coalition, title="Housing")
     page = _text(signed_in(world.member).get(PLAN))
