@@ -73,6 +73,30 @@ class UswdsFormMixin:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error"
 
 
+# The range of the database's keys (64-bit integers).
+_KEY_RANGE = range(-(2**63), 2**63)
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Several records chosen by key (``Meta.field_classes`` of a model form's
+    many-to-many fields). A key beyond the database's range is an invalid choice:
+    Django's own field would pass it to SQLite, which fails on it."""
+
+    def _check_values(self, value: Any) -> Any:
+        for key in value:
+            try:
+                in_range = int(str(key)) in _KEY_RANGE
+            except ValueError:
+                in_range = True  # not a number: Django's check names it
+            if not in_range:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                )
+        return super()._check_values(value)
+
+
 def _is_required_radio(field: forms.Field) -> bool:
     return (
         field.required

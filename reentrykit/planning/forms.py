@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition, PartnerOrganization
-from reentrykit.core.forms import CoalitionModelForm, DateInput, UswdsForm, UswdsModelForm
+from reentrykit.core.forms import (
+    CoalitionModelForm,
+    DateInput,
+    RecordsField,
+    UswdsForm,
+    UswdsModelForm,
+)
 from reentrykit.metrics.models import Indicator
 from reentrykit.planning.models import (
     ActionStep,
@@ -115,6 +121,7 @@ class GoalForm(UswdsModelForm):
     class Meta:
         model = Goal
         fields = ["statement", "milestone_on", "indicators", "objectives"]
+        field_classes = {"indicators": RecordsField, "objectives": RecordsField}
         widgets = {
             "milestone_on": DateInput,
             "indicators": forms.CheckboxSelectMultiple,
@@ -276,6 +283,7 @@ class AgencyRoleForm(CoalitionModelForm):
     class Meta:
         model = AgencyRole
         fields = ["organization", "role", "goals"]
+        field_classes = {"goals": RecordsField}
         widgets = {"role": forms.Textarea(attrs={"rows": 3}), "goals": forms.CheckboxSelectMultiple}
         help_texts = {"goals": "The plan's goals it works toward."}
 

@@ -414,3 +414,23 @@ def test_a_step_is_owned_by_one_of_the_coalitions_own_partners(world: World, sig
     )
     assert "is not one of the available choices" in _text(response)
     assert not ActionStep.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["99999999999999999999999", "-99999999999999999999999"])
+def test_a_key_beyond_the_database_s_range_is_an_invalid_choice(
+    key: str, world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    priority = Priority.objects.create(coalition=world.coalition, title="Housing")
+    goal = Goal.objects.create(priority=priority, statement="Beds")
+    client = signed_in(world.member)
+    for url, data in (
+        (f"{PLAN}priorities/{priority.pk}/goals/new/", {"statement": "G", "indicators": key}),
+        (f"{PLAN}goals/{goal.pk}/", {"statement": "G", "objectives": key}),
+        (f"{PLAN}monitoring/role/new/", {"organization": world.jail.pk, "role": "r", "goals": key}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert f"Select a valid choice. {key} is not one of the available choices." in (
+            response.content.decode()
+        )
+    assert Goal.objects.get().statement == "Beds"
