@@ -101,7 +101,22 @@ class RankForm(UswdsForm):
                 seen[place] = name
         if not seen and not self.errors:
             raise forms.ValidationError("Give at least one candidate a place.")
+        self._check_no_gaps(seen)
         return cleaned
+
+    def _check_no_gaps(self, seen: dict[int, str]) -> None:
+        """Places follow on from 1st: points go by the order of the places given, so a
+        gap would not count as the person meant it (their 3rd would earn a 2nd's)."""
+        missing = [n for n in range(1, len(seen) + 1) if n not in seen]
+        if missing and not self.errors:
+            gap = missing[0]
+            after = min(place for place in seen if place > gap)
+            self.add_error(
+                seen[after],
+                f"No candidate is {ordinal(gap)}: places follow on from 1st with no gaps; "
+                f"give “{self.fields[seen[after]].label}” {ordinal(gap)} or rank another "
+                f"candidate {ordinal(gap)}.",
+            )
 
     def places(self) -> dict[int, int | None]:
         """Candidate id -> place (None: not ranked), once valid."""

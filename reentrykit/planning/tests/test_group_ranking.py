@@ -87,6 +87,13 @@ def test_a_candidate_made_a_priority_leaves_the_count(world: World, signed_in, c
         (("", "", ""), "Give at least one candidate a place."),
         (("4", "", ""), "Select a valid choice."),
         (("first", "", ""), "Select a valid choice."),
+        # A gap: points go by the order of the places, so Jobs would earn a 2nd's.
+        (
+            ("1", "", "3"),
+            "No candidate is 2nd: places follow on from 1st with no gaps; give “Jobs” 2nd "
+            "or rank another candidate 2nd.",
+        ),
+        (("", "3", "2"), "No candidate is 1st"),
     ],
 )
 def test_a_bad_ranking_is_refused_and_changes_nothing(
