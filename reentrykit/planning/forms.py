@@ -208,6 +208,14 @@ PROJECTION_FIELDS = (
 PROJECTION_HINT = "Give the indicator, the people reached and the reduction, or none of them."
 
 
+def _not_after_today(value: dt.date | None, what: str) -> dt.date | None:
+    """A date something happened on: a later one is a typo (2036 for 2026) that would
+    count as the latest report or check for years."""
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(f"{what} cannot be dated after today.")
+    return value
+
+
 class StatusUpdateForm(UswdsModelForm):
     class Meta:
         model = StatusUpdate
@@ -217,6 +225,9 @@ class StatusUpdateForm(UswdsModelForm):
             "rating": forms.RadioSelect,
             "commentary": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def clean_reported_on(self) -> dt.date | None:
+        return _not_after_today(self.cleaned_data.get("reported_on"), "A status report")
 
 
 class ActionStepForm(UswdsModelForm):
@@ -283,6 +294,9 @@ class PlanShareForm(UswdsModelForm):
         fields = ["shared_on", "how", "response"]
         widgets = {"shared_on": DateInput, "response": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_shared_on(self) -> dt.date | None:
+        return _not_after_today(self.cleaned_data.get("shared_on"), "A share")
+
 
 def _own_choices(form: CoalitionModelForm, **fields: str) -> None:
     """Limits each named field to the coalition's own organizations or goals."""
@@ -331,10 +345,7 @@ class QualityCheckForm(CoalitionModelForm):
         self.fields["result"].choices = [("", "Not checked yet"), *QualityCheck.Result.choices]
 
     def clean_last_checked_on(self) -> dt.date | None:
-        done = self.cleaned_data.get("last_checked_on")
-        if done is not None and done > timezone.localdate():
-            raise forms.ValidationError("A check cannot have been done after today.")
-        return done
+        return _not_after_today(self.cleaned_data.get("last_checked_on"), "A check")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -7,6 +7,8 @@ import datetime as dt
 import html
 import re
 
+from django.utils import timezone
+
 from reentrykit.planning.models import PlanShare, Stakeholder
 from reentrykit.testing import World
 
@@ -78,6 +80,13 @@ def test_bad_stakeholders_and_shares_are_refused_and_change_nothing(
     sheriff = Stakeholder.objects.get()
     response = client.post(f"{BUY_IN}{sheriff.pk}/shares/new/", {"shared_on": "soon", "how": ""})
     assert set(response.context["form"].errors) == {"shared_on", "how"}
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        f"{BUY_IN}{sheriff.pk}/shares/new/", {"shared_on": tomorrow.isoformat(), "how": "Email"}
+    )
+    assert response.context["form"].errors == {
+        "shared_on": ["A share cannot be dated after today."]
+    }
     assert Stakeholder.objects.count() == 1 and not PlanShare.objects.exists()
 
 

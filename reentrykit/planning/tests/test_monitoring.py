@@ -64,6 +64,23 @@ def test_a_goal_whose_last_report_is_over_a_month_old_is_due(world: World, signe
     assert "Report due" in client.get(PLAN).content.decode()
 
 
+def test_a_report_dated_after_today_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A year typed wrong (2036 for 2026) would stand as the latest report for years,
+    and the goal would never be due."""
+    goal = _goal(world)
+    client = signed_in(world.member)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        f"{PLAN}goals/{goal.pk}/updates/new/",
+        {"reported_on": tomorrow.isoformat(), "rating": "on_track", "commentary": "Fine."},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "reported_on": ["A status report cannot be dated after today."]
+    }
+    assert not StatusUpdate.objects.exists()
+
+
 def test_a_bad_report_is_refused_and_changes_nothing(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     goal = _goal(world)
     client = signed_in(world.member)
