@@ -110,7 +110,9 @@ class ImportBatch(Audited, models.Model):
         indexes = [models.Index(fields=["coalition", "sha256"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} from {self.source} ({self.rows} rows)"
+        # No row count: the audit trail keeps this text, and its readers are not all
+        # data stewards (a count of person-level rows is not theirs to see).
+        return f"{self.kind} from {self.source}"
 
     def audit_coalition_id(self) -> int | None:
         return self.coalition_id

@@ -77,3 +77,48 @@ def test_coordinators_read_only_their_own_trail(world: World, signed_in) -> None
 
 def test_members_cannot_read_the_trail(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     assert signed_in(world.member).get("/c/riverton/audit/").status_code == 403
+
+
+def _import_batch(world: World, rows: int):  # type: ignore[no-untyped-def]
+    from reentrykit.data.models import ImportBatch, Source
+
+    with audit_actor(world.steward, "web"):
+        source = Source.objects.create(coalition=world.coalition, name="County Jail")
+        return ImportBatch.objects.create(
+            coalition=world.coalition,
+            source=source,
+            kind="releases",
+            file_name="jail.csv",
+            sha256="0" * 64,
+            rows=rows,
+        )
+
+
+def test_the_trail_names_an_imported_file_without_its_row_count(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A count of person-level rows (7, below k) is for data stewards alone; the trail's
+    readers are coordinators."""
+    _import_batch(world, rows=7)
+    page = signed_in(world.coordinator).get("/c/riverton/audit/").content.decode()
+    assert "releases from County Jail" in page
+    assert "7 rows" not in page and "(7" not in page
+
+
+def test_row_counts_recorded_by_earlier_versions_are_scrubbed(world: World) -> None:
+    import importlib
+
+    batch = _import_batch(world, rows=7)
+    AuditEntry.objects.filter(model="data.ImportBatch").update(
+        object_repr="releases from County Jail (7 rows)"
+    )
+    AuditEntry.objects.create(
+        coalition=world.coalition, action="create", model="planning.Goal", object_repr="(7 rows)"
+    )
+    migration = importlib.import_module(
+        "reentrykit.core.migrations.0004_scrub_row_counts_from_trail_names"
+    )
+    from django.apps import apps
+
+    migration.scrub(apps, None)
+    (entry,) = AuditEntry.objects.filter(model="data.ImportBatch")
+    assert entry.object_repr == str(batch) == "releases from County Jail"
+    assert AuditEntry.objects.filter(model="planning.Goal", object_repr="(7 rows)").exists()
