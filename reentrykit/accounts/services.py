@@ -33,6 +33,8 @@ def user_create(
     validate: bool = True,
 ) -> User:
     email = email.strip().lower()
+    if not email:
+        raise ValidationError({"email": "An email address is required."})
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": f"A user with the email {email} already exists."})
     if password is not None and validate:

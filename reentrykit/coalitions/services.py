@@ -160,10 +160,13 @@ def membership_delete(*, membership: Membership) -> None:
 
 
 def _ensure_another_coordinator(membership: Membership) -> None:
+    # Another coordinator who can sign in: a deactivated account cannot manage anything.
     others = (
         Membership.objects.select_for_update()
-        .filter(coalition=membership.coalition_id, role=Role.COORDINATOR)
+        .filter(coalition=membership.coalition_id, role=Role.COORDINATOR, user__is_active=True)
         .exclude(pk=membership.pk)
     )
     if not others.exists():
-        raise ValidationError("A coalition needs at least one coordinator; add another first.")
+        raise ValidationError(
+            "A coalition needs at least one coordinator who can sign in; add another first."
+        )

@@ -69,6 +69,26 @@ def test_it_keeps_the_last_coordinator(world: World, signed_in) -> None:  # type
     assert membership.role == "coordinator"
 
 
+def test_a_deactivated_coordinator_does_not_count_as_another(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A deactivated account cannot sign in: removing the one active coordinator would
+    leave nobody to manage the coalition."""
+    from reentrykit.accounts.services import user_create
+    from reentrykit.coalitions.services import membership_create
+
+    gone = user_create(email="gone@riverton.test", full_name="Gone Coordinator")
+    membership_create(coalition=world.coalition, user=gone, role="coordinator")
+    gone.is_active = False
+    gone.save()
+    client = signed_in(world.coordinator)
+    own = Membership.objects.get(user=world.coordinator, coalition=world.coalition)
+    response = client.post(f"/c/riverton/members/{own.pk}/remove/", follow=True)
+    assert "at least one coordinator who can sign in" in response.content.decode()
+    assert Membership.objects.filter(pk=own.pk).exists()
+    client.post(f"/c/riverton/members/{own.pk}/", {"role": "member"})
+    own.refresh_from_db()
+    assert own.role == "coordinator"
+
+
 def test_a_coordinator_changes_a_members_role(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.coordinator)
     url = f"/c/riverton/members/{world.member_membership.pk}/"

@@ -170,6 +170,7 @@ def test_it_prints_a_password_link_for_a_user_without_a_password_file(world: Wor
         (["--role", "member", "--coalition", "nowhere"], "No coalition has the slug 'nowhere'"),
         (["--role", "member", "--organization", "Nope"], "no partner organization named 'Nope'"),
         (["--role", "member", "--password-file", "/no/such/file"], "--password-file: cannot read"),
+        (["--role", "member", "--email", " "], "--email: An email address is required."),
     ],
 )
 def test_it_rejects_bad_user_input(world: World, extra: list[str], message: str) -> None:
@@ -250,6 +251,9 @@ def test_it_adds_a_coach_to_sites(world: World) -> None:
     with pytest.raises(CommandError, match="only coaches are assigned"):
         _run("network", "add-role", "--network", "pilot", "--email", world.coach.email,
              "--role", "network_admin", "--site", "riverton")  # fmt: skip
+    with pytest.raises(CommandError, match="An email address is required"):
+        _run("network", "add-role", "--network", "pilot", "--email", "",
+             "--role", "network_admin")  # fmt: skip
 
 
 def _console(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
