@@ -6,6 +6,7 @@ meant for a person on stderr, so scripts can read stdout as is.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import signal
@@ -127,3 +128,27 @@ def wsgi_server(*, host: str, port: int, threads: int) -> Any:
         return create_server(get_internal_wsgi_application(), host=host, port=port, threads=threads)
     except OSError as exc:
         raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
+    except ValueError:  # waitress: the host name does not resolve
+        raise CommandError(f"Cannot listen on {host}:{port}: no such host.") from None
+
+
+def port_number(value: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535 (a larger one would wrap around)."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (1 to 65535): {value}")
+    return port
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {value}")
+    return number

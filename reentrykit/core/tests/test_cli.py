@@ -305,3 +305,24 @@ def test_it_says_to_migrate_a_database_never_set_up(tmp_path: Path) -> None:
         "reentrykit: the database is not set up (no such table: coalitions_coalition); "
         "run 'reentrykit migrate' first"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "74301"], "argument --port: not a port number (1 to 65535): 74301"),
+        (["--port", "-1"], "argument --port: not a port number (1 to 65535): -1"),
+        (["--threads", "0"], "argument --threads: not a whole number of at least 1: 0"),
+    ],
+)
+def test_serve_refuses_a_port_or_thread_count_it_cannot_use(args: list[str], message: str) -> None:
+    """A port above 65535 would wrap around to another one, and still be announced."""
+    with pytest.raises(CommandError, match=re.escape(message)):
+        _run("serve", *args)
+
+
+def test_serve_says_when_its_host_does_not_exist() -> None:
+    from reentrykit.core.management.helpers import wsgi_server
+
+    with pytest.raises(CommandError, match="Cannot listen on no-such-host.invalid:8765: no such"):
+        wsgi_server(host="no-such-host.invalid", port=8765, threads=1)

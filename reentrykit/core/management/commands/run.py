@@ -24,7 +24,7 @@ from reentrykit.accounts.models import User
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core import queues
 from reentrykit.core.demo import DEMO_PASSWORD, demo_logins, seed_demo
-from reentrykit.core.management.helpers import stop_signals_as_interrupt, wsgi_server
+from reentrykit.core.management.helpers import port_number, stop_signals_as_interrupt, wsgi_server
 
 # How long a running task may take to finish after Ctrl-C before its worker is killed.
 WORKER_GRACE_SECONDS = 20
@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=port_number, default=8000)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         with stop_signals_as_interrupt():

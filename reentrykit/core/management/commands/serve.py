@@ -8,7 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from reentrykit.core.management.helpers import stop_signals_as_interrupt, wsgi_server
+from reentrykit.core.management.helpers import (
+    port_number,
+    positive_int,
+    stop_signals_as_interrupt,
+    wsgi_server,
+)
 
 
 class Command(BaseCommand):
@@ -16,8 +21,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--port", type=port_number, default=8000)
+        parser.add_argument("--threads", type=positive_int, default=8)
 
     def handle(self, *args: Any, host: str, port: int, threads: int, **options: Any) -> None:
         server = wsgi_server(host=host, port=port, threads=threads)
