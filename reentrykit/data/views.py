@@ -255,7 +255,15 @@ def access_log(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         raise PermissionDenied("Only data stewards and coordinators read the access log.")
     entries = PersonLevelAccess.objects.filter(coalition=access.coalition).select_related("user")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "data/access_log.html", {"access": access, "page": page})
+    # How many rows were seen is a count of person-level data: a coordinator reads it
+    # as every figure outside the data steward role, hidden when small.
+    rows = disclose(
+        [{"rows": entry.rows} for entry in page],
+        unsuppressed=access.can(Capability.PERSON_LEVEL),
+        k=access.coalition.suppression_k,
+        counts=["rows"],
+    )
+    return render(request, "data/access_log.html", {"access": access, "page": page, "rows": rows})
 
 
 @login_required

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -39,6 +41,33 @@ def test_only_stewards_and_coordinators_read_the_access_log(
 ) -> None:  # type: ignore[no-untyped-def]
     assert signed_in(getattr(world, role)).get("/c/riverton/data/access-log/").status_code == 403
     assert signed_in(world.coordinator).get("/c/riverton/data/access-log/").status_code == 200
+
+
+def test_a_coordinator_reads_small_row_counts_in_the_access_log_hidden(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """How many rows a steward saw is a count of person-level data: hidden below k for a
+    coordinator, as on the data home page; the steward reads it."""
+    from reentrykit.data.models import PersonLevelAccess
+
+    for rows in (4, 0, 250):
+        PersonLevelAccess.objects.create(
+            coalition=world.coalition, user=world.steward, action="export", what="clusters",
+            rows=rows, reason="Annual report",
+        )  # fmt: skip
+    page = "/c/riverton/data/access-log/"
+    cells = re.findall(
+        r'<td class="text-right">([^<]*)</td>', _page(signed_in(world.coordinator), page)
+    )
+    assert cells == ["250", "0", "&lt;11"]
+    cells = re.findall(
+        r'<td class="text-right">([^<]*)</td>', _page(signed_in(world.steward), page)
+    )
+    assert cells == ["250", "0", "4"]
+
+
+def _page(client, url: str) -> str:  # type: ignore[no-untyped-def]
+    return client.get(url).content.decode()
 
 
 def test_a_member_cannot_upload_or_link(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
