@@ -12,6 +12,8 @@ from reentrykit.metrics.tests.builders import dashboard_payload as _payload
 from reentrykit.metrics.tests.builders import rate_row
 from reentrykit.testing import World
 
+URL = "/c/riverton/measures/"
+
 
 @pytest.fixture
 def snapshot(world: World) -> MetricSnapshot:
@@ -668,3 +670,26 @@ def test_each_windows_trend_ends_at_its_own_latest_complete_year(world: World) -
         for window in (365, 730)
     }
     assert years == {365: [2021, 2022, 2023], 730: [2021, 2022]}
+
+
+def test_the_trend_and_indicators_flag_rates_on_fewer_than_20_events(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """DATA.md: rates resting on fewer than 20 events are flagged unstable, in every
+    table that shows one (15 of 180 in 2022; a baseline of 12 of 150)."""
+    from reentrykit.metrics.tests.builders import rearrest_indicator
+
+    indicator = rearrest_indicator(world.coalition)
+    payload = _payload()
+    payload["rates"] = [r for r in payload["rates"] if r["cohort_year"] != 2022]
+    payload["rates"].append(rate_row("all", "all", 180, 15, year=2022))
+    row = {**rate_row("all", "all", 150, 12), "ci_low": 0.04, "ci_high": 0.13}
+    payload["indicators"] = {str(indicator.pk): {"group": "all", "rows": [row]}}
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    member = signed_in(world.member)
+    trend = {row[0]: row[1:] for row in _table(member.get(URL).content.decode(), "trend-table")}
+    assert trend["2022"] == ["180", "8.3% (unstable)"]
+    assert not any("unstable" in cell for cell in trend["2023"])
+    page = member.get(f"{URL}indicators/").content.decode()
+    baseline = {row[0]: row[2] for row in _table(page, "indicator-table")[1:]}
+    assert baseline["One-year rearrest"] == "8.0% of 150 (unstable)"
