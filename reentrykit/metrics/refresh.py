@@ -115,21 +115,30 @@ def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> di
     with full follow-up (the calendar year :func:`latest_complete_year` gives for its
     window), with its own facility and breakdown: a plan's measures read both. The
     baseline's rows of each of its years are kept too: outside the data steward role a
-    baseline of several years is shown only when each year's could be."""
+    baseline of several years is shown only when each year's could be. An indicator of
+    one facility keeps the rows of its cohort from every facility too."""
     from reentrykit.metrics.models import Indicator
     from reentrykit.metrics.rates import recidivism_rates
 
-    def rows(indicator: Indicator, period: Period) -> list[dict[str, Any]]:
+    def rows(indicator: Indicator, period: Period, facility: str | None) -> list[dict[str, Any]]:
         frame = recidivism_rates(
             tables=tables,
             measure=indicator.measure,
             window=indicator.window_days,
             data_through=through,
             period=period,
-            facility=indicator.facility_type or None,
+            facility=facility,
             by=indicator.breakdown or None,
         )
         return _records(frame)
+
+    def of_period(indicator: Indicator, period: Period) -> dict[str, Any]:
+        part = {"rows": rows(indicator, period, indicator.facility_type or None)}
+        if indicator.facility_type:
+            # The same cohort from every facility: pages hide a facility's figures where
+            # the other facility's (the difference) would be small.
+            part["unfiltered"] = rows(indicator, period, None)
+        return part
 
     values: dict[str, Any] = {}
     for indicator in Indicator.objects.filter(coalition=coalition):
@@ -137,13 +146,13 @@ def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> di
         years = indicator.baseline_years
         baseline = Period(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
         values[str(indicator.pk)] = {
-            "rows": rows(indicator, baseline),
+            **of_period(indicator, baseline),
             "years": [
-                {"year": year, "rows": rows(indicator, Period.calendar_year(year))}
+                {"year": year, **of_period(indicator, Period.calendar_year(year))}
                 for year in (years if len(years) > 1 else ())
             ],
             "group": indicator.breakdown_group if indicator.breakdown else ALL,
-            "latest": {"year": latest.start.year, "rows": rows(indicator, latest)},
+            "latest": {"year": latest.start.year, **of_period(indicator, latest)},
         }
     return values
 

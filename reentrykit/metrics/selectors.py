@@ -14,6 +14,7 @@ from reentrykit.core.suppression import (
     disclose,
     disclose_curves,
     disclose_flow,
+    is_small,
 )
 from reentrykit.metrics.breakdowns import ALL, NON_PARTICIPANT, PARTICIPANT
 from reentrykit.metrics.models import REQUEUE_AFTER, AdjustedComparison, MetricSnapshot
@@ -350,17 +351,42 @@ def indicator_values(access: CoalitionAccess) -> dict[str, str]:
 
 
 def _indicator_row(
-    access: CoalitionAccess, rows: list[dict[str, Any]], group: str
+    access: CoalitionAccess, values: dict[str, Any], group: str
 ) -> tuple[dict[str, Any] | None, str | None]:
-    """The indicator's group among ``rows``, disclosed for the viewer, and the text that
-    stands for its rate when it is hidden."""
+    """The indicator's group among ``values["rows"]`` (one cohort's breakdown), disclosed
+    for the viewer, and the text that stands for its rate when it is hidden."""
+    rows = values["rows"]
     table = disclose(
         rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **RATE_RULES
     )
     index = next((i for i, row in enumerate(table.rows) if row["group"] == group), None)
     if index is None:
         return None, None
+    if not sees_raw(access) and _other_facility_small(access, rows[index], values, group):
+        return _hidden(table.rows[index]), "suppressed"
     return table.rows[index], table.display(index, "rate")
+
+
+def _other_facility_small(
+    access: CoalitionAccess, row: dict[str, Any], values: dict[str, Any], group: str
+) -> bool:
+    """Whether an indicator of one facility would give the other facility's small counts
+    away: ``values["unfiltered"]`` holds the same cohort from every facility, and the
+    difference is the other facility's (as complementary suppression hides the jail's
+    cell of a facility breakdown whose prison cell is small)."""
+    total = next((r for r in values.get("unfiltered") or () if r["group"] == group), None)
+    if total is None:
+        return False
+    k = access.coalition.suppression_k
+    return any(
+        is_small((total[column] or 0) - (row[column] or 0), k)
+        for column in ("cohort", "recidivists")
+    )
+
+
+def _hidden(row: dict[str, Any]) -> dict[str, Any]:
+    hidden = dict.fromkeys(("cohort", "recidivists", "rate", "ci_low", "ci_high"))
+    return {**row, **hidden, "suppressed": True, "unstable": None}
 
 
 def _baseline_row(
@@ -370,23 +396,20 @@ def _baseline_row(
     baseline of several years is hidden unless each of its years could be shown on its
     own. Otherwise two baselines a year apart would give that year's small counts away
     by subtraction."""
-    row, display = _indicator_row(access, entry["rows"], entry["group"])
+    row, display = _indicator_row(access, entry, entry["group"])
     if row is None or sees_raw(access) or len(indicator.baseline_years) == 1:
         return row, display
     years = entry.get("years") or []
-    shown = {year["year"] for year in years if not _year_hidden(access, year["rows"], entry)}
+    shown = {year["year"] for year in years if not _year_hidden(access, year, entry)}
     if shown >= set(indicator.baseline_years):
         return row, display
-    hidden = dict.fromkeys(("cohort", "recidivists", "rate", "ci_low", "ci_high"))
-    return {**row, **hidden, "suppressed": True, "unstable": None}, "suppressed"
+    return _hidden(row), "suppressed"
 
 
-def _year_hidden(
-    access: CoalitionAccess, rows: list[dict[str, Any]], entry: dict[str, Any]
-) -> bool:
+def _year_hidden(access: CoalitionAccess, year: dict[str, Any], entry: dict[str, Any]) -> bool:
     """Whether a year's counts (not its rate: a year without releases has none) would
     be hidden on their own."""
-    year_row, _ = _indicator_row(access, rows, entry["group"])
+    year_row, _ = _indicator_row(access, year, entry["group"])
     return year_row is not None and (year_row["cohort"] is None or year_row["recidivists"] is None)
 
 
@@ -408,9 +431,7 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
         # Snapshots made before the latest value was cached have none.
         if entry.get("latest"):
             latest = entry["latest"]
-            row["latest"], row["latest_display"] = _indicator_row(
-                access, latest["rows"], entry["group"]
-            )
+            row["latest"], row["latest_display"] = _indicator_row(access, latest, entry["group"])
             row["latest_year"] = latest["year"]
         rows.append(row)
     return rows

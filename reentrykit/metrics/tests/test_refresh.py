@@ -143,3 +143,55 @@ def test_a_baseline_of_several_years_shows_only_when_each_year_could(world: Worl
     )
     refresh_coalition(world.coalition)
     assert shown(as_viewer(world.coalition))["2021-23 but 2022"] == (5, 10)
+
+
+def test_an_indicator_of_one_facility_hides_what_would_give_the_other_away(world: World) -> None:
+    """k = 5. 2023: 20 released from jail (10 rearrested within a year) and 3 from prison
+    (1 rearrested). Beside an everyone indicator (11 of 23) a jail one (10 of 20) would
+    give the prison's 1 of 3 away, as the dashboard's facility breakdown hides it: members
+    see the jail figures hidden. With 10 released from prison (5 rearrested) both show."""
+    from reentrykit.coalitions.models import Role
+    from reentrykit.core.access import ROLE_CAPABILITIES, CoalitionAccess, as_viewer
+    from reentrykit.metrics.models import Indicator
+    from reentrykit.metrics.selectors import indicator_rows
+
+    def load(prison: int, prison_rearrested: int) -> None:
+        releases, events = [], []
+        for facility, people, rearrested in (
+            ("jail", 20, 10),
+            ("prison", prison, prison_rearrested),
+        ):
+            for n in range(people):
+                key = f"{facility}-{n}"
+                releases.append(release(key, "2023-03-01", facility_type=facility))
+                if n < rearrested:
+                    events.append(event(key, "2023-06-01", "arrest"))
+        write_store(world.coalition.pk, releases=releases, events=events)
+        refresh_coalition(world.coalition)
+
+    Source.objects.create(
+        coalition=world.coalition, name="County Jail", declared_data_through=dt.date(2025, 12, 31)
+    )
+    world.coalition.suppression_k = 5
+    world.coalition.save()
+    for name, facility in (("everyone", ""), ("jail", "jail")):
+        Indicator.objects.create(
+            coalition=world.coalition, name=name, measure="rearrest", facility_type=facility,
+            baseline_first_year=2023, baseline_last_year=2023,
+        )  # fmt: skip
+
+    def shown(access: CoalitionAccess) -> dict[str, object]:
+        return {
+            row["indicator"].name: row["display"]
+            or (row["baseline"]["recidivists"], row["baseline"]["cohort"])
+            for row in indicator_rows(access)
+        }
+
+    steward = CoalitionAccess(
+        world.coalition, frozenset({Role.DATA_STEWARD}), False, ROLE_CAPABILITIES[Role.DATA_STEWARD]
+    )
+    load(prison=3, prison_rearrested=1)
+    assert shown(steward) == {"everyone": (11, 23), "jail": (10, 20)}
+    assert shown(as_viewer(world.coalition)) == {"everyone": (11, 23), "jail": "suppressed"}
+    load(prison=10, prison_rearrested=5)
+    assert shown(as_viewer(world.coalition)) == {"everyone": (15, 30), "jail": (10, 20)}
