@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from reentrykit.data.models import Source
 from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
@@ -87,15 +88,34 @@ def test_the_refresh_computes_each_indicators_baseline_and_latest_cohort(world: 
     assert raw["display"] is None and raw["latest_display"] is None
 
 
+def shown(access: Any) -> dict[str, object]:
+    """Each indicator's baseline as the reader sees it: (recidivists, cohort), or the
+    text that stands for it."""
+    from reentrykit.metrics.selectors import indicator_rows
+
+    return {
+        row["indicator"].name: row["display"]
+        or (row["baseline"]["recidivists"], row["baseline"]["cohort"])
+        for row in indicator_rows(access)
+    }
+
+
+def _steward(world: World) -> Any:
+    from reentrykit.coalitions.models import Role
+    from reentrykit.core.access import ROLE_CAPABILITIES, CoalitionAccess
+
+    return CoalitionAccess(
+        world.coalition, frozenset({Role.DATA_STEWARD}), False, ROLE_CAPABILITIES[Role.DATA_STEWARD]
+    )
+
+
 def test_a_baseline_of_several_years_shows_only_when_each_year_could(world: World) -> None:
     """k = 5. 2021: 12 released, 6 rearrested within a year; 2022: 6 released, 3
     rearrested. The 2021-2022 baseline (9 of 18) passes the rules by itself, but beside
     the 2021 one (6 of 12) it would give away 2022's 3 of 6: members see neither figure
     of it. With 2023 (10 released, 5 rearrested) every year could be shown."""
-    from reentrykit.coalitions.models import Role
-    from reentrykit.core.access import ROLE_CAPABILITIES, CoalitionAccess, as_viewer
+    from reentrykit.core.access import as_viewer
     from reentrykit.metrics.models import Indicator
-    from reentrykit.metrics.selectors import indicator_rows
 
     releases, events = [], []
     for year, people, rearrested in ((2021, 12, 6), (2022, 6, 3), (2023, 10, 5)):
@@ -121,16 +141,7 @@ def test_a_baseline_of_several_years_shows_only_when_each_year_could(world: Worl
     )  # fmt: skip
     refresh_coalition(world.coalition)
 
-    def shown(access: CoalitionAccess) -> dict[str, object]:
-        return {
-            row["indicator"].name: row["display"]
-            or (row["baseline"]["recidivists"], row["baseline"]["cohort"])
-            for row in indicator_rows(access)
-        }
-
-    steward = CoalitionAccess(
-        world.coalition, frozenset({Role.DATA_STEWARD}), False, ROLE_CAPABILITIES[Role.DATA_STEWARD]
-    )
+    steward = _steward(world)
     assert shown(steward) == {
         "2021": (6, 12), "2021-22": (9, 18), "2023": (5, 10), "2021-23 but 2022": (14, 28),
     }  # fmt: skip
@@ -150,10 +161,8 @@ def test_an_indicator_of_one_facility_hides_what_would_give_the_other_away(world
     (1 rearrested). Beside an everyone indicator (11 of 23) a jail one (10 of 20) would
     give the prison's 1 of 3 away, as the dashboard's facility breakdown hides it: members
     see the jail figures hidden. With 10 released from prison (5 rearrested) both show."""
-    from reentrykit.coalitions.models import Role
-    from reentrykit.core.access import ROLE_CAPABILITIES, CoalitionAccess, as_viewer
+    from reentrykit.core.access import as_viewer
     from reentrykit.metrics.models import Indicator
-    from reentrykit.metrics.selectors import indicator_rows
 
     def load(prison: int, prison_rearrested: int) -> None:
         releases, events = [], []
@@ -180,16 +189,7 @@ def test_an_indicator_of_one_facility_hides_what_would_give_the_other_away(world
             baseline_first_year=2023, baseline_last_year=2023,
         )  # fmt: skip
 
-    def shown(access: CoalitionAccess) -> dict[str, object]:
-        return {
-            row["indicator"].name: row["display"]
-            or (row["baseline"]["recidivists"], row["baseline"]["cohort"])
-            for row in indicator_rows(access)
-        }
-
-    steward = CoalitionAccess(
-        world.coalition, frozenset({Role.DATA_STEWARD}), False, ROLE_CAPABILITIES[Role.DATA_STEWARD]
-    )
+    steward = _steward(world)
     load(prison=3, prison_rearrested=1)
     assert shown(steward) == {"everyone": (11, 23), "jail": (10, 20)}
     assert shown(as_viewer(world.coalition)) == {"everyone": (11, 23), "jail": "suppressed"}
