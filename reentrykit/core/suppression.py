@@ -212,24 +212,57 @@ def _less(total: Any, part: Any) -> Any:
 
 
 def pooled_points(points: list[dict[str, Any]], *, k: int) -> list[dict[str, Any]]:
-    """One group's curve points (day ascending) for non-stewards: steps pooled to at
-    least k events each, and nothing once fewer than k people are at risk.
+    """One curve's points (day ascending) for non-stewards: :func:`common_steps` of a
+    curve on its own."""
+    return common_steps({"": points}, k=k)[""]
+
+
+def common_steps(
+    curves: Mapping[str, list[dict[str, Any]]], *, k: int, total: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The curves of one breakdown (each group's points from day 0, day ascending) as
+    non-stewards see them: steps of at least k events each, on days every curve shows,
+    and none once fewer than k are at risk.
 
     Each step of a survival curve shows how many of those at risk had the event that
-    day, so showing every step would give small counts away even with them blanked.
+    day, so every step would give small counts away even with them blanked. Steps on
+    different days would give them away by subtraction, the ``total`` curve's (everyone's)
+    less the others', and so would a curve going on alone beside the total once its
+    partner stops: a group that comes to fewer than k at risk stops with the group then
+    smallest (complementary suppression, as in a table), and every curve stops with
+    the total's.
     """
-    if not points or points[0]["at_risk"] < k:
-        return []
-    shown = [dict(points[0])]
-    pooled = 0
-    for point in points[1:]:
-        if point["at_risk"] < k:
+    if any(not points or points[0]["at_risk"] < k for points in curves.values()):
+        return {group: [] for group in curves}
+    shown = {group: [dict(points[0])] for group, points in curves.items()}
+    at = {group: {p["day"]: p for p in points[1:]} for group, points in curves.items()}
+    active = set(curves)
+    pooled = dict.fromkeys(curves, 0)
+    for day in sorted({day for days in at.values() for day in days}):
+        for group in active:
+            pooled[group] += int(at[group].get(day, {}).get("events", 0))
+        if not all(day in at[group] for group in active):
+            continue  # not a day every curve shows
+        active -= _stopping(active, {g: at[g][day]["at_risk"] for g in active}, k, total)
+        if not active:
             break
-        pooled += int(point["events"])
-        if pooled >= k:
-            shown.append({**point, "events": pooled})
-            pooled = 0
+        if all(pooled[group] >= k for group in active):
+            for group in active:
+                shown[group].append({**at[group][day], "events": pooled[group]})
+                pooled[group] = 0
     return shown
+
+
+def _stopping(active: set[str], at_risk: dict[str, Any], k: int, total: str | None) -> set[str]:
+    """The curves that stop on a day: those with fewer than k at risk, every one when
+    the total's is, and beside a lone group stopping, the next smallest."""
+    if total in active and at_risk[total] < k:
+        return set(active)
+    small = {group for group in active if at_risk[group] < k}
+    others = sorted((at_risk[group], group) for group in active - small - {total})
+    if len(small) == 1 and total in active and others:
+        small.add(others[0][1])
+    return small
 
 
 def disclose_curves(
@@ -246,7 +279,7 @@ def disclose_curves(
     A data steward gets every point. For anyone else each group's n and events pass
     through :func:`disclose` (complementary suppression against the ``total_group``
     curve, when there is one); a group with either hidden gets no points, and the
-    others show pooled steps only (:func:`pooled_points`).
+    others show common pooled steps only (:func:`common_steps`).
     """
     groups: dict[str, list[dict[str, Any]]] = {}
     for point in points:
@@ -259,10 +292,18 @@ def disclose_curves(
     if total_group is not None:
         rules.update(total_column="group", total_value=total_group)
     disclosed = disclose(summary, unsuppressed=unsuppressed, k=k, **rules)
-    curves = []
-    for row, hidden in zip(disclosed.rows, disclosed.hidden, strict=True):
-        of = groups[row["group"]]
-        if not unsuppressed:
-            of = [] if hidden else pooled_points(of, k=k)
-        curves.append({"group": row["group"], "n": row["n"], "events": row["events"], "points": of})
-    return curves
+    visible = {
+        row["group"]: groups[row["group"]]
+        for row, hidden in zip(disclosed.rows, disclosed.hidden, strict=True)
+        if not hidden
+    }
+    steps = groups if unsuppressed else common_steps(visible, k=k, total=total_group)
+    return [
+        {
+            "group": row["group"],
+            "n": row["n"],
+            "events": row["events"],
+            "points": steps.get(row["group"], []),
+        }
+        for row in disclosed.rows
+    ]

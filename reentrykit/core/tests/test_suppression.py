@@ -215,3 +215,61 @@ def test_a_flow_count_is_hidden_when_its_parent_less_it_is_small() -> None:
     steward = disclose_flow(rows, unsuppressed=True, k=11)
     assert [row["count"] for row in steward.rows] == [400, 396, 300, 295]
     assert steward.confidential
+
+
+def _steps(group: str, steps: list[tuple[int, int, int]], people: int) -> list[dict]:
+    """A curve's points from (day, at risk, events) steps."""
+    return [{"group": group, "day": 0, "at_risk": people, "events": 0}] + [
+        {"group": group, "day": day, "at_risk": at_risk, "events": events}
+        for day, at_risk, events in steps
+    ]
+
+
+def _days(shown: dict[str, list[dict]]) -> dict[str, list[tuple[int, int]]]:
+    return {group: [(p["day"], p["events"]) for p in points] for group, points in shown.items()}
+
+
+def test_curves_of_a_breakdown_step_together_on_days_each_shows() -> None:
+    """Each step pools at least k events in every curve, on a day with events in all:
+    steps on different days would let one curve's be worked out from the others'."""
+    from reentrykit.core.suppression import common_steps
+
+    curves = {
+        "all": _steps("all", [(5, 100, 6), (8, 94, 7), (12, 87, 9), (30, 78, 12)], 100),
+        "a": _steps("a", [(5, 50, 6), (12, 44, 5), (30, 39, 6)], 50),
+        "b": _steps("b", [(8, 50, 7), (12, 43, 4), (30, 39, 6)], 50),
+    }
+    # Day 5 and 8 are not on every curve; at day 12 "a" has 11 events and "b" 11,
+    # everyone 22; at day 30 none has 11 more yet.
+    assert _days(common_steps(curves, k=11, total="all")) == {
+        "all": [(0, 0), (12, 22)],
+        "a": [(0, 0), (12, 11)],
+        "b": [(0, 0), (12, 11)],
+    }
+
+
+def test_a_curve_that_stops_takes_the_next_smallest_with_it() -> None:
+    """With fewer than k at risk, "a" stops; beside the total, "b" alone would give
+    it away (total less "b" less "c"), so the smallest of the others stops too."""
+    from reentrykit.core.suppression import common_steps
+
+    curves = {
+        "all": _steps("all", [(10, 200, 36), (40, 120, 36)], 200),
+        "a": _steps("a", [(10, 30, 12), (40, 9, 12)], 30),
+        "b": _steps("b", [(10, 70, 12), (40, 40, 12)], 70),
+        "c": _steps("c", [(10, 100, 12), (40, 71, 12)], 100),
+    }
+    assert _days(common_steps(curves, k=11, total="all")) == {
+        "all": [(0, 0), (10, 36), (40, 36)],
+        "a": [(0, 0), (10, 12)],
+        "b": [(0, 0), (10, 12)],
+        "c": [(0, 0), (10, 12), (40, 12)],
+    }
+    # Everyone's at risk below k stops every curve.
+    curves["all"][2]["at_risk"] = 10
+    assert [len(points) for points in common_steps(curves, k=11, total="all").values()] == [
+        2,
+        2,
+        2,
+        2,
+    ]

@@ -161,6 +161,35 @@ def test_the_survival_table_reads_every_curve_at_each_milestone(world: World, si
     ]
 
 
+def test_the_survival_table_gives_no_small_number_at_risk_away_by_subtraction(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """30 women (8 still followed at day 300) and 170 men. The women's curve stops at
+    day 300; were the men's to go on there beside everyone's, 108 - 100 would give the
+    8 away. Steps fall on days every curve shows (day 150: men only, not shown)."""
+    points = [
+        *_curve("all", [(20, 200, 31), (150, 160, 12), (300, 108, 16)], people=200),
+        *_curve("female", [(20, 30, 11), (300, 8, 1)], people=30),
+        *_curve("male", [(20, 170, 20), (150, 140, 12), (300, 100, 15)], people=170),
+    ]
+    payload = {
+        **_payload(),
+        "survival": {"rearrest": {"sex": {"logrank_p": None, "points": points}}},
+    }
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    html = signed_in(world.member).get(f"{URL}?by=sex").content.decode()
+    shown = [(row[0], row[1], row[2]) for row in _table(html, "survival-table")[1:]]
+    assert shown == [
+        ("Everyone", "0", "200"),
+        ("Everyone", "20", "200"),
+        ("Everyone", "300", "108"),
+        ("Female", "0", "30"),
+        ("Female", "20", "30"),
+        ("Male", "0", "170"),
+        ("Male", "20", "170"),
+    ]
+
+
 def test_the_flow_hides_a_release_type_that_the_others_would_give_away(
     world: World, signed_in
 ) -> None:  # type: ignore[no-untyped-def]
