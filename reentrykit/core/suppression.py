@@ -211,12 +211,6 @@ def _less(total: Any, part: Any) -> Any:
     return None
 
 
-def pooled_points(points: list[dict[str, Any]], *, k: int) -> list[dict[str, Any]]:
-    """One curve's points (day ascending) for non-stewards: :func:`common_steps` of a
-    curve on its own."""
-    return common_steps({"": points}, k=k)[""]
-
-
 def common_steps(
     curves: Mapping[str, list[dict[str, Any]]], *, k: int, total: str | None = None
 ) -> dict[str, list[dict[str, Any]]]:

@@ -10,7 +10,7 @@ import pytest
 from lifelines import AalenJohansenFitter, KaplanMeierFitter
 from lifelines.statistics import logrank_test, multivariate_logrank_test
 
-from reentrykit.core.suppression import pooled_points
+from reentrykit.core.suppression import common_steps
 from reentrykit.metrics.cohorts import Period
 from reentrykit.metrics.engine import Tables
 from reentrykit.metrics.survival import (
@@ -252,5 +252,5 @@ def test_it_stops_a_pooled_curve_where_fewer_than_k_are_at_risk() -> None:
             "ci_high": [1.0, 0.9, 0.6, 0.3],
         }
     )
-    points = pooled_points(curve.to_dict("records"), k=11)
+    points = common_steps({"all": curve.to_dict("records")}, k=11)["all"]
     assert [(p["day"], p["events"], p["survival"]) for p in points] == [(0, 0, 1.0), (9, 12, 0.4)]
