@@ -70,12 +70,18 @@ def totp_qr_svg(device: AuthenticatorApp) -> str:
 def totp_confirm(*, device: AuthenticatorApp, token: str) -> bool:
     """Turn the device on if the code is right; its holder is told by email, so an
     authenticator set up by someone else who knew the password does not go unnoticed."""
-    if not device.verify_token(token.strip().replace(" ", "")):
-        return False
     with transaction.atomic():
+        # Locked while it checks: of two requests with one code, one turns it on.
+        pending = (
+            AuthenticatorApp.objects.select_for_update()
+            .filter(pk=device.pk, confirmed=False)
+            .first()
+        )
+        if pending is None or not pending.verify_token(token.strip().replace(" ", "")):
+            return False
         AuthenticatorApp.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save()
+        pending.confirmed = device.confirmed = True
+        pending.save()
         user = device.user
         transaction.on_commit(
             lambda: send_mail(

@@ -219,17 +219,25 @@ def common_steps(
     and none once fewer than k are at risk.
 
     Each step of a survival curve shows how many of those at risk had the event that
-    day, so every step would give small counts away even with them blanked. Steps on
-    different days would give them away by subtraction, the ``total`` curve's (everyone's)
-    less the others', and so would a curve going on alone beside the total once its
-    partner stops: a group that comes to fewer than k at risk stops with the group then
-    smallest (complementary suppression, as in a table), and every curve stops with
-    the total's.
+    day, so every step would give small counts away even with them blanked. With a
+    ``total`` curve (everyone's) among them, subtraction must give nothing small
+    either: the total less the groups still shown is what the others (stopped, or
+    hidden by :func:`disclose`) hold together. So steps fall on days every curve shows
+    and that the total shows on its own page too; a step needs that remainder's events
+    to be none or at least k; and when a group comes to fewer than k at risk, or the
+    remainder does, the smallest of the shown groups stops too (complementary
+    suppression, as in a table). Every curve stops with the total.
     """
     if any(not points or points[0]["at_risk"] < k for points in curves.values()):
         return {group: [] for group in curves}
     shown = {group: [dict(points[0])] for group, points in curves.items()}
     at = {group: {p["day"]: p for p in points[1:]} for group, points in curves.items()}
+    total = total if total in curves else None
+    own_days = None
+    if total is not None and len(curves) > 1:
+        # The total's steps on its own page: its events to date on any day shown here
+        # are then a number that page shows already.
+        own_days = {p["day"] for p in common_steps({total: curves[total]}, k=k)[total][1:]}
     active = set(curves)
     pooled = dict.fromkeys(curves, 0)
     for day in sorted({day for days in at.values() for day in days}):
@@ -240,23 +248,38 @@ def common_steps(
         active -= _stopping(active, {g: at[g][day]["at_risk"] for g in active}, k, total)
         if not active:
             break
-        if all(pooled[group] >= k for group in active):
+        if own_days is not None and day not in own_days:
+            continue
+        if all(pooled[g] >= k for g in active) and not is_small(
+            _remainder(pooled, active, total), k
+        ):
             for group in active:
                 shown[group].append({**at[group][day], "events": pooled[group]})
                 pooled[group] = 0
     return shown
 
 
+def _remainder(values: Mapping[str, Any], active: set[str], total: str | None) -> Any:
+    """The total's value less the other active curves': what the stopped and hidden
+    groups hold together (none without the total)."""
+    if total not in active:
+        return 0
+    return values[total] - sum(values[group] for group in active if group != total)
+
+
 def _stopping(active: set[str], at_risk: dict[str, Any], k: int, total: str | None) -> set[str]:
-    """The curves that stop on a day: those with fewer than k at risk, every one when
-    the total's is, and beside a lone group stopping, the next smallest."""
+    """The curves that stop on a day: every one when the total has fewer than k at
+    risk; else those with fewer than k, and then the smallest of the others until the
+    remainder (:func:`_remainder`) is none or at least k."""
     if total in active and at_risk[total] < k:
         return set(active)
-    small = {group for group in active if at_risk[group] < k}
-    others = sorted((at_risk[group], group) for group in active - small - {total})
-    if len(small) == 1 and total in active and others:
-        small.add(others[0][1])
-    return small
+    stopping = {group for group in active if at_risk[group] < k}
+    if total not in active:
+        return stopping
+    going = sorted((at_risk[group], group) for group in active - stopping - {total})
+    while going and is_small(_remainder(at_risk, {total, *(g for _, g in going)}, total), k):
+        stopping.add(going.pop(0)[1])
+    return stopping
 
 
 def disclose_curves(
@@ -292,11 +315,19 @@ def disclose_curves(
         if not hidden
     }
     steps = groups if unsuppressed else common_steps(visible, k=k, total=total_group)
+    # A curve's events less its steps' are those after its last step: when that is
+    # small for any curve, no curve's events show (they would give it away, directly
+    # or through the total).
+    tail_small = not unsuppressed and any(
+        is_small(row["events"] - sum(p["events"] for p in steps[row["group"]][1:]), k)
+        for row in disclosed.rows
+        if row["group"] in visible and row["events"] is not None
+    )
     return [
         {
             "group": row["group"],
             "n": row["n"],
-            "events": row["events"],
+            "events": None if tail_small else row["events"],
             "points": steps.get(row["group"], []),
         }
         for row in disclosed.rows

@@ -40,43 +40,70 @@ def _digest(user_id, code):
     return hmac.new(_account_key("recovery-codes"), message, hashlib.sha256).hexdigest()
 
 
+# Kept as they were: a lockout after wrong codes, and when each device was set up and used.
+KEPT = (
+    "confirmed",
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
+    "created_at",
+    "last_used_at",
+)
+
+
 def move_second_factors(apps, schema_editor):
     connection = schema_editor.connection
     present = set(connection.introspection.table_names())
     app_model = apps.get_model("accounts", "AuthenticatorApp")
     codes_model = apps.get_model("accounts", "RecoveryCodes")
     code_model = apps.get_model("accounts", "RecoveryCode")
+    db = connection.alias
+    kept = ", ".join(KEPT)
     with connection.cursor() as cursor:
         if "otp_totp_totpdevice" in present:
             cursor.execute(
-                "SELECT user_id, name, confirmed, key, last_t, drift FROM otp_totp_totpdevice"
+                f"SELECT user_id, name, key, last_t, drift, {kept} FROM otp_totp_totpdevice"  # noqa: S608 - our column names
             )
-            for user_id, name, confirmed, key, last_t, drift in cursor.fetchall():
-                app_model.objects.create(
+            for user_id, name, key, last_t, drift, *values in cursor.fetchall():
+                device = app_model(
                     user_id=user_id,
                     name=name,
-                    confirmed=bool(confirmed),
                     sealed_key=_sealed(user_id, key),
                     last_t=last_t,
                     drift=drift,
+                    **_kept(values),
                 )
+                device.save(using=db)
+                _keep_created_at(app_model, device, values, db)
         if {"otp_static_staticdevice", "otp_static_statictoken"} <= present:
-            cursor.execute(
-                "SELECT d.id, d.user_id, d.name, t.token FROM otp_static_staticdevice d"
-                " LEFT JOIN otp_static_statictoken t ON t.device_id = d.id ORDER BY d.id"
-            )
+            cursor.execute(f"SELECT id, user_id, name, {kept} FROM otp_static_staticdevice")  # noqa: S608
             moved = {}
-            for device_id, user_id, name, token in cursor.fetchall():
-                if device_id not in moved:
-                    moved[device_id] = codes_model.objects.create(user_id=user_id, name=name)
-                if token is not None:
-                    code_model.objects.create(
-                        device=moved[device_id], digest=_digest(user_id, token)
-                    )
+            for device_id, user_id, name, *values in cursor.fetchall():
+                device = codes_model(user_id=user_id, name=name, **_kept(values))
+                device.save(using=db)
+                _keep_created_at(codes_model, device, values, db)
+                moved[device_id] = device
+            cursor.execute("SELECT device_id, token FROM otp_static_statictoken")
+            for device_id, token in cursor.fetchall():
+                if device_id in moved:
+                    device = moved[device_id]
+                    code_model(device=device, digest=_digest(device.user_id, token)).save(using=db)
         for table in OLD_TABLES:
             if table in present:
                 cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
         cursor.execute("DELETE FROM django_migrations WHERE app IN ('otp_totp', 'otp_static')")
+
+
+def _kept(values):
+    kept = dict(zip(KEPT, values, strict=True))
+    kept["confirmed"] = bool(kept["confirmed"])
+    kept.pop("created_at")  # set on save (auto_now_add); put back by _keep_created_at
+    return kept
+
+
+def _keep_created_at(model, device, values, db):
+    created_at = dict(zip(KEPT, values, strict=True))["created_at"]
+    if created_at is not None:
+        model.objects.using(db).filter(pk=device.pk).update(created_at=created_at)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,7 @@ make an authenticator's codes or read the recovery codes."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import importlib
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 from django_otp.oath import totp
 
 from reentrykit.accounts.models import AuthenticatorApp, RecoveryCode, RecoveryCodes
@@ -97,11 +99,16 @@ def test_one_account_s_code_does_not_open_another_s(world: World) -> None:
 
 
 MIGRATION = "reentrykit.accounts.migrations.0004_move_second_factors"
+KEPT = (
+    " confirmed boolean, throttling_failure_timestamp timestamp with time zone NULL,"
+    " throttling_failure_count integer, created_at timestamp with time zone NULL,"
+    " last_used_at timestamp with time zone NULL"
+)
 OLD_SCHEMA = (
     "CREATE TABLE otp_totp_totpdevice (id integer PRIMARY KEY, user_id integer,"
-    " name varchar(64), confirmed boolean, key varchar(80), last_t bigint, drift smallint)",
-    "CREATE TABLE otp_static_staticdevice (id integer PRIMARY KEY, user_id integer,"
-    " name varchar(64))",
+    f" name varchar(64), key varchar(80), last_t bigint, drift smallint,{KEPT})",
+    f"CREATE TABLE otp_static_staticdevice (id integer PRIMARY KEY, user_id integer,"
+    f" name varchar(64),{KEPT})",
     "CREATE TABLE otp_static_statictoken (id integer PRIMARY KEY, device_id integer,"
     " token varchar(16))",
 )
@@ -114,13 +121,16 @@ def test_devices_of_django_otp_move_over_sealed(world: World) -> None:
     with connection.cursor() as cursor:
         for statement in OLD_SCHEMA:
             cursor.execute(statement)
+        set_up = timezone.now() - dt.timedelta(days=30)
         cursor.execute(
-            "INSERT INTO otp_totp_totpdevice VALUES (7, %s, 'phone', %s, %s, -1, 0)",
-            [world.steward.pk, True, hex_key],
+            "INSERT INTO otp_totp_totpdevice VALUES (7, %s, 'phone', %s, -1, 0, %s, NULL, 0,"
+            " %s, NULL)",
+            [world.steward.pk, hex_key, True, set_up],
         )
         cursor.execute(
-            "INSERT INTO otp_static_staticdevice VALUES (3, %s, 'Recovery codes')",
-            [world.steward.pk],
+            "INSERT INTO otp_static_staticdevice VALUES (3, %s, 'Recovery codes', %s, %s, 3,"
+            " %s, NULL)",
+            [world.steward.pk, True, timezone.now(), set_up],
         )
         cursor.execute("INSERT INTO otp_static_statictoken VALUES (1, 3, 'a1b2c3d4e5f6')")
     migration = importlib.import_module(MIGRATION)
@@ -131,6 +141,13 @@ def test_devices_of_django_otp_move_over_sealed(world: World) -> None:
     migration.move_second_factors(state.apps, SimpleNamespace(connection=connection))
 
     (device,) = AuthenticatorApp.objects.filter(user=world.steward)
+    assert device.created_at == set_up
+    (codes,) = RecoveryCodes.objects.filter(user=world.steward)
+    # Part-way through a lockout after wrong codes: it carries over, then passes.
+    assert codes.throttling_failure_count == 3 and codes.confirmed
+    assert verify_second_factor(world.steward, "a1b2-c3d4-e5f6") is None
+    for model in (RecoveryCodes, AuthenticatorApp):  # the wait after that wrong try
+        model.objects.update(throttling_failure_count=0)
     assert device.bin_key == bytes.fromhex(hex_key)
     assert hex_key not in device.sealed_key
     code = f"{totp(bytes.fromhex(hex_key)):06d}"

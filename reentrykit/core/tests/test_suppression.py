@@ -239,12 +239,14 @@ def test_curves_of_a_breakdown_step_together_on_days_each_shows() -> None:
         "a": _steps("a", [(5, 50, 6), (12, 44, 5), (30, 39, 6)], 50),
         "b": _steps("b", [(8, 50, 7), (12, 43, 4), (30, 39, 6)], 50),
     }
-    # Day 5 and 8 are not on every curve; at day 12 "a" has 11 events and "b" 11,
-    # everyone 22; at day 30 none has 11 more yet.
+    # Days 5 and 8 are not on every curve. At day 12 "a" and "b" have 11 events each,
+    # but on its own page everyone's curve steps at days 8 and 30 (13, then 21 events):
+    # everyone's 22 to day 12 would give day 12's 9 away beside its 13 to day 8. So the
+    # step is at day 30, with 17, 17 and 34.
     assert _days(common_steps(curves, k=11, total="all")) == {
-        "all": [(0, 0), (12, 22)],
-        "a": [(0, 0), (12, 11)],
-        "b": [(0, 0), (12, 11)],
+        "all": [(0, 0), (30, 34)],
+        "a": [(0, 0), (30, 17)],
+        "b": [(0, 0), (30, 17)],
     }
 
 
@@ -273,3 +275,72 @@ def test_a_curve_that_stops_takes_the_next_smallest_with_it() -> None:
         2,
         2,
     ]
+
+
+def _shown_by_day(curves: list[dict]) -> dict[str, dict[int, dict]]:
+    return {c["group"]: {p["day"]: p for p in c["points"]} for c in curves}
+
+
+def test_the_total_on_a_breakdown_steps_only_where_it_steps_on_its_own() -> None:
+    """k = 5. On its own everyone's curve steps at day 1 (8 events); were it to step at
+    day 2 beside the groups (10 to date), the 2 of day 2 would come out."""
+    from reentrykit.core.suppression import disclose_curves
+
+    a = _steps("a", [(1, 50, 4), (2, 46, 1)], 50)
+    b = _steps("b", [(1, 50, 4), (2, 46, 1)], 50)
+    everyone = _steps("all", [(1, 100, 8), (2, 92, 2)], 100)
+    breakdown = _shown_by_day(
+        disclose_curves(a + b + everyone, unsuppressed=False, k=5, total_group="all")
+    )
+    alone = _shown_by_day(disclose_curves(everyone, unsuppressed=False, k=5))
+    assert set(alone["all"]) == {0, 1}
+    assert set(breakdown["all"]) <= set(alone["all"])
+
+
+def test_the_total_less_the_shown_groups_gives_no_hidden_group_s_step() -> None:
+    """k = 5. "c" (3 people, no events) is hidden and "d" with it; everyone's step less
+    "a"'s would be "d"'s events in it (2): no step until that is none or at least 5."""
+    from reentrykit.core.suppression import disclose_curves
+
+    a = _steps("a", [(1, 60, 5), (3, 55, 5)], 60)
+    c = _steps("c", [], 3)
+    d = _steps("d", [(1, 20, 2), (2, 18, 6)], 20)
+    everyone = _steps("all", [(1, 83, 7), (2, 76, 6), (3, 70, 5)], 83)
+    curves = disclose_curves(a + c + d + everyone, unsuppressed=False, k=5, total_group="all")
+    shown = _shown_by_day(curves)
+    assert not shown["c"] and not shown["d"]
+    for day, point in shown["all"].items():
+        if day:
+            assert not 0 < point["events"] - shown["a"][day]["events"] < 5
+    assert 3 in shown["all"]  # 18 events to day 3: 10 of "a", 8 of "d"
+
+
+def test_groups_stopping_together_take_another_with_them() -> None:
+    """k = 5. "a" and "b" both come to 2 at risk on day 2: beside everyone's, "c" going on
+    alone would give their 4 at risk and 2 events away."""
+    from reentrykit.core.suppression import disclose_curves
+
+    a = _steps("a", [(1, 30, 5), (2, 2, 1)], 30)
+    b = _steps("b", [(1, 30, 5), (2, 2, 1)], 30)
+    c = _steps("c", [(1, 60, 5), (2, 50, 5)], 60)
+    everyone = _steps("all", [(1, 120, 15), (2, 54, 7)], 120)
+    shown = _shown_by_day(
+        disclose_curves(a + b + c + everyone, unsuppressed=False, k=5, total_group="all")
+    )
+    assert 2 not in shown["c"]
+    assert set(shown["all"]) == {0, 1, 2}
+
+
+def test_no_curve_s_events_show_when_its_last_step_leaves_a_few_after_it() -> None:
+    """k = 5. Everyone's 7 events less its one step of 5 would be the 2 after it."""
+    from reentrykit.core.suppression import disclose_curves
+
+    (curve,) = disclose_curves(
+        _steps("all", [(1, 100, 5), (2, 95, 2)], 100), unsuppressed=False, k=5
+    )
+    assert curve["events"] is None
+    assert [(p["day"], p["events"]) for p in curve["points"]] == [(0, 0), (1, 5)]
+    (steward,) = disclose_curves(
+        _steps("all", [(1, 100, 5), (2, 95, 2)], 100), unsuppressed=True, k=5
+    )
+    assert steward["events"] == 7
