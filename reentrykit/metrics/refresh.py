@@ -99,9 +99,16 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
             # By column: the curves are most of the payload, and a column form does
             # not repeat every key at each of their many points.
             by_measure[ALL] = {"logrank_p": None, "columns": _columns(overall_curve)}
+            # Each group's curve is read on every day with an event in any group (the
+            # overall curve's): suppression steps the curves together on such days.
+            event_days = overall_curve["day"].to_numpy()
             for breakdown in SURVIVAL_BREAKDOWNS:
                 part = parts.get((measure, breakdown))
-                columns = _columns(kaplan_meier(part, by=breakdown)) if part is not None else {}
+                columns = (
+                    _columns(kaplan_meier(part, by=breakdown, at_days=event_days))
+                    if part is not None
+                    else {}
+                )
                 for name, values in by_measure[ALL]["columns"].items():
                     columns[name] = columns.get(name, []) + values
                 p_value = logrank_p(part) if part is not None else None

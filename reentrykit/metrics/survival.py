@@ -206,9 +206,13 @@ def _starting_with(first: float, values: np.ndarray) -> np.ndarray:
     return np.concatenate([[first], values])
 
 
-def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+def kaplan_meier(
+    counts: pd.DataFrame, *, by: str | None = None, at_days: np.ndarray | None = None
+) -> pd.DataFrame:
     """Kaplan–Meier per group with its 95% band (exponential Greenwood) and the number
-    at risk, at day 0 and at every day with an event (:data:`CURVE_COLUMNS`)."""
+    at risk, at day 0 and at every day with an event (:data:`CURVE_COLUMNS`); with
+    ``at_days``, at those days too (a group's curve read on days with events in another
+    group: no events of its own, its survival and number at risk that day)."""
     columns: dict[str, list[np.ndarray]] = {name: [] for name in CURVE_COLUMNS}
     parts = dict(tuple(counts[counts["count"] > 0].groupby("group", sort=False)))
     for group in _groups(counts, by):
@@ -216,15 +220,15 @@ def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame
         if part is None:
             continue
         table = _kaplan_meier_table(part)
-        shown = (table.time > 0) & (table.observed > 0)
         at_zero = table.at_risk[0]  # everyone: nobody has left the risk set yet
+        read = _read_at(table, at_days)
         values = {
-            "day": _starting_with(0, table.time[shown]),
-            "at_risk": _starting_with(at_zero, table.at_risk[shown]),
-            "events": _starting_with(0, table.observed[shown]),
-            "survival": _starting_with(1.0, table.survival[shown]),
-            "ci_low": _starting_with(1.0, table.ci_low[shown]),
-            "ci_high": _starting_with(1.0, table.ci_high[shown]),
+            "day": _starting_with(0, read["day"]),
+            "at_risk": _starting_with(at_zero, read["at_risk"]),
+            "events": _starting_with(0, read["events"]),
+            "survival": _starting_with(1.0, read["survival"]),
+            "ci_low": _starting_with(1.0, read["ci_low"]),
+            "ci_high": _starting_with(1.0, read["ci_high"]),
         }
         values["group"] = np.full(len(values["day"]), group, dtype=object)
         for name, value in values.items():
@@ -237,6 +241,38 @@ def kaplan_meier(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame
     out["at_risk"] = out["at_risk"].round().astype("int64")
     out["events"] = out["events"].round().astype("int64")
     return out
+
+
+def _read_at(table: _KaplanMeierTable, at_days: np.ndarray | None) -> dict[str, np.ndarray]:
+    """The table at its days with events and at ``at_days`` (after day 0): there the
+    number at risk is of those whose time is that day or later, the events that day's,
+    and the survival and band the last ones on or before it."""
+    own = table.time[(table.time > 0) & (table.observed > 0)]
+    if at_days is None:
+        days = own
+    else:
+        days = np.union1d(own, np.asarray(at_days, dtype=table.time.dtype))
+        days = days[days > 0]
+    last = len(table.time) - 1
+    after = np.searchsorted(table.time, days, side="left")  # the first time on or after
+    later = after <= last
+    after = np.minimum(after, last)
+    on_day = later & (table.time[after] == days)
+    before = np.searchsorted(table.time, days, side="right") - 1  # the last on or before
+    started = before >= 0
+    before = np.maximum(before, 0)
+
+    def carried(values: np.ndarray) -> np.ndarray:
+        return np.where(started, values[before], 1.0)
+
+    return {
+        "day": days,
+        "at_risk": np.where(later, table.at_risk[after], 0.0),
+        "events": np.where(on_day, table.observed[after], 0.0),
+        "survival": carried(table.survival),
+        "ci_low": carried(table.ci_low),
+        "ci_high": carried(table.ci_high),
+    }
 
 
 def logrank_p(counts: pd.DataFrame, *, groups: list[str] | None = None) -> float | None:
@@ -412,8 +448,13 @@ def _float(value: Any) -> float | None:
 
 def survival_json(result: SurvivalResult, *, k: int, unsuppressed: bool) -> dict[str, Any]:
     """The contract's JSON object, disclosed for a member unless ``unsuppressed``."""
+    frame = result.curves
+    if result.by and not unsuppressed:
+        # Suppression steps the curves together on days with an event in any group.
+        event_days = frame.loc[frame["group"] == ALL, "day"].to_numpy()
+        frame = kaplan_meier(result.counts, by=result.by, at_days=event_days)
     curves = disclose_curves(
-        _raw_points(result.curves),
+        _raw_points(frame),
         unsuppressed=unsuppressed,
         k=k,
         total_group=ALL if result.by else None,

@@ -254,3 +254,24 @@ def test_it_stops_a_pooled_curve_where_fewer_than_k_are_at_risk() -> None:
     )
     points = common_steps({"all": curve.to_dict("records")}, k=11)["all"]
     assert [(p["day"], p["events"], p["survival"]) for p in points] == [(0, 0, 1.0), (9, 12, 0.4)]
+
+
+def test_a_curve_read_on_another_group_s_event_days_keeps_its_own_numbers() -> None:
+    """Group a: events on days 2 and 7, censored on days 5 and 9. Read on days 3, 6 and 8
+    too (events of another group): none of its own events there, the people whose time is
+    that day or later at risk, and the survival of its last step before (as lifelines')."""
+    counts = pd.DataFrame(
+        {"group": "a", "time": [2, 5, 7, 9], "outcome": [1, 0, 1, 0], "count": [1, 1, 1, 1]}
+    )
+    curve = kaplan_meier(counts, by="sex", at_days=np.array([2, 3, 6, 7, 8])).set_index("day")
+    assert list(curve.index) == [0, 2, 3, 6, 7, 8]
+    assert list(curve["at_risk"]) == [4, 4, 3, 2, 2, 1]
+    assert list(curve["events"]) == [0, 1, 0, 0, 1, 0]
+    fitter = KaplanMeierFitter().fit([2, 5, 7, 9], [True, False, True, False])
+    for day in (2, 3, 6, 7, 8):
+        expected = fitter.survival_function_at_times(day).iloc[0]
+        assert curve.loc[day, "survival"] == pytest.approx(expected, abs=1e-9)
+    # Past its last time nobody is at risk.
+    late = kaplan_meier(counts, by="sex", at_days=np.array([12])).set_index("day")
+    assert late.loc[12, "at_risk"] == 0
+    assert late.loc[12, "survival"] == pytest.approx(0.375)
