@@ -11,11 +11,12 @@ fed the counts as weights for the log-rank test and Aalen–Johansen.
 Disclosure for anyone but a data steward (``reentrykit.core.suppression.disclose_curves``,
 as on the pages): the per-group ``n`` and ``events`` pass through ``disclose`` (with
 complementary suppression against the ``all`` curve); a group whose n or events is
-hidden gets no points at all. The shown curves are pooled so that each reported step
-rests on at least k events in every curve, on days all of them report (the survival
-at each reported day is exact; the days in between are left out), and a curve stops
-where fewer than k people remain at risk, with the next smallest beside it
-(``common_steps``). The log-rank p-value is then computed among the shown groups only.
+hidden gets no points at all. The shown curves step together (``common_steps``): on
+days the overall curve also steps on its own, each step resting on at least k events
+in every curve and in what the hidden groups hold together (the survival at each
+reported day is exact; the days in between are left out); a curve stops where fewer
+than k people remain at risk, with the smallest others until what is left over is
+none or at least k. The log-rank p-value is then computed among the shown groups only.
 """
 
 from __future__ import annotations
