@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.test import Client
 
 from reentrykit.accounts.models import AuthenticatorApp, Invitation, User
@@ -241,6 +243,30 @@ SWEEP_KWARGS["kind"] = lambda world: "charter"  # a document template
 SWEEP_KWARGS["session_id"] = lambda world: _sweep_session(world).pk
 SWEEP_KWARGS["item_id"] = _sweep_item
 SWEEP_KWARGS["request_id"] = _sweep_request
+
+
+def race(*calls: Callable[[], Any]) -> list[Any]:
+    """Runs ``calls`` in threads released at the same moment; each one's result, or
+    the exception it raised, in order. Each thread has its own database connection, so
+    on PostgreSQL (in a ``transaction=True`` test) they really race."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcomes[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
 
 
 def totp_code(device: Any) -> str:

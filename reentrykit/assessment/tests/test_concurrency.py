@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from reentrykit.assessment import services
 from reentrykit.assessment.models import Respondent, Response
-from reentrykit.testing import build_world
-
-
-def _race(*saves) -> list[BaseException]:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(len(saves))
-    errors: list[BaseException] = []
-
-    def run(save) -> None:  # type: ignore[no-untyped-def]
-        try:
-            barrier.wait()
-            save()
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(save,)) for save in saves]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
+from reentrykit.testing import build_world, race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,10 +29,10 @@ def test_it_keeps_both_answers_saved_at_once() -> None:
 
         return go
 
-    assert _race(save("1.1.a", 3), save("1.1.b", 1)) == []
+    assert race(save("1.1.a", 3), save("1.1.b", 1)) == [None, None]
     answers = dict(Response.objects.filter(round=round_).values_list("item_key", "rating"))
     assert answers == {"1.1.a": 3, "1.1.b": 1}
 
     # The same item from two tabs at once: one answer wins, no error, one row.
-    assert _race(save("1.1.c", 0), save("1.1.c", 2)) == []
+    assert race(save("1.1.c", 0), save("1.1.c", 2)) == [None, None]
     assert Response.objects.filter(round=round_, item_key="1.1.c").count() == 1
