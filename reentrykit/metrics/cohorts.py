@@ -30,7 +30,7 @@ from reentrykit.metrics.breakdowns import (
     with_age_groups,
     with_program_mask,
 )
-from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.engine import Tables, data_through
 
 MEASURE_EVENTS: dict[str, tuple[str, ...]] = {
     "rearrest": ("arrest", "booking"),
@@ -39,6 +39,10 @@ MEASURE_EVENTS: dict[str, tuple[str, ...]] = {
     "revocation": ("revocation",),
 }
 MEASURES: tuple[str, ...] = tuple(MEASURE_EVENTS)
+# Every event type that some recidivism measure counts.
+RECIDIVISM_EVENT_TYPES: tuple[str, ...] = tuple(
+    sorted({t for types in MEASURE_EVENTS.values() for t in types})
+)
 MEASURE_LABELS = {
     "rearrest": "Rearrest",
     "reconviction": "Reconviction",
@@ -143,6 +147,19 @@ def latest_complete_year(*, data_through: dt.date, window: int) -> Period:
     return Period.calendar_year(year)
 
 
+def measures_through(*, coalition_id: int, tables: Tables) -> dt.date | None:
+    """The date every recidivism measure follows people to: the earliest
+    ``data_through`` of the sources of releases and of any measure's events.
+
+    One date for the four measures, so that a page's measures share their release
+    years and the pages, the API and the command line give one answer to a question;
+    a source that lags (a court's convictions, say) holds every measure back.
+    """
+    return data_through(
+        coalition_id=coalition_id, tables=tables, event_types=RECIDIVISM_EVENT_TYPES
+    )
+
+
 def measure_events(measure: str) -> tuple[str, ...]:
     try:
         return MEASURE_EVENTS[measure]
@@ -209,7 +226,7 @@ def with_first_events(cohort_table: Table, events: Table, *, since: dt.date | No
     before the join; the engine can skip them by its min/max statistics.
     """
     keys = cohort_table.select("person_key", "release_date", RELEASE_SEQ)
-    wanted = sorted({t for types in MEASURE_EVENTS.values() for t in types} | {DEATH})
+    wanted = sorted({*RECIDIVISM_EVENT_TYPES, DEATH})
     relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
     if since is not None:
         relevant = relevant.filter(relevant.event_date >= ibis.literal(since))

@@ -42,7 +42,7 @@ from ibis.expr.types import Table
 from reentrykit.core.suppression import Disclosed, RateSpec, disclose
 from reentrykit.metrics.breakdowns import UNKNOWN
 from reentrykit.metrics.cohorts import Period, cohort, epoch_day
-from reentrykit.metrics.engine import Tables
+from reentrykit.metrics.engine import Tables, data_through
 
 INTERMEDIATE_COLUMNS = ("key", "label", "numerator", "denominator", "rate")
 JSON_ROW_KEYS = (*INTERMEDIATE_COLUMNS, "suppressed")
@@ -149,6 +149,15 @@ def _post_release_enrolments(people: Table, programs: Table) -> Table:
         records.status.isin(list(ENDED_STATUSES)),
         records.start_day >= records.release_day,
         records.start_day <= records.release_day + POST_RELEASE_ENROLMENT_DAYS,
+    )
+
+
+def intermediate_through(*, coalition_id: int, tables: Tables) -> dt.date | None:
+    """The date the intermediate measures follow people to: the earliest
+    ``data_through`` of the sources of releases, assessments, programs and outcomes
+    (a referral within 30 days of release needs 30 days of program records)."""
+    return data_through(
+        coalition_id=coalition_id, tables=tables, kinds=("assessments", "programs", "outcomes")
     )
 
 

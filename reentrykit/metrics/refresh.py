@@ -23,17 +23,17 @@ from reentrykit.data.analytic import RELEASE_SEQ
 from reentrykit.data.progress import Progress, no_progress
 from reentrykit.metrics.breakdowns import ALL, ALL_BREAKDOWNS
 from reentrykit.metrics.cohorts import (
-    MEASURE_EVENTS,
     MEASURES,
     WINDOWS,
     Period,
     epoch_day,
     latest_complete_year,
+    measures_through,
     person_outcomes,
 )
-from reentrykit.metrics.engine import coalition_tables, data_through, materialized
+from reentrykit.metrics.engine import coalition_tables, materialized
 from reentrykit.metrics.flows import population_flow
-from reentrykit.metrics.intermediate import intermediate_measures
+from reentrykit.metrics.intermediate import intermediate_measures, intermediate_through
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.needs import need_prevalence
 from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
@@ -181,8 +181,7 @@ def refresh_coalition(
     started = time.perf_counter()
     progress(0.05, "Reading the analytic tables")
     with coalition_tables(coalition_id=coalition.pk, engine=engine) as tables:
-        event_types = sorted({t for types in MEASURE_EVENTS.values() for t in types})
-        through = data_through(coalition_id=coalition.pk, tables=tables, event_types=event_types)
+        through = measures_through(coalition_id=coalition.pk, tables=tables)
         years = _release_years(tables)
         if through is None or years is None:
             snapshot = _save_snapshot(coalition, payload={"empty": True})
@@ -220,7 +219,11 @@ def refresh_coalition(
                 curves = pool.submit(_survival_curves, result.survival, survival_year)
                 of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
                 intermediate = intermediate_measures(
-                    tables=tables, period=latest, data_through=through, cohort_table=of_latest
+                    tables=tables,
+                    period=latest,
+                    data_through=intermediate_through(coalition_id=coalition.pk, tables=tables)
+                    or through,
+                    cohort_table=of_latest,
                 )
                 flow = population_flow(
                     tables=tables, period=latest, data_through=through, people=of_latest

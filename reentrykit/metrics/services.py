@@ -83,10 +83,10 @@ def _requeued(comparison: AdjustedComparison) -> bool:
 
 def adjusted_comparison_compute(comparison_id: int) -> None:
     """Fits the comparison as ``reentrykit metrics program-effect`` does, for the releases
-    of its cohort year, followed up to the measure's ``data_through``."""
+    of its cohort year, followed up to its snapshot's ``data_through``."""
     from reentrykit.metrics import cox
-    from reentrykit.metrics.cohorts import MEASURE_EVENTS, Period
-    from reentrykit.metrics.engine import coalition_tables, data_through
+    from reentrykit.metrics.cohorts import Period
+    from reentrykit.metrics.engine import coalition_tables
 
     comparison = (
         AdjustedComparison.objects.select_related("snapshot").filter(pk=comparison_id).first()
@@ -98,8 +98,8 @@ def adjusted_comparison_compute(comparison_id: int) -> None:
     coalition_id = comparison.snapshot.coalition_id
     try:
         with coalition_tables(coalition_id=coalition_id) as tables:
-            events = MEASURE_EVENTS[comparison.measure]
-            through = data_through(coalition_id=coalition_id, tables=tables, event_types=events)
+            # The snapshot's date: the comparison sits beside that snapshot's table.
+            through = comparison.snapshot.data_through
             if through is None:
                 raise StoreError("No source says how far its data is complete.")
             effect = cox.program_effect(

@@ -7,10 +7,12 @@ Without ``--unsuppressed`` everything printed has passed through
 are ``null`` in JSON, ``<k`` or ``suppressed`` in a table); ``--unsuppressed`` is
 for operators and prints the raw, confidential figures.
 
+``data_through`` is the pages' (``cohorts.measures_through``: one date for the four
+measures; the intermediate measures follow people to their own sources' date).
 Default cohorts when no dates are given: ``recidivism`` takes the latest calendar
 year with full follow-up for its window by ``data_through``; ``survival`` and
 ``intermediate`` take the headline cohort (the latest calendar year with a full
-year of follow-up for rearrest); ``program-effect`` takes every release up to
+year of follow-up); ``program-effect`` takes every release up to
 ``data_through``, since the time-varying model copes with unequal follow-up and
 needs the people. ``--cohort-start`` alone runs to ``data_through``; ``--cohort-end``
 alone starts with the earliest release.
@@ -104,7 +106,7 @@ class Command(BaseCommand):
 
     def _recidivism(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
         measure, window, by = options["measure"], options["window"], options.get("by")
-        through = _through(coalition, tables, event_types=cohorts.MEASURE_EVENTS[measure])
+        through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=window)
         frame = rates.recidivism_rates(
             tables=tables,
@@ -141,7 +143,7 @@ class Command(BaseCommand):
 
     def _survival(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
         measure = options["measure"]
-        through = _through(coalition, tables, event_types=cohorts.MEASURE_EVENTS[measure])
+        through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=365)
         result = survival.survival_analysis(
             tables=tables,
@@ -185,7 +187,7 @@ class Command(BaseCommand):
         from reentrykit.metrics import cox
 
         measure = options["measure"]
-        through = _through(coalition, tables, event_types=cohorts.MEASURE_EVENTS[measure])
+        through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=None)
         effect = cox.program_effect(
             tables=tables,
@@ -214,9 +216,12 @@ class Command(BaseCommand):
         self._confidential(options["unsuppressed"])
 
     def _intermediate(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
-        headline = _through(coalition, tables, event_types=cohorts.MEASURE_EVENTS["rearrest"])
-        period = _period(options, through=headline, default_window=365)
-        through = _through(coalition, tables, kinds=("assessments", "programs", "outcomes"))
+        # The cohort is the measures page's (its latest year with a year of follow-up);
+        # the follow-up runs to the date of the intermediate measures' own sources.
+        period = _period(options, through=_measures_through(coalition, tables), default_window=365)
+        through = _known(
+            intermediate.intermediate_through(coalition_id=coalition.pk, tables=tables)
+        )
         frame = intermediate.intermediate_measures(
             tables=tables, period=period, data_through=through, facility=options.get("facility")
         )
@@ -331,16 +336,12 @@ def _breakdown(value: str) -> str:
         raise ArgumentTypeError(str(error)) from None
 
 
-def _through(
-    coalition: Coalition,
-    tables: engine.Tables,
-    *,
-    event_types: Sequence[str] = (),
-    kinds: Sequence[str] = (),
-) -> dt.date:
-    through = engine.data_through(
-        coalition_id=coalition.pk, tables=tables, event_types=event_types, kinds=kinds
-    )
+def _measures_through(coalition: Coalition, tables: engine.Tables) -> dt.date:
+    """The date the recidivism measures follow people to, as on the pages."""
+    return _known(cohorts.measures_through(coalition_id=coalition.pk, tables=tables))
+
+
+def _known(through: dt.date | None) -> dt.date:
     if through is None:
         raise CommandError(
             "No source of this coalition says how far its data is complete "
