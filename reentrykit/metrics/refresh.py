@@ -38,7 +38,7 @@ from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.needs import need_prevalence
 from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
 from reentrykit.metrics.selectors import headline_rows, rows_from_columns
-from reentrykit.metrics.survival import kaplan_meier, logrank_p
+from reentrykit.metrics.survival import cumulative_incidence, kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
 # Pages read only the latest snapshot; a few earlier ones are kept to compare after a
@@ -83,7 +83,8 @@ def _release_years(tables: Any) -> tuple[int, int] | None:
 
 
 def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
-    """Kaplan–Meier per measure for one cohort year: overall and by a few breakdowns.
+    """Kaplan–Meier per measure for one cohort year: overall and by a few breakdowns,
+    and the cumulative incidence overall where deaths are recorded.
 
     Each breakdown's entry holds its groups' curves and the overall one (fitted once
     per measure), as a page shows them together.
@@ -99,6 +100,11 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
             # By column: the curves are most of the payload, and a column form does
             # not repeat every key at each of their many points.
             by_measure[ALL] = {"logrank_p": None, "columns": _columns(overall_curve)}
+            # Where deaths are recorded, the share with the event by each day with death
+            # as a competing risk (Aalen–Johansen), for everyone released that year.
+            incidence = cumulative_incidence(overall)
+            if not incidence.empty:
+                by_measure[ALL]["incidence"] = _columns(incidence.drop(columns="group"))
             # Each group's curve is read on every day with an event in any group (the
             # overall curve's): suppression steps the curves together on such days.
             event_days = overall_curve["day"].to_numpy()

@@ -304,6 +304,24 @@ def survival(
     return shown, withheld, entry.get("logrank_p") if not withheld else None
 
 
+def incidence(access: CoalitionAccess, payload: dict[str, Any], *, measure: str) -> list[dict]:
+    """The cumulative incidence of ``measure`` with death as a competing risk, for
+    everyone released in the survival year: points with ``day``,
+    ``cumulative_incidence``, ``ci_low`` and ``ci_high``; none when no death is recorded.
+
+    Outside the data steward role only on the days everyone's curve shows (which join
+    at least k events each), and without the counts of events and deaths.
+    """
+    entry = payload.get("survival", {}).get(measure, {}).get(ALL) or {}
+    points = rows_from_columns(entry.get("incidence", {}))
+    keys = ("day", "cumulative_incidence", "ci_low", "ci_high")
+    if not sees_raw(access):
+        shown, _, _ = survival(access, payload, measure=measure, breakdown=ALL)
+        days = {point["day"] for point in shown}
+        points = [point for point in points if point["day"] in days]
+    return [{key: point[key] for key in keys} for point in points]
+
+
 # The assessment's data indicators and the measure each one shows.
 INDICATOR_INTERMEDIATE = {
     "intermediate.assessed_before_release": "assessed_before_release",

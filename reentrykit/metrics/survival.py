@@ -5,8 +5,8 @@ death (DATA.md, "Survival"). A death on or before the first event day censors th
 person at the death day (the same reading of "earlier" as the fixed-window rates),
 and people released after ``data_through`` are left out. The engine aggregates the
 person table to (group, time, outcome, count) rows; the Kaplan–Meier estimates from
-those counts equal lifelines' fit on one row per person (tested), and lifelines is
-fed the counts as weights for the log-rank test and Aalen–Johansen.
+those counts equal lifelines' fit on one row per person (tested), as do the log-rank
+test and Aalen–Johansen computed from them with numpy.
 
 Disclosure for anyone but a data steward (``reentrykit.core.suppression.disclose_curves``,
 as on the pages): the per-group ``n`` and ``events`` pass through ``disclose`` (with
@@ -22,7 +22,6 @@ none or at least k. The log-rank p-value is then computed among the shown groups
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -321,66 +320,78 @@ def _logrank_p(observed: np.ndarray, removed: np.ndarray) -> float:
     return float(chdtrc(observed.shape[1] - 1, statistic))
 
 
-@functools.cache
-def _daily_aalen_johansen() -> type:
-    """lifelines' Aalen–Johansen fitter without its random jitter of tied times.
-
-    Days are whole numbers, so events and deaths often share a day. The estimator
-    lifelines computes is the discrete-time Aalen–Johansen estimator, which handles
-    ties exactly; jittering them would only make the curve differ from run to run.
-    lifelines is imported here, when first needed: the refresh never needs it.
-    """
-    from lifelines import AalenJohansenFitter
-
-    class DailyAalenJohansen(AalenJohansenFitter):
-        @staticmethod
-        def _check_for_duplicates(durations: Any, events: Any) -> bool:
-            return False
-
-    return DailyAalenJohansen
-
-
 def cumulative_incidence(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Cumulative incidence of the qualifying event with death as a competing risk
-    (Aalen–Johansen, 95% band), per group; empty when no death is recorded
-    (:data:`INCIDENCE_COLUMNS`)."""
+    (Aalen–Johansen, 95% band), per group, at day 0 and every day with an event or a
+    death; empty when no death is recorded (:data:`INCIDENCE_COLUMNS`).
+
+    The estimator and band of lifelines' AalenJohansenFitter fitted with these counts
+    as weights, without its jitter of tied days (whole days tie often, and the
+    discrete-time estimator handles ties exactly); computed with numpy, as the refresh
+    computes it for every measure (tested against lifelines).
+    """
     if not (counts["outcome"] == DEATH).any():
         return pd.DataFrame(columns=list(INCIDENCE_COLUMNS))
-    frames = []
-    for group in _groups(counts, by):
-        part = counts[(counts["group"] == group) & (counts["count"] > 0)]
-        if part.empty:
-            continue
-        fitter = _daily_aalen_johansen()(seed=0).fit(
-            part["time"].to_numpy(dtype=float),
-            part["outcome"].to_numpy(),
-            event_of_interest=EVENT,
-            weights=part["count"].to_numpy(dtype=float),
-        )
-        table = fitter.event_table
-        incidence = fitter.cumulative_density_.iloc[:, 0]
-        band = fitter.confidence_interval_
-        days = [0.0, *[t for t in table.index if t > 0 and table.at[t, "observed"] > 0]]
-        seen = table.loc[days[1:]]
-        of_interest = seen[fitter.label_cmprisk]
-        frame = pd.DataFrame(
-            {
-                "group": group,
-                "day": np.array(days, dtype="int64"),
-                "at_risk": [part["count"].sum(), *seen["at_risk"]],
-                "events": [0, *of_interest],
-                "competing": [0, *(seen["observed"] - of_interest)],
-                "cumulative_incidence": incidence.loc[days].to_numpy(),
-                "ci_low": band.iloc[:, 0].reindex(days).to_numpy(),
-                "ci_high": band.iloc[:, 1].reindex(days).to_numpy(),
-            }
-        )
-        frame.loc[0, ["cumulative_incidence", "ci_low", "ci_high"]] = 0.0
-        frames.append(frame)
+    parts = dict(tuple(counts[counts["count"] > 0].groupby("group", sort=False)))
+    frames = [
+        _aalen_johansen(parts[group], group) for group in _groups(counts, by) if group in parts
+    ]
+    if not frames:
+        return pd.DataFrame(columns=list(INCIDENCE_COLUMNS))
     out = pd.concat(frames, ignore_index=True)
     for column in ("at_risk", "events", "competing"):
         out[column] = out[column].round().astype("int64")
     return out[list(INCIDENCE_COLUMNS)]
+
+
+def _aalen_johansen(part: pd.DataFrame, group: str) -> pd.DataFrame:
+    times, position = np.unique(part["time"].to_numpy(dtype="int64"), return_inverse=True)
+    people = part["count"].to_numpy(dtype=float)
+    outcome = part["outcome"].to_numpy()
+
+    def per_time(values: np.ndarray) -> np.ndarray:
+        return np.bincount(position, weights=values, minlength=len(times))
+
+    events = per_time(np.where(outcome == EVENT, people, 0.0))
+    deaths = per_time(np.where(outcome == DEATH, people, 0.0))
+    removed = per_time(people)
+    at_risk = removed.sum() - (np.cumsum(removed) - removed)
+    ended = events + deaths
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Everyone's survival (from the event or death) just before each day.
+        before = np.concatenate([[1.0], np.cumprod(1 - ended / at_risk)[:-1]])
+        share = np.cumsum(before * events / at_risk)
+        # Var F(t) = sum a_i (F(t) - F_i)^2 + sum b_i - 2 sum c_i (F(t) - F_i), over days
+        # up to t (Collett, as lifelines), with the squares and products expanded into
+        # running sums.
+        a = ended / (at_risk * (at_risk - ended))
+        b = before**2 * events * (at_risk - events) / at_risk**3
+        c = before * events / at_risk**2
+        variance = (
+            share**2 * np.cumsum(a)
+            - 2 * share * np.cumsum(a * share)
+            + np.cumsum(a * share**2)
+            + np.cumsum(b)
+            - 2 * (share * np.cumsum(c) - np.cumsum(c * share))
+        )
+        centre = np.log(-np.log(share))
+        spread = Z95 * np.sqrt(variance) / (share * np.abs(np.log(share)))
+        low = np.exp(-np.exp(centre + spread))
+        high = np.exp(-np.exp(centre - spread))
+    kept = (times > 0) & (ended > 0)
+    zero = np.array([0.0])
+    return pd.DataFrame(
+        {
+            "group": group,
+            "day": np.concatenate([[0], times[kept]]).astype("int64"),
+            "at_risk": np.concatenate([[removed.sum()], at_risk[kept]]),
+            "events": np.concatenate([zero, events[kept]]),
+            "competing": np.concatenate([zero, deaths[kept]]),
+            "cumulative_incidence": np.concatenate([zero, share[kept]]),
+            "ci_low": np.concatenate([zero, low[kept]]),
+            "ci_high": np.concatenate([zero, high[kept]]),
+        }
+    )
 
 
 @dataclass

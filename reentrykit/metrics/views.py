@@ -63,6 +63,10 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     intermediate = selectors.intermediate(access, payload)
     flow = selectors.flow(access, payload)
     label = MEASURE_LABELS.get(measure, measure)
+    incidence = [
+        {**point, "group": "Everyone", "survival": point["cumulative_incidence"]}
+        for point in selectors.incidence(access, payload, measure=measure)
+    ]
     context.update(
         {
             "payload": payload,
@@ -106,6 +110,20 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
                 description=f"Kaplan–Meier curves: the share of people with no {label.lower()} "
                 "yet, by days since release.",
             ),
+            "incidence_table": _milestone_points(incidence),
+            "incidence_chart": accessible_svg(
+                charts.survival_steps(
+                    incidence,
+                    title=f"{label} by each day, deaths counted apart, "
+                    f"people released in {payload['survival_year']}",
+                    y_title=f"Share with a {label.lower()}",
+                ),
+                title="Cumulative incidence",
+                description=f"Step chart of the share of everyone released with a "
+                f"{label.lower()} by each day since release, with deaths as a competing risk.",
+            )
+            if incidence
+            else "",
             "intermediate": intermediate,
             "flow": flow,
             "flow_chart": accessible_svg(

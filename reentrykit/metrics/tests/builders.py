@@ -179,7 +179,20 @@ def dashboard_payload() -> dict:
         "rates": rates,
         "survival": {
             "rearrest": {
-                "all": {"logrank_p": None, "points": points[:2]},
+                "all": {
+                    "logrank_p": None,
+                    "points": points[:2],
+                    # Two deaths before day 30: the share rearrested with death competing.
+                    "incidence": {
+                        "day": [0, 30],
+                        "at_risk": [200, 190],
+                        "events": [0, 12],
+                        "competing": [0, 2],
+                        "cumulative_incidence": [0.0, 0.06],
+                        "ci_low": [0.0, 0.03],
+                        "ci_high": [0.0, 0.1],
+                    },
+                },
                 "sex": {"logrank_p": 0.2, "points": points},
             }
         },

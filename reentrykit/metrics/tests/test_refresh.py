@@ -195,3 +195,60 @@ def test_an_indicator_of_one_facility_hides_what_would_give_the_other_away(world
     assert shown(as_viewer(world.coalition)) == {"everyone": (11, 23), "jail": "suppressed"}
     load(prison=10, prison_rearrested=5)
     assert shown(as_viewer(world.coalition)) == {"everyone": (15, 30), "jail": (10, 20)}
+
+
+def _deaths_store(world: World, *, deaths: bool = True) -> None:
+    """40 people released 2024-01-01, followed to 2025-12-31: p0..p11 arrested on day 10,
+    p12..p14 die on day 20, p15..p26 arrested on day 30, p27..p39 neither."""
+    people = [f"p{i}" for i in range(40)]
+    events = [event(p, "2024-01-11", "arrest") for p in people[:12]]
+    events += [event(p, "2024-01-31", "arrest") for p in people[15:27]]
+    if deaths:
+        events += [event(p, "2024-01-21", "death") for p in people[12:15]]
+    write_store(
+        world.coalition.pk, releases=[release(p, "2024-01-01") for p in people], events=events
+    )
+    for name in ("County Jail", "City Police"):
+        Source.objects.create(
+            coalition=world.coalition, name=name, declared_data_through=dt.date(2025, 12, 31)
+        )
+
+
+def test_the_refresh_gives_the_cumulative_incidence_with_death_competing(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """Aalen–Johansen, by hand: day 10, 12 of 40 arrested: F = 12/40 = 0.3, and 28/40
+    are left with neither. Day 20: 3 of 28 die: F stays 0.3, 25/40 left. Day 30: 12 of
+    25 arrested: F = 0.3 + 25/40 * 12/25 = 0.6 (one minus Kaplan–Meier, which treats
+    the three as if still at risk, would say 1 - 28/40 * 13/25 = 0.636)."""
+    from reentrykit.core.access import coalition_access
+    from reentrykit.metrics.selectors import incidence, latest_snapshot
+
+    _deaths_store(world)
+    refresh_coalition(world.coalition)
+    payload = latest_snapshot(world.coalition).payload
+
+    def curve(user: Any) -> list[tuple[int, float]]:
+        points = incidence(coalition_access(user, world.coalition), payload, measure="rearrest")
+        return [(p["day"], round(p["cumulative_incidence"], 12)) for p in points]
+
+    assert curve(world.steward) == [(0, 0.0), (10, 0.3), (20, 0.3), (30, 0.6)]
+    # Members read it on the days everyone's curve steps (12 arrests each; k = 11).
+    assert curve(world.member) == [(0, 0.0), (10, 0.3), (30, 0.6)]
+    page = signed_in(world.member).get("/c/riverton/measures/").content.decode()
+    body = page[page.index('id="incidence-table"') :]
+    assert "Share with a rearrest, deaths counted apart" in page
+    assert '<th scope="row" class="text-right">30</th><td class="text-right">60.0%' in body
+
+
+def test_without_deaths_there_is_no_cumulative_incidence(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.core.access import coalition_access
+    from reentrykit.metrics.selectors import incidence, latest_snapshot
+
+    _deaths_store(world, deaths=False)
+    refresh_coalition(world.coalition)
+    payload = latest_snapshot(world.coalition).payload
+    steward = coalition_access(world.steward, world.coalition)
+    assert incidence(steward, payload, measure="rearrest") == []
+    page = signed_in(world.steward).get("/c/riverton/measures/").content.decode()
+    assert "deaths counted apart" not in page
