@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from reentrykit.api.api import api
 from reentrykit.api.reference import api_reference
@@ -34,5 +35,12 @@ urlpatterns = [
     path("n/<slug:network_slug>/practices/", include("reentrykit.library.network_urls")),
     path("api/v1/docs", api_reference, name="api_reference"),
     path("api/v1/", api.urls),
+    # The admin signs in through the app's own sign-in page, which pauses an address
+    # after too many wrong passwords and asks for the second factor; the admin's form
+    # would be a second, unthrottled way to test passwords.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
 ]
