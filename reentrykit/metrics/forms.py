@@ -147,3 +147,19 @@ class TargetForm(UswdsForm):
     label = forms.CharField(max_length=60, label="Target", help_text="e.g. Short term, Long term")
     cohort_year = forms.IntegerField(min_value=2000, max_value=2100, label="For people released in")
     target_percent = forms.FloatField(min_value=0, max_value=100, label="Target rate (%)")
+
+    def __init__(self, *args: Any, indicator: Indicator | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean_cohort_year(self) -> int | None:
+        year = self.cleaned_data.get("cohort_year")
+        if self.indicator is not None and year is not None:
+            last = self.indicator.baseline_last_year
+            if year <= last:
+                baseline = self.indicator.baseline_label
+                raise forms.ValidationError(
+                    f"A target is for people released after the baseline ({baseline}): "
+                    f"choose {last + 1} or later."
+                )
+        return year

@@ -230,7 +230,7 @@ def indicator_target(request: HttpRequest, coalition_slug: str, indicator_id: in
 
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
     indicator = get_object_in(access, Indicator.objects, pk=indicator_id)
-    form = TargetForm(request.POST or None)
+    form = TargetForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
         services.indicator_target_add(
             indicator=indicator,

@@ -247,6 +247,9 @@ class ActionStepForm(UswdsModelForm):
             "due_on": DateInput,
             "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
+        help_texts = {
+            "percent_complete": "0 for a step not started; a step marked done counts as 100.",
+        }
 
     def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -261,8 +264,16 @@ class ActionStepForm(UswdsModelForm):
             self.add_error("due_on", "The due date comes before the start date.")
         if not cleaned.get("owner_organization") and not cleaned.get("owner_person", "").strip():
             self.add_error("owner_person", "Name who owns the step: a partner, a person or both.")
-        if cleaned.get("status") == ActionStep.Status.DONE:
+        status, percent = cleaned.get("status"), cleaned.get("percent_complete")
+        if status == ActionStep.Status.DONE:
+            # Said in the field's help: a step marked done counts as 100% complete.
             cleaned["percent_complete"] = 100
+        elif status == ActionStep.Status.NOT_STARTED and percent:
+            self.add_error(
+                "percent_complete",
+                f"A step that has not started is 0% complete: enter 0, or choose "
+                f"“In progress” for a step {percent}% complete.",
+            )
         return cleaned
 
 

@@ -1,0 +1,26 @@
+"""A target is for people released after its indicator's baseline."""
+
+from __future__ import annotations
+
+from reentrykit.metrics.models import Indicator
+from reentrykit.testing import World
+
+
+def test_a_target_for_a_cohort_before_the_baseline_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    indicator = Indicator.objects.create(
+        coalition=world.coalition,
+        name="One-year rearrest",
+        measure="rearrest",
+        baseline_first_year=2022,
+        baseline_last_year=2022,
+    )
+    client = signed_in(world.coordinator)
+    response = client.post(
+        f"/c/riverton/measures/indicators/{indicator.pk}/targets/",
+        {"label": "Short term", "cohort_year": "2021", "target_percent": "40"},
+    )
+    # A target says where a later cohort should be, compared with the baseline: one
+    # for people released in 2021, a year before the 2022 baseline, cannot be met.
+    assert response.status_code == 200, "a target before the baseline was saved"
+    assert not indicator.targets.exists()
+    assert "2022" in response.content.decode()
