@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from reentrykit.metrics.models import Indicator
+from reentrykit.metrics.tests.builders import rearrest_indicator
 from reentrykit.testing import World
 
 
 def test_a_target_for_a_cohort_before_the_baseline_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    indicator = Indicator.objects.create(
-        coalition=world.coalition,
-        name="One-year rearrest",
-        measure="rearrest",
-        baseline_first_year=2022,
-        baseline_last_year=2022,
-    )
+    indicator = rearrest_indicator(world.coalition)  # a 2022 baseline
     client = signed_in(world.coordinator)
     response = client.post(
         f"/c/riverton/measures/indicators/{indicator.pk}/targets/",

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.models import ActionStep
+from reentrykit.planning.tests.test_monitoring import _goal
 from reentrykit.testing import World
-
-
-def _goal(world: World) -> Goal:
-    priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
-    return Goal.objects.create(priority=priority, statement="Jobs within 90 days")
 
 
 def test_a_step_not_started_cannot_be_100_percent_complete(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
