@@ -190,6 +190,17 @@ def detect_format(head: bytes) -> str:
     return "csv"
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def check_workbook_name(name: str, head: bytes) -> None:
+    """A file named as a workbook that is not one (damaged, cut short, or text renamed
+    .xlsx) is refused as a workbook, rather than read as CSV with its first line for
+    column names."""
+    if name.lower().endswith(WORKBOOK_SUFFIXES) and not head.startswith(b"PK\x03\x04"):
+        raise FileProblem(UNREADABLE_WORKBOOK)
+
+
 def _check_utf8(head: bytes) -> None:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -325,6 +336,7 @@ def inspect_file(file: Path | DataFile, scratch: Path) -> FileInfo:
     size = check_size(file)
     with file.open() as handle:
         head = handle.read(SAMPLE_BYTES)
+    check_workbook_name(file.name, head)
     kind = detect_format(head)
     if kind == "xlsx":
         converted = _xlsx_to_csv(file, scratch)

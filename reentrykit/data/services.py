@@ -31,6 +31,7 @@ from reentrykit.data.models import DataJob, JobKind, JobStatus, PersonLevelAcces
 from reentrykit.data.reader import (
     FileInfo,
     FileProblem,
+    check_workbook_name,
     inspect_file,
 )
 from reentrykit.data.schema import RECORD_TYPES, Kind
@@ -56,10 +57,14 @@ class UploadColumns:
 def upload_save(*, coalition: Coalition, uploaded: UploadedFile) -> Path:
     """Seal the upload into the coalition's uploads folder under a random name.
 
-    Raises ``FileProblem`` for a file over ``DATA_MAX_UPLOAD_BYTES``, before writing.
+    Raises ``FileProblem`` for a file over ``DATA_MAX_UPLOAD_BYTES`` or named as a
+    workbook that is not one, before writing.
     """
     if (uploaded.size or 0) > settings.DATA_MAX_UPLOAD_BYTES:
         raise FileProblem(TOO_LARGE)
+    # The sealed copy has a random name: the upload's own is checked here (a large
+    # upload arrives sealed, and is read by chunks).
+    check_workbook_name(uploaded.name or "", next(uploaded.chunks(), b"")[:4])
     stale_uploads_remove(coalition_id=coalition.pk)
     folder = uploads_dir(coalition.pk)
     folder.mkdir(parents=True, exist_ok=True)

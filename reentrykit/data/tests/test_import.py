@@ -184,6 +184,15 @@ def test_it_refuses_unreadable_files_and_writes_nothing(
     assert _nothing_written(world)
 
 
+def test_text_named_as_a_workbook_is_refused_as_a_workbook(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "releases.xlsx"
+    path.write_bytes(b"source_person_id,release_date,facility_type\nJ1,2023-01-01,jail\n")
+    result = _import(world, path)
+    assert not result.ok
+    assert UNREADABLE_WORKBOOK in result.report.as_text()
+    assert _nothing_written(world)
+
+
 def test_it_reports_every_bad_row_with_row_column_value_and_rule(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
     text = (
         "source_person_id,release_date,facility_type,admission_date,sex\n"

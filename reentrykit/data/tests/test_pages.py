@@ -332,10 +332,15 @@ def test_an_export_asks_a_reason_logs_it_and_escapes_formulas(
     )
 
 
+@pytest.mark.parametrize(
+    "content",
+    [damaged_workbook(), b"source_person_id,release_date\nJ1,2023-01-01\n"],
+    ids=["damaged", "text-named-xlsx"],
+)
 def test_a_damaged_workbook_is_refused_on_the_upload_form_and_not_kept(
-    world: World, signed_in, data_dir
+    content: bytes, world: World, signed_in, data_dir
 ) -> None:  # type: ignore[no-untyped-def]
-    upload = SimpleUploadedFile("jail.xlsx", damaged_workbook())
+    upload = SimpleUploadedFile("jail.xlsx", content)
     response = signed_in(world.steward).post(
         "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
     )
