@@ -3,7 +3,8 @@
 The file is CSV with the columns ``respondent_email,item_key,rating,note``; other
 columns are ignored. Every row is checked before anything is written, and every
 problem is reported as ``row N, column C: value V: problem`` with the header as
-row 1, as a spreadsheet numbers them. One bad row and nothing is written.
+row 1, as a spreadsheet numbers them (a header without the columns, as one problem
+naming those it lacks and those it has). One bad row and nothing is written.
 """
 
 from __future__ import annotations
@@ -30,10 +31,19 @@ MAX_PROBLEMS = 200
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
+# Where to find the round's item keys: the command line's way, and the page's.
+ITEM_KEYS_HINT = " (see `reentrykit assessment instrument`)"
+ITEM_KEYS_HINT_ON_PAGE = " (the blank answer sheet on this page lists every item's key)"
+
+
 class ImportRejected(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+    def for_the_page(self) -> list[str]:
+        """The problems as the round's Respondents page says them."""
+        return [p.replace(ITEM_KEYS_HINT, ITEM_KEYS_HINT_ON_PAGE) for p in self.problems]
 
 
 @dataclass(frozen=True)
@@ -117,8 +127,12 @@ def read_rows(*, round_: Round, text: str) -> list[ImportRow]:
     header, records = _records(text)
     missing = [column for column in COLUMNS if column not in header]
     if missing:
+        has = ", ".join(name for name in header if name) or "none"
         raise ImportRejected(
-            [_problem(1, column, "", "the header has no such column") for column in missing]
+            [
+                f"row 1: the first row names the columns {', '.join(COLUMNS)}; "
+                f"it has no {', '.join(missing)} (its columns: {has})"
+            ]
         )
     keys = services.item_keys(round_)
     members = _members(round_)
@@ -180,7 +194,7 @@ def _check_row(
                 number,
                 "item_key",
                 values["item_key"],
-                "not an item of this round (see `reentrykit assessment instrument`)",
+                "not an item of this round" + ITEM_KEYS_HINT,
             )
         )
     answer = None

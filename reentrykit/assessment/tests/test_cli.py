@@ -159,7 +159,9 @@ def test_it_numbers_rows_by_their_line_in_the_file(
 def test_it_names_a_missing_column(world: World, test_instrument: Path, tmp_path: Path) -> None:
     run("open-round", "--coalition", "riverton", "--name", "Baseline")
     with pytest.raises(
-        CommandError, match=r"row 1, column rating: value '': the header has no such column"
+        CommandError,
+        match=r"row 1: the first row names the columns respondent_email, item_key, rating, "
+        r"note; it has no rating \(its columns: respondent_email, item_key, score, note\)",
     ):
         run(
             "import-responses",

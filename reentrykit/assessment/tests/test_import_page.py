@@ -57,8 +57,24 @@ def test_one_bad_row_imports_nothing_and_says_where(
     assert f"row {rows + 1}, {bad_rating}" in page
     assert f"row {rows + 2}, column respondent_email" in page
     assert f"row {rows + 2}, column item_key" in page
+    # The page points to its own answer sheet for the item keys, not to a command.
+    assert "the blank answer sheet on this page lists every item" in page
+    assert "reentrykit assessment instrument" not in page
     assert not Response.objects.filter(round=open_round).exists()
     assert not Respondent.objects.filter(round=open_round).exists()
+
+
+def test_a_file_without_the_columns_says_which_it_lacks_and_which_it_has(
+    world: World, open_round: Round, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    text = f"email,item,score\n{world.member.email},1.1.a,2\n"
+    response = _upload(signed_in(world.coordinator), open_round, text)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        "row 1: the first row names the columns respondent_email, item_key, rating, note; "
+        "it has no respondent_email, item_key, rating, note (its columns: email, item, score)"
+    ) in page
 
 
 def test_a_file_that_is_not_text_or_too_large_is_refused(

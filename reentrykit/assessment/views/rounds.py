@@ -158,7 +158,7 @@ def responses_import(request: HttpRequest, coalition_slug: str, round_id: int) -
                 )
             summary = imports.answers_import(round_=round_, raw=upload.read())
         except imports.ImportRejected as rejected:
-            problems = rejected.problems
+            problems = rejected.for_the_page()
         except ValidationError as error:
             problems = [error_text(error)]
         else:
