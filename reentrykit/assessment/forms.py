@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from reentrykit.assessment.instrument import instrument_files
 from reentrykit.coalitions.sectors import Sector
@@ -36,6 +38,14 @@ class RoundOpenForm(UswdsForm):
         self.fields["version"].choices = [(version, f"Version {version}") for version in versions]  # type: ignore[attr-defined]
         if versions:
             self.fields["version"].initial = versions[-1]
+
+    def clean_deadline(self) -> dt.date | None:
+        deadline = self.cleaned_data.get("deadline")
+        if deadline is not None and deadline < timezone.localdate():
+            raise forms.ValidationError(
+                "The deadline has passed already: choose today or a later date, or leave it empty."
+            )
+        return deadline
 
 
 class LocalItemForm(UswdsForm):

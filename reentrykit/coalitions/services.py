@@ -128,8 +128,8 @@ def membership_create(
 # Person-level data is the data steward's alone: a coordinator may appoint one, but not
 # themselves; another coordinator or the server's operator does.
 SELF_STEWARD = (
-    "You cannot make yourself a data steward: another coordinator can, or the server's "
-    "operator with `reentrykit user create --role data_steward`."
+    "You cannot make yourself a data steward: ask another coordinator of the coalition, "
+    "or whoever runs your ReentryKit server."
 )
 
 

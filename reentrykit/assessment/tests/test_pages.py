@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from reentrykit.assessment import services
 from reentrykit.assessment.models import ConsensusRating, LocalItem, Respondent, Response, Round
@@ -24,8 +27,9 @@ def test_it_lists_rounds_for_every_role(role: str, world: World, signed_in) -> N
 
 def test_a_coordinator_opens_a_round_and_invites_respondents(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.coordinator)
+    deadline = timezone.localdate() + dt.timedelta(days=30)
     response = client.post(
-        BASE, {"name": "Baseline 2026", "version": "1", "deadline": "2026-09-30"}
+        BASE, {"name": "Baseline 2026", "version": "1", "deadline": deadline.isoformat()}
     )
     round_ = Round.objects.get(coalition=world.coalition, name="Baseline 2026")
     assert response["Location"] == url(round_, "respondents/")
@@ -50,6 +54,16 @@ def test_a_coordinator_opens_a_round_and_invites_respondents(world: World, signe
     removed = Respondent.objects.get(round=round_, user=world.member)
     client.post(url(round_, f"respondents/{removed.pk}/remove/"))
     assert not Respondent.objects.filter(pk=removed.pk).exists()
+
+
+def test_a_round_does_not_open_with_a_deadline_passed_already(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    response = signed_in(world.coordinator).post(
+        BASE, {"name": "Baseline", "version": "1", "deadline": yesterday.isoformat()}
+    )
+    assert response.status_code == 200
+    assert b"The deadline has passed already" in response.content
+    assert not Round.objects.exists()
 
 
 def test_it_refuses_a_duplicate_round_name_with_an_error_summary(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
