@@ -70,11 +70,16 @@ def _docx(context: dict[str, Any]) -> bytes:
     title = f"{context['coalition'].name}: strategic reentry plan"
     docx = WordDocument(title)
     docx.heading(title, level=1)
-    docx.paragraph(f"As of {context['today']:%B %-d, %Y}. {context['progress'].label}.")
+    demo = " (demo, fictional data)" if context["coalition"].is_demo else ""
+    docx.paragraph(f"As of {context['today']:%B %-d, %Y}{demo}. {context['progress'].label}.")
+    if not context["plan"]:
+        docx.paragraph("No priorities yet.")
     for entry in context["plan"]:
         docx.heading(f"Priority: {entry.priority.title}", level=2)
         for text in _priority_lines(entry.priority):
             docx.paragraph(text)
+        if not entry.goals:
+            docx.paragraph("No goals yet.")
         for view in entry.goals:
             goal = view.goal
             by = f" (by {goal.milestone_on:%B %-d, %Y})" if goal.milestone_on else ""
@@ -94,6 +99,8 @@ def _docx(context: dict[str, Any]) -> bytes:
                 docx.bullet(_improvement_line(entry, projection))
             if view.steps:
                 docx.table(STEP_COLUMNS, [_step_cells(step) for step in view.steps])
+            else:
+                docx.paragraph("No action steps yet.")
     _docx_roles(docx, context["agencies"])
     return docx.content()
 

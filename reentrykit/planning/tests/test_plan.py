@@ -434,3 +434,16 @@ def test_a_key_beyond_the_database_s_range_is_an_invalid_choice(
             response.content.decode()
         )
     assert Goal.objects.get().statement == "Beds"
+
+
+def test_the_word_plan_says_what_is_missing_and_marks_a_demo(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.viewer)
+    assert "No priorities yet." in _word_text(client.get(f"{PLAN}download/?format=docx").content)
+    priority = Priority.objects.create(coalition=world.coalition, title="Housing")
+    assert "No goals yet." in _word_text(client.get(f"{PLAN}download/?format=docx").content)
+    Goal.objects.create(priority=priority, statement="Cut rearrest to 40%")
+    world.coalition.is_demo = True
+    world.coalition.save()
+    text = _word_text(client.get(f"{PLAN}download/?format=docx").content)
+    assert "No action steps yet." in text
+    assert "(demo, fictional data)" in text
