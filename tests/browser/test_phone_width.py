@@ -1,7 +1,9 @@
-"""Pages fit a phone's width: nothing but a table's own scroll region moves sideways."""
+"""Pages fit a phone's width (nothing but a table's own scroll region moves sideways), and
+a plan's tables of sentences fit a laptop's without scrolling."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -56,3 +58,45 @@ def test_a_data_stewards_and_a_network_admins_pages_fit_a_phone(
     page.context.clear_cookies()
     sign_in_with_code(page, world.network_admin, PASSWORD)
     assert _too_wide(page, [*NETWORK_ADMIN_PAGES, "/n/pilot/coaching/"]) == []
+
+
+def test_a_plans_tables_fit_a_laptop_without_scrolling(
+    page: Page, sign_in_with_code: Callable[..., None]
+) -> None:
+    """Tables of sentences wrap their cells: at 1280 pixels a goal's steps and proposed
+    improvements fit the column (the status and percent of each step in view)."""
+    from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
+
+    world = build_world()
+    goal = Goal.objects.create(
+        priority=Priority.objects.create(coalition=world.coalition, title="Jobs"),
+        statement="Half of the people released find work within 90 days",
+    )
+    Improvement.objects.create(
+        goal=goal,
+        description="Transitional jobs for people leaving the jail",
+        mechanism=Improvement.Mechanism.FUNDING,
+        criteria="Evidence of effect, and the county's workforce fund can pay for it.",
+        stakeholders="Workforce board, employers, probation, the sheriff's reentry unit",
+        decision_makers="County commissioners and the workforce board's executive committee",
+    )
+    for description in ("Agree on one release-notice form with the jail", "Train navigators"):
+        ActionStep.objects.create(
+            goal=goal,
+            description=description,
+            owner_organization=world.jail,
+            owner_person="The reentry navigator of the sheriff's office jail division",
+            starts_on=dt.date(2026, 8, 2),
+            due_on=dt.date(2026, 10, 31),
+        )
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/c/riverton/plan/")
+    overflowing = page.evaluate(
+        """[...document.querySelectorAll('.usa-table-container--scrollable')]
+             .filter(region => region.querySelector('.rk-table--prose'))
+             .map(region => [region.getAttribute('aria-label'),
+                             region.scrollWidth - region.clientWidth])"""
+    )
+    assert len(overflowing) == 2
+    assert [label for label, extra in overflowing if extra > 0] == []
