@@ -222,6 +222,15 @@ def _sweep_item(world: World) -> int:
     return item.pk
 
 
+def _sweep_comment(world: World) -> int:
+    from reentrykit.network.models import Comment
+
+    comment, _ = Comment.objects.get_or_create(
+        coalition=world.coalition, area=Comment.Area.PLAN, author=world.coach, body="Sweep"
+    )
+    return comment.pk
+
+
 def _sweep_request(world: World) -> int:
     from reentrykit.network.models import AssistanceRequest
 
@@ -243,6 +252,8 @@ SWEEP_KWARGS["kind"] = lambda world: "charter"  # a document template
 SWEEP_KWARGS["session_id"] = lambda world: _sweep_session(world).pk
 SWEEP_KWARGS["item_id"] = _sweep_item
 SWEEP_KWARGS["request_id"] = _sweep_request
+SWEEP_KWARGS["comment_id"] = _sweep_comment
+SWEEP_KWARGS["area"] = lambda world: "plan"
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reentrykit.network import coaching_views, views
+from reentrykit.network import coaching_views, comment_views, views
 
 app_name = "coalition_network"
 
@@ -14,5 +14,11 @@ urlpatterns = [
         "coaching/requests/<int:request_id>/answer/",
         coaching_views.request_answer,
         name="request_answer",
+    ),
+    path("comments/<slug:area>/", comment_views.comment_add, name="comment_add"),
+    path(
+        "comments/<int:comment_id>/delete/",
+        comment_views.comment_delete,
+        name="comment_delete",
     ),
 ]

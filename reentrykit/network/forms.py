@@ -9,6 +9,7 @@ from reentrykit.network.models import (
     ActionItem,
     AssistanceRequest,
     CoachingSession,
+    Comment,
     NetworkSite,
 )
 
@@ -78,3 +79,11 @@ class AssistanceRequestForm(SiteChoiceMixin, UswdsModelForm):
 
 class AssistanceAnswerForm(UswdsForm):
     answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CommentForm(UswdsModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3, "maxlength": 4000})}
+        help_texts = {"body": "Everyone in the coalition and its coaches read it."}

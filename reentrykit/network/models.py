@@ -200,3 +200,33 @@ class AssistanceRequest(Audited, models.Model):
 
     def audit_coalition_id(self) -> int | None:
         return self.site.coalition_id
+
+
+class Comment(Audited, models.Model):
+    """A remark on part of a coalition's work (its assessment, resources or plan): a
+    coach's feedback, and the coalition's members' answers (PRODUCT.md, roles)."""
+
+    class Area(models.TextChoices):
+        ASSESSMENT = "assessment", "Assessment"
+        RESOURCES = "resources", "Resources"
+        PLAN = "plan", "Plan"
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="comments")
+    area = models.CharField(max_length=12, choices=Area.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Whether the author wrote as the coalition's coach (shown beside the comment).
+    from_coach = models.BooleanField(default=False)
+    body = models.TextField("Comment", max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["coalition", "area", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment on the {self.get_area_display().lower()} of {self.coalition}"
+
+    def audit_coalition_id(self) -> int | None:
+        return self.coalition_id

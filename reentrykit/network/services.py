@@ -15,6 +15,7 @@ from reentrykit.network.models import (
     AssistanceRequest,
     CoachAssignment,
     CoachingSession,
+    Comment,
     Network,
     NetworkRole,
     NetworkRoleKind,
@@ -176,3 +177,23 @@ def assistance_request_answer(
     request.status = AssistanceRequest.Status.ANSWERED
     request.save(update_fields=["answer", "answered_by", "answered_at", "status"])
     return request
+
+
+@transaction.atomic
+def comment_add(
+    *, coalition: Coalition, area: str, author: Any, body: str, from_coach: bool
+) -> Comment:
+    comment = Comment(
+        coalition=coalition, area=area, author=author, body=body.strip(), from_coach=from_coach
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, by: Any) -> None:
+    """Its author takes a comment back; nobody else can."""
+    if comment.author_id is None or comment.author_id != by.pk:
+        raise ValidationError("Only the comment's author can delete it.")
+    comment.delete()
