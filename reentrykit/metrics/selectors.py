@@ -153,9 +153,87 @@ def rates(
     breakdown: str,
 ) -> Disclosed:
     rows = _rate_rows(payload, measure=measure, window=window, year=year, breakdown=breakdown)
-    return disclose(
-        rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **RATE_RULES
-    )
+    k = access.coalition.suppression_k
+    table = disclose(rows, unsuppressed=sees_raw(access), k=k, **RATE_RULES)
+    if not sees_raw(access) and _overlap_small(
+        payload, measure=measure, window=window, year=year, breakdown=breakdown, k=k
+    ):
+        _withhold_groups(table)
+    return table
+
+
+# Breakdowns whose groups overlap another breakdown's: subtracting one's cell from the
+# other's gives people no table shows (aged 25-29; enrolled in a program but did not
+# complete it). When such a difference is from 1 to k-1, the narrower breakdown's
+# groups are withheld (DATA.md: no hidden count recovered by subtraction).
+def _overlaps(breakdown: str) -> list[tuple[str, list[tuple[int, str, str]]]]:
+    """Each derived cell that ``breakdown`` (the narrower) takes part in, as the signed
+    (sign, breakdown, group) terms that add up to it."""
+    from reentrykit.metrics.breakdowns import PROGRAM_CHOICES
+
+    if breakdown == "age_band":
+        group, band = "age_group", "age_band"
+        return [
+            ("18-19", [(1, band, "under_20"), (-1, group, "under_18")]),
+            (
+                "20-24",
+                [(1, group, "18-24"), (1, group, "under_18"), (-1, band, "under_20")],
+            ),
+            ("25-29", [(1, group, "25-39"), (-1, band, "30-39")]),
+        ]
+    if ":" not in breakdown:
+        return []
+    prefix, kind = breakdown.split(":", 1)
+    wider = []
+    if prefix == "program_completed":
+        wider.append(f"program:{kind}")
+        if kind != "any":
+            wider += ["program_completed:any", "program:any"]
+    elif kind != "any" and kind in PROGRAM_CHOICES:
+        wider.append("program:any")
+    return [(wide, [(1, wide, PARTICIPANT), (-1, breakdown, PARTICIPANT)]) for wide in wider]
+
+
+def _overlap_small(
+    payload: dict[str, Any], *, measure: str, window: int, year: int, breakdown: str, k: int
+) -> bool:
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in payload.get("rates", []):
+        if (
+            row["measure"] == measure
+            and row["window_days"] == window
+            and (row["cohort_year"] == year)
+        ):
+            cells[(row["breakdown"], row["group"])] = row
+    for _name, terms in _overlaps(breakdown):
+        if not any(
+            (b, g) in cells for _, b, g in terms if b != breakdown
+        ):  # the other breakdown is not cached: nothing to subtract
+            continue
+        for column in ("cohort", "recidivists", "not"):
+            total = 0
+            for sign, b, g in terms:
+                row = cells.get((b, g)) or {}
+                if column == "not":
+                    value = (row.get("cohort") or 0) - (row.get("recidivists") or 0)
+                else:
+                    value = row.get(column) or 0
+                total += sign * value
+            if is_small(total, k):
+                return True
+    return False
+
+
+def _withhold_groups(table: Disclosed) -> None:
+    """Every group of the table but the total hidden (its total is shown elsewhere)."""
+    for row, hidden in zip(table.rows, table.hidden, strict=True):
+        if row.get("group") == "all":
+            continue
+        for column in ("cohort", "recidivists", "rate", "ci_low", "ci_high"):
+            hidden.setdefault(column, "derived")
+            row[column] = None
+        row["unstable"] = None
+        row["suppressed"] = True
 
 
 def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -244,8 +322,45 @@ def intermediate_answer(access: CoalitionAccess, payload: dict[str, Any]) -> dic
     }
 
 
+# Intermediate measures whose denominators are all high-risk releases of the cohort,
+# less some (those without 30 days of follow-up; those whose supervision is unknown):
+# two of these denominators side by side give the difference away.
+HIGH_RISK_SHARES = (
+    "high_risk_completed_pre_release",
+    "high_risk_referred_30_days",
+    "high_risk_on_supervision",
+)
+
+
 def intermediate(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
-    return _shares(access, payload.get("intermediate", []))
+    table = _shares(access, payload.get("intermediate", []))
+    if not sees_raw(access):
+        _hide_close_denominators(table, access.coalition.suppression_k)
+    return table
+
+
+def _hide_close_denominators(table: Disclosed, k: int) -> None:
+    """Hides the smaller of two high-risk denominators that differ by 1 to k-1 (and its
+    rate, which times the numerator would give it back)."""
+    shown = [
+        i
+        for i, row in enumerate(table.rows)
+        if row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for i in shown:
+            for j in shown:
+                a, b = table.rows[i].get("denominator"), table.rows[j].get("denominator")
+                if i == j or a is None or b is None or not is_small(a - b, k):
+                    continue
+                row = table.rows[j]  # the smaller
+                for column in ("denominator", "rate"):
+                    table.hidden[j].setdefault(column, "derived")
+                    row[column] = None
+                row["suppressed"] = True
+                changed = True
 
 
 def needs(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:

@@ -193,7 +193,16 @@ class CrossSite:
 def _shown(card: dict[str, Any] | None, column: str) -> Any:
     if card is None or not card["table"].rows:
         return None
-    return card["table"].display(0, column) or card["row"].get(column)
+    hidden = card["table"].display(0, column)
+    if hidden:
+        return hidden
+    value = card["row"].get(column)
+    # As precise as the page (a percent to one decimal): at full precision the Wilson
+    # bounds' centre gives the cohort back, and the three measures' cohorts differ by
+    # the few people who died.
+    if isinstance(value, float):
+        return round(value, 3)
+    return value
 
 
 def cross_site(access: NetworkAccess, user: Any) -> CrossSite:

@@ -1,0 +1,210 @@
+"""Two breakdowns of the same cohort whose groups overlap give small counts
+away by subtraction (DATA.md, "Disclosure control": counts 1..k-1 hidden; "so no
+hidden cell can be recovered by subtraction").
+
+The hand-worked cohort (released 2023-03-01, one-year rearrest, data through 2025-06-30,
+k = 11), 155 people:
+
+  age 20: 40 people, 20 rearrested   -> age_group 18-24, age_band 20-29
+  age 27:  5 people,  2 rearrested   -> age_group 25-39, age_band 20-29
+  age 35: 60 people, 30 rearrested   -> age_group 25-39, age_band 30-39
+  age 45: 50 people, 20 rearrested   -> age_group 40+,   age_band 40-49
+
+  by age_group: 18-24 40/20, 25-39 65/32, 40+ 50/20       (every count >= 11, every
+  by age_band:  20-29 45/22, 30-39 60/30, 40-49 50/20      complement >= 11: all shown)
+
+  25-39 less 30-39 = people aged 25-29:  65 - 60 = 5 people, 32 - 30 = 2 rearrested.
+
+Both tables are what a member reads on the measures page (?by=age_group, ?by=age_band),
+so the member learns that 2 of the 5 people aged 25-29 were rearrested: two counts
+from 1 to 10. The same holds for program:TYPE against program_completed:TYPE
+(participants less completers = those who enrolled and did not complete).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reentrykit.core.access import coalition_access
+from reentrykit.metrics import selectors
+from reentrykit.metrics.cohorts import Period
+from reentrykit.metrics.rates import recidivism_rates
+from reentrykit.metrics.tests.builders import event, memory_tables, program, release
+from reentrykit.testing import World
+
+THROUGH = dt.date(2025, 6, 30)
+
+
+def _people(spec: list[tuple[str, int, int, dict]]) -> tuple[list, list, list]:
+    releases, events, programs = [], [], []
+    for prefix, count, rearrested, extra in spec:
+        for n in range(count):
+            key = f"{prefix}{n}"
+            releases.append(release(key, "2023-03-01", **extra.get("release", {})))
+            if n < rearrested:
+                events.append(event(key, "2023-06-01", "arrest"))
+            if "program" in extra:
+                program_type, status = extra["program"]
+                programs.append(program(key, program_type, status, start_date="2023-03-15"))
+    return releases, events, programs
+
+
+def _payload(tables, breakdowns: list[str]) -> dict:  # type: ignore[no-untyped-def]
+    rows = []
+    for by in breakdowns:
+        frame = recidivism_rates(
+            tables=tables,
+            measure="rearrest",
+            window=365,
+            data_through=THROUGH,
+            period=Period.calendar_year(2023),
+            by=by,
+        )
+        for record in frame.to_dict("records"):
+            group = str(record["group"])
+            if group == "all" and rows:
+                continue  # one overall row
+            rows.append(
+                {
+                    "measure": "rearrest",
+                    "window_days": 365,
+                    "cohort_year": 2023,
+                    "breakdown": "all" if group == "all" else by,
+                    "group": group,
+                    "cohort": int(record["cohort"]),
+                    "recidivists": int(record["recidivists"]),
+                    "rate": float(record["rate"]),
+                    "ci_low": float(record["ci_low"]),
+                    "ci_high": float(record["ci_high"]),
+                }
+            )
+    return {"rates": rows}
+
+
+def _shown(access, payload: dict, breakdown: str) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    table = selectors.rates(
+        access, payload, measure="rearrest", window=365, year=2023, breakdown=breakdown
+    )
+    return {row["group"]: row for row in table.rows}
+
+
+def test_age_group_less_age_band_gives_no_small_count_away(world: World) -> None:
+    releases, events, _ = _people(
+        [
+            ("a", 40, 20, {"release": {"age_at_release": 20}}),
+            ("b", 5, 2, {"release": {"age_at_release": 27}}),
+            ("c", 60, 30, {"release": {"age_at_release": 35}}),
+            ("d", 50, 20, {"release": {"age_at_release": 45}}),
+        ]
+    )
+    tables = memory_tables(releases=releases, events=events)
+    payload = _payload(tables, ["age_group", "age_band"])
+    member = coalition_access(world.member, world.coalition)
+    assert member is not None
+    groups = _shown(member, payload, "age_group")
+    bands = _shown(member, payload, "age_band")
+    wide, narrow = groups["25-39"], bands["30-39"]
+    if None in (wide["cohort"], narrow["cohort"], wide["recidivists"], narrow["recidivists"]):
+        return  # hidden: nothing to subtract
+    aged_25_29 = wide["cohort"] - narrow["cohort"]  # 65 - 60 = 5
+    rearrested_25_29 = wide["recidivists"] - narrow["recidivists"]  # 32 - 30 = 2
+    k = world.coalition.suppression_k
+    assert not 0 < aged_25_29 < k, f"{aged_25_29} people aged 25-29 recovered by subtraction"
+    assert not 0 < rearrested_25_29 < k
+
+
+def test_program_less_program_completed_gives_no_small_count_away(world: World) -> None:
+    """Hand-worked: 40 completed housing (15 rearrested), 5 enrolled and did not
+    complete (2 rearrested), 60 took no program (25 rearrested).
+    program:housing participant 45/17; program_completed:housing participant 40/15;
+    45 - 40 = 5 people, 17 - 15 = 2 rearrested: both from 1 to 10."""
+    releases, events, programs = _people(
+        [
+            ("p", 40, 15, {"program": ("housing", "completed")}),
+            ("q", 5, 2, {"program": ("housing", "enrolled")}),
+            ("r", 60, 25, {}),
+        ]
+    )
+    tables = memory_tables(releases=releases, events=events, programs=programs)
+    payload = _payload(tables, ["program:housing", "program_completed:housing"])
+    member = coalition_access(world.member, world.coalition)
+    assert member is not None
+    took_part = _shown(member, payload, "program:housing")["participant"]
+    completed = _shown(member, payload, "program_completed:housing")["participant"]
+    if None in (took_part["cohort"], completed["cohort"]):
+        return
+    k = world.coalition.suppression_k
+    dropped = took_part["cohort"] - completed["cohort"]  # 45 - 40 = 5
+    assert not 0 < dropped < k, f"{dropped} non-completers recovered by subtraction"
+
+
+def test_two_intermediate_denominators_give_no_small_count_away(world: World) -> None:
+    """Hand-worked: 36 high-risk people released 2023-03-01: 30 on probation, 3 with
+    no supervision (supervision none), 3 whose supervision is unknown; 12 of the 36
+    completed a pre-release program (started 2023-01-15, admitted 2023-01-01). Plus 40
+    low-risk releases, 15 of them on probation.
+
+    Measure 2 (high-risk completed pre-release): denominator = every high-risk
+    release = 36; numerator 12.
+    Measure 6 (high-risk on supervision): unknown supervision left out, so its
+    denominator = 36 - 3 = 33, numerator 30 (30 of 33: complement 3 -> numerator
+    hidden, but the denominator 33 is shown).
+
+    36 - 33 = 3 high-risk people whose supervision is unknown: a count from 1 to 10,
+    from two denominators the measures page shows side by side."""
+    from reentrykit.metrics import selectors as sel
+    from reentrykit.metrics.intermediate import intermediate_measures
+
+    releases, programs = [], []
+    for n in range(36):
+        supervision = "probation" if n < 30 else ("none" if n < 33 else "unknown")
+        releases.append(
+            release(
+                f"h{n}",
+                "2023-03-01",
+                risk_level="high",
+                supervision_type=supervision,
+                admission_date="2023-01-01",
+            )
+        )
+        if n < 12:
+            programs.append(
+                program(
+                    f"h{n}",
+                    "housing",
+                    "completed",
+                    phase="pre_release",
+                    start_date="2023-01-15",
+                    end_date="2023-02-15",
+                )
+            )
+    for n in range(40):
+        releases.append(
+            release(
+                f"l{n}",
+                "2023-03-01",
+                risk_level="low",
+                supervision_type="probation" if n < 15 else "none",
+            )
+        )
+    tables = memory_tables(releases=releases, programs=programs)
+    frame = intermediate_measures(
+        tables=tables, period=Period.calendar_year(2023), data_through=THROUGH
+    )
+    rows = [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
+    ]
+    member = coalition_access(world.member, world.coalition)
+    assert member is not None
+    table = sel.intermediate(member, {"intermediate": rows})
+    by_key = {row["key"]: row for row in table.rows}
+    completed = by_key["high_risk_completed_pre_release"]["denominator"]
+    supervised = by_key["high_risk_on_supervision"]["denominator"]
+    assert (completed, supervised) != (None, None)
+    if completed is None or supervised is None:
+        return
+    unknown = completed - supervised  # 36 - 33 = 3
+    assert not 0 < unknown < world.coalition.suppression_k, (
+        f"{unknown} high-risk releases with unknown supervision recovered by subtraction"
+    )
