@@ -101,7 +101,9 @@ def test_it_prints_tables_and_csv_without_small_counts(store: World) -> None:
     female = next(line for line in table.splitlines() if line.startswith("female"))
     assert "<11" in female and " 3 " not in female
     assert "data through 2025-12-31" in err
-    csv_text, _ = _run("recidivism", "--measure", "rearrest", "--by", "sex", "--format", "csv")
+    csv_text, _ = _run(
+        "recidivism", "--measure", "rearrest", "--window", "365", "--by", "sex", "--format", "csv"
+    )
     lines = csv_text.splitlines()
     assert lines[0] == "group,cohort,recidivists,rate,ci_low,ci_high,suppressed,unstable"
     assert lines[1].startswith("female,,,,,,True,")
@@ -109,7 +111,15 @@ def test_it_prints_tables_and_csv_without_small_counts(store: World) -> None:
 
 def test_it_notes_immortal_time_beside_program_breakdowns(store: World) -> None:
     result, err = _run(
-        "recidivism", "--measure", "rearrest", "--by", "program:housing", "--format", "json"
+        "recidivism",
+        "--measure",
+        "rearrest",
+        "--window",
+        "365",
+        "--by",
+        "program:housing",
+        "--format",
+        "json",
     )
     groups = [row["group"] for row in json.loads(result)["rows"]]
     assert groups == ["participant", "non_participant", "all"]
@@ -170,7 +180,7 @@ def test_it_prints_the_intermediate_contract(store: World) -> None:
 
 def test_it_refuses_an_unknown_breakdown(store: World) -> None:
     with pytest.raises(CommandError):
-        _run("recidivism", "--measure", "rearrest", "--by", "shoe_size")
+        _run("recidivism", "--measure", "rearrest", "--window", "365", "--by", "shoe_size")
 
 
 @pytest.mark.parametrize("window", ["0", "-5", "a year", "99999999"])
@@ -194,7 +204,7 @@ def test_it_hands_refresh_to_the_refresh_module(
     fake.refresh_coalition = refresh_coalition  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "reentrykit.metrics.refresh", fake)
     monkeypatch.setattr(reentrykit.metrics, "refresh", fake, raising=False)
-    out, _ = _run("refresh")
+    out, _ = _run("refresh", "--format", "json")
     assert json.loads(out) == {"coalition": "riverton", "measures": 3}
     assert calls == [store.coalition]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,31 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value}") from error
+
+
+# The report's pointers to the upload page's controls, as this command's options.
+COMMAND_LINE_WORDING = (
+    ("Choose “replace” to import it again", "Add --replace to import it again"),
+    ("in the column-mapping step", "in a mapping file (--mapping MAP.json)"),
+)
+
+
+def _for_the_command_line(text: str) -> str:
+    for page, command_line in COMMAND_LINE_WORDING:
+        text = text.replace(page, command_line)
+    return text
+
+
+def _check_writable(path: Path, *, flag: str, folder: bool) -> None:
+    """Refuse, before any work is done, a path the command could not write to."""
+    if path.exists() and path.is_dir() != folder:
+        kind = "a file, not a folder" if folder else "a folder, not a file"
+        raise CommandError(f"{flag}: {path} is {kind}.", returncode=2)
+    ancestor = path if folder and path.exists() else path.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise CommandError(f"{flag}: cannot write under {ancestor}.", returncode=2)
 
 
 class Command(BaseCommand):
@@ -102,7 +128,7 @@ class Command(BaseCommand):
             progress=terminal_progress(),
         )
         if not result.ok:
-            sys.stderr.write(result.report.as_text() + "\n")
+            sys.stderr.write(_for_the_command_line(result.report.as_text()) + "\n")
             raise CommandError("The file was not imported.")
         self.stdout.write(json.dumps(result.as_dict()))
 
@@ -118,6 +144,8 @@ class Command(BaseCommand):
 
     def _link(self, options: dict[str, Any]) -> None:
         coalition = self._coalition(options["coalition"])
+        if options.get("export_clusters"):
+            _check_writable(options["export_clusters"], flag="--export-clusters", folder=False)
         try:
             run = link_coalition(
                 coalition=coalition,
@@ -168,6 +196,9 @@ class Command(BaseCommand):
 
         if options["people"] < 1:
             raise CommandError("--people must be at least 1.", returncode=2)
+        if options["seed"] < 0:
+            raise CommandError("--seed must be 0 or more.", returncode=2)
+        _check_writable(options["out"], flag="--out", folder=True)
         summary = synth_county(
             people=options["people"],
             seed=options["seed"],

@@ -117,6 +117,8 @@ class Command(BaseCommand):
             facility=options.get("facility"),
             by=by,
         )
+        if by and is_program_breakdown(by):
+            frame = _both_program_groups(frame, by)
         k, unsuppressed = coalition.suppression_k, options["unsuppressed"]
         result = rates.recidivism_json(
             frame,
@@ -253,7 +255,11 @@ class Command(BaseCommand):
         else:
             result = function(coalition, **kwargs)
         summary = result if isinstance(result, dict) else {"refreshed": True}
-        self._json({"coalition": coalition.slug, **summary})
+        payload = {"coalition": coalition.slug, **summary}
+        if options["format"] == "json":
+            self._json(payload)
+        else:
+            self._rows(options["format"], list(payload), [payload])
 
     # -- output ---------------------------------------------------------------------
 
@@ -334,6 +340,22 @@ def _breakdown(value: str) -> str:
         return parse_breakdown(value)
     except ValueError as error:
         raise ArgumentTypeError(str(error)) from None
+
+
+def _both_program_groups(frame: Any, by: str) -> Any:
+    """The contract names both groups of a program breakdown: a group nobody is in is
+    a row with a cohort of 0, not a missing row."""
+    import pandas as pd
+
+    from reentrykit.metrics.breakdowns import NON_PARTICIPANT, PARTICIPANT, ordered_groups
+
+    missing = [g for g in (PARTICIPANT, NON_PARTICIPANT) if g not in set(frame["group"])]
+    if not missing:
+        return frame
+    empty = pd.DataFrame({"group": missing, "cohort": 0, "recidivists": 0})
+    frame = rates.with_rates(pd.concat([frame[["group", "cohort", "recidivists"]], empty]))
+    order = ordered_groups(by, frame["group"])
+    return frame.set_index("group").loc[order].reset_index()[list(rates.RATE_COLUMNS)]
 
 
 def _measures_through(coalition: Coalition, tables: engine.Tables) -> dt.date:
