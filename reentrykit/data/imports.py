@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 from django.db import transaction
+from django.db.models import Q
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.data import store
@@ -213,49 +214,88 @@ def _write_batch(
             rows=rows,
             created_by=user if getattr(user, "pk", None) else None,
         )
+    # With replace: every imported batch of this source and kind, and the same file
+    # (by content) wherever it was imported before, under any source name.
     replaced = (
-        list(
-            ImportBatch.objects.filter(
-                coalition=coalition, source=source, kind=kind, status=BatchStatus.IMPORTED
-            ).values_list("pk", flat=True)
+        dict(
+            ImportBatch.objects.filter(coalition=coalition, status=BatchStatus.IMPORTED)
+            .filter(Q(source=source, kind=kind) | Q(sha256=digest))
+            .values_list("pk", "kind")
         )
         if replace
-        else []
+        else {}
     )
     # Large inserts are compressed as their row groups are flushed, small ones at the
     # checkpoint: both inside the scope.
     with store.uploaded_rows_compression(con):
         try:
             con.execute("BEGIN TRANSACTION")
-            insert_batch_rows(
-                con, kind=kind, batch_id=batch.pk, source=source_name, replaced=replaced
-            )
+            insert_batch_rows(con, kind=kind, batch_id=batch.pk, source=source_name, replaced=[])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             _forget_batch(batch, source if created else None)
             raise
-        con.execute("CHECKPOINT store")
-    latest = _latest_date(con, kind, batch.pk)
-    with transaction.atomic():
-        for old in ImportBatch.objects.filter(pk__in=replaced):
-            old.status = BatchStatus.REPLACED
-            old.save()
-        batch.status = BatchStatus.IMPORTED
-        batch.save()
-        if latest and (source.latest_date is None or latest > source.latest_date):
+        try:
+            con.execute("CHECKPOINT store")
+        except BaseException:
+            _undo_written(con, batch, kind, source if created else None)
+            raise
+    # The replaced rows stay in the store until Django has switched the batches: a
+    # failure before that leaves the old file in force, whole, and this batch's rows
+    # are taken out again (nothing of a failed import stays).
+    try:
+        current: dict[Kind, list[int]] = {Kind(kind): [batch.pk]}
+        for pk, batch_kind in ImportBatch.objects.filter(
+            source=source, status=BatchStatus.IMPORTED
+        ).values_list("pk", "kind"):
+            if pk not in replaced:
+                current.setdefault(Kind(batch_kind), []).append(pk)
+        latest = _latest_date(con, current)
+        with transaction.atomic():
+            for old in ImportBatch.objects.filter(pk__in=replaced):
+                old.status = BatchStatus.REPLACED
+                old.save()
+            batch.status = BatchStatus.IMPORTED
+            batch.save()
+            # The latest date of what the source now holds: a replacement may lower it.
             source.latest_date = latest
-        if data_through:
-            source.declared_data_through = data_through
-        source.save()
-        if mapping.columns or mapping.values or mapping.date_format != "%Y-%m-%d":
-            ColumnMapping.objects.update_or_create(
-                coalition=coalition,
-                source=source,
-                kind=kind,
-                defaults={"mapping": mapping.to_json()},
-            )
+            if data_through:
+                source.declared_data_through = data_through
+            source.save()
+            if mapping.columns or mapping.values or mapping.date_format != "%Y-%m-%d":
+                ColumnMapping.objects.update_or_create(
+                    coalition=coalition,
+                    source=source,
+                    kind=kind,
+                    defaults={"mapping": mapping.to_json()},
+                )
+    except BaseException:
+        _undo_written(con, batch, kind, source if created else None)
+        raise
+    if replaced:
+        # Rows of replaced batches are never read again; removing them is tidying.
+        by_kind: dict[Kind, list[int]] = {}
+        for pk, batch_kind in replaced.items():
+            by_kind.setdefault(Kind(batch_kind), []).append(pk)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            for batch_kind, pks in by_kind.items():
+                _delete_batches(con, batch_kind, pks)
+            con.execute("COMMIT")
+        except duckdb.Error:
+            con.execute("ROLLBACK")  # left for the next replacement; nothing reads them
     return batch
+
+
+def _undo_written(
+    con: duckdb.DuckDBPyConnection, batch: ImportBatch, kind: Kind, new_source: Source | None
+) -> None:
+    """Take a batch whose rows the store committed back out, after a later step failed."""
+    try:
+        _delete_batches(con, Kind(kind), [batch.pk])
+    finally:
+        _forget_batch(batch, new_source)
 
 
 def _forget_batch(batch: ImportBatch, new_source: Source | None) -> None:
@@ -274,12 +314,7 @@ def insert_batch_rows(
     record_type = RECORD_TYPES[kind]
     raw = store.raw_table(kind)
     if replaced:
-        placeholders = ", ".join("?" for _ in replaced)
-        con.execute(f"DELETE FROM store.{raw} WHERE batch_id IN ({placeholders})", replaced)  # noqa: S608
-        con.execute(
-            f"DELETE FROM store.identity_records WHERE batch_id IN ({placeholders})",  # noqa: S608
-            replaced,
-        )
+        _delete_batches(con, kind, replaced)
     analytic = ", ".join(c.name for c in record_type.analytic_columns)
     con.execute(
         f"INSERT INTO store.{raw} (batch_id, source, row_number, source_person_id, {analytic}) "  # noqa: S608
@@ -299,10 +334,27 @@ def insert_batch_rows(
     )
 
 
-def _latest_date(con: duckdb.DuckDBPyConnection, kind: Kind, batch_id: int) -> dt.date | None:
-    column = RECORD_TYPES[kind].date_column
-    row = con.execute(
-        f"SELECT max({column}) FROM store.{store.raw_table(kind)} WHERE batch_id = ?",  # noqa: S608
-        [batch_id],
-    ).fetchone()
-    return row[0] if row and row[0] else None
+def _delete_batches(con: duckdb.DuckDBPyConnection, kind: Kind, batch_ids: list[int]) -> None:
+    placeholders = ", ".join("?" for _ in batch_ids)
+    raw = store.raw_table(kind)
+    con.execute(f"DELETE FROM store.{raw} WHERE batch_id IN ({placeholders})", batch_ids)  # noqa: S608
+    con.execute(
+        f"DELETE FROM store.identity_records WHERE batch_id IN ({placeholders})",  # noqa: S608
+        batch_ids,
+    )
+
+
+def _latest_date(con: duckdb.DuckDBPyConnection, batches: dict[Kind, list[int]]) -> dt.date | None:
+    """The latest date, each kind by its date column, of the rows of ``batches``."""
+    latest: dt.date | None = None
+    for kind, batch_ids in batches.items():
+        column = RECORD_TYPES[kind].date_column
+        placeholders = ", ".join("?" for _ in batch_ids)
+        row = con.execute(
+            f"SELECT max({column}) FROM store.{store.raw_table(kind)} "  # noqa: S608
+            f"WHERE batch_id IN ({placeholders})",
+            batch_ids,
+        ).fetchone()
+        if row and row[0] and (latest is None or row[0] > latest):
+            latest = row[0]
+    return latest

@@ -47,10 +47,10 @@ def link_coalition(
         raise linkage.LinkageError("There is no imported data to link yet.")
     progress(0.02, "Gathering records")
     with store.open_store(coalition.pk, write=True) as con:
-        if store.identities_purged(con):
+        if store.identities_purged(con, batch_ids):
             raise linkage.LinkageError(
                 "Identities were purged from this store, so records can no longer be linked. "
-                "Import the sources again to link them."
+                "Import the sources again (with replace) to link them."
             )
         records = linkage.build_records(con, batch_ids)
         deterministic = linkage.deterministic_edges(con)

@@ -217,9 +217,21 @@ def purge_identities(coalition_id: int) -> int:
         removed = table_count(con, "identity_records")
         con.execute("DELETE FROM store.identity_records")
         con.execute("DELETE FROM store.review_pairs")
+        # Linkage keeps each person's birth date for the age at release: an identity too.
+        con.execute("UPDATE store.person_map SET age_reference_dob = NULL")
+        # The batches whose identities are gone: a batch imported later brings its own.
+        maxima = " UNION ALL ".join(
+            f"SELECT max(batch_id) AS batch_id FROM store.{raw_table(kind)}"  # noqa: S608 - fixed names
+            for kind in RECORD_TYPES
+        )
+        last = con.execute(f"SELECT max(batch_id) FROM ({maxima})").fetchone()  # noqa: S608
         con.execute(
             "INSERT OR REPLACE INTO store.meta "
             "VALUES ('identities_purged_at', CAST(now() AS VARCHAR))"
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO store.meta VALUES ('identities_purged_through_batch', ?)",
+            [str(last[0] if last and last[0] is not None else 0)],
         )
     _rewrite(coalition_id)
     return removed
@@ -250,9 +262,18 @@ def _rewrite(coalition_id: int) -> None:
     path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
-def identities_purged(con: duckdb.DuckDBPyConnection) -> bool:
+def identities_purged(con: duckdb.DuckDBPyConnection, batch_ids: list[int] | None = None) -> bool:
+    """Whether identities were purged; given ``batch_ids``, whether any of those
+    batches lost its identities (a batch imported after the purge has its own)."""
     row = con.execute("SELECT value FROM store.meta WHERE key = 'identities_purged_at'").fetchone()
-    return row is not None
+    if row is None or batch_ids is None:
+        return row is not None
+    through = con.execute(
+        "SELECT value FROM store.meta WHERE key = 'identities_purged_through_batch'"
+    ).fetchone()
+    if through is None:  # purged before the batches were recorded
+        return True
+    return any(batch_id <= int(through[0]) for batch_id in batch_ids)
 
 
 def delete_store(coalition_id: int) -> None:

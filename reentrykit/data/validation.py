@@ -34,6 +34,10 @@ ISO_DATE = "%Y-%m-%d"
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 ZIP_PATTERN = r"^[0-9]{5}(-[0-9]{4})?$"
+# An ISO date, optionally with a time of day (a workbook's date-time cell). TRY_CAST
+# alone is too lenient: it reads 'epoch' as 1970-01-01 and drops text after a date
+# ('2023-01-05 garbage', '2023-01-5x'), so the text is checked first.
+ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
 
 
 class MappingProblem(ValueError):
@@ -318,7 +322,10 @@ def _raw_ref(column: Column) -> str:
 def _typed_expression(column: Column, raw: str, optional: bool, mapping: Mapping) -> str:
     if column.type == ColumnType.DATE:
         if mapping.date_format == ISO_DATE:
-            return f"TRY_CAST({raw} AS DATE)"  # the fast path for ISO dates
+            return (  # the fast path for ISO dates
+                f"CASE WHEN regexp_full_match({raw}, '{ISO_DATE_PATTERN}') "
+                f"THEN TRY_CAST({raw} AS DATE) END"
+            )
         return f"CAST(try_strptime({raw}, $date_format) AS DATE)"
     if column.type == ColumnType.BOOL:
         # list_contains, not IN: DuckDB turns an IN list of six or more items into a

@@ -400,4 +400,7 @@ def _text(value: Any) -> str:
 
 
 def _csv_value(value: Any) -> Any:
-    return "" if value is None else value
+    from reentrykit.core.exports import safe_cell
+
+    # A group can be a source's name, free text: never a formula in a spreadsheet.
+    return "" if value is None else safe_cell(value)
