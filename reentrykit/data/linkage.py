@@ -8,7 +8,10 @@ DATA.md's rules, in order:
    (nicknames, accents, punctuation, swapped first/last), date of birth
    (typos and swapped day/month), sex and ZIP, with weights trained by EM;
 4. pairs at or above the coalition's threshold are links, except pairs a data
-   steward rejected, plus pairs a steward accepted; connected records are a person;
+   steward rejected, plus pairs a steward accepted; connected records are a person,
+   unless that would join a pair the steward rejected, or two different state ids or
+   FBI numbers, through other records: then the links are taken strongest first and
+   one that would join such records is left out (:func:`clusters`);
 5. ``person_key`` = HMAC-SHA256 of a stable cluster id under the coalition's secret.
 """
 
@@ -282,9 +285,13 @@ def deterministic_edges(con: duckdb.DuckDBPyConnection) -> np.ndarray:
 
 
 def probabilistic_edges(con: duckdb.DuckDBPyConnection, threshold: float) -> np.ndarray:
+    """The probabilistic links, strongest first: pairs a steward accepted, then by
+    match probability (the order :func:`clusters` takes them in when it must choose)."""
     rows = con.execute(
         """
-        SELECT p.unique_id_l, p.unique_id_r FROM scored_pairs p
+        SELECT unique_id_l, unique_id_r FROM (
+        SELECT p.unique_id_l, p.unique_id_r, p.match_probability AS strength
+        FROM scored_pairs p
         LEFT JOIN store.review_decisions d
           ON d.source_l = p.source_l AND d.source_person_id_l = p.source_person_id_l
          AND d.source_r = p.source_r AND d.source_person_id_r = p.source_person_id_r
@@ -294,11 +301,13 @@ def probabilistic_edges(con: duckdb.DuckDBPyConnection, threshold: float) -> np.
           AND NOT (p.fbi_number_l IS NOT NULL AND p.fbi_number_r IS NOT NULL
                    AND p.fbi_number_l <> p.fbi_number_r)
           AND COALESCE(d.decision, '') <> 'reject'
-        UNION
-        SELECT l.unique_id, r.unique_id FROM store.review_decisions d
+        UNION ALL
+        SELECT l.unique_id, r.unique_id, 2.0 FROM store.review_decisions d
         JOIN records l ON l.source = d.source_l AND l.source_person_id = d.source_person_id_l
         JOIN records r ON r.source = d.source_r AND r.source_person_id = d.source_person_id_r
-        WHERE d.decision = 'accept'
+        WHERE d.decision = 'accept')
+        GROUP BY unique_id_l, unique_id_r
+        ORDER BY max(strength) DESC, unique_id_l, unique_id_r
         """,
         [threshold],
     ).fetchnumpy()
@@ -306,8 +315,42 @@ def probabilistic_edges(con: duckdb.DuckDBPyConnection, threshold: float) -> np.
     return np.column_stack([values[0], values[1]]).astype(np.int64)
 
 
-def clusters(n: int, edges: np.ndarray) -> np.ndarray:
-    """Connected components over the links: one label per record."""
+@dataclass
+class Apart:
+    """Records that must not be one person: each record's state id and FBI number
+    (None where unknown; two different ones are two people) and the pairs a data
+    steward rejected (rows of record numbers)."""
+
+    state_ids: np.ndarray
+    fbi_numbers: np.ndarray
+    rejected: np.ndarray
+
+
+def records_apart(con: duckdb.DuckDBPyConnection) -> Apart:
+    """What keeps records apart, read from ``records`` and the review decisions."""
+    ids = con.execute("SELECT state_id, fbi_number FROM records ORDER BY unique_id").fetchnumpy()
+    rejected = con.execute(
+        """
+        SELECT l.unique_id, r.unique_id FROM store.review_decisions d
+        JOIN records l ON l.source = d.source_l AND l.source_person_id = d.source_person_id_l
+        JOIN records r ON r.source = d.source_r AND r.source_person_id = d.source_person_id_r
+        WHERE d.decision = 'reject'
+        """
+    ).fetchall()
+    return Apart(
+        state_ids=np.asarray(ids["state_id"], dtype=object),
+        fbi_numbers=np.asarray(ids["fbi_number"], dtype=object),
+        rejected=np.asarray(rejected, dtype=np.int64).reshape(-1, 2),
+    )
+
+
+def clusters(n: int, edges: np.ndarray, apart: Apart | None = None) -> np.ndarray:
+    """People from the links (``edges`` strongest first): one label per record.
+
+    Connected components, except where a component would hold records that ``apart``
+    keeps apart: its links are then taken one by one, strongest first, and one that
+    would join such records is left out.
+    """
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     if len(edges) == 0:
@@ -315,7 +358,71 @@ def clusters(n: int, edges: np.ndarray) -> np.ndarray:
     data = np.ones(len(edges), dtype=np.int8)
     graph = coo_matrix((data, (edges[:, 0], edges[:, 1])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)
+    labels = labels.astype(np.int64)
+    if apart is None:
+        return labels
+    conflicted = _conflicted(labels, apart)
+    if not len(conflicted):
+        return labels
+    inside = np.isin(labels, conflicted)
+    chosen = edges[inside[edges[:, 0]]]
+    records = np.flatnonzero(inside)
+    roots = _joined_apart(records, chosen, apart)
+    # Labels of the components split again: past every label in use.
+    labels[records] = n + np.array([roots[record] for record in records], dtype=np.int64)
+    return labels
+
+
+def _conflicted(labels: np.ndarray, apart: Apart) -> np.ndarray:
+    """The components holding two different state ids or FBI numbers, or both records
+    of a rejected pair."""
+    import pandas as pd
+
+    found: set[int] = set()
+    for values in (apart.state_ids, apart.fbi_numbers):
+        known = pd.DataFrame({"label": labels, "value": values}).dropna()
+        distinct = known.groupby("label")["value"].nunique()
+        found.update(int(label) for label in distinct.index[distinct > 1])
+    if len(apart.rejected):
+        left, right = labels[apart.rejected[:, 0]], labels[apart.rejected[:, 1]]
+        found.update(int(label) for label in left[left == right])
+    return np.array(sorted(found), dtype=np.int64)
+
+
+def _joined_apart(records: np.ndarray, edges: np.ndarray, apart: Apart) -> dict[int, int]:
+    """Union–find over ``edges`` in their order, refusing a link that would join
+    records kept apart; each record's root."""
+    parent = {int(record): int(record) for record in records}
+    state = {record: apart.state_ids[record] for record in parent}
+    fbi = {record: apart.fbi_numbers[record] for record in parent}
+    never: dict[int, set[int]] = {record: set() for record in parent}
+    for left, right in apart.rejected:
+        if int(left) in parent and int(right) in parent:
+            never[int(left)].add(int(right))
+            never[int(right)].add(int(left))
+
+    def find(record: int) -> int:
+        while parent[record] != record:
+            parent[record] = parent[parent[record]]
+            record = parent[record]
+        return record
+
+    def clash(a: Any, b: Any) -> bool:
+        return a is not None and b is not None and a != b
+
+    for left, right in edges:
+        a, b = find(int(left)), find(int(right))
+        if a == b or clash(state[a], state[b]) or clash(fbi[a], fbi[b]):
+            continue
+        if any(find(other) == b for other in never[a]) or any(
+            find(other) == a for other in never[b]
+        ):
+            continue
+        parent[b] = a
+        state[a] = state[a] if state[a] is not None else state[b]
+        fbi[a] = fbi[a] if fbi[a] is not None else fbi[b]
+        never[a] |= never.pop(b)
+    return {int(record): find(int(record)) for record in records}
 
 
 def write_person_map(con: duckdb.DuckDBPyConnection, labels: np.ndarray, secret: bytes) -> int:

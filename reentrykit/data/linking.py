@@ -63,7 +63,7 @@ def link_coalition(
         edges = (
             np.concatenate([deterministic, probabilistic]) if len(probabilistic) else deterministic
         )
-        labels = linkage.clusters(records, edges)
+        labels = linkage.clusters(records, edges, linkage.records_apart(con))
         people = linkage.write_person_map(con, labels, pseudonym_secret(coalition.pk))
         review = _store_review_pairs(con, threshold)
         progress(0.85, "Building the analytic tables")

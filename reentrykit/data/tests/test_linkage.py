@@ -113,6 +113,43 @@ def _assert_no_identity_in_analytic_tables(con) -> None:  # type: ignore[no-unty
     assert not values & names
 
 
+def test_a_rejected_pair_stays_two_people_inside_a_larger_one(
+    world: World, small_county: Path
+) -> None:
+    """Both records of the rejected pair link to the person's other records, which
+    would join them again: linkage leaves out the weaker links instead."""
+    from reentrykit.data.review import review_decide
+
+    import_synthetic_county(coalition=world.coalition, directory=small_county)
+    link_coalition(coalition=world.coalition)
+    with store.open_store(world.coalition.pk) as con:
+        pair = con.execute(
+            """
+            WITH ids AS (
+                SELECT source, source_person_id, max(state_id) AS sid, max(fbi_number) AS fbi
+                FROM store.identity_records GROUP BY 1, 2
+            ), mapped AS (SELECT * FROM store.person_map JOIN ids USING (source, source_person_id))
+            SELECT a.source, a.source_person_id, b.source, b.source_person_id
+            FROM mapped a JOIN mapped b ON a.person_key = b.person_key
+             AND (a.source, a.source_person_id) < (b.source, b.source_person_id)
+            WHERE a.sid IS NULL AND a.fbi IS NULL AND a.person_key IN (
+                SELECT person_key FROM store.person_map GROUP BY 1 HAVING count(*) >= 3
+            )
+            ORDER BY 1, 2, 3, 4 LIMIT 1
+            """
+        ).fetchone()
+    assert pair is not None
+    review_decide(coalition=world.coalition, pair=pair, decision="reject", user=world.steward)
+    link_coalition(coalition=world.coalition)
+    with store.open_store(world.coalition.pk) as con:
+        keys = con.execute(
+            "SELECT DISTINCT person_key FROM store.person_map "
+            "WHERE (source, source_person_id) IN ((?, ?), (?, ?))",
+            list(pair),
+        ).fetchall()
+    assert len(keys) == 2
+
+
 def test_review_decisions_persist_across_reruns(world: World, small_county: Path) -> None:
     from reentrykit.data.review import review_decide
 

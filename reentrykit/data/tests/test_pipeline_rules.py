@@ -184,7 +184,8 @@ def _cluster(pairs: list[tuple[int, int, float]], decisions, ids) -> list[int]: 
         con.execute("INSERT INTO records VALUES (?, ?, ?, ?, NULL)", [i, source, spid, state_id])
     con.execute(
         "CREATE TABLE scored_pairs AS SELECT l.unique_id AS unique_id_l, r.unique_id AS "
-        "unique_id_r, 0.0 AS match_probability, 0.0 AS match_weight, l.source AS source_l, "
+        "unique_id_r, 0.0::DOUBLE AS match_probability, 0.0::DOUBLE AS match_weight, "
+        "l.source AS source_l, "
         "l.source_person_id AS source_person_id_l, r.source AS source_r, "
         "r.source_person_id AS source_person_id_r, l.state_id AS state_id_l, "
         "r.state_id AS state_id_r, l.fbi_number AS fbi_number_l, r.fbi_number AS fbi_number_r "
@@ -207,7 +208,33 @@ def _cluster(pairs: list[tuple[int, int, float]], decisions, ids) -> list[int]: 
     import numpy as np
 
     all_edges = np.concatenate([deterministic, edges]) if len(edges) else deterministic
-    return list(linkage.clusters(len(ids), all_edges))
+    return list(linkage.clusters(len(ids), all_edges, linkage.records_apart(con)))
+
+
+def test_a_rejected_pair_stays_two_people() -> None:
+    """A pair the steward rejected stays two people even when both records link to a
+    third: the weaker of the links that would join them is left out."""
+    ids = [("City Police", "P1", None), ("County Jail", "J1", None), ("Probation", "X1", None)]
+    alone = _cluster([(0, 1, 0.92)], [(0, 1, "reject")], ids)
+    assert alone[0] != alone[1]
+    labels = _cluster([(0, 2, 0.99), (1, 2, 0.95), (0, 1, 0.92)], [(0, 1, "reject")], ids)
+    assert labels[0] != labels[1]
+    assert labels[0] == labels[2]  # the stronger link (0.99) is kept, the 0.95 left out
+
+
+def test_records_with_different_state_ids_are_not_one_person() -> None:
+    """Records whose state ids differ are never one person, through a third record
+    without one either."""
+    ids = [("City Police", "P1", "S2"), ("County Jail", "J1", "S1"), ("Probation", "X1", None)]
+    labels = _cluster([(0, 2, 0.97), (1, 2, 0.99)], [], ids)
+    assert labels[0] != labels[1]
+    assert labels[1] == labels[2]
+
+
+def test_records_apart_change_nothing_elsewhere() -> None:
+    """Components without records kept apart are the plain connected components."""
+    ids = [("City Police", "P1", "S1"), ("County Jail", "J1", None), ("Probation", "X1", None)]
+    assert len(set(_cluster([(0, 1, 0.99), (1, 2, 0.95)], [], ids))) == 1
 
 
 # --- (d) person_key stability ----------------------------------------------------------
