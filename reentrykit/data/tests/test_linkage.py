@@ -29,27 +29,45 @@ def small_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def _pair_linked_by_probability(world: World) -> tuple[str, str, str, str]:
-    """Two records in one person that share no state id or FBI number."""
+def _pair_in_one_person(world: World, condition: str) -> tuple[str, str, str, str]:
+    """Two records of one person (a, b) meeting ``condition`` on their state ids and FBI
+    numbers (``a.sid``, ``a.fbi``...) and the number of records of the person (``n``)."""
     with store.open_store(world.coalition.pk) as con:
         row = con.execute(
-            """
+            f"""
             WITH ids AS (
                 SELECT source, source_person_id, max(state_id) AS sid, max(fbi_number) AS fbi
                 FROM store.identity_records GROUP BY 1, 2
-            ), mapped AS (SELECT * FROM store.person_map JOIN ids USING (source, source_person_id))
+            ), sizes AS (SELECT person_key, count(*) AS n FROM store.person_map GROUP BY 1),
+            mapped AS (
+                SELECT * FROM store.person_map JOIN ids USING (source, source_person_id)
+                JOIN sizes USING (person_key)
+            )
             SELECT a.source, a.source_person_id, b.source, b.source_person_id
             FROM mapped a JOIN mapped b ON a.person_key = b.person_key
              AND (a.source, a.source_person_id) < (b.source, b.source_person_id)
-            WHERE (a.sid IS NULL OR b.sid IS NULL) AND (a.fbi IS NULL OR b.fbi IS NULL)
-              AND a.person_key IN (
-                  SELECT person_key FROM store.person_map GROUP BY 1 HAVING count(*) = 2
-              )
+            WHERE {condition}
             ORDER BY 1, 2, 3, 4 LIMIT 1
-            """
+            """  # noqa: S608 - the tests' own conditions
         ).fetchone()
     assert row is not None
     return row
+
+
+def _pair_linked_by_probability(world: World) -> tuple[str, str, str, str]:
+    """Two records in one person of two that share no state id or FBI number."""
+    return _pair_in_one_person(
+        world, "(a.sid IS NULL OR b.sid IS NULL) AND (a.fbi IS NULL OR b.fbi IS NULL) AND a.n = 2"
+    )
+
+
+def _keys(world: World, pair: tuple[str, str, str, str]) -> list[tuple[str]]:
+    with store.open_store(world.coalition.pk) as con:
+        return con.execute(
+            "SELECT DISTINCT person_key FROM store.person_map "
+            "WHERE (source, source_person_id) IN ((?, ?), (?, ?))",
+            list(pair),
+        ).fetchall()
 
 
 def test_it_links_a_county_correctly_and_pseudonymizes_it(
@@ -122,31 +140,10 @@ def test_a_rejected_pair_stays_two_people_inside_a_larger_one(
 
     import_synthetic_county(coalition=world.coalition, directory=small_county)
     link_coalition(coalition=world.coalition)
-    with store.open_store(world.coalition.pk) as con:
-        pair = con.execute(
-            """
-            WITH ids AS (
-                SELECT source, source_person_id, max(state_id) AS sid, max(fbi_number) AS fbi
-                FROM store.identity_records GROUP BY 1, 2
-            ), mapped AS (SELECT * FROM store.person_map JOIN ids USING (source, source_person_id))
-            SELECT a.source, a.source_person_id, b.source, b.source_person_id
-            FROM mapped a JOIN mapped b ON a.person_key = b.person_key
-             AND (a.source, a.source_person_id) < (b.source, b.source_person_id)
-            WHERE a.sid IS NULL AND a.fbi IS NULL AND a.person_key IN (
-                SELECT person_key FROM store.person_map GROUP BY 1 HAVING count(*) >= 3
-            )
-            ORDER BY 1, 2, 3, 4 LIMIT 1
-            """
-        ).fetchone()
-    assert pair is not None
+    pair = _pair_in_one_person(world, "a.sid IS NULL AND a.fbi IS NULL AND a.n >= 3")
     review_decide(coalition=world.coalition, pair=pair, decision="reject", user=world.steward)
     link_coalition(coalition=world.coalition)
-    with store.open_store(world.coalition.pk) as con:
-        keys = con.execute(
-            "SELECT DISTINCT person_key FROM store.person_map "
-            "WHERE (source, source_person_id) IN ((?, ?), (?, ?))",
-            list(pair),
-        ).fetchall()
+    keys = _keys(world, pair)
     assert len(keys) == 2
 
 
@@ -158,23 +155,13 @@ def test_review_decisions_persist_across_reruns(world: World, small_county: Path
     pair = _pair_linked_by_probability(world)
     review_decide(coalition=world.coalition, pair=pair, decision="reject", user=world.steward)
     run = link_coalition(coalition=world.coalition)
-    with store.open_store(world.coalition.pk) as con:
-        keys = con.execute(
-            "SELECT DISTINCT person_key FROM store.person_map "
-            "WHERE (source, source_person_id) IN ((?, ?), (?, ?))",
-            list(pair),
-        ).fetchall()
+    keys = _keys(world, pair)
     assert len(keys) == 2
     assert run.pairs_reviewed == 1
     # Accepting it again joins them once more.
     review_decide(coalition=world.coalition, pair=pair, decision="accept", user=world.steward)
     link_coalition(coalition=world.coalition)
-    with store.open_store(world.coalition.pk) as con:
-        keys = con.execute(
-            "SELECT DISTINCT person_key FROM store.person_map "
-            "WHERE (source, source_person_id) IN ((?, ?), (?, ?))",
-            list(pair),
-        ).fetchall()
+    keys = _keys(world, pair)
     assert len(keys) == 1
 
 
