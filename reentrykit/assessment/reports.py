@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.staticfiles import finders
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -176,6 +177,14 @@ def report_pdf(results: Results) -> bytes:
             "round": results.round,
             "coalition": results.round.coalition,
             "generated": timezone.localtime(),
+            "invited": results.round.respondents.count(),
+            # Someone answered who gave at least one rating or Don't know (a note alone
+            # is a draft).
+            "answered": results.round.respondents.filter(
+                Q(responses__rating__isnull=False) | Q(responses__dont_know=True)
+            )
+            .distinct()
+            .count(),
         },
     )
     stylesheet = finders.find("assessment/report.css")

@@ -40,6 +40,7 @@ def test_it_reports_the_results_as_a_pdf_with_the_section_charts(world: World, s
         "Enabling Personal and Community Transformation",
     ):
         assert title in text
+    assert "2 of 2 invited respondents answered" in " ".join(text.split())
     # The charts are vector drawings (form XObjects) whose axis titles are real text.
     assert text.count("Percent of the maximum score") == 3
     drawings = 0
@@ -112,3 +113,16 @@ def test_it_keeps_named_responses_from_members(role: str, world: World, signed_i
     for name in ("responses.csv", "responses.xlsx"):
         assert client.get(f"/c/riverton/assess/rounds/{round_.pk}/{name}").status_code == 403
     assert Respondent.objects.count() == 1
+
+
+def test_the_report_counts_the_respondents_who_answered(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    round_ = services.round_open(coalition=world.coalition, name="Baseline")
+    for user in (world.member, world.coordinator, world.steward):
+        services.respondent_add(round_=round_, user=user)
+    respondent = Respondent.objects.get(round=round_, user=world.member)
+    item = round_.instrument.items()[0]
+    services.response_save(round_=round_, respondent=respondent, item_key=item.key, answer=2)
+    services.round_close(round_=round_)
+    response = signed_in(world.member).get(f"/c/riverton/assess/rounds/{round_.pk}/report.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "1 of 3 invited respondents answered" in " ".join(text.split())
