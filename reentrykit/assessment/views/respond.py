@@ -101,10 +101,13 @@ def _local_view(instrument: Instrument, item: LocalItem, response: Response | No
 
 
 def _add_indicator_values(access: Any, sections: list[dict[str, Any]]) -> None:
-    """The live value of each item's data indicator, suppressed as for the viewer."""
+    """The live value of each item's data indicator, as the coalition's viewers read it:
+    suppressed for a data steward answering too, since ratings and notes are shared with
+    the whole group."""
+    from reentrykit.core.access import as_viewer
     from reentrykit.metrics.selectors import indicator_values
 
-    values = indicator_values(access)
+    values = indicator_values(as_viewer(access.coalition))
     for section in sections:
         for component in section.get("components", []):
             for item in component["items"]:

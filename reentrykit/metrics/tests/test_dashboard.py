@@ -276,6 +276,21 @@ def test_assessment_data_indicators_show_live_suppressed_values(world: World, sn
     assert member["recidivism.baseline_present"] == "one-year rearrest 45.0% for releases in 2023"
 
 
+def test_a_steward_answering_the_assessment_reads_the_indicators_suppressed(
+    world: World,
+    snapshot,  # type: ignore[no-untyped-def]
+) -> None:
+    from types import SimpleNamespace
+
+    from reentrykit.assessment.views.respond import _add_indicator_values
+    from reentrykit.core.access import coalition_access
+
+    item = SimpleNamespace(indicator_key="intermediate.assessed_before_release")
+    sections = [{"components": [{"items": [item]}]}]
+    _add_indicator_values(coalition_access(world.steward, world.coalition), sections)
+    assert item.indicator_value == "suppressed (too few people to show)"
+
+
 def test_members_save_indicators_with_targets_and_see_baselines(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     from reentrykit.metrics.models import Indicator
 
