@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ibis
+import pandas as pd
 from ibis.expr.types import Table
 
 from reentrykit.data.analytic import RELEASE_SEQ
@@ -158,6 +159,25 @@ def measures_through(*, coalition_id: int, tables: Tables) -> dt.date | None:
     return data_through(
         coalition_id=coalition_id, tables=tables, event_types=RECIDIVISM_EVENT_TYPES
     )
+
+
+def release_years(tables: Tables) -> tuple[int, int] | None:
+    """The calendar years of the first and the last release; None without releases."""
+    releases = tables.releases
+    dates = releases.aggregate(
+        first=releases.release_date.min(), last=releases.release_date.max()
+    ).to_pandas()
+    first, last = dates.iloc[0]["first"], dates.iloc[0]["last"]
+    if pd.isna(first):
+        return None
+    return pd.Timestamp(first).year, pd.Timestamp(last).year
+
+
+def survival_cohort(*, data_through: dt.date, last_release_year: int) -> Period:
+    """The cohort whose survival curves the pages show: the last full calendar year of
+    releases (its people followed for different lengths of time, which the curves take
+    in their stride)."""
+    return Period.calendar_year(min(data_through.year - 1, last_release_year))
 
 
 def measure_events(measure: str) -> tuple[str, ...]:

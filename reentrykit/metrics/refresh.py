@@ -30,6 +30,8 @@ from reentrykit.metrics.cohorts import (
     latest_complete_year,
     measures_through,
     person_outcomes,
+    release_years,
+    survival_cohort,
 )
 from reentrykit.metrics.engine import coalition_tables, materialized
 from reentrykit.metrics.flows import population_flow
@@ -70,16 +72,6 @@ def _shown_rates(rates: pd.DataFrame, shown_years: dict[int, int]) -> pd.DataFra
     """Overall rates of every cohort year, and each window's breakdowns of its year."""
     shown = rates["window_days"].map(shown_years)
     return rates[(rates["breakdown"] == ALL) | (rates["cohort_year"] == shown)]
-
-
-def _release_years(tables: Any) -> tuple[int, int] | None:
-    dates = tables.releases.aggregate(
-        first=tables.releases.release_date.min(), last=tables.releases.release_date.max()
-    ).to_pandas()
-    first, last = dates.iloc[0]["first"], dates.iloc[0]["last"]
-    if pd.isna(first):
-        return None
-    return pd.Timestamp(first).year, pd.Timestamp(last).year
 
 
 def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
@@ -188,14 +180,13 @@ def refresh_coalition(
     progress(0.05, "Reading the analytic tables")
     with coalition_tables(coalition_id=coalition.pk, engine=engine) as tables:
         through = measures_through(coalition_id=coalition.pk, tables=tables)
-        years = _release_years(tables)
+        years = release_years(tables)
         if through is None or years is None:
             snapshot = _save_snapshot(coalition, payload={"empty": True})
             return {"snapshot": snapshot.pk, "empty": True}
         period = Period(dt.date(years[0], 1, 1), min(through, dt.date(years[1], 12, 31)))
         people = person_outcomes(tables, period=period, by_year=True)
-        # The curves on the dashboard are of the last full calendar year's cohort.
-        survival_year = min(through.year - 1, years[1])
+        survival_year = survival_cohort(data_through=through, last_release_year=years[1]).start.year
         latest = latest_complete_year(data_through=through, window=365)
         # The dashboard shows each window's breakdowns for one cohort year, its latest
         # with full follow-up; only the overall rates are shown for every year (trend).

@@ -120,3 +120,23 @@ def test_referral_within_30_days_waits_for_the_program_records(world: World) -> 
     for answer in (cli, page):
         referred = answer["high_risk_referred_30_days"]
         assert (referred["numerator"], referred["denominator"]) == (6, 6)
+
+
+def test_the_command_line_draws_the_pages_survival_curves_by_default(world: World) -> None:
+    """Data through 2025-06-30: the pages' curves are of 2024's releases (the last full
+    calendar year), not of 2023's (the latest with a full year of follow-up); so are
+    the command line's when no dates are given: 30 people, 10 rearrested."""
+    early = [f"a{i}" for i in range(20)]
+    late = [f"b{i}" for i in range(30)]
+    write_store(
+        world.coalition.pk,
+        releases=[release(p, "2023-06-01") for p in early]
+        + [release(p, "2024-06-01") for p in late],
+        events=[event(p, "2024-09-01", "arrest") for p in late[:10]],
+    )
+    _sources(world, County_Jail=dt.date(2025, 6, 30), City_Police=dt.date(2025, 6, 30))
+
+    [curve] = _cli("survival", "--measure", "rearrest")["curves"]
+
+    assert _page_payload(world)["survival_year"] == 2024
+    assert (curve["n"], curve["events"]) == (30, 10)

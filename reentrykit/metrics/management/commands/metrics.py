@@ -10,9 +10,10 @@ for operators and prints the raw, confidential figures.
 ``data_through`` is the pages' (``cohorts.measures_through``: one date for the four
 measures; the intermediate measures follow people to their own sources' date).
 Default cohorts when no dates are given: ``recidivism`` takes the latest calendar
-year with full follow-up for its window by ``data_through``; ``survival`` and
-``intermediate`` take the headline cohort (the latest calendar year with a full
-year of follow-up); ``program-effect`` takes every release up to
+year with full follow-up for its window by ``data_through``; ``survival`` the pages'
+curves' (the last full calendar year of releases, ``cohorts.survival_cohort``);
+``intermediate`` the headline cohort (the latest calendar year with a full year of
+follow-up); ``program-effect`` takes every release up to
 ``data_through``, since the time-varying model copes with unequal follow-up and
 needs the people. ``--cohort-start`` alone runs to ``data_through``; ``--cohort-end``
 alone starts with the earliest release.
@@ -147,6 +148,10 @@ class Command(BaseCommand):
         measure = options["measure"]
         through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=365)
+        years = cohorts.release_years(tables)
+        if years and not (options.get("cohort_start") or options.get("cohort_end")):
+            # The pages' cohort: the last full calendar year of releases.
+            period = cohorts.survival_cohort(data_through=through, last_release_year=years[1])
         result = survival.survival_analysis(
             tables=tables,
             measure=measure,
