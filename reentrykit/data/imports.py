@@ -252,10 +252,29 @@ def _write_batch(
             if pk not in replaced:
                 current.setdefault(Kind(batch_kind), []).append(pk)
         latest = _latest_date(con, current)
+        # Other sources that lose a batch (the same file imported under their name):
+        # their latest date is that of what they still hold.
+        others: dict[int, dt.date | None] = {}
+        for other_id in (
+            ImportBatch.objects.filter(pk__in=replaced)
+            .exclude(source=source)
+            .values_list("source_id", flat=True)
+            .distinct()
+        ):
+            kept: dict[Kind, list[int]] = {}
+            for pk, batch_kind in ImportBatch.objects.filter(
+                source_id=other_id, status=BatchStatus.IMPORTED
+            ).values_list("pk", "kind"):
+                if pk not in replaced:
+                    kept.setdefault(Kind(batch_kind), []).append(pk)
+            others[other_id] = _latest_date(con, kept)
         with transaction.atomic():
             for old in ImportBatch.objects.filter(pk__in=replaced):
                 old.status = BatchStatus.REPLACED
                 old.save()
+            for other in Source.objects.filter(pk__in=list(others)):
+                other.latest_date = others[other.pk]
+                other.save()
             batch.status = BatchStatus.IMPORTED
             batch.save()
             # The latest date of what the source now holds: a replacement may lower it.
@@ -274,9 +293,12 @@ def _write_batch(
         _undo_written(con, batch, kind, source if created else None)
         raise
     if replaced:
-        # Rows of replaced batches are never read again; removing them is tidying.
+        # Rows of replaced batches are never read again; removing them is tidying. Every
+        # replaced batch of the coalition is taken: rows a failed tidying left go now.
         by_kind: dict[Kind, list[int]] = {}
-        for pk, batch_kind in replaced.items():
+        for pk, batch_kind in ImportBatch.objects.filter(
+            coalition=coalition, status=BatchStatus.REPLACED
+        ).values_list("pk", "kind"):
             by_kind.setdefault(Kind(batch_kind), []).append(pk)
         try:
             con.execute("BEGIN TRANSACTION")

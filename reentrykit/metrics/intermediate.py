@@ -39,7 +39,7 @@ import pandas as pd
 from ibis import _
 from ibis.expr.types import Table
 
-from reentrykit.core.suppression import Disclosed, RateSpec, disclose
+from reentrykit.core.suppression import Disclosed, RateSpec, disclose, is_small
 from reentrykit.metrics.breakdowns import UNKNOWN
 from reentrykit.metrics.cohorts import Period, cohort, epoch_day
 from reentrykit.metrics.engine import Tables, data_through
@@ -271,6 +271,10 @@ def disclose_intermediate(frame: pd.DataFrame, *, k: int, unsuppressed: bool) ->
         counts=["numerator", "denominator"],
         rates=[RateSpec("rate", "numerator", "denominator")],
     )
+    if not unsuppressed:
+        # As on the pages: two high-risk denominators differing by 1 to k-1 give the
+        # difference away, in one output.
+        hide_close_denominators(disclosed, k)
     disclosed.rows = [{key: row[key] for key in JSON_ROW_KEYS} for row in disclosed.rows]
     return disclosed
 
@@ -278,3 +282,37 @@ def disclose_intermediate(frame: pd.DataFrame, *, k: int, unsuppressed: bool) ->
 def intermediate_json(frame: pd.DataFrame, *, k: int, unsuppressed: bool) -> dict[str, Any]:
     """The contract's JSON object for ``reentrykit metrics intermediate``."""
     return {"rows": disclose_intermediate(frame, k=k, unsuppressed=unsuppressed).rows}
+
+
+# Intermediate measures whose denominators are all high-risk releases of the cohort,
+# less some (those without 30 days of follow-up; those whose supervision is unknown):
+# two of these denominators side by side give the difference away.
+HIGH_RISK_SHARES = (
+    "high_risk_completed_pre_release",
+    "high_risk_referred_30_days",
+    "high_risk_on_supervision",
+)
+
+
+def hide_close_denominators(table: Disclosed, k: int) -> None:
+    """Hides the smaller of two high-risk denominators that differ by 1 to k-1 (and its
+    rate, which times the numerator would give it back)."""
+    shown = [
+        i
+        for i, row in enumerate(table.rows)
+        if row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for i in shown:
+            for j in shown:
+                a, b = table.rows[i].get("denominator"), table.rows[j].get("denominator")
+                if i == j or a is None or b is None or not is_small(a - b, k):
+                    continue
+                row = table.rows[j]  # the smaller
+                for column in ("denominator", "rate"):
+                    table.hidden[j].setdefault(column, "derived")
+                    row[column] = None
+                row["suppressed"] = True
+                changed = True

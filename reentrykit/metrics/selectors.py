@@ -197,30 +197,33 @@ def _overlaps(breakdown: str) -> list[tuple[str, list[tuple[int, str, str]]]]:
 def _overlap_small(
     payload: dict[str, Any], *, measure: str, window: int, year: int, breakdown: str, k: int
 ) -> bool:
-    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    # Every measure and window of a release year has (but for deaths) the same cohort:
+    # the wider breakdown's cohort is taken from each of them, its recidivists from this
+    # measure and window only.
+    by_view: dict[tuple[str, int], dict[tuple[str, str], dict[str, Any]]] = {}
     for row in payload.get("rates", []):
-        if (
-            row["measure"] == measure
-            and row["window_days"] == window
-            and (row["cohort_year"] == year)
-        ):
-            cells[(row["breakdown"], row["group"])] = row
+        if row["cohort_year"] == year:
+            view = by_view.setdefault((row["measure"], row["window_days"]), {})
+            view[(row["breakdown"], row["group"])] = row
+    own = by_view.get((measure, window), {})
     for _name, terms in _overlaps(breakdown):
-        if not any(
-            (b, g) in cells for _, b, g in terms if b != breakdown
-        ):  # the other breakdown is not cached: nothing to subtract
-            continue
-        for column in ("cohort", "recidivists", "not"):
-            total = 0
-            for sign, b, g in terms:
-                row = cells.get((b, g)) or {}
-                if column == "not":
-                    value = (row.get("cohort") or 0) - (row.get("recidivists") or 0)
-                else:
-                    value = row.get(column) or 0
-                total += sign * value
-            if is_small(total, k):
-                return True
+        for view_key, other in by_view.items():
+            if not any(
+                (b, g) in other for _, b, g in terms if b != breakdown
+            ):  # the other breakdown is not cached: nothing to subtract
+                continue
+            same = view_key == (measure, window)
+            for column in ("cohort", "recidivists", "not") if same else ("cohort",):
+                total = 0
+                for sign, b, g in terms:
+                    row = (own if b == breakdown else other).get((b, g)) or {}
+                    if column == "not":
+                        value = (row.get("cohort") or 0) - (row.get("recidivists") or 0)
+                    else:
+                        value = row.get(column) or 0
+                    total += sign * value
+                if is_small(total, k):
+                    return True
     return False
 
 
@@ -322,45 +325,13 @@ def intermediate_answer(access: CoalitionAccess, payload: dict[str, Any]) -> dic
     }
 
 
-# Intermediate measures whose denominators are all high-risk releases of the cohort,
-# less some (those without 30 days of follow-up; those whose supervision is unknown):
-# two of these denominators side by side give the difference away.
-HIGH_RISK_SHARES = (
-    "high_risk_completed_pre_release",
-    "high_risk_referred_30_days",
-    "high_risk_on_supervision",
-)
-
-
 def intermediate(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:
+    from reentrykit.metrics.intermediate import hide_close_denominators
+
     table = _shares(access, payload.get("intermediate", []))
     if not sees_raw(access):
-        _hide_close_denominators(table, access.coalition.suppression_k)
+        hide_close_denominators(table, access.coalition.suppression_k)
     return table
-
-
-def _hide_close_denominators(table: Disclosed, k: int) -> None:
-    """Hides the smaller of two high-risk denominators that differ by 1 to k-1 (and its
-    rate, which times the numerator would give it back)."""
-    shown = [
-        i
-        for i, row in enumerate(table.rows)
-        if row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
-    ]
-    changed = True
-    while changed:
-        changed = False
-        for i in shown:
-            for j in shown:
-                a, b = table.rows[i].get("denominator"), table.rows[j].get("denominator")
-                if i == j or a is None or b is None or not is_small(a - b, k):
-                    continue
-                row = table.rows[j]  # the smaller
-                for column in ("denominator", "rate"):
-                    table.hidden[j].setdefault(column, "derived")
-                    row[column] = None
-                row["suppressed"] = True
-                changed = True
 
 
 def needs(access: CoalitionAccess, payload: dict[str, Any]) -> Disclosed:

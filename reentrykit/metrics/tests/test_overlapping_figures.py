@@ -49,35 +49,37 @@ def _people(spec: list[tuple[str, int, int, dict]]) -> tuple[list, list, list]:
     return releases, events, programs
 
 
+def _rate_rows(tables, by: str, *, window: int = 365) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The cached rate rows of one-year (or ``window``) rearrest by ``by``, 2023."""
+    frame = recidivism_rates(
+        tables=tables,
+        measure="rearrest",
+        window=window,
+        data_through=THROUGH,
+        period=Period.calendar_year(2023),
+        by=by,
+    )
+    return [
+        {
+            "measure": "rearrest",
+            "window_days": window,
+            "cohort_year": 2023,
+            "breakdown": "all" if str(record["group"]) == "all" else by,
+            "group": str(record["group"]),
+            "cohort": int(record["cohort"]),
+            "recidivists": int(record["recidivists"]),
+            "rate": float(record["rate"]),
+            "ci_low": float(record["ci_low"]),
+            "ci_high": float(record["ci_high"]),
+        }
+        for record in frame.to_dict("records")
+    ]
+
+
 def _payload(tables, breakdowns: list[str]) -> dict:  # type: ignore[no-untyped-def]
-    rows = []
-    for by in breakdowns:
-        frame = recidivism_rates(
-            tables=tables,
-            measure="rearrest",
-            window=365,
-            data_through=THROUGH,
-            period=Period.calendar_year(2023),
-            by=by,
-        )
-        for record in frame.to_dict("records"):
-            group = str(record["group"])
-            if group == "all" and rows:
-                continue  # one overall row
-            rows.append(
-                {
-                    "measure": "rearrest",
-                    "window_days": 365,
-                    "cohort_year": 2023,
-                    "breakdown": "all" if group == "all" else by,
-                    "group": group,
-                    "cohort": int(record["cohort"]),
-                    "recidivists": int(record["recidivists"]),
-                    "rate": float(record["rate"]),
-                    "ci_low": float(record["ci_low"]),
-                    "ci_high": float(record["ci_high"]),
-                }
-            )
+    first, *others = breakdowns
+    rows = _rate_rows(tables, first)  # with the overall row, once
+    rows += [row for by in others for row in _rate_rows(tables, by) if row["group"] != "all"]
     return {"rates": rows}
 
 
@@ -138,21 +140,8 @@ def test_program_less_program_completed_gives_no_small_count_away(world: World) 
     assert not 0 < dropped < k, f"{dropped} non-completers recovered by subtraction"
 
 
-def test_two_intermediate_denominators_give_no_small_count_away(world: World) -> None:
-    """Hand-worked: 36 high-risk people released 2023-03-01: 30 on probation, 3 with
-    no supervision (supervision none), 3 whose supervision is unknown; 12 of the 36
-    completed a pre-release program (started 2023-01-15, admitted 2023-01-01). Plus 40
-    low-risk releases, 15 of them on probation.
-
-    Measure 2 (high-risk completed pre-release): denominator = every high-risk
-    release = 36; numerator 12.
-    Measure 6 (high-risk on supervision): unknown supervision left out, so its
-    denominator = 36 - 3 = 33, numerator 30 (30 of 33: complement 3 -> numerator
-    hidden, but the denominator 33 is shown).
-
-    36 - 33 = 3 high-risk people whose supervision is unknown: a count from 1 to 10,
-    from two denominators the measures page shows side by side."""
-    from reentrykit.metrics import selectors as sel
+def _intermediate_frame():  # type: ignore[no-untyped-def]
+    """The intermediate measures of 36 high-risk releases (see the test below)."""
     from reentrykit.metrics.intermediate import intermediate_measures
 
     releases, programs = [], []
@@ -188,16 +177,32 @@ def test_two_intermediate_denominators_give_no_small_count_away(world: World) ->
             )
         )
     tables = memory_tables(releases=releases, programs=programs)
-    frame = intermediate_measures(
+    return intermediate_measures(
         tables=tables, period=Period.calendar_year(2023), data_through=THROUGH
     )
+
+
+def test_two_intermediate_denominators_give_no_small_count_away(world: World) -> None:
+    """Hand-worked: 36 high-risk people released 2023-03-01: 30 on probation, 3 with
+    no supervision (supervision none), 3 whose supervision is unknown; 12 of the 36
+    completed a pre-release program (started 2023-01-15, admitted 2023-01-01). Plus 40
+    low-risk releases, 15 of them on probation.
+
+    Measure 2 (high-risk completed pre-release): denominator = every high-risk
+    release = 36; numerator 12.
+    Measure 6 (high-risk on supervision): unknown supervision left out, so its
+    denominator = 36 - 3 = 33, numerator 30 (30 of 33: complement 3 -> numerator
+    hidden, but the denominator 33 is shown).
+
+    36 - 33 = 3 high-risk people whose supervision is unknown: a count from 1 to 10,
+    from two denominators the measures page shows side by side."""
     rows = [
         {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-        for r in frame.to_dict("records")
+        for r in _intermediate_frame().to_dict("records")
     ]
     member = coalition_access(world.member, world.coalition)
     assert member is not None
-    table = sel.intermediate(member, {"intermediate": rows})
+    table = selectors.intermediate(member, {"intermediate": rows})
     by_key = {row["key"]: row for row in table.rows}
     completed = by_key["high_risk_completed_pre_release"]["denominator"]
     supervised = by_key["high_risk_on_supervision"]["denominator"]
@@ -208,3 +213,43 @@ def test_two_intermediate_denominators_give_no_small_count_away(world: World) ->
     assert not 0 < unknown < world.coalition.suppression_k, (
         f"{unknown} high-risk releases with unknown supervision recovered by subtraction"
     )
+
+
+def test_the_command_line_hides_a_close_denominator_too() -> None:
+    """`reentrykit metrics intermediate` without --unsuppressed: the same 36 and 33."""
+    from reentrykit.metrics.intermediate import disclose_intermediate
+
+    rows = disclose_intermediate(_intermediate_frame(), k=11, unsuppressed=False).rows
+    by_key = {row["key"]: row for row in rows}
+    completed = by_key["high_risk_completed_pre_release"]["denominator"]
+    supervised = by_key["high_risk_on_supervision"]["denominator"]
+    assert completed == 36 and supervised is None
+
+
+def test_an_age_group_of_one_window_less_an_age_band_of_another(world: World) -> None:
+    """Every window of a release year has (but for deaths) the same cohort: with both
+    the 180-day and the 365-day windows showing 2023, 25-39 (180 days) less 30-39 (365
+    days) would give the 5 people aged 25-29 away."""
+    releases, events, _ = _people(
+        [
+            ("a", 40, 20, {"release": {"age_at_release": 20}}),
+            ("b", 5, 2, {"release": {"age_at_release": 27}}),
+            ("c", 60, 30, {"release": {"age_at_release": 35}}),
+            ("d", 50, 20, {"release": {"age_at_release": 45}}),
+        ]
+    )
+    tables = memory_tables(releases=releases, events=events)
+    payload = {
+        "rates": _rate_rows(tables, "age_group", window=180) + _rate_rows(tables, "age_band")
+    }
+    member = coalition_access(world.member, world.coalition)
+    assert member is not None
+    groups = selectors.rates(
+        member, payload, measure="rearrest", window=180, year=2023, breakdown="age_group"
+    )
+    bands = selectors.rates(
+        member, payload, measure="rearrest", window=365, year=2023, breakdown="age_band"
+    )
+    wide = next(r for r in groups.rows if r["group"] == "25-39")
+    narrow = next(r for r in bands.rows if r["group"] == "30-39")
+    assert wide["cohort"] == 65 and narrow["cohort"] is None
