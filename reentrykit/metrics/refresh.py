@@ -39,7 +39,11 @@ from reentrykit.metrics.intermediate import intermediate_measures, intermediate_
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.needs import need_prevalence
 from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
-from reentrykit.metrics.selectors import headline_rows, rows_from_columns
+from reentrykit.metrics.selectors import (
+    headline_rows,
+    overlapping_breakdowns,
+    rows_from_columns,
+)
 from reentrykit.metrics.survival import cumulative_incidence, kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
@@ -125,7 +129,9 @@ def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> di
     from reentrykit.metrics.models import Indicator
     from reentrykit.metrics.rates import recidivism_rates
 
-    def rows(indicator: Indicator, period: Period, facility: str | None) -> list[dict[str, Any]]:
+    def rows(
+        indicator: Indicator, period: Period, facility: str | None, by: str | None
+    ) -> list[dict[str, Any]]:
         frame = recidivism_rates(
             tables=tables,
             measure=indicator.measure,
@@ -133,16 +139,22 @@ def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> di
             data_through=through,
             period=period,
             facility=facility,
-            by=indicator.breakdown or None,
+            by=by,
         )
         return _records(frame)
 
     def of_period(indicator: Indicator, period: Period) -> dict[str, Any]:
-        part = {"rows": rows(indicator, period, indicator.facility_type or None)}
+        facility, by = indicator.facility_type or None, indicator.breakdown or None
+        part: dict[str, Any] = {"rows": rows(indicator, period, facility, by)}
+        wider = overlapping_breakdowns(by) if by else []
+        if wider:
+            # The same cohort by the breakdowns its groups overlap (age groups for an
+            # age band): pages hide a figure whose difference from theirs is small.
+            part["wider"] = {name: rows(indicator, period, facility, name) for name in wider}
         if indicator.facility_type:
             # The same cohort from every facility: pages hide a facility's figures where
             # the other facility's (the difference) would be small.
-            part["unfiltered"] = rows(indicator, period, None)
+            part["unfiltered"] = rows(indicator, period, None, by)
         return part
 
     values: dict[str, Any] = {}
@@ -157,6 +169,7 @@ def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> di
                 for year in (years if len(years) > 1 else ())
             ],
             "group": indicator.breakdown_group if indicator.breakdown else ALL,
+            "breakdown": indicator.breakdown,
             "latest": {"year": latest.start.year, **of_period(indicator, latest)},
         }
     return values

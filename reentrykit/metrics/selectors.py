@@ -213,18 +213,41 @@ def _overlap_small(
             ):  # the other breakdown is not cached: nothing to subtract
                 continue
             same = view_key == (measure, window)
-            for column in ("cohort", "recidivists", "not") if same else ("cohort",):
-                total = 0
-                for sign, b, g in terms:
-                    row = (own if b == breakdown else other).get((b, g)) or {}
-                    if column == "not":
-                        value = (row.get("cohort") or 0) - (row.get("recidivists") or 0)
-                    else:
-                        value = row.get(column) or 0
-                    total += sign * value
-                if is_small(total, k):
-                    return True
+            cells = {key: row for key, row in other.items() if key[0] != breakdown}
+            cells.update((key, row) for key, row in own.items() if key[0] == breakdown)
+            columns = ("cohort", "recidivists", "not") if same else ("cohort",)
+            if _difference_small(terms, cells, k, columns):
+                return True
     return False
+
+
+def _difference_small(
+    terms: list[tuple[int, str, str]],
+    cells: dict[tuple[str, str], dict[str, Any]],
+    k: int,
+    columns: tuple[str, ...] = ("cohort", "recidivists", "not"),
+) -> bool:
+    """Whether the derived cell ``terms`` add up to has a count from 1 to k-1 in any of
+    ``columns`` (``not``: the people who did not recidivate)."""
+    for column in columns:
+        total = 0
+        for sign, b, g in terms:
+            row = cells.get((b, g)) or {}
+            if column == "not":
+                value = (row.get("cohort") or 0) - (row.get("recidivists") or 0)
+            else:
+                value = row.get(column) or 0
+            total += sign * value
+        if is_small(total, k):
+            return True
+    return False
+
+
+def overlapping_breakdowns(breakdown: str) -> list[str]:
+    """The wider breakdowns a figure of ``breakdown`` could be subtracted from."""
+    return list(
+        dict.fromkeys(b for _, terms in _overlaps(breakdown) for _, b, _ in terms if b != breakdown)
+    )
 
 
 def _withhold_groups(table: Disclosed) -> None:
@@ -455,7 +478,7 @@ def indicator_values(access: CoalitionAccess) -> dict[str, str]:
 
 
 def _indicator_row(
-    access: CoalitionAccess, values: dict[str, Any], group: str
+    access: CoalitionAccess, values: dict[str, Any], group: str, breakdown: str = ""
 ) -> tuple[dict[str, Any] | None, str | None]:
     """The indicator's group among ``values["rows"]`` (one cohort's breakdown), disclosed
     for the viewer, and the text that stands for its rate when it is hidden."""
@@ -466,9 +489,32 @@ def _indicator_row(
     index = next((i for i, row in enumerate(table.rows) if row["group"] == group), None)
     if index is None:
         return None, None
-    if not sees_raw(access) and _other_facility_small(access, rows[index], values, group):
+    if not sees_raw(access) and (
+        _other_facility_small(access, rows[index], values, group)
+        or _overlap_of_indicator_small(access, values, breakdown)
+    ):
         return _hidden(table.rows[index]), "suppressed"
     return table.rows[index], table.display(index, "rate")
+
+
+def _overlap_of_indicator_small(
+    access: CoalitionAccess, values: dict[str, Any], breakdown: str
+) -> bool:
+    """Whether an indicator of an age band or a program breakdown could be subtracted
+    from a wider breakdown's figure (its own indicator's, or the measures page's) to
+    give a small count: ``values["wider"]`` holds the same cohort by the wider
+    breakdowns. A snapshot made before they were kept shows the figure to nobody."""
+    overlaps = _overlaps(breakdown)
+    if not overlaps:
+        return False
+    wider = values.get("wider")
+    if wider is None:
+        return True
+    cells = {(breakdown, row["group"]): row for row in values["rows"]}
+    for name, rows in wider.items():
+        cells.update({(name, row["group"]): row for row in rows})
+    k = access.coalition.suppression_k
+    return any(_difference_small(terms, cells, k) for _, terms in overlaps)
 
 
 def _other_facility_small(
@@ -500,7 +546,7 @@ def _baseline_row(
     baseline of several years is hidden unless each of its years could be shown on its
     own. Otherwise two baselines a year apart would give that year's small counts away
     by subtraction."""
-    row, display = _indicator_row(access, entry, entry["group"])
+    row, display = _indicator_row(access, entry, entry["group"], indicator.breakdown)
     if row is None or sees_raw(access) or len(indicator.baseline_years) == 1:
         return row, display
     years = entry.get("years") or []
@@ -513,7 +559,7 @@ def _baseline_row(
 def _year_hidden(access: CoalitionAccess, year: dict[str, Any], entry: dict[str, Any]) -> bool:
     """Whether a year's counts (not its rate: a year without releases has none) would
     be hidden on their own."""
-    year_row, _ = _indicator_row(access, year, entry["group"])
+    year_row, _ = _indicator_row(access, year, entry["group"], entry.get("breakdown") or "")
     return year_row is not None and (year_row["cohort"] is None or year_row["recidivists"] is None)
 
 
@@ -535,7 +581,9 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
         # Snapshots made before the latest value was cached have none.
         if entry.get("latest"):
             latest = entry["latest"]
-            row["latest"], row["latest_display"] = _indicator_row(access, latest, entry["group"])
+            row["latest"], row["latest_display"] = _indicator_row(
+                access, latest, entry["group"], indicator.breakdown
+            )
             row["latest_year"] = latest["year"]
         rows.append(row)
     return rows

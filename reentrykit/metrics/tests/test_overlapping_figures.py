@@ -29,7 +29,13 @@ from reentrykit.core.access import coalition_access
 from reentrykit.metrics import selectors
 from reentrykit.metrics.cohorts import Period
 from reentrykit.metrics.rates import recidivism_rates
-from reentrykit.metrics.tests.builders import event, memory_tables, program, release
+from reentrykit.metrics.tests.builders import (
+    event,
+    memory_tables,
+    program,
+    release,
+    write_store,
+)
 from reentrykit.testing import World
 
 THROUGH = dt.date(2025, 6, 30)
@@ -90,16 +96,17 @@ def _shown(access, payload: dict, breakdown: str) -> dict[str, dict]:  # type: i
     return {row["group"]: row for row in table.rows}
 
 
+AGED = [
+    ("a", 40, 20, {"release": {"age_at_release": 20}}),
+    ("b", 5, 2, {"release": {"age_at_release": 27}}),
+    ("c", 60, 30, {"release": {"age_at_release": 35}}),
+    ("d", 50, 20, {"release": {"age_at_release": 45}}),
+]
+
+
 def _aged_tables():  # type: ignore[no-untyped-def]
     """The module's hand-worked cohort by age (20, 27, 35 and 45)."""
-    releases, events, _ = _people(
-        [
-            ("a", 40, 20, {"release": {"age_at_release": 20}}),
-            ("b", 5, 2, {"release": {"age_at_release": 27}}),
-            ("c", 60, 30, {"release": {"age_at_release": 35}}),
-            ("d", 50, 20, {"release": {"age_at_release": 45}}),
-        ]
-    )
+    releases, events, _ = _people(AGED)
     return memory_tables(releases=releases, events=events)
 
 
@@ -250,3 +257,34 @@ def test_an_age_group_of_one_window_less_an_age_band_of_another(world: World) ->
     wide = next(r for r in groups.rows if r["group"] == "25-39")
     narrow = next(r for r in bands.rows if r["group"] == "30-39")
     assert wide["cohort"] == 65 and narrow["cohort"] is None
+
+
+def test_an_age_band_indicator_gives_nothing_away_beside_an_age_group(world: World) -> None:
+    """Saved indicators are figures too: 25-39 (65 people) beside 30-39 (60) would give
+    the 5 people aged 25-29 away, so members read the age band's as suppressed."""
+    from reentrykit.data.models import Source
+    from reentrykit.metrics.models import Indicator
+    from reentrykit.metrics.refresh import refresh_coalition
+
+    releases, events, _ = _people(AGED)
+    write_store(world.coalition.pk, releases=releases, events=events)
+    for name in ("County Jail", "City Police"):
+        Source.objects.create(coalition=world.coalition, name=name, declared_data_through=THROUGH)
+    for breakdown, group in (("age_group", "25-39"), ("age_band", "30-39")):
+        Indicator.objects.create(
+            coalition=world.coalition,
+            name=group,
+            measure="rearrest",
+            baseline_first_year=2023,
+            baseline_last_year=2023,
+            breakdown=breakdown,
+            breakdown_group=group,
+        )
+    refresh_coalition(world.coalition)
+
+    def shown(user) -> dict[str, object]:  # type: ignore[no-untyped-def]
+        rows = selectors.indicator_rows(coalition_access(user, world.coalition))
+        return {row["indicator"].name: row["display"] or row["baseline"]["cohort"] for row in rows}
+
+    assert shown(world.member) == {"25-39": 65, "30-39": "suppressed"}
+    assert shown(world.steward) == {"25-39": 65, "30-39": 60}
