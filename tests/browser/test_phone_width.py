@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from reentrykit.assessment.testing import closed_round
 from reentrykit.metrics.models import MetricSnapshot
-from reentrykit.metrics.tests.builders import dashboard_payload
+from reentrykit.metrics.tests.builders import dashboard_payload, rearrest_indicator
 from reentrykit.testing import PASSWORD, build_world
 from tests.browser.test_accessibility import COORDINATOR_PAGES, NETWORK_ADMIN_PAGES
 
@@ -64,7 +64,8 @@ def test_a_plans_tables_fit_a_laptop_without_scrolling(
     page: Page, sign_in_with_code: Callable[..., None]
 ) -> None:
     """Tables of sentences wrap their cells: at 1280 pixels a goal's steps and proposed
-    improvements fit the column (the status and percent of each step in view)."""
+    improvements fit the column (the status and percent of each step in view), and so
+    do the saved indicators."""
     from reentrykit.planning.models import ActionStep, Goal, Improvement, Priority
 
     world = build_world()
@@ -89,14 +90,17 @@ def test_a_plans_tables_fit_a_laptop_without_scrolling(
             starts_on=dt.date(2026, 8, 2),
             due_on=dt.date(2026, 10, 31),
         )
+    rearrest_indicator(world.coalition)
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
     sign_in_with_code(page, world.coordinator, PASSWORD)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/c/riverton/plan/")
-    overflowing = page.evaluate(
-        """[...document.querySelectorAll('.usa-table-container--scrollable')]
-             .filter(region => region.querySelector('.rk-table--prose'))
-             .map(region => [region.getAttribute('aria-label'),
-                             region.scrollWidth - region.clientWidth])"""
-    )
-    assert len(overflowing) == 2
-    assert [label for label, extra in overflowing if extra > 0] == []
+    for path, tables in (("/c/riverton/plan/", 2), ("/c/riverton/measures/indicators/", 1)):
+        page.goto(path)
+        overflowing = page.evaluate(
+            """[...document.querySelectorAll('.usa-table-container--scrollable')]
+                 .filter(region => region.querySelector('.rk-table--prose'))
+                 .map(region => [region.getAttribute('aria-label'),
+                                 region.scrollWidth - region.clientWidth])"""
+        )
+        assert len(overflowing) == tables, path
+        assert [label for label, extra in overflowing if extra > 0] == [], path
