@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,29 +246,16 @@ def _write_batch(
     # failure before that leaves the old file in force, whole, and this batch's rows
     # are taken out again (nothing of a failed import stays).
     try:
-        current: dict[Kind, list[int]] = {Kind(kind): [batch.pk]}
-        for pk, batch_kind in ImportBatch.objects.filter(
-            source=source, status=BatchStatus.IMPORTED
-        ).values_list("pk", "kind"):
-            if pk not in replaced:
-                current.setdefault(Kind(batch_kind), []).append(pk)
-        latest = _latest_date(con, current)
-        # Other sources that lose a batch (the same file imported under their name):
-        # their latest date is that of what they still hold.
-        others: dict[int, dt.date | None] = {}
-        for other_id in (
-            ImportBatch.objects.filter(pk__in=replaced)
+        # The latest date of what each source holds once the batches switch: this one
+        # (a replacement may lower it), and any other that loses the same file.
+        latest = _latest_held(con, source.pk, dropped=replaced, added=batch)
+        others = {
+            other_id: _latest_held(con, other_id, dropped=replaced)
+            for other_id in ImportBatch.objects.filter(pk__in=replaced)
             .exclude(source=source)
             .values_list("source_id", flat=True)
             .distinct()
-        ):
-            kept: dict[Kind, list[int]] = {}
-            for pk, batch_kind in ImportBatch.objects.filter(
-                source_id=other_id, status=BatchStatus.IMPORTED
-            ).values_list("pk", "kind"):
-                if pk not in replaced:
-                    kept.setdefault(Kind(batch_kind), []).append(pk)
-            others[other_id] = _latest_date(con, kept)
+        }
         with transaction.atomic():
             for old in ImportBatch.objects.filter(pk__in=replaced):
                 old.status = BatchStatus.REPLACED
@@ -277,7 +265,6 @@ def _write_batch(
                 other.save()
             batch.status = BatchStatus.IMPORTED
             batch.save()
-            # The latest date of what the source now holds: a replacement may lower it.
             source.latest_date = latest
             if data_through:
                 source.declared_data_through = data_through
@@ -364,6 +351,25 @@ def _delete_batches(con: duckdb.DuckDBPyConnection, kind: Kind, batch_ids: list[
         f"DELETE FROM store.identity_records WHERE batch_id IN ({placeholders})",  # noqa: S608
         batch_ids,
     )
+
+
+def _latest_held(
+    con: duckdb.DuckDBPyConnection,
+    source_id: int,
+    *,
+    dropped: Iterable[int],
+    added: ImportBatch | None = None,
+) -> dt.date | None:
+    """The latest date among a source's imported batches, less ``dropped`` and with
+    ``added`` (not imported yet)."""
+    batches: dict[Kind, list[int]] = {Kind(added.kind): [added.pk]} if added else {}
+    for pk, kind in (
+        ImportBatch.objects.filter(source_id=source_id, status=BatchStatus.IMPORTED)
+        .exclude(pk__in=list(dropped))
+        .values_list("pk", "kind")
+    ):
+        batches.setdefault(Kind(kind), []).append(pk)
+    return _latest_date(con, batches)
 
 
 def _latest_date(con: duckdb.DuckDBPyConnection, batches: dict[Kind, list[int]]) -> dt.date | None:

@@ -197,6 +197,9 @@ def _overlaps(breakdown: str) -> list[tuple[str, list[tuple[int, str, str]]]]:
 def _overlap_small(
     payload: dict[str, Any], *, measure: str, window: int, year: int, breakdown: str, k: int
 ) -> bool:
+    overlaps = _overlaps(breakdown)
+    if not overlaps:  # most breakdowns: no need to read every cached rate
+        return False
     # Every measure and window of a release year has (but for deaths) the same cohort:
     # the wider breakdown's cohort is taken from each of them, its recidivists from this
     # measure and window only.
@@ -206,7 +209,7 @@ def _overlap_small(
             view = by_view.setdefault((row["measure"], row["window_days"]), {})
             view[(row["breakdown"], row["group"])] = row
     own = by_view.get((measure, window), {})
-    for _name, terms in _overlaps(breakdown):
+    for _name, terms in overlaps:
         for view_key, other in by_view.items():
             if not any(
                 (b, g) in other for _, b, g in terms if b != breakdown

@@ -12,13 +12,8 @@ from django.core.management.base import CommandError
 
 from reentrykit.data import store
 from reentrykit.data.models import LinkageRun
+from reentrykit.data.tests.test_cli import RELEASES
 from reentrykit.testing import World
-
-RELEASES = (
-    "source_person_id,first_name,last_name,date_of_birth,release_date,facility_type\n"
-    "J1,Ann,Lee,1990-01-02,2023-02-01,jail\n"
-    "J2,Bo,Ray,1991-01-02,2023-03-01,prison\n"
-)
 
 
 def _import(tmp_path: Path, text: str = RELEASES, name: str = "releases.csv") -> None:
