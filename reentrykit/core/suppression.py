@@ -89,7 +89,7 @@ def suppress_table(
     if total_column is not None:
         parts = [i for i, row in enumerate(out) if row.get(total_column) != total_value]
         for column in counts:
-            _complementary(out, hidden, parts, column)
+            complementary(out, hidden, parts, column)
     for index, row in enumerate(out):
         for spec in rates:
             denominator = row.get(spec.denominator)
@@ -137,7 +137,7 @@ def _applied(rows: list[dict[str, Any]], hidden: list[dict[str, str]], k: int) -
     return Disclosed(rows=rows, hidden=hidden, k=k)
 
 
-def _complementary(
+def complementary(
     rows: list[dict[str, Any]], hidden: list[dict[str, str]], parts: list[int], column: str
 ) -> None:
     """Hides a second cell of ``column`` when exactly one of the ``parts`` is hidden:
@@ -201,7 +201,7 @@ def disclose_flow(rows: Sequence[Mapping[str, Any]], *, unsuppressed: bool, k: i
             for index, row in enumerate(out)
             if row.get("parent") == key and str(row["key"]).startswith(f"{key}:")
         ]
-        _complementary(out, hidden, parts, "count")
+        complementary(out, hidden, parts, "count")
     return _applied(out, hidden, k)
 
 

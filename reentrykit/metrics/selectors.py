@@ -11,6 +11,7 @@ from reentrykit.core.access import Capability, CoalitionAccess
 from reentrykit.core.suppression import (
     Disclosed,
     RateSpec,
+    complementary,
     disclose,
     disclose_curves,
     disclose_flow,
@@ -159,7 +160,38 @@ def rates(
         payload, measure=measure, window=window, year=year, breakdown=breakdown, k=k
     ):
         _withhold_groups(table)
+    if (
+        not sees_raw(access)
+        and breakdown == "risk_level"
+        and year == payload.get("latest_complete_year")
+    ):
+        _split_high_risk_total(table, intermediate(access, payload))
     return table
+
+
+def _split_high_risk_total(table: Disclosed, shares: Disclosed) -> None:
+    """The intermediate measures' high-risk denominators count the same cohort's high
+    and very high risk releases together: where the reader sees one, it is a second
+    total of the risk levels' cohorts (54 high-risk releases beside 50 at high risk give
+    4 at very high risk away). Complementary suppression as for the breakdown's total,
+    among the two levels it adds up and among the other levels (the total less it)."""
+    from reentrykit.metrics.intermediate import HIGH_RISK, HIGH_RISK_SHARES
+
+    if not any(
+        row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
+        for row in shares.rows
+    ):
+        return
+    parts = [i for i, row in enumerate(table.rows) if row.get("group") != "all"]
+    high = [i for i in parts if table.rows[i].get("group") in HIGH_RISK]
+    for of in (high, [i for i in parts if i not in high]):
+        complementary(table.rows, table.hidden, of, "cohort")
+    for row, hidden in zip(table.rows, table.hidden, strict=True):
+        if "cohort" in hidden and row.get("cohort") is not None:
+            for column in ("cohort", "rate", "ci_low", "ci_high"):
+                hidden.setdefault(column, "derived")
+                row[column] = None
+            row["suppressed"] = True
 
 
 # Breakdowns whose groups overlap another breakdown's: subtracting one's cell from the
@@ -489,6 +521,8 @@ def _indicator_row(
     table = disclose(
         rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **RATE_RULES
     )
+    if "beside" in values:
+        _split_high_risk_total(table, values["beside"])
     index = next((i for i, row in enumerate(table.rows) if row["group"] == group), None)
     if index is None:
         return None, None
@@ -566,17 +600,47 @@ def _year_hidden(access: CoalitionAccess, year: dict[str, Any], entry: dict[str,
     return year_row is not None and (year_row["cohort"] is None or year_row["recidivists"] is None)
 
 
+def _beside_high_risk(
+    entry: dict[str, Any], indicator: Any, shares: Disclosed | None, year: int | None
+) -> dict[str, Any]:
+    """``entry`` with the intermediate measures the reader sees (``shares``, of the
+    release year ``year``) beside each of its periods that is that year alone, for an
+    indicator by risk level from every facility (:func:`_split_high_risk_total`)."""
+    if not entry or shares is None or indicator.breakdown != "risk_level":
+        return entry
+    if indicator.facility_type:  # the intermediate measures count every facility's
+        return entry
+
+    def beside(part: dict[str, Any], years: Any) -> dict[str, Any]:
+        return {**part, "beside": shares} if list(years) == [year] else part
+
+    out = beside(entry, indicator.baseline_years)
+    out["years"] = [beside(part, [part["year"]]) for part in entry.get("years") or []]
+    if entry.get("latest"):
+        out["latest"] = beside(entry["latest"], [entry["latest"]["year"]])
+    return out
+
+
 def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
     """Each saved indicator with its baseline and its latest value (both disclosed for
     the viewer; the latest with its cohort ``latest_year``) and its targets."""
     from reentrykit.metrics.models import Indicator
 
-    values = (latest_payload(access.coalition, "indicators") or {}).get("indicators", {})
+    payload = (
+        latest_payload(access.coalition, "indicators", "intermediate", "latest_complete_year") or {}
+    )
+    values = payload.get("indicators", {})
+    shares = None if sees_raw(access) else intermediate(access, payload)
     rows = []
     for indicator in Indicator.objects.filter(coalition=access.coalition).prefetch_related(
         "targets"
     ):
-        entry = values.get(str(indicator.pk)) or {}
+        entry = _beside_high_risk(
+            values.get(str(indicator.pk)) or {},
+            indicator,
+            shares,
+            payload.get("latest_complete_year"),
+        )
         row: dict[str, Any] = {"indicator": indicator, "baseline": None, "display": None}
         row["latest"], row["latest_display"], row["latest_year"] = None, None, None
         if entry:
