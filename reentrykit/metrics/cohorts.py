@@ -176,8 +176,9 @@ def release_years(tables: Tables) -> tuple[int, int] | None:
 def survival_cohort(*, data_through: dt.date, last_release_year: int) -> Period:
     """The cohort whose survival curves the pages show: the last full calendar year of
     releases (its people followed for different lengths of time, which the curves take
-    in their stride)."""
-    return Period.calendar_year(min(data_through.year - 1, last_release_year))
+    in their stride). A year is full once ``data_through`` reaches its December 31."""
+    full = latest_complete_year(data_through=data_through, window=0).start.year
+    return Period.calendar_year(min(full, last_release_year))
 
 
 def measure_events(measure: str) -> tuple[str, ...]:

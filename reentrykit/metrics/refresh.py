@@ -197,6 +197,11 @@ def refresh_coalition(
         if through is None or years is None:
             snapshot = _save_snapshot(coalition, payload={"empty": True})
             return {"snapshot": snapshot.pk, "empty": True}
+        if through < dt.date(years[0], 1, 1):
+            # A source complete only to before the first releases: no one is followed.
+            empty = {"empty": True, "data_through": through.isoformat(), "first_year": years[0]}
+            snapshot = _save_snapshot(coalition, payload=empty)
+            return {"snapshot": snapshot.pk, "empty": True}
         period = Period(dt.date(years[0], 1, 1), min(through, dt.date(years[1], 12, 31)))
         people = person_outcomes(tables, period=period, by_year=True)
         survival_year = survival_cohort(data_through=through, last_release_year=years[1]).start.year

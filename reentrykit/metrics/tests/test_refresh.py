@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.test import Client
+
 from reentrykit.data.models import Source
 from reentrykit.metrics.models import AdjustedComparison, MetricSnapshot
 from reentrykit.metrics.refresh import KEPT_SNAPSHOTS, refresh_coalition
 from reentrykit.metrics.tests.builders import event, rearrest_indicator, release, write_store
-from reentrykit.testing import World
+from reentrykit.testing import World, sign_in
 
 
 def test_the_refresh_keeps_the_latest_snapshots_of_its_coalition_only(world: World) -> None:
@@ -252,3 +254,29 @@ def test_without_deaths_there_is_no_cumulative_incidence(world: World, signed_in
     assert incidence(steward, payload, measure="rearrest") == []
     page = signed_in(world.steward).get("/c/riverton/measures/").content.decode()
     assert "deaths counted apart" not in page
+
+
+def test_sources_followed_to_before_the_first_release_give_an_empty_snapshot(
+    world: World,
+) -> None:
+    # Releases begin in 2024, but the police say their data is complete only to mid-2023:
+    # no release has a day of follow-up, so there is nothing to compute (not a crash).
+    write_store(
+        world.coalition.pk,
+        releases=[release("p1", "2024-02-01")],
+        events=[event("p1", "2024-05-01", "arrest")],
+    )
+    Source.objects.create(
+        coalition=world.coalition, name="County Jail", declared_data_through=dt.date(2025, 12, 31)
+    )
+    Source.objects.create(
+        coalition=world.coalition, name="City Police", declared_data_through=dt.date(2023, 6, 30)
+    )
+    made = refresh_coalition(world.coalition)
+    assert made["empty"] is True
+    payload = MetricSnapshot.objects.get(pk=made["snapshot"]).payload
+    assert payload == {"empty": True, "data_through": "2023-06-30", "first_year": 2024}
+    page = sign_in(Client(), world.member).get(f"/c/{world.coalition.slug}/measures/")
+    assert "complete only through Jun 30, 2023, before the first releases (in 2024)" in (
+        page.content.decode()
+    )
