@@ -42,7 +42,9 @@ class InvitationForm(UswdsForm):
 class SignUpForm(UswdsForm):
     """Account creation from an invitation; the email comes from the invitation."""
 
-    full_name = forms.CharField(max_length=200, label="Your name")
+    full_name = forms.CharField(
+        max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -84,4 +86,6 @@ class TokenForm(UswdsForm):
 
 
 class ProfileForm(UswdsForm):
-    full_name = forms.CharField(max_length=200, label="Your name")
+    full_name = forms.CharField(
+        max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )

@@ -176,7 +176,8 @@ def meeting(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpRes
 @login_required
 @post_only
 def record(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
-    """Record (or clear) the consensus on one item; htmx gets the item's block back."""
+    """Record (or clear) the consensus on one item; htmx gets the item's status back (the
+    form stays, so the focus stays on it, and the live region stays to announce it)."""
     access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
     item_key = request.POST.get("item_key", "")
     items = consensus_items(round_)
@@ -203,7 +204,7 @@ def record(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResp
         refreshed = next(entry for entry in consensus_items(round_) if entry.key == item_key)
         return render(
             request,
-            "assessment/consensus.html#consensus-form",
+            "assessment/consensus.html#consensus-status",
             {
                 "access": access,
                 "round": round_,
