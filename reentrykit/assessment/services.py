@@ -26,6 +26,7 @@ from reentrykit.assessment.models import (
     Round,
     RoundStatus,
 )
+from reentrykit.assessment.selectors import round_score
 from reentrykit.coalitions.models import Coalition, Membership
 from reentrykit.coalitions.sectors import Sector
 
@@ -300,9 +301,22 @@ def candidate_priority_create(
         component_key=component_key,
         round=round_,
         title=component.label,
-        note=note.strip(),
+        note=note.strip() or _finding(round_, component_key, component.label),
         created_by=created_by if getattr(created_by, "pk", None) else None,
     )
     candidate.full_clean()
     candidate.save()
     return candidate
+
+
+def _finding(round_: Round, component_key: str, label: str) -> str:
+    """What the round found of a component, in words: the note a candidate priority
+    carries into the plan (as the gaps in needs and on the map carry their figures)."""
+    result = round_score(round_=round_).component(component_key)
+    score = result.score if result is not None else None
+    if score is None or score.score is None or score.band is None:
+        return f"{label} was not scored in the assessment round “{round_.name}”."
+    return (
+        f"{label} scored {score.score:.1f}% ({score.band.label.lower()}) in the assessment "
+        f"round “{round_.name}”."
+    )

@@ -101,6 +101,26 @@ def _ensure_name_free(organization: PartnerOrganization) -> None:
 
 @transaction.atomic
 def organization_delete(*, organization: PartnerOrganization) -> None:
+    """Removes the organization, unless the plan counts on it: its action steps would
+    lose their owner and its roles and checks would vanish without a word."""
+    from django.apps import apps
+
+    uses = [
+        (apps.get_model("planning", "ActionStep"), "owner_organization", "action step"),
+        (apps.get_model("planning", "AgencyRole"), "organization", "agency role"),
+        (apps.get_model("planning", "QualityCheck"), "checked_by", "quality check"),
+    ]
+    counts = [
+        (model.objects.filter(**{field: organization}).count(), noun) for model, field, noun in uses
+    ]
+    named = [f"{count} {noun}{'s' if count != 1 else ''}" for count, noun in counts if count]
+    if named:
+        listed = f"{', '.join(named[:-1])} and {named[-1]}" if len(named) > 1 else named[0]
+        raise ValidationError(
+            f"{organization.name} is not removed: it has {listed} in the plan. Give them "
+            "to another partner on the Plan and Monitoring pages first, or rename the "
+            "organization instead."
+        )
     organization.delete()
 
 

@@ -189,8 +189,12 @@ def organization_delete(
 ) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
     organization = get_object_in(access, PartnerOrganization.objects, pk=organization_id)
-    services.organization_delete(organization=organization)
-    messages.success(request, f"Removed {organization.name}.")
+    try:
+        services.organization_delete(organization=organization)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Removed {organization.name}.")
     return redirect("coalitions:organizations", coalition_slug=coalition_slug)
 
 

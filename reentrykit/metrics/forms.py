@@ -145,7 +145,12 @@ class IndicatorForm(UswdsModelForm):
 
 class TargetForm(UswdsForm):
     label = forms.CharField(max_length=60, label="Target", help_text="e.g. Short term, Long term")
-    cohort_year = forms.IntegerField(min_value=2000, max_value=2100, label="For people released in")
+    cohort_year = forms.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        label="For people released in",
+        help_text="A year with a target already gets this one instead.",
+    )
     target_percent = forms.FloatField(min_value=0, max_value=100, label="Target rate (%)")
 
     def __init__(self, *args: Any, indicator: Indicator | None = None, **kwargs: Any) -> None:

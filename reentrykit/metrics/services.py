@@ -30,11 +30,15 @@ def indicator_create(*, coalition: Coalition, created_by: Any, **fields: Any) ->
 def indicator_target_add(
     *, indicator: Indicator, label: str, cohort_year: int, target_rate: float
 ) -> IndicatorTarget:
-    target = IndicatorTarget(
-        indicator=indicator, label=label, cohort_year=cohort_year, target_rate=target_rate
+    """The indicator's target for ``cohort_year``: a cohort has one target, so one for a
+    year that has it already replaces it (a form sent twice, or a typo put right)."""
+    target = indicator.targets.filter(cohort_year=cohort_year).first() or IndicatorTarget(
+        indicator=indicator, cohort_year=cohort_year
     )
+    target.label, target.target_rate = label, target_rate
     target.full_clean()
     target.save()
+    indicator.targets.filter(cohort_year=cohort_year).exclude(pk=target.pk).delete()
     return target
 
 

@@ -232,13 +232,22 @@ def indicator_target(request: HttpRequest, coalition_slug: str, indicator_id: in
     indicator = get_object_in(access, Indicator.objects, pk=indicator_id)
     form = TargetForm(request.POST or None, indicator=indicator)
     if request.method == "POST" and form.is_valid():
-        services.indicator_target_add(
+        year = form.cleaned_data["cohort_year"]
+        before = indicator.targets.filter(cohort_year=year).first()
+        target = services.indicator_target_add(
             indicator=indicator,
             label=form.cleaned_data["label"],
-            cohort_year=form.cleaned_data["cohort_year"],
+            cohort_year=year,
             target_rate=form.cleaned_data["target_percent"] / 100,
         )
-        messages.success(request, f"Target added to {indicator.name}.")
+        if before is None:
+            messages.success(request, f"Target added to {indicator.name}.")
+        else:
+            messages.success(
+                request,
+                f"The target of {indicator.name} for people released in {year} is now "
+                f"{target.target_rate:.1%} (it was {before.target_rate:.1%}).",
+            )
         return redirect("metrics:indicators", coalition_slug=coalition_slug)
     return render(
         request,

@@ -141,7 +141,7 @@ def session(request: HttpRequest, coalition_slug: str, session_id: int) -> HttpR
     """One session; its coach (or another coach of the site) adds action items here."""
     access = get_coalition_for(request, coalition_slug)
     entry = _session_in(access, session_id)
-    form = ActionItemForm(request.POST or None)
+    form = ActionItemForm(request.POST or None, session=entry)
     can_add = _coaches(request, access, entry.site_id)
     if request.method == "POST":
         if not can_add:

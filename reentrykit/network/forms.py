@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from reentrykit.core.forms import DateInput, UswdsForm, UswdsModelForm
 from reentrykit.network.models import (
@@ -61,12 +63,33 @@ class CoachingSessionForm(SiteChoiceMixin, UswdsModelForm):
             **{name: forms.Textarea(attrs={"rows": 3}) for name in SESSION_NOTES},
         }
 
+    def clean_held_on(self) -> dt.date | None:
+        # A session held, not planned: a later date is a typo (2027 for 2026) that would
+        # stand as the site's latest session for a year.
+        held_on = self.cleaned_data.get("held_on")
+        if held_on is not None and held_on > timezone.localdate():
+            raise forms.ValidationError("A session cannot be dated after today.")
+        return held_on
+
 
 class ActionItemForm(UswdsModelForm):
     class Meta:
         model = ActionItem
         fields = ["description", "owner", "due_on"]
         widgets = {"due_on": DateInput}
+
+    def __init__(self, *args: Any, session: CoachingSession | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+
+    def clean_due_on(self) -> dt.date | None:
+        due_on = self.cleaned_data.get("due_on")
+        if self.session is not None and due_on is not None and due_on < self.session.held_on:
+            raise forms.ValidationError(
+                f"The item is due before the session that agreed it "
+                f"({self.session.held_on:%B %-d, %Y}): give a date on or after it."
+            )
+        return due_on
 
 
 class AssistanceRequestForm(SiteChoiceMixin, UswdsModelForm):
