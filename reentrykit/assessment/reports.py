@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from reentrykit.assessment import charts, selectors
 from reentrykit.assessment.instrument import Component
 from reentrykit.assessment.models import CandidatePriority, Round
 from reentrykit.assessment.scoring import Band, ComponentScore, RoundScore, Score
+from reentrykit.library.selectors import recommended_practices
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Recommendation:
     component: Component
     score: ComponentScore
     candidate: CandidatePriority | None
+    # The network library's practices tagged with the component (library.selectors).
+    practices: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -87,7 +91,11 @@ def _change(now: float | None, before: float | None) -> float | None:
     return round(now - before, 1)
 
 
-def round_results(round_: Round, *, with_charts: bool = True) -> Results:
+def round_results(
+    round_: Round, *, with_charts: bool = True, networks: Iterable[Any] = ()
+) -> Results:
+    """The round's results; each weak component with the practices of ``networks``'
+    libraries that address it (the networks the reader reads the library of)."""
     instrument = round_.instrument
     score = selectors.round_score(round_=round_)
     previous_round = selectors.previous_round(round_=round_)
@@ -140,6 +148,9 @@ def round_results(round_: Round, *, with_charts: bool = True) -> Results:
         Recommendation(component, component_score, candidates.get(component.key))
         for component, component_score in selectors.weak_components(round_=round_, score=score)
     ]
+    practices = recommended_practices(networks, [rec.component.key for rec in recommendations])
+    for rec in recommendations:
+        rec.practices = practices[rec.component.key]
 
     history_pairs = selectors.round_history(round_=round_)
     history = [

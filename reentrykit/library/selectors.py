@@ -10,16 +10,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 
 from reentrykit.assessment.instrument import load_instrument
 from reentrykit.coalitions.models import Coalition
 from reentrykit.library.models import NEED_DOMAINS, CoalitionDocument, Practice
 from reentrykit.library.starting_texts import BY_KIND, TEMPLATES, Template
-from reentrykit.network.models import Network
+from reentrykit.network.models import Network, NetworkRoleKind, NetworkSite
 
 COMPONENT = "component:"
 NEED = "need:"
@@ -70,6 +71,52 @@ def practices_in(
         "tags"
     )
     return _searched(practices, query.strip())
+
+
+def networks_read_by(coalition: Coalition, user: Any, *, in_coalition: bool) -> list[Network]:
+    """The coalition's networks whose practices ``user`` reads from the coalition. A
+    coach who is not in the coalition reads those of the networks they coach it in
+    alone: a network they have no role in stays closed to them, as its own pages are."""
+    sites = NetworkSite.objects.filter(coalition=coalition)
+    if not in_coalition:
+        sites = sites.filter(
+            coach_assignments__coach__user=user,
+            coach_assignments__coach__role=NetworkRoleKind.COACH,
+        )
+    return list(Network.objects.filter(sites__in=sites).distinct())
+
+
+# Practices the library recommends for a weak assessment component: not those whose
+# evidence says they do not work, and the best supported first.
+NOT_RECOMMENDED = (Practice.Rating.INEFFECTIVE, Practice.Rating.NEGATIVE)
+RECOMMENDED_PER_COMPONENT = 3
+
+
+def recommended_practices(
+    networks: Iterable[Network], component_keys: Iterable[str]
+) -> dict[str, list[Practice]]:
+    """Component key -> up to :data:`RECOMMENDED_PER_COMPONENT` practices of
+    ``networks`` tagged with it: featured first, then by evidence rating."""
+    keys = list(component_keys)
+    strength = Case(
+        *(When(rating=rating, then=rank) for rank, rating in enumerate(Practice.Rating.values)),
+        output_field=IntegerField(),
+    )
+    tagged = (
+        Practice.objects.filter(
+            site__network__in=list(networks), tags__tag__in=[COMPONENT + key for key in keys]
+        )
+        .exclude(rating__in=NOT_RECOMMENDED)
+        .annotate(component_tag=F("tags__tag"), strength=strength)
+        .select_related("site__coalition")
+        .order_by("-featured", "strength", "-updated_at", "-id")
+    )
+    found: dict[str, list[Practice]] = {key: [] for key in keys}
+    for practice in tagged:
+        chosen = found[practice.component_tag.removeprefix(COMPONENT)]
+        if len(chosen) < RECOMMENDED_PER_COMPONENT and practice not in chosen:
+            chosen.append(practice)
+    return found
 
 
 def _searched(practices: QuerySet[Practice], query: str) -> QuerySet[Practice]:

@@ -28,22 +28,15 @@ from reentrykit.library.forms import DocumentForm, PracticeForm, PracticeSearchF
 from reentrykit.library.merge import FIELDS, Block, blocks, merged
 from reentrykit.library.models import Practice
 from reentrykit.library.selectors import Document
-from reentrykit.network.models import Network, NetworkRoleKind, NetworkSite
+from reentrykit.network.models import Network, NetworkSite
 
 # -- from a coalition -----------------------------------------------------------------
 
 
 def _networks(request: HttpRequest, access: CoalitionAccess) -> list[Network]:
-    """The coalition's networks whose practices the user reads here. A coach who is not
-    a member of the coalition reads those of the networks they coach it in alone: a
-    network they have no role in stays closed to them, as its own pages are."""
-    sites = NetworkSite.objects.filter(coalition=access.coalition)
-    if not access.roles:
-        sites = sites.filter(
-            coach_assignments__coach__user=request.user,
-            coach_assignments__coach__role=NetworkRoleKind.COACH,
-        )
-    return list(Network.objects.filter(sites__in=sites).distinct())
+    return selectors.networks_read_by(
+        access.coalition, request.user, in_coalition=bool(access.roles)
+    )
 
 
 def _practice_in(request: HttpRequest, access: CoalitionAccess, practice_id: int) -> Practice:

@@ -17,7 +17,14 @@ from reentrykit.assessment.views.common import (
     get_round_for,
     get_round_results_for,
 )
-from reentrykit.core.access import Capability, post_only
+from reentrykit.core.access import Capability, CoalitionAccess, post_only
+from reentrykit.library.selectors import networks_read_by
+from reentrykit.network.models import Network
+
+
+def _networks(request: HttpRequest, access: CoalitionAccess) -> list[Network]:
+    """The networks whose library the reader reads from this coalition."""
+    return networks_read_by(access.coalition, request.user, in_coalition=bool(access.roles))
 
 
 @login_required
@@ -29,7 +36,7 @@ def results(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpRes
         {
             "access": access,
             "round": round_,
-            "results": reports.round_results(round_),
+            "results": reports.round_results(round_, networks=_networks(request, access)),
             "can_manage": access.can(Capability.MANAGE),
             "can_export": access.can(Capability.MANAGE) or access.can(Capability.COACH),
         },
@@ -66,7 +73,7 @@ def _filename(round_: object, extension: str) -> str:
 @login_required
 def report_pdf(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
     access, round_ = get_round_results_for(request, coalition_slug, round_id)
-    pdf = reports.report_pdf(reports.round_results(round_))
+    pdf = reports.report_pdf(reports.round_results(round_, networks=_networks(request, access)))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "pdf")}"'
     return response
