@@ -1,4 +1,4 @@
-"""Demo practice library: a featured practice, a lesson and another practice."""
+"""Demo practice library: a featured practice, a lesson and other practices."""
 
 from __future__ import annotations
 
@@ -60,6 +60,42 @@ DEMO_PRACTICES = (
         },
         ("3.2",),
         ("employment",),
+        False,
+    ),
+    (
+        "river-bend",
+        "coordinator",
+        {
+            "kind": "practice",
+            "title": "A fund that covers landlords' first losses",
+            "summary": "The county pays a landlord up to two months' rent or damages when a "
+            "tenant coming home from jail leaves owing, so landlords say yes.",
+            "body": "Twelve landlords signed up in the first year and rented to forty "
+            "people; the fund paid two claims. Housing navigators find the units and "
+            "visit monthly.",
+            "rating": "promising",
+            "rigor": "low",
+            "effect": "positive",
+        },
+        ("3.1",),
+        ("housing",),
+        False,
+    ),
+    (
+        "calder-valley",
+        "member1",
+        {
+            "kind": "practice",
+            "title": "Ten minutes of measures at every coalition meeting",
+            "summary": "The data steward opens each meeting with the intermediate measures "
+            "and one question the partners answer before the next.",
+            "body": "Partners stopped asking where the numbers came from after two "
+            "meetings; the share referred to programs within 30 days rose from a third "
+            "to a half in a year.",
+            "rating": "not_rated",
+        },
+        ("2.5", "2.2"),
+        (),
         False,
     ),
 )

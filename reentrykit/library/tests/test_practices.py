@@ -194,7 +194,7 @@ def test_a_coalition_outside_any_network_is_told_how_to_join(world: World, signe
 def test_the_demo_library_has_a_featured_practice_and_a_lesson(db) -> None:  # type: ignore[no-untyped-def]
     from reentrykit.core.audit import audit_actor
     from reentrykit.core.demo import DemoWorld, seed_foundation
-    from reentrykit.library.demo import seed_practices
+    from reentrykit.library.demo import DEMO_PRACTICES, seed_practices
 
     world = DemoWorld()
     with audit_actor(None, "seed"):
@@ -202,6 +202,6 @@ def test_the_demo_library_has_a_featured_practice_and_a_lesson(db) -> None:  # t
         seed_practices(world)
         seed_practices(world)  # a second run adds nothing
     practices = list(practices_in([world.network]))
-    assert len(practices) == 3
+    assert len(practices) == len(DEMO_PRACTICES) == 5
     assert practices[0].featured and practices[0].site.coalition.slug == "harlow-county"
     assert {p.kind for p in practices} == {"practice", "lesson"}
