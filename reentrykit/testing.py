@@ -198,6 +198,20 @@ def _sweep_indicator(world: World) -> int:
 SWEEP_KWARGS["indicator_id"] = _sweep_indicator
 
 
+def _sweep_target(world: World) -> int:
+    from reentrykit.metrics.models import IndicatorTarget
+
+    target, _ = IndicatorTarget.objects.get_or_create(
+        indicator_id=_sweep_indicator(world),
+        cohort_year=2026,
+        defaults={"label": "Sweep target", "target_rate": 0.4},
+    )
+    return target.pk
+
+
+SWEEP_KWARGS["target_id"] = _sweep_target
+
+
 def _sweep_session(world: World) -> Any:
     import datetime as dt
 

@@ -42,6 +42,29 @@ def indicator_target_add(
     return target
 
 
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator) -> None:
+    """Removes the indicator and its targets, unless the plan measures by it: its goals
+    would lose their measure and its improvements their projected impact unannounced."""
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    goals = indicator.goals.count()
+    improvements = apps.get_model("planning", "Improvement").objects.filter(indicator=indicator)
+    improvements = improvements.count()
+    uses = [
+        f"{count} {noun}{'s' if count != 1 else ''}"
+        for count, noun in ((goals, "goal"), (improvements, "improvement"))
+        if count
+    ]
+    if uses:
+        raise ValidationError(
+            f"“{indicator.name}” is not removed: {' and '.join(uses)} in the plan "
+            "measure by it. Choose another indicator there first."
+        )
+    indicator.delete()
+
+
 def adjusted_comparison_for(
     *,
     snapshot: MetricSnapshot,

@@ -10,4 +10,10 @@ urlpatterns = [
     path("report.pdf", views.dashboard_pdf, name="pdf"),
     path("indicators/", views.indicators, name="indicators"),
     path("indicators/<int:indicator_id>/targets/", views.indicator_target, name="indicator_target"),
+    path("indicators/<int:indicator_id>/remove/", views.indicator_remove, name="indicator_remove"),
+    path(
+        "indicators/<int:indicator_id>/targets/<int:target_id>/remove/",
+        views.target_remove,
+        name="target_remove",
+    ),
 ]

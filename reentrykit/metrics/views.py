@@ -3,11 +3,13 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
-from reentrykit.core.access import get_coalition_for
+from reentrykit.core.access import Capability, get_coalition_for, get_object_in, post_only
 from reentrykit.core.charts import accessible_svg
 from reentrykit.core.suppression import UNSTABLE_EVENTS
 from reentrykit.metrics import charts, selectors, services
@@ -15,6 +17,7 @@ from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
 from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
 from reentrykit.metrics.definitions import measure_definitions
 from reentrykit.metrics.labels import breakdown_label, breakdown_phrase, group_label
+from reentrykit.metrics.models import Indicator
 
 WINDOW_LABELS = {180: "6 months", 365: "1 year", 730: "2 years", 1095: "3 years", 1825: "5 years"}
 # The days the table beside the survival chart reads the curves at.
@@ -254,6 +257,37 @@ def indicator_target(request: HttpRequest, coalition_slug: str, indicator_id: in
         "metrics/indicator_target.html",
         {"access": access, "form": form, "indicator": indicator},
     )
+
+
+@login_required
+@post_only
+def indicator_remove(request: HttpRequest, coalition_slug: str, indicator_id: int) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    indicator = get_object_in(access, Indicator.objects, pk=indicator_id)
+    try:
+        services.indicator_delete(indicator=indicator)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Removed “{indicator.name}” and its targets.")
+    return redirect("metrics:indicators", coalition_slug=coalition_slug)
+
+
+@login_required
+@post_only
+def target_remove(
+    request: HttpRequest, coalition_slug: str, indicator_id: int, target_id: int
+) -> HttpResponse:
+    access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
+    indicator = get_object_in(access, Indicator.objects, pk=indicator_id)
+    target = indicator.targets.filter(pk=target_id).first()
+    if target is None:
+        raise Http404("No such target")
+    target.delete()
+    messages.success(
+        request, f"Removed the target for {target.cohort_year} from “{indicator.name}”."
+    )
+    return redirect("metrics:indicators", coalition_slug=coalition_slug)
 
 
 EXPORT_TABLES = ("breakdown", "trend", "intermediate", "flow")
