@@ -14,6 +14,10 @@ def reentrykit(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
+    if _second_factor_pending(user):
+        # Only the password is known so far: the header names none of the account's
+        # coalitions and networks before the second factor is passed.
+        return context
     context["user_coalitions"] = list(coalitions_for_user(user))
     context["user_networks"] = list(networks_for_user(user))
     access = getattr(request, "coalition_access", None)
@@ -23,3 +27,10 @@ def reentrykit(request: HttpRequest) -> dict[str, Any]:
         context["current_access"] = access
         context["coalition_nav"] = nav_for(access, url_name)
     return context
+
+
+def _second_factor_pending(user: Any) -> bool:
+    from reentrykit.accounts.two_factor import second_factor_required
+
+    is_verified = getattr(user, "is_verified", None)
+    return is_verified is not None and not is_verified() and second_factor_required(user)

@@ -57,7 +57,9 @@ def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Iterable[Any]]]])
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append(list(header))
         for row in rows:
-            sheet.append([_xlsx_cell(value) for value in safe_row(row)])
+            # Cleaned before the formula guard: "\x01=..." would lose its first character
+            # after it, and openpyxl writes text that starts with = as a formula.
+            sheet.append(safe_row(_xlsx_cell(value) for value in row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
