@@ -108,8 +108,9 @@ def recovery_codes_generate(*, user: Any) -> list[str]:
 
 @transaction.atomic
 def second_factor_reset(*, user: Any) -> int:
-    """Remove the user's authenticator apps and recovery codes and revoke their API
-    tokens; returns how many devices went. Their next sign-in sets up a new app."""
+    """Remove the user's authenticator apps and recovery codes, revoke their API tokens
+    and end their sessions; returns how many devices went. Their next sign-in sets up a
+    new app."""
     from reentrykit.api.services import tokens_revoke_all
 
     removed = 0
@@ -118,7 +119,25 @@ def second_factor_reset(*, user: Any) -> int:
         removed += devices.count()
         devices.delete()
     tokens_revoke_all(user=user)
+    sessions_end(user=user)
     return removed
+
+
+def sessions_end(*, user: Any) -> int:
+    """Signs the user out everywhere: a session that got past the password alone must
+    not go on to set up a second factor of its own after a reset. Reads every live
+    session (an operator's rare action, not a request's)."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 def recovery_codes_left(user: Any) -> int:

@@ -8,7 +8,7 @@ from django_otp.oath import totp
 
 from reentrykit.accounts.models import AuthenticatorApp, RecoveryCode
 from reentrykit.accounts.two_factor import second_factor_required
-from reentrykit.testing import World
+from reentrykit.testing import World, sign_in
 
 
 def _login(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
@@ -168,3 +168,23 @@ def test_the_operator_resets_a_lost_second_factor(world: World) -> None:
     assert not ApiToken.objects.filter(revoked_at=None).exists()
     client = _login(Client(), world.steward)
     assert b"<svg" in client.get("/accounts/two-factor/").content  # sets up a new app
+
+
+def test_a_reset_signs_the_account_out_everywhere(world: World) -> None:
+    """Someone who knows the password alone waits at the second factor; after the
+    operator's reset, that session must not go on to set up an app of its own."""
+    from reentrykit.accounts.two_factor import second_factor_reset
+
+    AuthenticatorApp.start(user=world.steward, name="app", confirmed=True)
+    waiting = _login(Client(), world.steward)
+    assert waiting.get("/accounts/two-factor/").status_code == 200
+    signed_in = sign_in(Client(), world.steward)
+    bystander = sign_in(Client(), world.coordinator)
+
+    second_factor_reset(user=world.steward)
+
+    for client in (waiting, signed_in):
+        response = client.get("/accounts/two-factor/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    assert bystander.get("/c/riverton/").status_code == 200
