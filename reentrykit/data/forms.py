@@ -8,7 +8,7 @@ from django import forms
 from reentrykit.core.forms import UswdsForm
 from reentrykit.data.imports import SOURCE_NAME_MAX_LENGTH
 from reentrykit.data.schema import ColumnType, Kind, RecordType
-from reentrykit.data.validation import data_through_problem, date_format_problem
+from reentrykit.data.validation import Mapping, data_through_problem, date_format_problem
 
 KIND_LABELS = {
     Kind.RELEASES: "Releases from custody",
@@ -48,6 +48,12 @@ class UploadForm(UswdsForm):
         required=False,
         label="Replace what was imported before from this source and kind",
     )
+    check_columns = forms.BooleanField(
+        required=False,
+        label="Check the column mapping before importing",
+        help_text="To change the date format or the code translations saved for this "
+        "source, whose file columns are found without asking.",
+    )
 
     def clean_data_through(self) -> dt.date | None:
         day = self.cleaned_data.get("data_through")
@@ -73,9 +79,16 @@ class MappingForm(UswdsForm):
         record_type: RecordType,
         headers: tuple[str, ...],
         suggestions: dict[str, str],
+        saved: Mapping | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if saved is not None:  # the source's mapping so far, to change
+            suggestions = {
+                **suggestions,
+                **{name: header for name, header in saved.columns.items() if header in headers},
+            }
+            self.fields["date_format"].initial = saved.date_format
         choices = [("", "(not in this file)")] + [(h, h) for h in headers]
         required = set(record_type.required_names)
         self.column_fields: list[str] = []
@@ -101,6 +114,10 @@ class MappingForm(UswdsForm):
                     f"Codes: {', '.join(column.codes)}."
                 ),
                 widget=forms.Textarea(attrs={"rows": 2}),
+                initial="\n".join(
+                    f"{raw} = {code}"
+                    for raw, code in (saved.values if saved else {}).get(column.name, {}).items()
+                ),
             )
             self.value_fields.append(name)
         # Keep the date format last, after the columns it applies to.

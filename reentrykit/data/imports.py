@@ -160,6 +160,7 @@ def import_file(
                     mapping=mapping,
                     file_name=file_name,
                     row_lines=lambda rows: row_lines(info, scan_job.result(), rows),
+                    workbook=info.format == "xlsx",
                 )
                 if not report.ok:
                     return ImportResult(ok=False, report=report)

@@ -91,8 +91,11 @@ def _side_columns(alias: str) -> str:
     return ", ".join(f"{alias}.{column}" for column in _SIDE)
 
 
-def review_pairs(*, coalition: Coalition, limit: int) -> list[ReviewPair]:
-    """Pairs near the threshold, with both records' identities, closest first."""
+def review_pairs(*, coalition: Coalition, limit: int, threshold: float) -> list[ReviewPair]:
+    """Pairs near the threshold (the run's that chose them), with both records'
+    identities, closest first: by match weight, as the run chose them."""
+    from reentrykit.data.linkage import probability_to_weight
+
     if not store.store_exists(coalition.pk):
         return []
     identity = ", ".join(
@@ -115,10 +118,10 @@ def review_pairs(*, coalition: Coalition, limit: int) -> list[ReviewPair]:
             LEFT JOIN store.review_decisions d
               ON d.source_l = p.source_l AND d.source_person_id_l = p.source_person_id_l
              AND d.source_r = p.source_r AND d.source_person_id_r = p.source_person_id_r
-            ORDER BY d.decision NULLS FIRST, abs(p.match_probability - 0.9)
+            ORDER BY d.decision NULLS FIRST, abs(p.match_weight - ?)
             LIMIT ?
             """,  # noqa: S608 - fixed column names
-            [limit],
+            [probability_to_weight(threshold), limit],
         ).fetchall()
     pairs = []
     for row in rows:

@@ -166,7 +166,12 @@ def open_store(
             options += ", READ_ONLY"
         try:
             con.execute(f"ATTACH {sql_literal(str(path))} AS store ({options})")
-        except duckdb.IOException as error:
+        except (duckdb.IOException, duckdb.BinderException) as error:
+            # IOException: another process holds the file; BinderException "Unique file
+            # handle conflict": another connection of this one (a thread of the web
+            # server) has it attached. Other binder errors are not a busy store.
+            if isinstance(error, duckdb.BinderException) and "conflict" not in str(error):
+                raise
             raise StoreError(
                 "The coalition's data store is busy with another job; try again in a minute."
             ) from error

@@ -54,6 +54,7 @@ def run_import_job(job_id: int) -> None:
     from reentrykit.data import sealed
     from reentrykit.data.imports import import_file
     from reentrykit.data.reader import FileProblem
+    from reentrykit.data.store import StoreError
     from reentrykit.data.validation import Mapping
 
     job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
@@ -85,6 +86,8 @@ def run_import_job(job_id: int) -> None:
             else "Nothing was imported."
         )
         _finish(job, ok=result.ok, result=result.as_dict(), message=message)
+    except StoreError as error:  # another job holds the store
+        _finish(job, ok=False, result={"error": str(error)}, message="Nothing was imported.")
     except FileProblem as problem:  # the saved upload could not be opened
         # The message may quote the file (a header cell): sealed in the result alone.
         _finish(

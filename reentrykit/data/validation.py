@@ -319,14 +319,20 @@ def _raw_ref(column: Column) -> str:
     return f"{column.name}__raw" if _keeps_raw(column) else column.name
 
 
-def _typed_expression(column: Column, raw: str, optional: bool, mapping: Mapping) -> str:
+def _typed_expression(
+    column: Column, raw: str, optional: bool, mapping: Mapping, workbook: bool = False
+) -> str:
     if column.type == ColumnType.DATE:
+        iso = f"regexp_full_match({raw}, '{ISO_DATE_PATTERN}')"
         if mapping.date_format == ISO_DATE:
-            return (  # the fast path for ISO dates
-                f"CASE WHEN regexp_full_match({raw}, '{ISO_DATE_PATTERN}') "
-                f"THEN TRY_CAST({raw} AS DATE) END"
-            )
-        return f"CAST(try_strptime({raw}, $date_format) AS DATE)"
+            # the fast path for ISO dates
+            return f"CASE WHEN {iso} THEN TRY_CAST({raw} AS DATE) END"
+        formatted = f"CAST(try_strptime({raw}, $date_format) AS DATE)"
+        if workbook:
+            # A workbook's date cells reach here as ISO dates (``reader._cell_text``),
+            # however Excel shows them: the format is for the dates typed as text.
+            return f"CASE WHEN {iso} THEN TRY_CAST({raw} AS DATE) ELSE {formatted} END"
+        return formatted
     if column.type == ColumnType.BOOL:
         # list_contains, not IN: DuckDB turns an IN list of six or more items into a
         # join, and a join would lose the file's row order that row numbers rely on.
@@ -360,9 +366,10 @@ def _absent_value(column: Column) -> str:
 
 
 def checked_query(
-    record_type: RecordType, resolved: dict[str, str], mapping: Mapping
+    record_type: RecordType, resolved: dict[str, str], mapping: Mapping, workbook: bool = False
 ) -> tuple[str, dict[str, str]]:
-    """The statement that makes ``checked`` from ``staging``, and its parameters.
+    """The statement that makes ``checked`` from ``staging``, and its parameters
+    (``workbook``: the file was a workbook, whose date cells are ISO dates).
 
     One pass over the file: the typed columns, plus the file's text where they
     differ. It must stay a plain projection (no join): the temp table then keeps the
@@ -378,7 +385,7 @@ def checked_query(
         raw = _raw(resolved, column.name)
         if _keeps_raw(column):
             selects.append(f"{raw} AS {column.name}__raw")
-        typed = _typed_expression(column, raw, column.name not in required, mapping)
+        typed = _typed_expression(column, raw, column.name not in required, mapping, workbook)
         selects.append(f"{typed} AS {column.name}")
     params = {} if mapping.date_format == ISO_DATE else {"date_format": mapping.date_format}
     sql = f"CREATE OR REPLACE TEMP TABLE checked AS SELECT {', '.join(selects)} FROM staging"  # noqa: S608
@@ -398,6 +405,7 @@ def validate_staging(
     file_name: str,
     today: dt.date | None = None,
     row_lines: RowLines | None = None,
+    workbook: bool = False,
 ) -> Report:
     """Check every row; the typed rows stay in the temp table ``checked`` for loading,
     and ``file_line(rowid)`` gives the line of the file each came from.
@@ -412,7 +420,7 @@ def validate_staging(
         report.file_errors = file_errors
         return report
     try:
-        con.execute(*checked_query(record_type, resolved, mapping))
+        con.execute(*checked_query(record_type, resolved, mapping, workbook))
     except duckdb.Error as error:
         report.file_errors.append(explain_read_error(error))
         return report

@@ -20,9 +20,12 @@ from reentrykit.core.access import (
 from reentrykit.core.suppression import disclose
 from reentrykit.data import sealed, selectors, services
 from reentrykit.data.forms import DataSettingsForm, MappingForm, UploadForm
+from reentrykit.data.imports import saved_mapping
+from reentrykit.data.linking import linkage_threshold
 from reentrykit.data.models import DataJob, DataSettings, JobKind, PersonLevelAccess
 from reentrykit.data.reader import FileProblem
 from reentrykit.data.schema import RECORD_TYPES, Kind
+from reentrykit.data.store import StoreError
 from reentrykit.data.suggest import suggest_columns
 
 UPLOAD_SESSION_KEY = "data_uploads"
@@ -68,7 +71,11 @@ def _start_import(request: HttpRequest, access: CoalitionAccess, params: dict) -
     job = services.data_job_start(
         coalition=access.coalition, kind=JobKind.IMPORT, user=request.user, params=params
     )
-    return redirect("data:job", coalition_slug=access.coalition.slug, job_id=job.pk)
+    return _job_page(access, job.pk)
+
+
+def _job_page(access: CoalitionAccess, job_id: int) -> HttpResponse:
+    return redirect("data:job", coalition_slug=access.coalition.slug, job_id=job_id)
 
 
 @login_required
@@ -90,7 +97,9 @@ def upload(request: HttpRequest, coalition_slug: str) -> HttpResponse:
                 replace=form.cleaned_data["replace"],
                 data_through=form.cleaned_data["data_through"],
             )
-            return _route_upload(request, access, form, params)
+            return _route_upload(
+                request, access, form, params, check=form.cleaned_data["check_columns"]
+            )
     return render(
         request,
         "data/upload.html",
@@ -103,9 +112,10 @@ def upload(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 
 
 def _route_upload(
-    request: HttpRequest, access: CoalitionAccess, form: UploadForm, params: dict
+    request: HttpRequest, access: CoalitionAccess, form: UploadForm, params: dict, check: bool
 ) -> HttpResponse:
-    """Straight to import when the columns are recognised; else to the mapping step."""
+    """Straight to import when the columns are recognised (unless the steward asks to
+    ``check`` the mapping); else to the mapping step."""
     try:
         columns = services.upload_columns(
             coalition=access.coalition,
@@ -116,7 +126,7 @@ def _route_upload(
     except FileProblem as problem:
         form.add_error("file", str(problem))
         return render(request, "data/upload.html", {"access": access, "form": form})
-    if columns.ok:
+    if columns.ok and not check:
         return _start_import(request, access, params)
     token = uuid.uuid4().hex
     pending = request.session.get(UPLOAD_SESSION_KEY, {})
@@ -138,6 +148,9 @@ def _headers_context(token: str) -> str:
 def mapping(request: HttpRequest, coalition_slug: str, upload_token: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     pending = request.session.get(UPLOAD_SESSION_KEY, {}).get(upload_token)
+    if pending and pending.get("coalition") == access.coalition.pk and pending.get("job"):
+        # Sent again (a second click) or come back to: the import it started.
+        return _job_page(access, pending["job"])
     if (
         not pending
         or pending.get("coalition") != access.coalition.pk
@@ -160,16 +173,21 @@ def mapping(request: HttpRequest, coalition_slug: str, upload_token: str) -> Htt
         record_type=record_type,
         headers=headers,
         suggestions=suggest_columns(record_type, headers),
+        saved=saved_mapping(access.coalition, pending["source"], pending["kind"]),
     )
     if request.method == "POST" and form.is_valid():
         params = {
             key: value for key, value in pending.items() if key not in ("headers", "coalition")
         }
         params["mapping"] = form.mapping_json()
+        data_job = services.data_job_start(
+            coalition=access.coalition, kind=JobKind.IMPORT, user=request.user, params=params
+        )
+        # The token is kept, pointing at the job, for the same form sent again.
         sessions = request.session[UPLOAD_SESSION_KEY]
-        sessions.pop(upload_token, None)
+        sessions[upload_token] = {"coalition": access.coalition.pk, "job": data_job.pk}
         request.session[UPLOAD_SESSION_KEY] = sessions
-        return _start_import(request, access, params)
+        return _job_page(access, data_job.pk)
     return render(
         request,
         "data/mapping.html",
@@ -211,8 +229,19 @@ def linkage_report(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
-    pairs = selectors.review_pairs(coalition=access.coalition, limit=REVIEW_PAGE)
     run = selectors.latest_linkage(coalition=access.coalition)
+    # Closest to the threshold of the run that chose them, as that run saw them.
+    threshold = run.threshold if run else linkage_threshold(access.coalition)
+    try:
+        pairs = selectors.review_pairs(
+            coalition=access.coalition, limit=REVIEW_PAGE, threshold=threshold
+        )
+    except StoreError as problem:  # a job is writing the store
+        return render(
+            request,
+            "data/review.html",
+            {"access": access, "pairs": [], "total": 0, "problem": str(problem)},
+        )
     PersonLevelAccess.objects.create(
         coalition=access.coalition,
         user=request.user,
@@ -241,7 +270,7 @@ def review_decide(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         return redirect("data:review", coalition_slug=coalition_slug)
     try:
         decide(coalition=access.coalition, pair=tuple(keys), decision=decision, user=request.user)  # type: ignore[arg-type]
-    except ValueError as problem:
+    except (ValueError, StoreError) as problem:
         messages.error(request, str(problem))
     else:
         messages.success(request, "Decision saved. It applies from the next linkage run.")
@@ -291,7 +320,11 @@ def export_clusters(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        rows = selectors.person_map_rows(coalition=access.coalition)
+        try:
+            rows = selectors.person_map_rows(coalition=access.coalition)
+        except StoreError as problem:
+            form.add_error(None, str(problem))
+            return render(request, "data/export.html", {"access": access, "form": form})
         PersonLevelAccess.objects.create(
             coalition=access.coalition,
             user=request.user,

@@ -1,0 +1,88 @@
+"""The column-mapping step sent twice (a double click) leads to the one import it started."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reentrykit.data.models import DataJob
+from reentrykit.testing import World
+
+ODD = b"Inmate ID,Released,Facility\nA1,2024-03-31,jail\n"
+MAPPED = {
+    "col__source_person_id": "Inmate ID",
+    "col__release_date": "Released",
+    "col__facility_type": "Facility",
+    "date_format": "%Y-%m-%d",
+}
+
+
+def test_the_mapping_sent_twice_shows_the_import_it_started(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
+    mapping_page = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )["Location"]
+    first = client.post(mapping_page, MAPPED)
+    # The second click arrives while the worker has not yet taken the job: the browser
+    # shows its answer, which must be the import's page, not "page not found".
+    second = client.post(mapping_page, MAPPED)
+    job = DataJob.objects.get()
+    assert first.status_code == 302
+    assert second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/c/riverton/data/jobs/{job.pk}/"
+    assert client.get(mapping_page)["Location"] == first["Location"]
+
+
+def test_a_mapping_token_sent_to_another_coalition_is_not_found(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.coalitions.models import Role
+    from reentrykit.coalitions.services import membership_create
+
+    membership_create(coalition=world.other, user=world.steward, role=Role.DATA_STEWARD)
+    client = signed_in(world.steward)
+    upload = SimpleUploadedFile("odd.csv", ODD, content_type="text/csv")
+    mapping_page = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+    )["Location"]
+    client.post(mapping_page, MAPPED)
+    elsewhere = mapping_page.replace("/c/riverton/", "/c/elsewhere/")
+    assert client.get(elsewhere).status_code == 404
+    assert client.post(elsewhere, MAPPED).status_code == 404
+    assert DataJob.objects.count() == 1
+
+
+MDY = b"Inmate ID,Released,Facility\nA1,03/31/2024,jail\n"
+ISO = b"Inmate ID,Released,Facility\nA2,2024-04-30,jail\n"
+
+
+def test_a_saved_date_format_can_be_changed_at_the_next_upload(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The partner now writes ISO dates under the same headers: the mapping saved for the
+    source (with %m/%d/%Y) would refuse every row, and the columns resolve, so the steward
+    asks for the mapping step, finds what was saved, and changes the date format."""
+    from reentrykit.data.models import ImportBatch
+
+    client = signed_in(world.steward)
+    first = SimpleUploadedFile("mdy.csv", MDY, content_type="text/csv")
+    mapping_page = client.post(
+        "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": first}
+    )["Location"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            mapping_page, {**MAPPED, "date_format": "%m/%d/%Y", "val__facility_type": "J = jail"}
+        )
+    assert ImportBatch.objects.count() == 1
+
+    second = SimpleUploadedFile("iso.csv", ISO, content_type="text/csv")
+    response = client.post(
+        "/c/riverton/data/upload/",
+        {"kind": "releases", "source": "Jail", "file": second, "check_columns": "on"},
+    )
+    assert "/columns/" in response["Location"]
+    form = client.get(response["Location"]).content.decode()
+    assert 'value="%m/%d/%Y"' in form  # what was saved for the source
+    assert "j = jail</textarea>" in form
+    assert 'value="Released" selected' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], MAPPED)
+    assert ImportBatch.objects.count() == 2
