@@ -161,17 +161,24 @@ def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> di
     for indicator in Indicator.objects.filter(coalition=coalition):
         latest = latest_complete_year(data_through=through, window=indicator.window_days)
         years = indicator.baseline_years
-        baseline = Period(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
-        values[str(indicator.pk)] = {
-            **of_period(indicator, baseline),
-            "years": [
-                {"year": year, **of_period(indicator, Period.calendar_year(year))}
-                for year in (years if len(years) > 1 else ())
-            ],
+        entry: dict[str, Any] = {
             "group": indicator.breakdown_group if indicator.breakdown else ALL,
             "breakdown": indicator.breakdown,
             "latest": {"year": latest.start.year, **of_period(indicator, latest)},
         }
+        followed_until = dt.date(years[-1], 12, 31) + dt.timedelta(days=indicator.window_days)
+        if followed_until > through:
+            # The baseline's last year is not followed for the window yet: its rate
+            # would be of the people released early in the year, standing for all.
+            entry["pending_until"] = followed_until.isoformat()
+        else:
+            baseline = Period(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))
+            entry |= of_period(indicator, baseline)
+            entry["years"] = [
+                {"year": year, **of_period(indicator, Period.calendar_year(year))}
+                for year in (years if len(years) > 1 else ())
+            ]
+        values[str(indicator.pk)] = entry
     return values
 
 

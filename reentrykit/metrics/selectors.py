@@ -643,7 +643,10 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
         )
         row: dict[str, Any] = {"indicator": indicator, "baseline": None, "display": None}
         row["latest"], row["latest_display"], row["latest_year"] = None, None, None
-        if entry:
+        row["pending_until"] = None
+        if entry.get("pending_until"):  # its last year not yet followed for the window
+            row["pending_until"] = dt.date.fromisoformat(entry["pending_until"])
+        elif entry:
             row["baseline"], row["display"] = _baseline_row(access, indicator, entry)
         # Snapshots made before the latest value was cached have none.
         if entry.get("latest"):

@@ -280,3 +280,56 @@ def test_sources_followed_to_before_the_first_release_give_an_empty_snapshot(
     assert "complete only through Jun 30, 2023, before the first releases (in 2024)" in (
         page.content.decode()
     )
+
+
+def test_a_baseline_whose_last_year_is_not_followed_for_its_window_waits(
+    world: World,
+) -> None:
+    """Data complete through 2025-12-31. A one-year baseline of 2025 would count no one
+    (no 2025 release has a year of follow-up); a 180-day baseline of 2025 only those
+    released by 2025-07-04 (p7, not p8), labelled as all of 2025. Neither is computed:
+    each waits until its window has passed for a release on 2025-12-31 (2026-12-31 and
+    2026-06-29). A 180-day baseline of 2024 is complete: 1 of 2."""
+    from reentrykit.metrics.models import Indicator
+    from reentrykit.metrics.selectors import indicator_rows
+
+    write_store(
+        world.coalition.pk,
+        releases=[
+            release("p5", "2024-03-01"),
+            release("p6", "2024-06-01"),
+            release("p7", "2025-02-01"),
+            release("p8", "2025-09-01"),
+        ],
+        events=[event("p5", "2024-05-01", "arrest"), event("p7", "2025-04-01", "arrest")],
+    )
+    for name in ("County Jail", "City Police"):
+        Source.objects.create(
+            coalition=world.coalition, name=name, declared_data_through=dt.date(2025, 12, 31)
+        )
+
+    def indicator(name: str, year: int, window: int) -> Indicator:
+        return Indicator.objects.create(
+            coalition=world.coalition,
+            name=name,
+            measure="rearrest",
+            window_days=window,
+            baseline_first_year=year,
+            baseline_last_year=year,
+        )
+
+    indicator("One year, 2025", 2025, 365)
+    indicator("Six months, 2025", 2025, 180)
+    indicator("Six months, 2024", 2024, 180)
+    refresh_coalition(world.coalition)
+    rows = {row["indicator"].name: row for row in indicator_rows(_steward(world))}
+    assert rows["One year, 2025"]["pending_until"] == dt.date(2026, 12, 31)
+    assert rows["Six months, 2025"]["pending_until"] == dt.date(2026, 6, 29)
+    for name in ("One year, 2025", "Six months, 2025"):
+        assert rows[name]["baseline"] is None
+    complete = rows["Six months, 2024"]
+    assert complete["pending_until"] is None
+    assert (complete["baseline"]["recidivists"], complete["baseline"]["cohort"]) == (1, 2)
+
+    page = sign_in(Client(), world.member).get(f"/c/{world.coalition.slug}/measures/indicators/")
+    assert "not complete until Jun 29, 2026" in page.content.decode()
