@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from reentrykit.api.schemas import COALITION, Detail
+from reentrykit.api.schemas import COALITION, ERRORS, FORBIDDEN, Detail
 from reentrykit.core.access import Capability, get_coalition_for, get_object_in
 from reentrykit.data import selectors, services
 from reentrykit.data.imports import source_name_problem
@@ -63,7 +63,7 @@ def _mapping(text: str | None) -> Mapping | None:
 
 @router.post(
     COALITION + "/data/imports",
-    response={202: JobStarted, 413: Detail, 422: Unmapped | Detail},
+    response={202: JobStarted, 413: Detail, 422: Unmapped | Detail, **ERRORS, **FORBIDDEN},
     url_name="data_import",
     operation_id="data_import",
     summary="Upload a partner's file and queue its import",
@@ -133,7 +133,7 @@ def _unmapped(kind: str, columns: services.UploadColumns) -> dict[str, Any]:
 
 @router.get(
     COALITION + "/data/jobs/{int:job_id}",
-    response=JobState,
+    response={200: JobState, **ERRORS, **FORBIDDEN},
     url_name="data_job",
     operation_id="data_job",
     summary="The progress and result of an import or linkage job",
@@ -155,7 +155,7 @@ def data_job(request: HttpRequest, coalition_slug: str, job_id: int) -> dict[str
 
 @router.post(
     COALITION + "/data/link",
-    response={202: JobStarted},
+    response={202: JobStarted, **ERRORS, **FORBIDDEN},
     url_name="data_link",
     operation_id="data_link",
     summary="Link every source's records into people (queued)",

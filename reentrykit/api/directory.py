@@ -17,7 +17,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from reentrykit.api.schemas import COALITION
+from reentrykit.api.schemas import COALITION, ERRORS
 from reentrykit.core.access import get_coalition_for
 from reentrykit.resources.models import Service
 
@@ -119,7 +119,7 @@ def hsds_service(service: Service) -> dict[str, Any]:
 
 @router.get(
     COALITION + "/services",
-    response=list[HsdsService],
+    response={200: list[HsdsService], **ERRORS},
     url_name="services",
     operation_id="services",
     summary="The service directory in HSDS 3.0 shape",

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from reentrykit.api.schemas import COALITION, Detail
+from reentrykit.api.schemas import COALITION, ERRORS, Detail
 from reentrykit.core.access import CoalitionAccess, get_coalition_for
 from reentrykit.metrics import selectors
 
@@ -69,7 +69,7 @@ def _payload(access: CoalitionAccess) -> dict[str, Any] | None:
 
 @router.get(
     COALITION + "/measures/recidivism",
-    response={200: Recidivism, 404: Detail},
+    response={200: Recidivism, 422: Detail, **ERRORS},
     url_name="measures_recidivism",
     operation_id="measures_recidivism",
     summary="A fixed-window recidivism rate, overall or by a breakdown",
@@ -107,7 +107,7 @@ def measures_recidivism(
 
 @router.get(
     COALITION + "/measures/intermediate",
-    response={200: Intermediate, 404: Detail},
+    response={200: Intermediate, **ERRORS},
     url_name="measures_intermediate",
     operation_id="measures_intermediate",
     summary="The six intermediate measures",

@@ -17,7 +17,13 @@ from reentrykit.core.suppression import (
     disclose_flow,
     is_small,
 )
-from reentrykit.metrics.breakdowns import ALL, NON_PARTICIPANT, PARTICIPANT
+from reentrykit.metrics.breakdowns import (
+    ALL,
+    NON_PARTICIPANT,
+    PARTICIPANT,
+    is_program_breakdown,
+    ordered_groups,
+)
 from reentrykit.metrics.models import REQUEUE_AFTER, AdjustedComparison, MetricSnapshot
 
 RATE_RULES: dict[str, Any] = {
@@ -127,7 +133,13 @@ def sees_raw(access: CoalitionAccess) -> bool:
 
 
 def _rate_rows(
-    payload: dict[str, Any], *, measure: str, window: int, year: int, breakdown: str
+    payload: dict[str, Any],
+    *,
+    measure: str,
+    window: int,
+    year: int,
+    breakdown: str,
+    as_command_line: bool = False,
 ) -> list[dict[str, Any]]:
     rows = [
         r
@@ -141,7 +153,20 @@ def _rate_rows(
     # The "all" row of the overall breakdown is the breakdown's total.
     total = [r for r in rows if r["breakdown"] == "all"]
     parts = [r for r in rows if r["breakdown"] == breakdown and breakdown != "all"]
-    return parts + total
+    if not as_command_line or not parts:
+        return parts + total
+    if is_program_breakdown(breakdown):
+        # Both groups, one nobody is in with a cohort of 0.
+        present = {r["group"] for r in parts}
+        empty = {"cohort": 0, "recidivists": 0, "rate": None, "ci_low": None, "ci_high": None}
+        parts += [
+            {**parts[0], "group": group, **empty}
+            for group in (PARTICIPANT, NON_PARTICIPANT)
+            if group not in present
+        ]
+    # The breakdown's own order (the cache keeps the engine's).
+    order = ordered_groups(breakdown, [r["group"] for r in parts])
+    return sorted(parts, key=lambda r: order.index(r["group"])) + total
 
 
 def rates(
@@ -152,24 +177,35 @@ def rates(
     window: int,
     year: int,
     breakdown: str,
+    as_command_line: bool = False,
 ) -> Disclosed:
-    rows = _rate_rows(payload, measure=measure, window=window, year=year, breakdown=breakdown)
+    """The cached rates of a breakdown, disclosed for the reader; ``as_command_line``:
+    with the groups of ``reentrykit metrics recidivism`` (a program breakdown's both),
+    in its order."""
+    rows = _rate_rows(
+        payload,
+        measure=measure,
+        window=window,
+        year=year,
+        breakdown=breakdown,
+        as_command_line=as_command_line,
+    )
     k = access.coalition.suppression_k
     table = disclose(rows, unsuppressed=sees_raw(access), k=k, **RATE_RULES)
     if not sees_raw(access) and _overlap_small(
         payload, measure=measure, window=window, year=year, breakdown=breakdown, k=k
     ):
-        _withhold_groups(table)
+        withhold_groups(table)
     if (
         not sees_raw(access)
         and breakdown == "risk_level"
         and year == payload.get("latest_complete_year")
     ):
-        _split_high_risk_total(table, intermediate(access, payload))
+        split_high_risk_total(table, intermediate(access, payload))
     return table
 
 
-def _split_high_risk_total(table: Disclosed, shares: Disclosed) -> None:
+def split_high_risk_total(table: Disclosed, shares: Disclosed) -> None:
     """The intermediate measures' high-risk denominators count the same cohort's high
     and very high risk releases together: where the reader sees one, it is a second
     total of the risk levels' cohorts (54 high-risk releases beside 50 at high risk give
@@ -224,6 +260,15 @@ def _overlaps(breakdown: str) -> list[tuple[str, list[tuple[int, str, str]]]]:
     elif kind != "any" and kind in PROGRAM_CHOICES:
         wider.append("program:any")
     return [(wide, [(1, wide, PARTICIPANT), (-1, breakdown, PARTICIPANT)]) for wide in wider]
+
+
+def overlap_small(rows: list[dict[str, Any]], *, breakdown: str, k: int) -> bool:
+    """Whether rate rows of one measure, window and cohort (``breakdown``'s groups and
+    those of :func:`overlapping_breakdowns`, each row naming its ``breakdown``) give a
+    small count away by subtraction: the command line's check, as :func:`rates`'."""
+    view = {"measure": "", "window_days": 0, "cohort_year": 0}
+    payload = {"rates": [{**row, **view} for row in rows]}
+    return _overlap_small(payload, measure="", window=0, year=0, breakdown=breakdown, k=k)
 
 
 def _overlap_small(
@@ -285,7 +330,7 @@ def overlapping_breakdowns(breakdown: str) -> list[str]:
     )
 
 
-def _withhold_groups(table: Disclosed) -> None:
+def withhold_groups(table: Disclosed) -> None:
     """Every group of the table but the total hidden (its total is shown elsewhere)."""
     for row, hidden in zip(table.rows, table.hidden, strict=True):
         if row.get("group") == "all":
@@ -355,7 +400,15 @@ def recidivism_answer(
     from reentrykit.metrics.rates import JSON_ROW_KEYS
 
     year = shown_year(payload, window)
-    table = rates(access, payload, measure=measure, window=window, year=year, breakdown=breakdown)
+    table = rates(
+        access,
+        payload,
+        measure=measure,
+        window=window,
+        year=year,
+        breakdown=breakdown,
+        as_command_line=True,
+    )
     return {
         "measure": measure,
         "window_days": window,
@@ -522,7 +575,7 @@ def _indicator_row(
         rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **RATE_RULES
     )
     if "beside" in values:
-        _split_high_risk_total(table, values["beside"])
+        split_high_risk_total(table, values["beside"])
     index = next((i for i, row in enumerate(table.rows) if row["group"] == group), None)
     if index is None:
         return None, None
@@ -605,7 +658,7 @@ def _beside_high_risk(
 ) -> dict[str, Any]:
     """``entry`` with the intermediate measures the reader sees (``shares``, of the
     release year ``year``) beside each of its periods that is that year alone, for an
-    indicator by risk level from every facility (:func:`_split_high_risk_total`)."""
+    indicator by risk level from every facility (:func:`split_high_risk_total`)."""
     if not entry or shares is None or indicator.breakdown != "risk_level":
         return entry
     if indicator.facility_type:  # the intermediate measures count every facility's

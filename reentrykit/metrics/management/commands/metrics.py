@@ -82,10 +82,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         coalition = coalition_by_slug(options["coalition"])
         with audit_actor(None, "cli"):
-            if action == "refresh":
-                self._refresh(coalition, options)
-                return
             try:
+                if action == "refresh":
+                    self._refresh(coalition, options)
+                    return
                 with engine.coalition_tables(
                     coalition_id=coalition.pk, engine=options["engine"]
                 ) as tables:
@@ -109,15 +109,14 @@ class Command(BaseCommand):
         measure, window, by = options["measure"], options["window"], options.get("by")
         through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=window)
-        frame = rates.recidivism_rates(
-            tables=tables,
-            measure=measure,
-            window=window,
-            data_through=through,
-            period=period,
-            facility=options.get("facility"),
-            by=by,
-        )
+        query = {
+            "measure": measure,
+            "window": window,
+            "data_through": through,
+            "period": period,
+            "facility": options.get("facility"),
+        }
+        frame = rates.recidivism_rates(tables=tables, by=by, **query)
         if by and is_program_breakdown(by):
             frame = _both_program_groups(frame, by)
         k, unsuppressed = coalition.suppression_k, options["unsuppressed"]
@@ -130,6 +129,28 @@ class Command(BaseCommand):
             unsuppressed=unsuppressed,
         )
         disclosed = rates.disclose_rates(frame, k=k, unsuppressed=unsuppressed)
+        if by and not unsuppressed and _overlap_small(tables, frame, by=by, k=k, **query):
+            # As on the pages: an age band less an age group (a program's completers less
+            # its participants) for the same cohort would give a small count away.
+            selectors.withhold_groups(disclosed)
+            result["rows"] = disclosed.rows
+        if by == "risk_level" and not unsuppressed:
+            # As on the pages: the same cohort's high-risk denominators (`intermediate`)
+            # are a second total of the high and very high risk cohorts.
+            through_shares = intermediate.intermediate_through(
+                coalition_id=coalition.pk, tables=tables
+            )
+            if through_shares is not None:
+                shares = intermediate.intermediate_measures(
+                    tables=tables,
+                    period=period,
+                    data_through=through_shares,
+                    facility=options.get("facility"),
+                )
+                selectors.split_high_risk_total(
+                    disclosed, intermediate.disclose_intermediate(shares, k=k, unsuppressed=False)
+                )
+                result["rows"] = disclosed.rows
         fmt = options["format"]
         if fmt == "json":
             self._json(result)
@@ -361,6 +382,31 @@ def _both_program_groups(frame: Any, by: str) -> Any:
     frame = rates.with_rates(pd.concat([frame[["group", "cohort", "recidivists"]], empty]))
     order = ordered_groups(by, frame["group"])
     return frame.set_index("group").loc[order].reset_index()[list(rates.RATE_COLUMNS)]
+
+
+def _overlap_small(tables: engine.Tables, frame: Any, *, by: str, k: int, **query: Any) -> bool:
+    """Whether ``frame`` (the rates by ``by``) and the same cohort's rates by the
+    breakdowns it overlaps give a small count away by subtraction."""
+    wider = selectors.overlapping_breakdowns(by)
+    if not wider:
+        return False
+    rows = _rate_rows(frame, by)
+    for breakdown in wider:
+        other = rates.recidivism_rates(tables=tables, by=breakdown, **query)
+        rows += _rate_rows(other, breakdown)
+    return selectors.overlap_small(rows, breakdown=by, k=k)
+
+
+def _rate_rows(frame: Any, by: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "breakdown": "all" if record["group"] == "all" else by,
+            "group": str(record["group"]),
+            "cohort": int(record["cohort"]),
+            "recidivists": int(record["recidivists"]),
+        }
+        for record in frame.to_dict("records")
+    ]
 
 
 def _measures_through(coalition: Coalition, tables: engine.Tables) -> dt.date:
