@@ -117,3 +117,30 @@ def test_risk_levels_less_the_high_risk_denominator_give_no_small_count_away(
     assert levels["very_high"] is None
     shown_high = levels["high"]
     assert not (54 in denominators and shown_high == 50), (denominators, levels)
+
+
+def test_survival_by_age_band_gives_no_small_count_away(aged: World) -> None:
+    """The same cohort's curves: 65 people aged 25-39 less 60 aged 30-39 gives the 5
+    aged 25-29 (and their 2 events); the bands' curves are withheld, everyone's stays.
+    The cohort is 2023's (explicit dates; the pages' default would be 2024)."""
+    dates = ("--cohort-start", "2023-01-01", "--cohort-end", "2023-12-31")
+
+    def curves(by: str, *extra: str) -> dict[str, dict]:
+        out = _run(
+            "survival", "--measure", "rearrest", "--by", by, "--format", "json", *dates, *extra
+        )
+        return {curve["group"]: curve for curve in json.loads(out)["curves"]}
+
+    assert (curves("age_group")["25-39"]["n"], curves("age_group")["25-39"]["events"]) == (
+        65,
+        32,
+    )
+    bands = curves("age_band")
+    assert bands["all"]["n"] == 155 and bands["all"]["points"]
+    assert all(
+        curve["n"] is None and curve["events"] is None and curve["points"] == []
+        for group, curve in bands.items()
+        if group != "all"
+    )
+    raw = curves("age_band", "--unsuppressed")
+    assert raw["30-39"]["n"] == 60  # a steward (or the operator) sees every curve

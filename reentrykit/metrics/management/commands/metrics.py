@@ -184,6 +184,17 @@ class Command(BaseCommand):
         payload = survival.survival_json(
             result, k=coalition.suppression_k, unsuppressed=options["unsuppressed"]
         )
+        by = options.get("by")
+        if by and not options["unsuppressed"] and selectors.overlapping_breakdowns(by):
+            query = {
+                "tables": tables,
+                "measure": measure,
+                "data_through": through,
+                "period": period,
+                "facility": options.get("facility"),
+            }
+            if _curves_overlap_small(result, query, by=by, k=coalition.suppression_k):
+                _withhold_curves(payload)
         fmt = options["format"]
         if fmt == "json":
             self._json(payload)
@@ -395,6 +406,40 @@ def _overlap_small(tables: engine.Tables, frame: Any, *, by: str, k: int, **quer
         other = rates.recidivism_rates(tables=tables, by=breakdown, **query)
         rows += _rate_rows(other, breakdown)
     return selectors.overlap_small(rows, breakdown=by, k=k)
+
+
+def _curves_overlap_small(
+    result: survival.SurvivalResult, query: dict[str, Any], *, by: str, k: int
+) -> bool:
+    """Whether the curves' people and events by ``by`` and the same cohort's by the
+    breakdowns it overlaps give a small count away by subtraction (an age band's n less
+    an age group's), as :func:`_overlap_small` for the rates."""
+
+    def rows(of: survival.SurvivalResult, breakdown: str) -> list[dict[str, Any]]:
+        curves = survival.survival_json(of, k=k, unsuppressed=True)["curves"]
+        return [
+            {
+                "breakdown": "all" if curve["group"] == "all" else breakdown,
+                "group": str(curve["group"]),
+                "cohort": curve["n"],
+                "recidivists": curve["events"],
+            }
+            for curve in curves
+        ]
+
+    found = rows(result, by)
+    for breakdown in selectors.overlapping_breakdowns(by):
+        found += rows(survival.survival_analysis(**query, by=breakdown), breakdown)
+    return selectors.overlap_small(found, breakdown=by, k=k)
+
+
+def _withhold_curves(payload: dict[str, Any]) -> None:
+    """Every group's curve but everyone's left without figures (and the log-rank test
+    between them out): their people could be worked out from another breakdown's."""
+    for curve in payload["curves"]:
+        if curve["group"] != "all":
+            curve.update(n=None, events=None, points=[])
+    payload["logrank_p"] = None
 
 
 def _rate_rows(frame: Any, by: str) -> list[dict[str, Any]]:
