@@ -64,7 +64,8 @@ class HsdsService(Schema):
     organization_id: str
     name: str
     description: str
-    url: str | None
+    # HSDS types the web address as a string: a service without one leaves it out.
+    url: str | None = None
     status: str
     eligibility_description: str
     organization: HsdsOrganization
@@ -94,12 +95,11 @@ def hsds_service(service: Service) -> dict[str, Any]:
             }
         )
     spending = service.annual_spending
-    return {
+    entry: dict[str, Any] = {
         "id": service_id,
         "organization_id": organization_id,
         "name": service.name,
         "description": service.description,
-        "url": service.url or None,
         "status": "active",
         "eligibility_description": service.eligibility,
         "organization": {"id": organization_id, "name": service.provider, "description": ""},
@@ -115,6 +115,9 @@ def hsds_service(service: Service) -> dict[str, Any]:
             "address": service.address,
         },
     }
+    if service.url:  # HSDS types it as a string (a URI): absent, not null, when there is none
+        entry["url"] = service.url
+    return entry
 
 
 @router.get(
@@ -122,6 +125,7 @@ def hsds_service(service: Service) -> dict[str, Any]:
     response={200: list[HsdsService], **ERRORS},
     url_name="services",
     operation_id="services",
+    exclude_unset=True,
     summary="The service directory in HSDS 3.0 shape",
 )
 def services(request: HttpRequest, coalition_slug: str) -> Any:

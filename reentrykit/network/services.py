@@ -94,6 +94,14 @@ def network_join(*, coalition: Coalition, join_code: str) -> NetworkSite:
         raise ValidationError(
             {"join_code": "No network has that code. Check it with the network's admin."}
         )
+    # A network groups coalitions for a period: once it has ended it takes no new sites.
+    if network.end_date is not None and network.end_date < timezone.localdate():
+        raise ValidationError(
+            {
+                "join_code": f"{network.name} ended on {network.end_date:%B} "
+                f"{network.end_date.day}, {network.end_date.year}; it takes no new sites."
+            }
+        )
     return network_add_site(network=network, coalition=coalition)
 
 
