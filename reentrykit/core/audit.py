@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.http import HttpRequest, HttpResponse
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
@@ -143,6 +143,32 @@ def _on_delete(sender: type[models.Model], instance: Audited, **kwargs: Any) -> 
     _write(instance, "delete", {name: [value, None] for name, value in _snapshot(instance).items()})
 
 
+def _on_links(
+    sender: type[models.Model],
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[Any] | None,
+    **kwargs: Any,
+) -> None:
+    """A change to a many-to-many field of ``instance`` (which a save does not show):
+    the ids linked before and after, as an update of the field."""
+    if reverse or not isinstance(instance, Audited):
+        return
+    field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
+    if field is None or action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    now = set(getattr(instance, field.name).values_list("pk", flat=True))
+    if action == "pre_clear":
+        before, now = now, set()
+    elif not pk_set:
+        return
+    else:
+        before = now - pk_set if action == "post_add" else now | pk_set
+    if before != now:
+        _write(instance, "update", {field.name: [sorted(before), sorted(now)]})
+
+
 def _coalition_exists(coalition_id: int) -> bool:
     from reentrykit.coalitions.models import Coalition
 
@@ -163,3 +189,9 @@ def connect_signals() -> None:
             post_delete.connect(
                 _on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}"
             )
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    _on_links,
+                    sender=field.remote_field.through,
+                    dispatch_uid=f"audit-links-{model._meta.label}.{field.name}",
+                )

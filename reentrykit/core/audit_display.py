@@ -109,6 +109,8 @@ def _model(label: str) -> type[models.Model] | None:
 def _told_changes(entry: AuditEntry) -> list[tuple[str, models.Field | None, Any]]:
     model = _model(entry.model)
     fields = {field.attname: field for field in model._meta.concrete_fields} if model else {}
+    # A many-to-many field's entry holds the ids linked before and after.
+    fields.update({field.name: field for field in model._meta.many_to_many} if model else {})
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     told = []
     for key, values in changes.items():
@@ -120,7 +122,7 @@ def _told_changes(entry: AuditEntry) -> list[tuple[str, models.Field | None, Any
 
 
 def _is_reference(field: models.Field) -> bool:
-    return bool(field.many_to_one or field.one_to_one)
+    return bool(field.many_to_one or field.one_to_one or field.many_to_many)
 
 
 def _is_bookkeeping(field: models.Field) -> bool:
@@ -154,14 +156,17 @@ class _RelatedNames:
 
     def want(self, field: models.Field, values: Any) -> None:
         for value in (_before(values), _after(values)):
-            if isinstance(value, int | str) and value != "":
-                self.wanted[_target(field)].add(value)
+            for one in value if isinstance(value, list) else [value]:
+                if isinstance(one, int | str) and one != "":
+                    self.wanted[_target(field)].add(one)
 
     def value(self, field: models.Field | None, value: Any) -> str:
         if value is None or value == "":
             return EMPTY
         if field is None:
             return _plain_value(value)
+        if _is_reference(field) and isinstance(value, list):
+            return "; ".join(self._name(field, one) for one in value) or EMPTY
         if _is_reference(field):
             return self._name(field, value)
         return _field_value(field, value)

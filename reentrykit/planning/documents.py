@@ -71,7 +71,10 @@ def _docx(context: dict[str, Any]) -> bytes:
     docx = WordDocument(title)
     docx.heading(title, level=1)
     demo = " (demo, fictional data)" if context["coalition"].is_demo else ""
-    docx.paragraph(f"As of {context['today']:%B %-d, %Y}{demo}. {context['progress'].label}.")
+    progress = context["progress"]
+    # Flagged as the page and the PDF flag them.
+    overdue = f", {progress.overdue} overdue" if progress.overdue else ""
+    docx.paragraph(f"As of {context['today']:%B %-d, %Y}{demo}. {progress.label}{overdue}.")
     if not context["plan"]:
         docx.paragraph("No priorities yet.")
     for entry in context["plan"]:
@@ -90,6 +93,11 @@ def _docx(context: dict[str, Any]) -> bytes:
                     f"Status as of {latest.reported_on:%B %-d, %Y}: "
                     f"{latest.get_rating_display()}. {latest.commentary}"
                 )
+            if view.update_due:
+                docx.paragraph(
+                    f"A status report is due: the last is over {selectors.UPDATE_EVERY_DAYS} "
+                    "days old."
+                )
             objectives = [f"{o.objective} ({o.plan_name})" for o in goal.objectives.all()]
             if objectives:
                 docx.paragraph(f"Serves public safety objectives: {'; '.join(objectives)}.")
@@ -98,7 +106,10 @@ def _docx(context: dict[str, Any]) -> bytes:
             for entry, projection in view.improvements:
                 docx.bullet(_improvement_line(entry, projection))
             if view.steps:
-                docx.table(STEP_COLUMNS, [_step_cells(step) for step in view.steps])
+                docx.table(
+                    STEP_COLUMNS,
+                    [_step_cells(step, step.pk in view.overdue) for step in view.steps],
+                )
             else:
                 docx.paragraph("No action steps yet.")
     _docx_roles(docx, context["agencies"])
@@ -121,7 +132,7 @@ def _docx_roles(docx: WordDocument, agencies: list[selectors.AgencyWork]) -> Non
 STEP_COLUMNS = ("Action step", "Owner", "Dates", "Status", "Done")
 
 
-def _step_cells(step: ActionStep) -> tuple[str, ...]:
+def _step_cells(step: ActionStep, overdue: bool = False) -> tuple[str, ...]:
     owner = ", ".join(
         part for part in (str(step.owner_organization or ""), step.owner_person) if part
     )
@@ -129,7 +140,7 @@ def _step_cells(step: ActionStep) -> tuple[str, ...]:
     return (
         step.description,
         owner,
-        f"{dates}{step.due_on:%Y-%m-%d}",
+        f"{dates}{step.due_on:%Y-%m-%d}{' (overdue)' if overdue else ''}",
         step.get_status_display(),
         f"{step.percent_complete}%",
     )

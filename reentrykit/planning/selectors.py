@@ -151,11 +151,10 @@ class RankedCandidate:
     points: int = 0
     rankers: int = 0
     my_place: int | None = None
-
-    @property
-    def total(self) -> float:
-        """Mean impact plus mean feasibility (2 to 10); 0 before anyone scores."""
-        return (self.impact or 0) + (self.feasibility or 0)
+    # Mean impact plus mean feasibility (2 to 10); 0 before anyone scores. Worked out as
+    # the mean of each person's sum, so that equal totals are equal (a tie, which goes
+    # by title) however the two means would round: 4/3 + 4/3 is 1 + 5/3.
+    total: float = 0
 
 
 def open_candidates(coalition: Coalition, *, reader: Any = None) -> list[RankedCandidate]:
@@ -185,6 +184,7 @@ def open_candidates(coalition: Coalition, *, reader: Any = None) -> list[RankedC
                 points=points[candidate.pk],
                 rankers=len(candidate.ranks.all()),
                 my_place=places.get(candidate.pk),
+                total=mean(s.impact + s.feasibility for s in scores) if scores else 0,
             )
         )
     if coalition.priority_method == coalition.Decision.RANK:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core import periodic
+
+logger = logging.getLogger(__name__)
 
 
 @periodic.daily
@@ -22,6 +26,14 @@ def daily_reminders() -> int:
         if not settings.PLAN_REMINDERS or not periodic.first_today("plan reminders", today):
             return 0
         found = reminders.reminders(today=today, coalitions=list(Coalition.objects.all()))
-        return sum(reminders.send(reminder, base_url=settings.SITE_URL) for reminder in found)
+        sent = 0
+        for reminder in found:
+            # The day is marked done already, so nothing retries: one coalition's
+            # refused e-mail must not cost the others theirs.
+            try:
+                sent += reminders.send(reminder, base_url=settings.SITE_URL)
+            except Exception:
+                logger.exception("The plan reminder to %s failed", reminder.coalition.slug)
+        return sent
     finally:
         periodic.schedule(daily_reminders)

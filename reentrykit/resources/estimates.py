@@ -11,7 +11,7 @@ reader, so is every estimate built on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
@@ -55,9 +55,17 @@ class NeedEstimate:
         return self.people.value * self.share.value
 
     @property
-    def gap(self) -> float | None:
-        """Estimated need less capacity: above zero, people the services cannot reach."""
-        return None if self.need is None else self.need - self.capacity
+    def gap(self) -> int | None:
+        """Estimated need, in whole people as the page shows it, less capacity: above
+        zero, people the services cannot reach (100 x 7% is 7 people, not a fraction
+        more, and a need of 100.4 beside 100 places is none)."""
+        return None if self.need is None else whole(self.need) - self.capacity
+
+
+def whole(value: float) -> int:
+    """``value`` to the nearest whole person, halves up, as the pages round it
+    (``floatformat``)."""
+    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

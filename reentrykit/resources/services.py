@@ -9,7 +9,7 @@ from django.db import transaction
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
 from reentrykit.data.schema import NEED_LABELS
-from reentrykit.resources.estimates import NeedEstimate
+from reentrykit.resources.estimates import NeedEstimate, whole
 from reentrykit.resources.models import (
     MapCell,
     NeedAssumption,
@@ -66,7 +66,7 @@ def _gap_note(estimate: NeedEstimate) -> str:
     serves = f"the directory's services can serve {estimate.capacity:,}."
     if estimate.need is None:
         return f"People leave custody with {need} (too few to show here); {serves}"
-    return f"About {estimate.need:,.0f} people a year leave custody with {need}; {serves}"
+    return f"About {whole(estimate.need):,} people a year leave custody with {need}; {serves}"
 
 
 def lead_save(*, coalition: Coalition, name: str) -> None:
