@@ -10,6 +10,7 @@ reader, so is every estimate built on it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -137,15 +138,17 @@ def _people(access: CoalitionAccess, payload: dict[str, Any]) -> Figure:
     return Figure()
 
 
-def funding_totals(sources: Any) -> list[dict[str, Any]]:
+def funding_totals(sources: Any, *, today: dt.date) -> list[dict[str, Any]]:
     """The funding scan's amounts summed per level, current and prospective apart, and
-    a total row (``level`` "all")."""
+    a total row (``level`` "all"). A current source whose period ended before ``today``
+    is money the coalition no longer has: it is left out of the current totals."""
     from reentrykit.resources.models import FundingSource
 
+    running = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     totals = {
         row["level"]: row
         for row in sources.values("level").annotate(
-            current=Sum("amount", filter=Q(status=FundingSource.Status.CURRENT)),
+            current=Sum("amount", filter=Q(status=FundingSource.Status.CURRENT) & running),
             prospective=Sum("amount", filter=Q(status=FundingSource.Status.PROSPECTIVE)),
         )
     }

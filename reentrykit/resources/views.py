@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from reentrykit.core.access import (
     Capability,
@@ -185,7 +186,8 @@ def funding(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         {
             "access": access,
             "sources": sources,
-            "totals": funding_totals(sources),
+            "totals": funding_totals(sources, today=timezone.localdate()),
+            "today": timezone.localdate(),
             "targets": FundraisingTarget.objects.filter(coalition=access.coalition),
             "lead": lead,
             "form": form,

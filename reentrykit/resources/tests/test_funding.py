@@ -103,3 +103,28 @@ def test_readers_read_the_scan_and_outsiders_find_nothing(world: World, signed_i
     url = f"/c/elsewhere/resources/funding/source/{source.pk}/"
     assert outsider.post(url, {"delete": "yes"}).status_code == 404
     assert FundingSource.objects.exists() and not SustainabilityLead.objects.exists()
+
+
+def test_a_current_source_whose_period_ended_leaves_the_current_totals(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for name, amount, ends_on in (
+        ("Old state grant", "300000", today - dt.timedelta(days=1)),  # ended yesterday
+        ("State grant ending today", "120000", today),
+        ("County general fund", "80000", None),
+    ):
+        FundingSource.objects.create(
+            coalition=world.coalition,
+            name=name,
+            level="state" if "State" in name or "state" in name else "local",
+            amount=Decimal(amount),
+            ends_on=ends_on,
+        )
+    words = page_words(signed_in(world.viewer).get(FUNDING))
+    # 300,000 ended: the state's current money is the 120,000 still running.
+    assert "State $120,000 $0 Local $80,000 $0" in words
+    assert "All $200,000 $0" in words
+    assert "Current (ended" in words and "not in the current totals)" in words
