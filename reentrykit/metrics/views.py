@@ -75,6 +75,7 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
             "payload": payload,
             "measure": measure,
             "window": window,
+            "window_label": WINDOW_LABELS[window],
             "breakdown": breakdown,
             "breakdown_phrase": by,
             "year": year,
@@ -297,7 +298,7 @@ def _export_table(access, payload: dict, name: str, measure: str, window: int, b
     """(header, rows) of one dashboard table exactly as this viewer may see it."""
     if name == "intermediate":
         table = selectors.intermediate(access, payload)
-        columns = ["key", "label", "numerator", "denominator", "rate"]
+        columns = ["key", "label", "numerator", "denominator", "rate", "unstable"]
     elif name == "flow":
         table = selectors.flow(access, payload)
         columns = ["key", "label", "count"]
@@ -309,7 +310,11 @@ def _export_table(access, payload: dict, name: str, measure: str, window: int, b
         table = selectors.rates(
             access, payload, measure=measure, window=window, year=year, breakdown=breakdown
         )
-        columns = ["group", "cohort", "recidivists", "rate", "ci_low", "ci_high", "unstable"]
+        # The release year the page's heading names (each window has its own).
+        columns = [
+            *("group", "cohort", "recidivists", "rate", "ci_low", "ci_high", "unstable"),
+            "cohort_year",
+        ]
     rows = []
     for index, row in enumerate(table.rows):
         rows.append([table.display(index, c) or row.get(c) for c in columns])

@@ -35,6 +35,18 @@ def percent(value: Any) -> str:
 
 
 @register.filter
+def p_value(value: Any, digits: int = 3) -> str:
+    """A p-value after "p": "= 0.012", or "< 0.001" when it rounds to zero at ``digits``
+    (no test gives a p of zero)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "—"
+    smallest = 10.0**-digits
+    if value < smallest / 2:
+        return f"< {smallest:.{digits}f}"
+    return f"= {value:.{digits}f}"
+
+
+@register.filter
 def iso_date(value: Any) -> dt.date | Any:
     """A snapshot's ISO date string as a date, for the date filter to show in the site's
     style; anything else unchanged."""
