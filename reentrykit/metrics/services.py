@@ -59,8 +59,8 @@ def indicator_delete(*, indicator: Indicator) -> None:
     ]
     if uses:
         raise ValidationError(
-            f"“{indicator.name}” is not removed: {' and '.join(uses)} in the plan "
-            "measure by it. Choose another indicator there first."
+            f"“{indicator.name}” is not removed: the plan measures {' and '.join(uses)} "
+            "by it. Choose another indicator there first."
         )
     indicator.delete()
 

@@ -33,7 +33,7 @@ def test_an_indicator_the_plan_measures_by_is_kept(world: World, signed_in) -> N
     )
     response = signed_in(world.member).post(f"{BASE}{indicator.pk}/remove/", follow=True)
     assert (
-        "“One-year rearrest” is not removed: 1 goal and 1 improvement in the plan measure "
+        "“One-year rearrest” is not removed: the plan measures 1 goal and 1 improvement "
         "by it. Choose another indicator there first."
     ) in response.content.decode()
     assert Indicator.objects.filter(pk=indicator.pk).exists()
