@@ -52,15 +52,28 @@ def rate_bars(
     whiskers = base.mark_rule(color="#1b1b1b").encode(x="ci_low:Q", x2="ci_high:Q")
     layers = bars + whiskers
     if reference is not None:
-        line = alt.Chart(pd.DataFrame({"reference": [reference], "label": ["National"]}))
-        layers += line.mark_rule(color=ORANGE, strokeDash=[6, 4], size=2).encode(x="reference:Q")
-        layers += line.mark_text(color=ORANGE, dy=-8, fontSize=12).encode(
-            x="reference:Q", y=alt.value(0), text="label:N"
-        )
+        layers += _reference_rule(reference, axis="x")
     return finish(layers.properties(width=420, height=alt.Step(22), title=title))
 
 
-def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
+def _reference_rule(reference: float, *, axis: str) -> Any:
+    """The national reference as a dashed line across the chart, labelled."""
+    line = alt.Chart(pd.DataFrame({"reference": [reference], "label": ["National"]}))
+    rule = line.mark_rule(color=ORANGE, strokeDash=[6, 4], size=2).encode(**{axis: "reference:Q"})
+    if axis == "x":
+        text = line.mark_text(color=ORANGE, dy=-8, fontSize=12).encode(
+            x="reference:Q", y=alt.value(0), text="label:N"
+        )
+    else:
+        text = line.mark_text(color=ORANGE, dy=-8, align="left", fontSize=12).encode(
+            y="reference:Q", x=alt.value(0), text="label:N"
+        )
+    return rule + text
+
+
+def trend_line(
+    rows: list[dict[str, Any]], *, title: str, reference: float | None = None
+) -> dict[str, Any]:
     frame = _rounded([r for r in rows if r.get("rate") is not None], RATE_COLUMNS)
     if frame.empty:
         frame = pd.DataFrame({"cohort_year": [], "rate": [], "ci_low": [], "ci_high": []})
@@ -72,7 +85,10 @@ def trend_line(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
     line = base.mark_line(point=True, color=BLUE).encode(
         y=alt.Y("rate:Q", title="Rate", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
     )
-    return finish((band + line).properties(width=420, height=220, title=title))
+    layers = band + line
+    if reference is not None:
+        layers += _reference_rule(reference, axis="y")
+    return finish(layers.properties(width=420, height=220, title=title))
 
 
 def survival_steps(points: list[dict[str, Any]], *, title: str, y_title: str) -> dict[str, Any]:

@@ -36,8 +36,16 @@ RATE_RULES: dict[str, Any] = {
 # A pending fit older than this tells the reader it is slow, and what to do about it.
 SLOW_FIT = dt.timedelta(minutes=5)
 HEADLINE_MEASURES = ("rearrest", "reconviction", "reincarceration")
-# Bureau of Justice Statistics, state prisoners released in 2005 in 30 states.
-NATIONAL_ONE_YEAR = {"rearrest": 0.434}
+# Bureau of Justice Statistics, state prisoners released in 2005 in 30 states
+# (DATA.md, "Reference figures"): rearrested within 1, 3 and 5 years, and returned to
+# prison within 5 years, by (measure, window in days).
+NATIONAL = {
+    ("rearrest", 365): 0.434,
+    ("rearrest", 1095): 0.678,
+    ("rearrest", 1825): 0.766,
+    ("reincarceration", 1825): 0.551,
+}
+NATIONAL_ONE_YEAR = {measure: rate for (measure, window), rate in NATIONAL.items() if window == 365}
 # The JSON keys of `reentrykit metrics program-effect` (a contract), in order.
 PROGRAM_EFFECT_KEYS = (
     "hazard_ratio",

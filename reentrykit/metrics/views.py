@@ -66,6 +66,10 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     intermediate = selectors.intermediate(access, payload)
     flow = selectors.flow(access, payload)
     label = MEASURE_LABELS.get(measure, measure)
+    national = selectors.NATIONAL.get((measure, window))
+    reference_note = (
+        f" The dashed line is the national reference, {national:.1%}." if national else ""
+    )
     incidence = [
         {**point, "group": "Everyone", "survival": point["cumulative_incidence"]}
         for point in selectors.incidence(access, payload, measure=measure)
@@ -85,21 +89,27 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
             "headline": selectors.headline(access, payload),
             "table": table,
             "table_rows": list(zip(table_rows, range(len(table_rows)), strict=True)),
+            "national": national,
             "table_chart": accessible_svg(
                 charts.rate_bars(
-                    table_rows, title=f"{label} within {WINDOW_LABELS[window]}, {year}, by {by}"
+                    table_rows,
+                    title=f"{label} within {WINDOW_LABELS[window]}, {year}, by {by}",
+                    reference=national,
                 ),
                 title=f"{label} rate by {by}",
                 description="Bar chart of the rates in the table that follows; "
-                "hidden rates are left out.",
+                f"hidden rates are left out.{reference_note}",
             ),
             "trend": trend,
             "trend_chart": accessible_svg(
                 charts.trend_line(
-                    trend.rows, title=f"{label} within {WINDOW_LABELS[window]}, by release year"
+                    trend.rows,
+                    title=f"{label} within {WINDOW_LABELS[window]}, by release year",
+                    reference=national,
                 ),
                 title=f"{label} by release year",
-                description="Line chart of the yearly rates in the table that follows.",
+                description="Line chart of the yearly rates in the table that follows."
+                + reference_note,
             ),
             "curve_points": points,
             "curve_withheld": [group_label(curve_breakdown, group) for group in withheld],
