@@ -70,7 +70,9 @@ class MappingForm(UswdsForm):
         max_length=40,
         initial="%Y-%m-%d",
         label="Date format",
-        help_text="How dates are written: %Y-%m-%d for 2024-03-31, %m/%d/%Y for 03/31/2024.",
+        help_text="How dates are written: %Y-%m-%d for 2024-03-31, %m/%d/%Y for 03/31/2024. "
+        "With a two-digit year (%y), a date is read as the latest one not after today: "
+        "03/15/55 is 1955.",
     )
 
     def __init__(

@@ -156,6 +156,11 @@ def date_format_problem(date_format: str) -> str | None:
     return None
 
 
+def two_digit_year(date_format: str) -> bool:
+    """Whether the format reads the year from two digits (%y or %-y)."""
+    return any(match.group(2) == "y" for match in _DIRECTIVE.finditer(date_format))
+
+
 def _unknown_directive(directive: str) -> str:
     if directive in ("%", "%-"):
         return "it ends with a lone %; write %% for a percent sign."
@@ -328,6 +333,13 @@ def _typed_expression(
             # the fast path for ISO dates
             return f"CASE WHEN {iso} THEN TRY_CAST({raw} AS DATE) END"
         formatted = f"CAST(try_strptime({raw}, $date_format) AS DATE)"
+        if two_digit_year(mapping.date_format):
+            # %y reads 00-68 as 2000-2068, so a birth in 1955 would be in 2055: every
+            # date here is on or before today, and one after it is of the century before.
+            formatted = (
+                f"CASE WHEN {formatted} > current_date "
+                f"THEN CAST({formatted} - INTERVAL 100 YEAR AS DATE) ELSE {formatted} END"
+            )
         if workbook:
             # A workbook's date cells reach here as ISO dates (``reader._cell_text``),
             # however Excel shows them: the format is for the dates typed as text.

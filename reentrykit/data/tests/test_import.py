@@ -259,6 +259,34 @@ def test_it_applies_a_column_and_code_mapping(world: World, write_csv) -> None: 
     assert _import(world, again).ok
 
 
+def test_two_digit_years_are_never_after_today(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
+    # %y reads 00-68 as 2000-2068: born "03/15/55" is 1955 (not 2055, which the range
+    # rule would refuse without saying why), released "01/05/24" is 2024.
+    text = "Inmate ID,Released,Facility,DOB\nA1,01/05/24,jail,03/15/55\nA2,07/04/99,jail,12/31/68\n"
+    mapping = Mapping.from_json(
+        {
+            "columns": {
+                "source_person_id": "Inmate ID",
+                "release_date": "Released",
+                "facility_type": "Facility",
+                "date_of_birth": "DOB",
+            },
+            "date_format": "%m/%d/%y",
+        }
+    )
+    result = _import(world, write_csv("two-digit.csv", text), mapping=mapping)
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        released = con.execute(
+            "SELECT CAST(release_date AS VARCHAR) FROM store.raw_releases ORDER BY 1"
+        ).fetchall()
+        born = con.execute(
+            "SELECT CAST(date_of_birth AS VARCHAR) FROM store.identity_records ORDER BY 1"
+        ).fetchall()
+    assert released == [("1999-07-04",), ("2024-01-05",)]
+    assert born == [("1955-03-15",), ("1968-12-31",)]
+
+
 def test_code_translations_are_data_not_sql(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
     # A translation's text goes into the query as a quoted literal; quotes stay text.
     text = "source_person_id,release_date,facility_type\n J1 ,2024-03-31,  county's \n"
