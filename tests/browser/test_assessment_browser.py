@@ -8,6 +8,7 @@ import pytest
 
 from reentrykit.assessment import services
 from reentrykit.assessment.models import Response, Round
+from reentrykit.library.services import practice_write
 from reentrykit.testing import PASSWORD, World, build_world
 
 pytestmark = pytest.mark.browser
@@ -103,8 +104,23 @@ def test_the_results_page_has_charts_and_no_serious_violations(  # type: ignore[
                 round_=round_, respondent=respondent, item_key=item.key, answer=answer
             )
     services.round_close(round_=round_)
+    # A library practice for every component: each weak one lists it, under axe too.
+    practice_write(
+        site=world.site,
+        written_by=world.member,
+        components=[component.key for component in round_.instrument.components()],
+        title="Peer mentors at the jail door",
+        summary="Mentors meet people on the day of release.",
+        body="What was done.",
+    )
     sign_in(page, world.member.email, PASSWORD)
     page.goto(f"/c/riverton/assess/rounds/{round_.pk}/results/")
+    assert (
+        page.locator("#recommendations")
+        .get_by_role("link", name="Peer mentors at the jail door")
+        .count()
+        >= 1
+    )
     charts = page.locator("img.rk-chart__image")
     assert charts.count() == 3
     for index in range(3):
