@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
     ],
 )
 def test_the_end_of_a_job_is_announced_in_the_region_that_was_there(
-    page: Any, sign_in_with_code: Any, status: str, said: str
+    page: Any, sign_in_with_code: Any, axe: Any, status: str, said: str
 ) -> None:
     world = build_world()
     job = DataJob.objects.create(
@@ -42,3 +42,4 @@ def test_the_end_of_a_job_is_announced_in_the_region_that_was_there(
     assert outcome.evaluate("(node) => node === window.liveRegion && node.isConnected")
     assert outcome.inner_text().strip() == said
     assert page.locator("#job-progress [aria-live], #job-progress [role=alert]").count() == 0
+    axe(page)
