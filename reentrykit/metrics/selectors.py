@@ -504,9 +504,34 @@ def survival(
         k=access.coalition.suppression_k,
         total_group=None if breakdown == "all" else "all",
     )
+    if breakdown == "risk_level" and not sees_raw(access):
+        _withhold_high_risk_curves(access, payload, curves)
     shown = [point for curve in curves for point in curve["points"]]
     withheld = [curve["group"] for curve in curves if not curve["points"]]
     return shown, withheld, entry.get("logrank_p") if not withheld else None
+
+
+def _withhold_high_risk_curves(
+    access: CoalitionAccess, payload: dict[str, Any], curves: list[dict[str, Any]]
+) -> None:
+    """When the curves' release year is the intermediate measures', their high-risk
+    denominators are the high and very high risk curves' people together (each curve
+    starts at its n): one curve withheld withholds the other (as
+    :func:`split_high_risk_total` for the rates)."""
+    from reentrykit.metrics.intermediate import HIGH_RISK, HIGH_RISK_SHARES
+
+    if payload.get("survival_year") != payload.get("latest_complete_year"):
+        return
+    shares = intermediate(access, payload)
+    if not any(
+        row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
+        for row in shares.rows
+    ):
+        return
+    high = [curve for curve in curves if curve["group"] in HIGH_RISK]
+    if any(not curve["points"] for curve in high):
+        for curve in high:
+            curve.update(points=[], n=None, events=None)
 
 
 def incidence(access: CoalitionAccess, payload: dict[str, Any], *, measure: str) -> list[dict]:

@@ -168,3 +168,41 @@ def test_an_indicator_of_a_risk_level_keeps_the_very_high_risk_cell_hidden(
     assert steward is not None
     (raw,) = selectors.indicator_rows(steward)
     assert (raw["baseline"] if which == "baseline" else raw["latest"])["cohort"] == 50
+
+
+def _curves(sizes: dict[str, int]) -> list[dict]:
+    """Each group's curve from day 0 (at risk: its n) with 20 events on day 100."""
+    points = []
+    for group, n in {**sizes, "all": sum(sizes.values())}.items():
+        events = min(20, n)
+        points += [
+            {"group": group, "day": 0, "at_risk": n, "events": 0, "survival": 1.0,
+             "ci_low": 1.0, "ci_high": 1.0},
+            {"group": group, "day": 100, "at_risk": n, "events": events,
+             "survival": 1 - events / n, "ci_low": 0.0, "ci_high": 1.0},
+        ]  # fmt: skip
+    return points
+
+
+@pytest.mark.parametrize(("year", "withheld"), [(2023, True), (2024, False)])
+def test_the_risk_level_curves_beside_the_high_risk_denominators(
+    world: World, year: int, withheld: bool
+) -> None:
+    """Curves of the intermediate measures' year (2023) start at each group's n: the
+    high-risk curve's 50 beside the denominators' 54 would give the 4 very high risk
+    people away, so both curves are withheld. Of another year, the high risk curve shows."""
+    from reentrykit.core.access import coalition_access
+    from reentrykit.metrics.selectors import survival
+
+    payload = _payload()
+    payload["survival_year"] = year
+    sizes = {"low": 120, "moderate": 90, "high": 50, "very_high": 4, "unknown": 36}
+    payload["survival"] = {"rearrest": {"risk_level": {"points": _curves(sizes)}}}
+    member = coalition_access(world.member, world.coalition)
+    shown, hidden, _ = survival(member, payload, measure="rearrest", breakdown="risk_level")
+    assert "very_high" in hidden
+    assert ("high" in hidden) is withheld
+    assert any(p["group"] == "moderate" and p["at_risk"] == 90 for p in shown)
+    steward = coalition_access(world.steward, world.coalition)
+    _, hidden_raw, _ = survival(steward, payload, measure="rearrest", breakdown="risk_level")
+    assert hidden_raw == []
