@@ -161,7 +161,9 @@ def membership_update(
     organization: PartnerOrganization | None,
     changed_by: Any = None,
 ) -> Membership:
-    if role == Role.DATA_STEWARD and changed_by is not None and membership.user_id == changed_by.pk:
+    # Only a change to the role is an appointment: a steward's organization is theirs to set.
+    appointed = role == Role.DATA_STEWARD and membership.role != Role.DATA_STEWARD
+    if appointed and changed_by is not None and membership.user_id == changed_by.pk:
         raise ValidationError({"role": SELF_STEWARD})
     if membership.role == Role.COORDINATOR and role != Role.COORDINATOR:
         _ensure_another_coordinator(membership)

@@ -20,6 +20,9 @@ from reentrykit.coalitions.models import Coalition, Role
 from reentrykit.core.access import as_viewer
 
 FIELD = re.compile(r"\[\[\s*([a-z_]+)\s*\]\]")
+# Anything typed as a merge field, so that a misspelt one ("[[Coalition_Name]]",
+# "[[one-year-rearrest]]") is reported rather than printed as typed.
+ANY_FIELD = re.compile(r"\[\[\s*([^\[\]\n]*?)\s*\]\]")
 NOT_YET = "not yet measured"
 
 
@@ -67,7 +70,8 @@ def _jurisdiction(record: Record) -> str:
 
 
 def _coordinators(record: Record) -> str:
-    memberships = record.coalition.memberships.filter(role=Role.COORDINATOR)
+    # Those who can sign in: a deactivated account coordinates nothing.
+    memberships = record.coalition.memberships.filter(role=Role.COORDINATOR, user__is_active=True)
     names = [membership.user.display_name for membership in memberships.select_related("user")]
     return ", ".join(names) or "the coalition's coordinator"
 
@@ -146,7 +150,7 @@ BY_NAME = {field.name: field for field in FIELDS}
 
 def unknown_fields(body: str) -> list[str]:
     """Merge fields in ``body`` that do not exist (left as typed when merged)."""
-    return sorted({name for name in FIELD.findall(body) if name not in BY_NAME})
+    return sorted({name for name in ANY_FIELD.findall(body) if name not in BY_NAME})
 
 
 def merged(body: str, coalition: Coalition) -> str:
