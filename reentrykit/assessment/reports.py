@@ -23,12 +23,14 @@ class ComponentRow:
     key: str
     title: str
     score: Score
-    previous: float | None
+    before: Score | None
     knowledge_gaps: int
+    previous: float | None = None
     change: float | None = None
 
     def __post_init__(self) -> None:
-        self.change = _change(self.score.score, self.previous)
+        self.previous = self.before.score if self.before else None
+        self.change = self.score.change_since(self.before)
 
 
 @dataclass
@@ -36,14 +38,16 @@ class SectionResult:
     key: str
     title: str
     score: Score
-    previous: float | None
+    before: Score | None
     rows: list[ComponentRow]
     chart_svg: str = ""
     chart_uri: str = ""
+    previous: float | None = None
     change: float | None = None
 
     def __post_init__(self) -> None:
-        self.change = _change(self.score.score, self.previous)
+        self.previous = self.before.score if self.before else None
+        self.change = self.score.change_since(self.before)
 
     @property
     def label(self) -> str:
@@ -77,18 +81,12 @@ class Results:
 
     @property
     def overall_change(self) -> float | None:
-        previous = self.previous_score.overall.score if self.previous_score else None
-        return _change(self.score.overall.score, previous)
+        previous = self.previous_score.overall if self.previous_score else None
+        return self.score.overall.change_since(previous)
 
     @property
     def bands(self) -> list[Band]:
         return list(Band)
-
-
-def _change(now: float | None, before: float | None) -> float | None:
-    if now is None or before is None:
-        return None
-    return round(now - before, 1)
 
 
 def round_results(
@@ -113,7 +111,7 @@ def round_results(
                     key=component.key,
                     title=component.title,
                     score=component.score,
-                    previous=earlier.score.score if earlier else None,
+                    before=earlier.score if earlier else None,
                     knowledge_gaps=component.knowledge_gaps,
                 )
             )
@@ -121,7 +119,7 @@ def round_results(
             key=section.key,
             title=section.title,
             score=section.score,
-            previous=before.score.score if before else None,
+            before=before.score if before else None,
             rows=rows,
         )
         if with_charts:

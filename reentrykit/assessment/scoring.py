@@ -20,7 +20,7 @@ The rules (issue 3, "Results"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -79,11 +79,20 @@ def median_rating(ratings: Sequence[int]) -> int | None:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def percent_of_max(ratings: Sequence[int]) -> float | None:
+def exact_percent(ratings: Sequence[int]) -> Decimal | None:
+    """The percent of the maximum, unrounded."""
     if not ratings:
         return None
-    exact = Decimal(sum(ratings) * 100) / Decimal(MAX_RATING * len(ratings))
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return Decimal(sum(ratings) * 100) / Decimal(MAX_RATING * len(ratings))
+
+
+def _one_decimal(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def percent_of_max(ratings: Sequence[int]) -> float | None:
+    exact = exact_percent(ratings)
+    return None if exact is None else _one_decimal(exact)
 
 
 def is_disagreement(ratings: Sequence[int]) -> bool:
@@ -130,11 +139,22 @@ def item_score(key: str, answers: Sequence[Answer], consensus: int | None = None
 class Score:
     score: float | None
     band: Band | None
+    # The unrounded percent, so that a change between rounds is not a change of roundings.
+    exact: Decimal | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, items: Iterable[ItemScore]) -> Score:
-        score = percent_of_max([item.rating for item in items if item.rating is not None])
-        return cls(score, band_for(score))
+        exact = exact_percent([item.rating for item in items if item.rating is not None])
+        score = None if exact is None else _one_decimal(exact)
+        return cls(score, band_for(score), exact)
+
+    def change_since(self, before: Score | None) -> float | None:
+        """Points gained since ``before``, from the unrounded percents, to one decimal."""
+        if before is None or self.score is None or before.score is None:
+            return None
+        if self.exact is None or before.exact is None:
+            return round(self.score - before.score, 1)
+        return _one_decimal(self.exact - before.exact)
 
 
 @dataclass(frozen=True)
