@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from reentrykit.accounts.two_factor import second_factor_required
+from reentrykit.accounts.two_factor import second_factor_pending
 
 # Paths a signed-in user needs before the second factor is done. The API is here
 # because it ignores the session: each call names its user by a bearer token, made
@@ -25,13 +25,11 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
         if (
-            user.is_authenticated
-            and not user.is_verified()  # type: ignore[attr-defined]
+            request.user.is_authenticated
             and not request.path.startswith(_OPEN_PATHS)
             and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
-            and second_factor_required(user)
+            and second_factor_pending(request)
         ):
             target = reverse("accounts:two_factor")
             if request.method == "GET":

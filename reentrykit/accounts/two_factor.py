@@ -32,6 +32,21 @@ def second_factor_required(user: Any) -> bool:
     return user_needs_second_factor(user) or (user.is_authenticated and has_confirmed_device(user))
 
 
+def second_factor_pending(request: Any) -> bool:
+    """Whether the request's signed-in user still owes this session a second factor;
+    worked out once per request (the middleware and the page header both ask)."""
+    if not hasattr(request, "_second_factor_pending"):
+        user = request.user
+        is_verified = getattr(user, "is_verified", None)
+        request._second_factor_pending = bool(
+            user.is_authenticated
+            and is_verified is not None
+            and not is_verified()
+            and second_factor_required(user)
+        )
+    return request._second_factor_pending
+
+
 def has_confirmed_device(user: Any) -> bool:
     return AuthenticatorApp.objects.filter(user=user, confirmed=True).exists()
 

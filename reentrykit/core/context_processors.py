@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from reentrykit.accounts.two_factor import second_factor_pending
 from reentrykit.core.access import coalitions_for_user, networks_for_user
 from reentrykit.core.navigation import nav_for
 
@@ -14,7 +15,7 @@ def reentrykit(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    if _second_factor_pending(user):
+    if second_factor_pending(request):
         # Only the password is known so far: the header names none of the account's
         # coalitions and networks before the second factor is passed.
         return context
@@ -27,10 +28,3 @@ def reentrykit(request: HttpRequest) -> dict[str, Any]:
         context["current_access"] = access
         context["coalition_nav"] = nav_for(access, url_name)
     return context
-
-
-def _second_factor_pending(user: Any) -> bool:
-    from reentrykit.accounts.two_factor import second_factor_required
-
-    is_verified = getattr(user, "is_verified", None)
-    return is_verified is not None and not is_verified() and second_factor_required(user)

@@ -219,12 +219,9 @@ def split_high_risk_total(table: Disclosed, shares: Disclosed) -> None:
     total of the risk levels' cohorts (54 high-risk releases beside 50 at high risk give
     4 at very high risk away). Complementary suppression as for the breakdown's total,
     among the two levels it adds up and among the other levels (the total less it)."""
-    from reentrykit.metrics.intermediate import HIGH_RISK, HIGH_RISK_SHARES
+    from reentrykit.metrics.intermediate import HIGH_RISK
 
-    if not any(
-        row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
-        for row in shares.rows
-    ):
+    if not _high_risk_total_shown(shares):
         return
     parts = [i for i, row in enumerate(table.rows) if row.get("group") != "all"]
     high = [i for i in parts if table.rows[i].get("group") in HIGH_RISK]
@@ -236,6 +233,17 @@ def split_high_risk_total(table: Disclosed, shares: Disclosed) -> None:
                 hidden.setdefault(column, "derived")
                 row[column] = None
             row["suppressed"] = True
+
+
+def _high_risk_total_shown(shares: Disclosed) -> bool:
+    """Whether the reader sees a high-risk denominator among the intermediate measures
+    (``shares``, disclosed for them)."""
+    from reentrykit.metrics.intermediate import HIGH_RISK_SHARES
+
+    return any(
+        row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
+        for row in shares.rows
+    )
 
 
 # Breakdowns whose groups overlap another breakdown's: subtracting one's cell from the
@@ -274,9 +282,12 @@ def overlap_small(rows: list[dict[str, Any]], *, breakdown: str, k: int) -> bool
     """Whether rate rows of one measure, window and cohort (``breakdown``'s groups and
     those of :func:`overlapping_breakdowns`, each row naming its ``breakdown``) give a
     small count away by subtraction: the command line's check, as :func:`rates`'."""
-    view = {"measure": "", "window_days": 0, "cohort_year": 0}
-    payload = {"rates": [{**row, **view} for row in rows]}
-    return _overlap_small(payload, measure="", window=0, year=0, breakdown=breakdown, k=k)
+    cells = {(row["breakdown"], row["group"]): row for row in rows}
+    return any(
+        _difference_small(terms, cells, k)
+        for _name, terms in _overlaps(breakdown)
+        if any((b, g) in cells for _, b, g in terms if b != breakdown)
+    )
 
 
 def _overlap_small(
@@ -518,15 +529,11 @@ def _withhold_high_risk_curves(
     denominators are the high and very high risk curves' people together (each curve
     starts at its n): one curve withheld withholds the other (as
     :func:`split_high_risk_total` for the rates)."""
-    from reentrykit.metrics.intermediate import HIGH_RISK, HIGH_RISK_SHARES
+    from reentrykit.metrics.intermediate import HIGH_RISK
 
     if payload.get("survival_year") != payload.get("latest_complete_year"):
         return
-    shares = intermediate(access, payload)
-    if not any(
-        row.get("key") in HIGH_RISK_SHARES and row.get("denominator") is not None
-        for row in shares.rows
-    ):
+    if not _high_risk_total_shown(intermediate(access, payload)):
         return
     high = [curve for curve in curves if curve["group"] in HIGH_RISK]
     if any(not curve["points"] for curve in high):
