@@ -60,36 +60,50 @@ def _write_events_csv(path: Path, rows: int) -> None:
     )
 
 
+# Best of this many runs on each side of the import ratio: on two cores a single
+# read of the file varies by a third from one run to the next.
+REPEATS = 3
+
+
 def bench_import(rows: int, work: Path) -> float:
+    csv_path = work / "events.csv"
+    _write_events_csv(csv_path, rows)
+    baseline = min(_read_csv_seconds(csv_path) for _ in range(REPEATS))
+    ours = min(_import_seconds(csv_path, f"bench-import-{i}") for i in range(REPEATS))
+    ratio = ours / baseline
+    sealed_seconds = _import_sealed(csv_path)
+    print(
+        f"import: {rows} rows; DuckDB read_csv {baseline:.1f}s; validate+load {ours:.1f}s "
+        f"(each the best of {REPEATS}); ratio {ratio:.2f} (target <= 3); the same file as a "
+        f"web or API upload, read sealed in place: {sealed_seconds:.1f}s "
+        f"(ratio {sealed_seconds / baseline:.2f})"
+    )
+    return ratio
+
+
+def _read_csv_seconds(csv_path: Path) -> float:
     import duckdb
 
+    con = duckdb.connect()
+    start = time.perf_counter()
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header = true)", [str(csv_path)])
+    seconds = time.perf_counter() - start
+    con.close()
+    return seconds
+
+
+def _import_seconds(csv_path: Path, slug: str) -> float:
     from reentrykit.coalitions.services import coalition_create
     from reentrykit.data.imports import import_file
 
-    csv_path = work / "events.csv"
-    _write_events_csv(csv_path, rows)
-    baseline_con = duckdb.connect()
-    start = time.perf_counter()
-    baseline_con.execute(
-        "CREATE TABLE t AS SELECT * FROM read_csv(?, header = true)", [str(csv_path)]
-    )
-    baseline = time.perf_counter() - start
-    baseline_con.close()
-    coalition = coalition_create(slug="bench-import", name="Benchmark import")
+    coalition = coalition_create(slug=slug, name=f"Benchmark import {slug}")
     start = time.perf_counter()
     result = import_file(
         coalition=coalition, kind="events", source_name="City Police", path=csv_path
     )
-    ours = time.perf_counter() - start
+    seconds = time.perf_counter() - start
     assert result.ok, result.report.as_text()
-    ratio = ours / baseline
-    sealed_seconds = _import_sealed(csv_path)
-    print(
-        f"import: {rows} rows; DuckDB read_csv {baseline:.1f}s; validate+load {ours:.1f}s; "
-        f"ratio {ratio:.2f} (target <= 3); the same file as a web or API upload, read "
-        f"sealed in place: {sealed_seconds:.1f}s (ratio {sealed_seconds / baseline:.2f})"
-    )
-    return ratio
+    return seconds
 
 
 def _import_sealed(csv_path: Path) -> float:

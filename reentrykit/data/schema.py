@@ -103,6 +103,10 @@ class RecordType:
     date_column: str
     required: tuple[Column, ...]
     optional: tuple[Column, ...] = field(default_factory=tuple)
+    # Columns whose values tell nearly every row apart (default: the required ones).
+    # Rows that differ there differ, so only a file where they repeat pays for the
+    # duplicate-row check over every column.
+    distinct_hint: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -155,6 +159,7 @@ RECORD_TYPES: dict[Kind, RecordType] = {
             Column("event_date", ColumnType.DATE),
             Column("event_type", ColumnType.CODE, EVENT_TYPE),
         ),
+        distinct_hint=("event_id",),
         optional=(
             Column("event_id"),
             Column("offense_category", ColumnType.CODE, OFFENSE_CATEGORY),

@@ -26,8 +26,10 @@ from reentrykit.data.tests import damaged_workbook
 from reentrykit.data.validation import (
     Mapping,
     MappingProblem,
+    _rules,
     checked_query,
     date_format_problem,
+    lean_checked_query,
 )
 from reentrykit.testing import World
 
@@ -379,6 +381,21 @@ def test_it_reads_parquet(world: World, tmp_path: Path) -> None:
     assert result.ok, result.report.as_text()
 
 
+def test_an_empty_or_blank_parquet_value_is_a_missing_one(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "events.parquet"
+    duckdb.sql(
+        "SELECT * FROM (VALUES ('P1', '2024-01-05', 'arrest'), ('', '2024-01-06', 'arrest'), "
+        "('P3', '  ', 'arrest')) t(source_person_id, event_date, event_type)"
+    ).write_parquet(str(path))
+    result = import_file(
+        coalition=world.coalition, kind="events", source_name="City Police", path=path
+    )
+    assert [(p.row, p.column, p.rule) for p in result.report.problems] == [
+        (3, "source_person_id", "a value is required"),
+        (4, "event_date", "a value is required"),
+    ]
+
+
 def test_an_import_is_atomic_when_the_write_fails_midway(
     world: World, write_csv, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -413,11 +430,17 @@ def test_the_typed_table_is_a_plain_projection_of_the_file(kind: str, tmp_path: 
     }
     for date_format in ("%Y-%m-%d", "%m/%d/%Y"):
         mapping = Mapping(values=codes, date_format=date_format)
-        sql, params = checked_query(record_type, {name: name for name in headers}, mapping)
+        resolved = {name: name for name in headers}
+        rules = _rules(record_type, resolved, mapping, dt.date(2026, 1, 1))
+        hint = record_type.required_names
         con = duckdb.connect()
         load_staging(con, inspect_file(tmp_path / "empty.csv", tmp_path))
-        plan = "\n".join(row[1] for row in con.execute("EXPLAIN " + sql, params).fetchall())
-        assert "JOIN" not in plan.upper(), plan
+        for sql, params in (
+            checked_query(record_type, resolved, mapping),
+            lean_checked_query(record_type, resolved, mapping, rules, hint),
+        ):
+            plan = "\n".join(row[1] for row in con.execute("EXPLAIN " + sql, params).fetchall())
+            assert "JOIN" not in plan.upper(), plan
 
 
 # -- Bad input: what the file gets told, and that nothing is written -----------------------
@@ -512,6 +535,33 @@ def test_rows_are_numbered_by_their_line_in_the_file(newline: str, world: World,
         (5, "facility_type", f"jail{newline}"),  # a row is numbered by its first line
         (7, "release_date", "2024-02-31"),
     ]
+
+
+EVENTS_HEAD = "source_person_id,event_date,event_type,event_id,sex\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "duplicate_rows"),
+    [
+        # The event ids tell the rows apart: no further check.
+        ("P1,2024-01-05,arrest,E1,male\nP1,2024-01-05,arrest,E2,male\n", []),
+        # The same event twice, with its id or without one.
+        ("P1,2024-01-05,arrest,E1,male\nP1,2024-01-05,arrest,E1,male\n", [3]),
+        ("P1,2024-01-05,arrest,,male\nP1,2024-01-05,arrest,,male\n", [3]),
+        # Equal once read ('Male' is male), but not the same text: not a duplicate.
+        ("P1,2024-01-05,arrest,E1,Male\nP1,2024-01-05,arrest,E1,male\n", []),
+        ("P1,2024-01-05,arrest,,male\nP1,2024-01-05,arrest,,MALE\n", []),
+        # The id repeats but the rows differ.
+        ("P1,2024-01-05,arrest,E1,male\nP1,2024-01-06,arrest,E1,male\n", []),
+    ],
+)
+def test_a_row_is_a_duplicate_only_when_its_text_is_the_same(
+    rows: str, duplicate_rows: list[int], world: World, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    result = _import(world, write_csv("events.csv", EVENTS_HEAD + rows), kind="events")
+    assert [p.row for p in result.report.problems] == duplicate_rows
+    assert result.ok is not duplicate_rows
+    assert _raw_rows(world, "events") == (0 if duplicate_rows else 2)
 
 
 def test_duplicates_and_the_store_name_rows_by_their_line(world: World, write_csv) -> None:  # type: ignore[no-untyped-def]
