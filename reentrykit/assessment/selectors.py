@@ -51,8 +51,10 @@ def round_list(*, coalition: Coalition) -> QuerySet[Round]:
 
 
 def round_by_name(*, coalition: Coalition, name: str) -> Round | None:
+    """The round of that name, however it is capitalized: names are unique without
+    regard to case (``services.round_open``)."""
     return (
-        Round.objects.filter(coalition=coalition, name=name)
+        Round.objects.filter(coalition=coalition, name__iexact=name.strip())
         .select_related("instrument_version")
         .first()
     )

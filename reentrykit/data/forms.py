@@ -41,7 +41,8 @@ class UploadForm(UswdsForm):
         required=False,
         label="Data complete through (optional)",
         help_text="The last date this source's data is complete for, as YYYY-MM-DD. "
-        "Without it, the latest date in the file is used.",
+        "Without it, a date declared before for this source stays; a source never "
+        "declared is complete through the latest date in its files.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     replace = forms.BooleanField(

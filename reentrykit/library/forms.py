@@ -104,6 +104,11 @@ class DocumentForm(UswdsForm):
         "ends a paragraph. [[field]] is filled in from the coalition's record.",
     )
 
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"]
+        validate_merge_fields(title)
+        return title
+
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
         validate_merge_fields(body)

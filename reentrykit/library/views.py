@@ -245,7 +245,13 @@ def document_list(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     return render(
         request,
         "library/documents.html",
-        {"access": access, "documents": selectors.documents_of(access.coalition)},
+        {
+            "access": access,
+            "documents": [
+                (document, merged(document.title, access.coalition))
+                for document in selectors.documents_of(access.coalition)
+            ],
+        },
     )
 
 
@@ -282,6 +288,7 @@ def document(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
         {
             "access": access,
             "document": entry,
+            "title": merged(entry.title, access.coalition),
             "blocks": blocks(merged(entry.body, access.coalition)),
             "form": form,
             "can_edit": can_edit,
@@ -295,17 +302,18 @@ def download(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
     """The filled-in document as DOCX (to edit further) or PDF (to send)."""
     access = get_coalition_for(request, coalition_slug)
     entry = _document(access, kind)
+    title = merged(entry.title, access.coalition)
     content = blocks(merged(entry.body, access.coalition))
     name = f"{coalition_slug}-{kind}"
     if request.GET.get("format") == "pdf":
         from weasyprint import HTML
 
-        html = render_to_string("library/document_pdf.html", {"document": entry, "blocks": content})
+        html = render_to_string("library/document_pdf.html", {"title": title, "blocks": content})
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
     response = HttpResponse(
-        _docx(entry.title, content),
+        _docx(title, content),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.docx"'

@@ -196,6 +196,14 @@ def test_it_refuses_a_duplicate_round_name_and_an_unknown_round(
         run("open-round", "--coalition", "nowhere", "--name", "X")
 
 
+def test_a_round_is_found_however_its_name_is_capitalized(
+    world: World, test_instrument: Path
+) -> None:
+    run("open-round", "--coalition", "riverton", "--name", "Baseline 2026")
+    with pytest.raises(CommandError, match="No one has been invited to respond"):
+        run("close-round", "--coalition", "riverton", "--round", " baseline 2026 ")
+
+
 def test_it_refuses_imports_into_a_closed_round(hand_worked_round: Round, tmp_path: Path) -> None:
     call_command(
         "assessment",

@@ -291,6 +291,24 @@ def test_the_data_home_hides_small_counts_of_person_level_data(
     assert ">4<" in _source_row(steward)
 
 
+def test_the_data_home_says_when_a_declared_date_is_not_the_files_latest(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    _small_linkage(world)
+    source = Source.objects.get(name="County Jail")
+    source.latest_date = dt.date(2025, 3, 31)
+    source.declared_data_through = dt.date(2024, 6, 30)
+    source.save()
+    row = _source_row(signed_in(world.member).get("/c/riverton/data/").content.decode())
+    assert "Jun 30, 2024 (declared; its files reach Mar 31, 2025)" in re.sub(r"<[^>]+>", "", row)
+    source.declared_data_through = source.latest_date
+    source.save()
+    row = _source_row(signed_in(world.member).get("/c/riverton/data/").content.decode())
+    assert "Mar 31, 2025</span> (declared)</td>" in row
+
+
 def test_the_audit_trail_leaves_out_counts_of_person_level_data(world: World) -> None:
     _small_linkage(world)
     changes = {

@@ -117,6 +117,31 @@ def test_downloads_as_word_and_pdf(world: World, signed_in) -> None:  # type: ig
     assert "Riverton County Reentry Coalition" in text
 
 
+def test_a_title_fills_in_on_the_page_the_list_and_the_downloads(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+    from pypdf import PdfReader
+
+    client = signed_in(world.member)
+    client.post(f"{DOCS}mission/", {"title": "Mission of [[coalition_name]]", "body": "# Why"})
+    filled = "Mission of Riverton County Reentry Coalition"
+    page = client.get(f"{DOCS}mission/").content.decode()
+    assert f"<h1>{filled}</h1>" in page
+    assert f"<title>{filled} ·" in page
+    assert f">{filled}</a>" in client.get(DOCS).content.decode()
+    word = client.get(f"{DOCS}mission/download/?format=docx").content
+    assert Document(io.BytesIO(word)).core_properties.title == filled
+    pdf = PdfReader(io.BytesIO(client.get(f"{DOCS}mission/download/?format=pdf").content))
+    assert pdf.metadata.title == filled
+
+
+def test_an_unknown_merge_field_in_a_title_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    response = signed_in(world.member).post(
+        f"{DOCS}mission/", {"title": "Mission of [[coalition]]", "body": "B"}
+    )
+    assert "[[coalition]] is not a merge field" in response.content.decode()
+    assert not CoalitionDocument.objects.exists()
+
+
 def test_an_unknown_document_is_not_found(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.member)
     assert client.get(f"{DOCS}budget/").status_code == 404
