@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -31,6 +30,13 @@ class RoundOpenForm(UswdsForm):
         widget=DateInput,
         help_text="When respondents should have finished rating (optional).",
     )
+    opened_on = forms.DateField(
+        required=False,
+        widget=DateInput,
+        label="Held on (optional)",
+        help_text="Only for a round held before, on paper say, whose answers you are "
+        "entering now: the date it was held. Rounds are compared in the order they were held.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,13 +45,16 @@ class RoundOpenForm(UswdsForm):
         if versions:
             self.fields["version"].initial = versions[-1]
 
-    def clean_deadline(self) -> dt.date | None:
-        deadline = self.cleaned_data.get("deadline")
-        if deadline is not None and deadline < timezone.localdate():
-            raise forms.ValidationError(
-                "The deadline has passed already: choose today or a later date, or leave it empty."
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        deadline, opened_on = cleaned.get("deadline"), cleaned.get("opened_on")
+        # A round held before may have had its deadline; a new one's is still ahead.
+        if deadline is not None and opened_on is None and deadline < timezone.localdate():
+            self.add_error(
+                "deadline",
+                "The deadline has passed already: choose today or a later date, or leave it empty.",
             )
-        return deadline
+        return cleaned
 
 
 class LocalItemForm(UswdsForm):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from reentrykit.assessment.instrument import Instrument, instrument_from_content
 from reentrykit.coalitions.sectors import Sector
@@ -56,7 +57,8 @@ class Round(Audited, models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    opened_at = models.DateTimeField(auto_now_add=True)
+    # Rounds compare in this order; a round entered after it was held is back-dated.
+    opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -78,7 +78,14 @@ def round_open(
     version: str | None = None,
     deadline: dt.date | None = None,
     opened_by: Any = None,
+    opened_on: dt.date | None = None,
 ) -> Round:
+    """Open a round; ``opened_on`` back-dates one held earlier (on paper, say), so that
+    rounds compare in the order they were held, not the order they were entered."""
+    if opened_on is not None and opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": "A round cannot have opened after today."})
+    if opened_on is not None and deadline is not None and deadline < opened_on:
+        raise ValidationError({"deadline": "The deadline is before the round opened."})
     try:
         instrument = load_instrument(version)
         stored = instrument_version_record(instrument=instrument)
@@ -93,6 +100,8 @@ def round_open(
         deadline=deadline,
         opened_by=opened_by if getattr(opened_by, "pk", None) else None,
     )
+    if opened_on is not None:
+        round_.opened_at = timezone.make_aware(dt.datetime.combine(opened_on, dt.time(12)))
     round_.full_clean()
     round_.save()
     return round_

@@ -38,6 +38,7 @@ def rounds(request: HttpRequest, coalition_slug: str) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 deadline=form.cleaned_data["deadline"],
                 opened_by=request.user,
+                opened_on=form.cleaned_data["opened_on"],
             )
         except ValidationError as error:
             add_errors(form, error)

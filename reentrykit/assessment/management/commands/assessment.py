@@ -50,6 +50,11 @@ class Command(BaseCommand):
         )
         open_round.add_argument("--version", dest="instrument_version", default=None)
         open_round.add_argument("--deadline", default=None, help="YYYY-MM-DD (optional).")
+        open_round.add_argument(
+            "--opened",
+            default=None,
+            help="YYYY-MM-DD: the date a round held before (on paper, say) was held.",
+        )
 
         importing = actions.add_parser(
             "import-responses",
@@ -103,17 +108,19 @@ class Command(BaseCommand):
     def _open_round(self, options: dict[str, Any]) -> None:
         coalition = coalition_by_slug(options["coalition"])
         deadline = parse_date(options["deadline"], flag="--deadline")
+        opened_on = parse_date(options["opened"], flag="--opened")
         try:
             round_ = services.round_open(
                 coalition=coalition,
                 name=options["name"],
                 version=options["instrument_version"],
                 deadline=deadline,
+                opened_on=opened_on,
             )
         except ValidationError as exc:
+            flags = {"instrument_version": "--version", "opened_on": "--opened"}
             raise CommandError(
-                "Could not open the round: "
-                + validation_message(exc, flags={"instrument_version": "--version"})
+                "Could not open the round: " + validation_message(exc, flags=flags)
             ) from None
         self.stdout.write(round_.name)
         self.stderr.write(
