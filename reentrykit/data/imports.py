@@ -160,7 +160,9 @@ def import_file(
                     mapping=mapping,
                     file_name=file_name,
                     row_lines=lambda rows: row_lines(info, scan_job.result(), rows),
-                    workbook=info.format == "xlsx",
+                    # A Parquet file's date columns reach validation as ISO dates, as a
+                    # workbook's date cells do.
+                    typed_dates=info.format in ("xlsx", "parquet"),
                 )
                 if not report.ok:
                     return ImportResult(ok=False, report=report)

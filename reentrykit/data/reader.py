@@ -303,15 +303,37 @@ def _xlsx_csv_bytes(file: DataFile) -> Iterator[bytes]:
 
 def _xlsx_rows_csv(file: DataFile) -> Iterator[bytes]:
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     text = io.StringIO()
     writer = csv.writer(text)
+    width = 0  # the header row's, to its last named column
+    empty_rows = 0  # empty rows not written yet: none after the last row with a value is
     # Opened as a file, not by name: openpyxl judges a name by its extension.
     with file.open() as source:
         workbook = load_workbook(source, read_only=True, data_only=False)
         try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                writer.writerow(["" if cell is None else _cell_text(cell) for cell in row])
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            for number, row in enumerate(rows, start=1):
+                # The sheet reaches as far as its last formatted cell, empty or not: the
+                # columns past the header's last name and the rows past the last value are
+                # no data, unless a value is there.
+                cells = ["" if cell is None else _cell_text(cell) for cell in row]
+                filled = [i for i, cell in enumerate(cells) if cell.strip()]
+                if number == 1:
+                    width = filled[-1] + 1 if filled else len(cells)
+                elif filled and filled[-1] >= width:
+                    raise FileProblem(
+                        f"Row {number} has a value in column {get_column_letter(filled[-1] + 1)}, "
+                        "which has no name in the header row. Name the column, or clear the cell."
+                    )
+                elif not filled:
+                    empty_rows += 1
+                    continue
+                for _ in range(empty_rows):
+                    writer.writerow([""] * width)
+                empty_rows = 0
+                writer.writerow(cells[:width])
                 if text.tell() >= SAMPLE_BYTES:
                     yield text.getvalue().encode("utf-8")
                     text.seek(0)

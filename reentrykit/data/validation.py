@@ -329,7 +329,7 @@ def _raw_ref(column: Column) -> str:
 
 
 def _typed_expression(
-    column: Column, raw: str, optional: bool, mapping: Mapping, workbook: bool = False
+    column: Column, raw: str, optional: bool, mapping: Mapping, typed_dates: bool = False
 ) -> str:
     if column.type == ColumnType.DATE:
         # A GLOB first: it accepts the plain dates, nearly every one, at a third of the
@@ -346,9 +346,10 @@ def _typed_expression(
                 f"CASE WHEN {formatted} > current_date "
                 f"THEN CAST({formatted} - INTERVAL 100 YEAR AS DATE) ELSE {formatted} END"
             )
-        if workbook:
+        if typed_dates:
             # A workbook's date cells reach here as ISO dates (``reader._cell_text``),
-            # however Excel shows them: the format is for the dates typed as text.
+            # however Excel shows them, and a Parquet file's date columns too: the
+            # format is for the dates typed as text.
             return f"CASE WHEN {iso} THEN TRY_CAST({raw} AS DATE) ELSE {formatted} END"
         return formatted
     if column.type == ColumnType.BOOL:
@@ -384,7 +385,7 @@ def _absent_value(column: Column) -> str:
 
 
 def _typed_select(
-    record_type: RecordType, resolved: dict[str, str], mapping: Mapping, workbook: bool
+    record_type: RecordType, resolved: dict[str, str], mapping: Mapping, typed_dates: bool
 ) -> tuple[str, dict[str, str]]:
     """The select list that types ``staging``'s text, and its parameters: each column
     typed, and for those whose type can differ from the text, the text too."""
@@ -397,24 +398,24 @@ def _typed_select(
         raw = _raw(resolved, column.name)
         if _keeps_raw(column):
             selects.append(f"{raw} AS {column.name}__raw")
-        typed = _typed_expression(column, raw, column.name not in required, mapping, workbook)
+        typed = _typed_expression(column, raw, column.name not in required, mapping, typed_dates)
         selects.append(f"{typed} AS {column.name}")
     params = {} if mapping.date_format == ISO_DATE else {"date_format": mapping.date_format}
     return ", ".join(selects), params
 
 
 def checked_query(
-    record_type: RecordType, resolved: dict[str, str], mapping: Mapping, workbook: bool = False
+    record_type: RecordType, resolved: dict[str, str], mapping: Mapping, typed_dates: bool = False
 ) -> tuple[str, dict[str, str]]:
     """The statement that makes ``checked`` from ``staging``, with the file's text
-    beside the typed values for the report, and its parameters (``workbook``: the
-    file was a workbook, whose date cells are ISO dates).
+    beside the typed values for the report, and its parameters (``typed_dates``: the
+    file was a workbook or Parquet, whose dates are typed and reach here as ISO text).
 
     One pass over the file. It must stay a plain projection (no join): the temp table
     then keeps the file's order, so a row's line in the file follows from its
     ``rowid`` (``number_rows``) without a window function over five million rows.
     """
-    selects, params = _typed_select(record_type, resolved, mapping, workbook)
+    selects, params = _typed_select(record_type, resolved, mapping, typed_dates)
     sql = f"CREATE OR REPLACE TEMP TABLE checked AS SELECT {selects} FROM staging"  # noqa: S608
     return sql, params
 
@@ -425,7 +426,7 @@ def lean_checked_query(
     mapping: Mapping,
     rules: list[Rule],
     hint: Sequence[str],
-    workbook: bool = False,
+    typed_dates: bool = False,
 ) -> tuple[str, dict[str, str]]:
     """Like ``checked_query`` but without the file's text, which only a report of
     problems needs: the typed columns, whether the row breaks any rule
@@ -434,7 +435,7 @@ def lean_checked_query(
     Keeping the text costs about a third of reading a large file; nearly every file
     passes, and only one that does not is read again the detailed way.
     """
-    selects, params = _typed_select(record_type, resolved, mapping, workbook)
+    selects, params = _typed_select(record_type, resolved, mapping, typed_dates)
     names = ", ".join(column.name for column in record_type.columns)
     flagged = " OR ".join(f"({rule.condition})" for rule in rules) or "false"
     hint_text = ", ".join(_raw_ref(record_type.column(name)) for name in hint)
@@ -458,7 +459,7 @@ def validate_staging(
     file_name: str,
     today: dt.date | None = None,
     row_lines: RowLines | None = None,
-    workbook: bool = False,
+    typed_dates: bool = False,
 ) -> Report:
     """Check every row; the typed rows stay in the temp table ``checked`` for loading,
     and ``file_line(rowid)`` gives the line of the file each came from.
@@ -475,7 +476,7 @@ def validate_staging(
     rules = _rules(record_type, resolved, mapping, today or timezone.localdate())
     hint = [n for n in record_type.distinct_hint if n in resolved] or record_type.required_names
     try:
-        con.execute(*lean_checked_query(record_type, resolved, mapping, rules, hint, workbook))
+        con.execute(*lean_checked_query(record_type, resolved, mapping, rules, hint, typed_dates))
     except duckdb.Error as error:
         report.file_errors.append(explain_read_error(error))
         return report
@@ -492,7 +493,7 @@ def validate_staging(
     # Rows with different values differ in the file too; rows whose values are equal
     # may not ('Male' and 'male'), and only the file's text tells.
     if flagged or (hints < report.rows and _distinct_hashes(con, typed_text) < report.rows):
-        con.execute(*checked_query(record_type, resolved, mapping, workbook))
+        con.execute(*checked_query(record_type, resolved, mapping, typed_dates))
         report.totals = _count_problems(con, rules, row_text, report.rows)
         report.error_count = sum(report.totals.values())
     number_rows(con, row_lines(report.rows) if row_lines else None)
