@@ -313,12 +313,13 @@ def _xlsx_rows_csv(file: DataFile) -> Iterator[bytes]:
     with file.open() as source:
         workbook = load_workbook(source, read_only=True, data_only=False)
         try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            # Cells, not values alone: a number's format can hold its leading zeros.
+            rows = workbook.worksheets[0].iter_rows()
             for number, row in enumerate(rows, start=1):
                 # The sheet reaches as far as its last formatted cell, empty or not: the
                 # columns past the header's last name and the rows past the last value are
                 # no data, unless a value is there.
-                cells = ["" if cell is None else _cell_text(cell) for cell in row]
+                cells = [_cell_text(cell.value, cell.number_format) for cell in row]
                 filled = [i for i, cell in enumerate(cells) if cell.strip()]
                 if number == 1:
                     width = filled[-1] + 1 if filled else len(cells)
@@ -343,14 +344,29 @@ def _xlsx_rows_csv(file: DataFile) -> Iterator[bytes]:
     yield text.getvalue().encode("utf-8")
 
 
-def _cell_text(cell: object) -> str:
-    if isinstance(cell, dt.datetime):
-        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell)
+# Number formats that pad a whole number with zeros: Excel's "Zip Code" (00000) and
+# "Zip Code + 4" (00000-0000), or an id's (000000).
+ZERO_PADDED = re.compile(r"0+(-0+)?")
+
+
+def _cell_text(value: object, number_format: str | None = "General") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and value >= 0 and ZERO_PADDED.fullmatch(number_format or ""):
+            # As the sheet shows it: ZIP 02134 is kept as the number 2134.
+            digits = str(int(value)).zfill(number_format.count("0"))
+            if "-" not in number_format:
+                return digits
+            tail = len(number_format.split("-")[1])
+            return f"{digits[:-tail]}-{digits[-tail:]}"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+    return str(value)
 
 
 def inspect_file(file: Path | DataFile, scratch: Path) -> FileInfo:
