@@ -101,6 +101,7 @@ class FileInfo:
     delimiter: str
     headers: tuple[str, ...]
     size: int
+    types: tuple[str, ...] = ()  # a Parquet file's column types (DuckDB's names)
 
 
 def quote_identifier(name: str) -> str:
@@ -391,7 +392,8 @@ def inspect_file(file: Path | DataFile, scratch: Path) -> FileInfo:
             raise FileProblem("The Parquet file is damaged and cannot be read.") from error
         finally:
             con.close()
-        return FileInfo(file, "parquet", ",", tuple(row[0] for row in names), size)
+        headers, types = tuple(row[0] for row in names), tuple(row[1] for row in names)
+        return FileInfo(file, "parquet", ",", headers, size, types)
     _check_utf8(head)
     text = head.decode("utf-8", errors="ignore")
     delimiter = _detect_delimiter(text.lstrip("\ufeff"))
@@ -409,8 +411,8 @@ def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "s
     if info.format == "parquet":
         # An empty text is NULL, as an empty CSV field is.
         select = ", ".join(
-            f"NULLIF(CAST({quote_identifier(n)} AS VARCHAR), '') AS {quote_identifier(n)}"
-            for n in info.headers
+            f"NULLIF({_parquet_text(quote_identifier(n), t)}, '') AS {quote_identifier(n)}"
+            for n, t in zip(info.headers, info.types, strict=True)
         )
         source = f"read_parquet({path})"
     else:
@@ -426,6 +428,17 @@ def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "s
         )
     # Views take no bound parameters; the path and delimiter are quoted literals.
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {source}")  # noqa: S608
+
+
+def _parquet_text(column: str, sql_type: str) -> str:
+    """A Parquet column as text. A whole number in a floating-point column (an id column
+    with a gap, as pandas writes it) reads as the number, not '12345.0'."""
+    if sql_type in ("DOUBLE", "FLOAT") or sql_type.startswith("DECIMAL"):
+        return (
+            f"CASE WHEN {column} = trunc({column}) AND abs({column}) < 1e15 "
+            f"THEN CAST(CAST({column} AS BIGINT) AS VARCHAR) ELSE CAST({column} AS VARCHAR) END"
+        )
+    return f"CAST({column} AS VARCHAR)"
 
 
 def row_lines(info: FileInfo, scan: FileScan, rows: int) -> list[int] | None:

@@ -1,0 +1,59 @@
+"""A Parquet file's typed columns read as what they hold: its date columns are dates
+whatever a mapping's date format (for dates typed as text) says, and whole numbers in
+a floating-point column are numbers, not '12345.0'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from reentrykit.data import store
+from reentrykit.data.imports import import_file
+from reentrykit.data.validation import Mapping
+from reentrykit.testing import World
+
+
+def test_parquet_dates_are_read_whatever_the_mapping_s_date_format(
+    world: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.parquet"
+    duckdb.sql(
+        "SELECT * FROM (VALUES ('P1', DATE '2024-01-05', 'arrest'), "
+        "('P2', DATE '2024-02-29', 'booking')) t(source_person_id, event_date, event_type)"
+    ).write_parquet(str(path))
+    result = import_file(
+        coalition=world.coalition,
+        kind="events",
+        source_name="City Police",
+        path=path,
+        mapping=Mapping(date_format="%m/%d/%Y"),
+    )
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        dates = con.execute(
+            "SELECT CAST(event_date AS VARCHAR) FROM store.raw_events ORDER BY row_number"
+        ).fetchall()
+    assert dates == [("2024-01-05",), ("2024-02-29",)]
+
+
+def test_whole_numbers_in_a_parquet_float_column_read_as_numbers(
+    world: World, tmp_path: Path
+) -> None:
+    # pandas writes an integer column with a gap as floating point: 12345.0, NaN.
+    path = tmp_path / "events.parquet"
+    duckdb.sql(
+        "SELECT * FROM (VALUES (12345.0::DOUBLE, DATE '2024-01-05', 'arrest', 7.0::DOUBLE), "
+        "(12346.0::DOUBLE, DATE '2024-01-06', 'arrest', 7.5::DOUBLE), "
+        "(123.00::DECIMAL(8, 2), DATE '2024-01-07', 'arrest', NULL)) "
+        "t(source_person_id, event_date, event_type, event_id)"
+    ).write_parquet(str(path))
+    result = import_file(
+        coalition=world.coalition, kind="events", source_name="City Police", path=path
+    )
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        rows = con.execute(
+            "SELECT source_person_id, event_id FROM store.raw_events ORDER BY row_number"
+        ).fetchall()
+    assert rows == [("12345", "7"), ("12346", "7.5"), ("123", None)]
