@@ -61,6 +61,23 @@ def probability_to_weight(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 
 
+# What partners write for a missing state id or FBI number (DATA.md's own word for an
+# unknown value is "unknown"), once upper-cased and stripped to letters and digits: no
+# identifier, so it links nobody and keeps nobody apart. A value of only zeros too.
+PLACEHOLDER_IDS = ("UNKNOWN", "UNK", "NA", "NONE", "NULL", "NIL")
+
+
+def _identifier(column: str) -> str:
+    """A state id or FBI number as linkage compares it: upper case, letters and digits
+    only, NULL for a placeholder."""
+    value = f"upper(regexp_replace({column}, '[^A-Za-z0-9]', '', 'g'))"
+    placeholders = ", ".join(f"'{word}'" for word in PLACEHOLDER_IDS)
+    return (
+        f"CASE WHEN {value} IN ({placeholders}) OR regexp_full_match({value}, '0*') "
+        f"THEN NULL ELSE {value} END"
+    )
+
+
 def build_records(con: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
     """One linkage record per (source, source_person_id), with normalized identity."""
     con.execute("CREATE OR REPLACE TEMP TABLE nicknames (nick VARCHAR, formal VARCHAR)")
@@ -75,8 +92,8 @@ def build_records(con: duckdb.DuckDBPyConnection, batch_ids: list[int]) -> int:
             ("last_name", "last_name"),
             ("dob", "date_of_birth"),
             ("sex", "NULLIF(sex, 'unknown')"),
-            ("state_id", "upper(regexp_replace(state_id, '[^A-Za-z0-9]', '', 'g'))"),
-            ("fbi_number", "upper(regexp_replace(fbi_number, '[^A-Za-z0-9]', '', 'g'))"),
+            ("state_id", _identifier("state_id")),
+            ("fbi_number", _identifier("fbi_number")),
             ("zip", "substr(residence_zip, 1, 5)"),
         )
     )
@@ -430,16 +447,27 @@ def write_person_map(con: duckdb.DuckDBPyConnection, labels: np.ndarray, secret:
     import pyarrow as pa
 
     con.register("labels_arrow", pa.table({"unique_id": np.arange(len(labels)), "cluster": labels}))
+    # A person's birth date and sex are those most of their rows give, over all their
+    # records (as within one record), so that a typo on one booking does not outvote
+    # the date on ten releases in another source; ties go to the earliest row.
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE clustered AS
-        SELECT r.*, c.cluster,
-               min(r.source || chr(31) || r.source_person_id) OVER (PARTITION BY c.cluster)
-                   AS cluster_id,
-               mode(r.dob) OVER (PARTITION BY c.cluster) AS cluster_dob,
-               mode(r.sex) OVER (PARTITION BY c.cluster) AS cluster_sex
-        FROM records r JOIN labels_arrow c USING (unique_id)
-        """
+        WITH labelled AS (
+            SELECT r.*, c.cluster,
+                   min(r.source || chr(31) || r.source_person_id) OVER (PARTITION BY c.cluster)
+                       AS cluster_id
+            FROM records r JOIN labels_arrow c USING (unique_id)
+        ), person AS (
+            SELECT l.cluster, {store.identity_mode("i.date_of_birth")} AS cluster_dob,
+                   {store.identity_mode("NULLIF(i.sex, 'unknown')")} AS cluster_sex
+            FROM {store.IDENTITY_ROWS} i JOIN labelled l USING (source, source_person_id)
+            WHERE i.batch_id IN (SELECT batch_id FROM batch_ids)
+            GROUP BY l.cluster
+        )
+        SELECT labelled.*, person.cluster_dob, person.cluster_sex
+        FROM labelled LEFT JOIN person USING (cluster)
+        """  # noqa: S608 - fixed names
     )
     con.unregister("labels_arrow")
     ids = [row[0] for row in con.execute("SELECT DISTINCT cluster_id FROM clustered").fetchall()]

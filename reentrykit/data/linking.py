@@ -103,6 +103,8 @@ def _count(con: Any, sql: str) -> int:
 
 
 def _store_review_pairs(con: Any, threshold: float) -> int:
+    """The pairs near the threshold, for a steward to decide; not a pair whose two state
+    ids or FBI numbers differ, which no decision makes one person."""
     weight = linkage.probability_to_weight(threshold)
     con.execute("DELETE FROM store.review_pairs")
     con.execute(
@@ -111,6 +113,8 @@ def _store_review_pairs(con: Any, threshold: float) -> int:
         SELECT source_l, source_person_id_l, source_r, source_person_id_r,
                match_probability, match_weight
         FROM scored_pairs WHERE match_weight BETWEEN ? AND ?
+          AND NOT COALESCE(state_id_l <> state_id_r, false)
+          AND NOT COALESCE(fbi_number_l <> fbi_number_r, false)
         ORDER BY abs(match_weight - ?) LIMIT ?
         """,
         [
