@@ -202,3 +202,19 @@ def job_problems_viewed(*, job: DataJob, user: Any, result: dict[str, Any], via:
             reason="checking a failed import",
             via=via,
         )
+
+
+PURGED_REPORT = (
+    "This report quoted cells of the file, names and birth dates among them; it was "
+    "deleted with the coalition's identities."
+)
+
+
+def identities_purge(*, coalition: Coalition) -> dict[str, int]:
+    """Delete every name, birth date and identifier of the coalition (``store``), and
+    the failed imports' reports, which quote such cells from their files."""
+    removed = store.purge_identities(coalition.pk)
+    reports = DataJob.objects.filter(
+        coalition=coalition, kind=JobKind.IMPORT, status=JobStatus.FAILED
+    ).update(result={"error": PURGED_REPORT})
+    return {"identity_records_removed": removed, "import_reports_removed": reports}

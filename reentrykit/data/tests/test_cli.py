@@ -148,7 +148,11 @@ def test_purge_identities_removes_every_name(world: World, tmp_path: Path) -> No
         str(path),
     )
     result = _data("purge-identities", "--coalition", "riverton")
-    assert result == {"coalition": "riverton", "identity_records_removed": 2}
+    assert result == {
+        "coalition": "riverton",
+        "identity_records_removed": 2,
+        "import_reports_removed": 0,
+    }
     with store.open_store(world.coalition.pk) as con:
         assert store.table_count(con, "identity_records") == 0
         assert store.table_count(con, "raw_releases") == 2

@@ -116,6 +116,30 @@ def test_a_bad_upload_shows_the_problems(
     assert not ImportBatch.objects.exists()
 
 
+def test_purging_identities_deletes_the_failed_imports_quoted_cells(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data.services import identities_purge
+
+    client = signed_in(world.steward)
+    good = SimpleUploadedFile("good.csv", RELEASES, content_type="text/csv")
+    bad = SimpleUploadedFile("bad.csv", RELEASES.replace(b"1990-01-02", b"1990-02-31"))
+    upload = "/c/riverton/data/upload/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(upload, {"kind": "releases", "source": "Jail", "file": good})
+        failed = client.post(upload, {"kind": "releases", "source": "Jail", "file": bad})
+    failed = failed["Location"]
+    assert "1990-02-31" in client.get(failed).content.decode()
+
+    assert identities_purge(coalition=world.coalition) == {
+        "identity_records_removed": 1,
+        "import_reports_removed": 1,
+    }
+    page = client.get(failed).content.decode()
+    assert "1990-02-31" not in page
+    assert "it was deleted with the coalition&#x27;s identities" in page
+
+
 def test_an_unforeseen_error_is_explained_without_its_own_text(
     world: World, signed_in, django_capture_on_commit_callbacks, monkeypatch, caplog
 ) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from reentrykit.data.linking import link_coalition
 from reentrykit.data.models import PersonLevelAccess
 from reentrykit.data.progress import terminal_progress
 from reentrykit.data.schema import Kind
-from reentrykit.data.store import StoreError, purge_identities
+from reentrykit.data.store import StoreError
 from reentrykit.data.validation import Mapping, MappingProblem
 
 
@@ -175,14 +175,14 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary))
 
     def _purge(self, options: dict[str, Any]) -> None:
+        from reentrykit.data.services import identities_purge
+
         coalition = self._coalition(options["coalition"])
         try:
-            removed = purge_identities(coalition.pk)
+            removed = identities_purge(coalition=coalition)
         except StoreError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            json.dumps({"coalition": coalition.slug, "identity_records_removed": removed})
-        )
+        self.stdout.write(json.dumps({"coalition": coalition.slug, **removed}))
 
     def _sweep(self, options: dict[str, Any]) -> None:
         from reentrykit.data.services import stale_uploads_remove
