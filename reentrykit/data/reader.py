@@ -432,7 +432,10 @@ def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "s
 
 def _parquet_text(column: str, sql_type: str) -> str:
     """A Parquet column as text. A whole number in a floating-point column (an id column
-    with a gap, as pandas writes it) reads as the number, not '12345.0'."""
+    with a gap, as pandas writes it) reads as the number, not '12345.0'; a time with a
+    time zone, as its day where the server is (the coalition's time zone)."""
+    if sql_type == "TIMESTAMP WITH TIME ZONE":
+        return f"CAST(CAST({column} AS DATE) AS VARCHAR)"
     if sql_type in ("DOUBLE", "FLOAT") or sql_type.startswith("DECIMAL"):
         return (
             f"CASE WHEN {column} = trunc({column}) AND abs({column}) < 1e15 "

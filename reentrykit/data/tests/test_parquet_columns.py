@@ -57,3 +57,22 @@ def test_whole_numbers_in_a_parquet_float_column_read_as_numbers(
             "SELECT source_person_id, event_id FROM store.raw_events ORDER BY row_number"
         ).fetchall()
     assert rows == [("12345", "7"), ("12346", "7.5"), ("123", None)]
+
+
+def test_a_parquet_time_with_a_time_zone_is_read_as_its_day_where_the_server_is(
+    world: World, tmp_path: Path, settings
+) -> None:  # type: ignore[no-untyped-def]
+    # 11 pm in Chicago is 5 am the next day in UTC; the server keeps the coalition's zone.
+    settings.TIME_ZONE = "America/Chicago"
+    path = tmp_path / "events.parquet"
+    duckdb.sql(
+        "SELECT 'P1' AS source_person_id, TIMESTAMPTZ '2024-01-05 23:00:00-06' AS event_date, "
+        "'arrest' AS event_type"
+    ).write_parquet(str(path))
+    result = import_file(
+        coalition=world.coalition, kind="events", source_name="City Police", path=path
+    )
+    assert result.ok, result.report.as_text()
+    with store.open_store(world.coalition.pk) as con:
+        day = con.execute("SELECT event_date FROM store.raw_events").fetchone()
+    assert day is not None and str(day[0]) == "2024-01-05"
