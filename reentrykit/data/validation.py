@@ -30,6 +30,8 @@ from reentrykit.data.schema import (
 from reentrykit.data.store import sql_literal
 
 MAX_LISTED = 200
+# The column of a problem with the whole row (a duplicate), which has no one value.
+WHOLE_ROW = "(whole row)"
 EARLIEST_DATE = dt.date(1900, 1, 1)
 ISO_DATE = "%Y-%m-%d"
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
@@ -229,6 +231,9 @@ class Report:
         ]
         lines += [f"  {message}" for message in self.file_errors]
         for p in self.problems:
+            if p.column == WHOLE_ROW:
+                lines.append(f"  row {p.row}: {p.rule}")
+                continue
             shown = "(empty)" if p.value in (None, "") else repr(p.value)
             lines.append(f"  row {p.row}, column {p.column}: {shown}: {p.rule}")
         if self.error_count > len(self.problems):
@@ -533,7 +538,7 @@ def number_rows(con: duckdb.DuckDBPyConnection, lines: Sequence[int] | None) -> 
     )
 
 
-DUPLICATE_KEY = "(whole row): same as an earlier row"
+DUPLICATE_KEY = f"{WHOLE_ROW}: same as an earlier row"
 
 
 @dataclass(frozen=True)
@@ -599,7 +604,7 @@ def _list_problems(
         )
     if duplicate_text:
         queries.append(
-            "SELECT file_line(rowid) AS row, '(whole row)' AS col, NULL AS value, "  # noqa: S608
+            f"SELECT file_line(rowid) AS row, '{WHOLE_ROW}' AS col, NULL AS value, "  # noqa: S608
             "'duplicate of row ' || CAST(file_line(first_rowid) AS VARCHAR) AS rule "
             f"FROM ({_duplicates_query(duplicate_text)})"
         )

@@ -221,6 +221,7 @@ def test_it_reports_every_bad_row_with_row_column_value_and_rule(world: World, w
     assert (7, "sex", "f", "unknown code") in found
     assert (8, "(whole row)", None, "duplicate of row 3") in found
     assert "row 2, column release_date: '2023-02-30'" in result.report.as_text()
+    assert "\n  row 8: duplicate of row 3" in result.report.as_text()
     assert _nothing_written(world)
 
 

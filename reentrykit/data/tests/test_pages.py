@@ -113,6 +113,14 @@ def test_a_bad_upload_shows_the_problems(
     page = client.get(response["Location"]).content.decode()
     assert "Nothing was imported" in page
     assert "camp" in page
+    twice = RELEASES + RELEASES.split(b"\n", 1)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/c/riverton/data/upload/",
+            {"kind": "releases", "source": "Jail", "file": SimpleUploadedFile("t.csv", twice)},
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>3</td><td>(whole row)</td><td>—</td><td>duplicate of row 2</td>" in page
     assert not ImportBatch.objects.exists()
 
 
