@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -442,11 +443,25 @@ def _joined_apart(records: np.ndarray, edges: np.ndarray, apart: Apart) -> dict[
     return {int(record): find(int(record)) for record in records}
 
 
-def write_person_map(con: duckdb.DuckDBPyConnection, labels: np.ndarray, secret: bytes) -> int:
-    """Assign each cluster its person_key and store the mapping (replacing the old one)."""
+def write_person_map(
+    con: duckdb.DuckDBPyConnection,
+    labels: np.ndarray,
+    secret: bytes,
+    source_order: Sequence[str] = (),
+) -> int:
+    """Assign each cluster its person_key and store the mapping (replacing the old one).
+
+    A cluster's id, which its key is the HMAC of, is its record from the source the
+    coalition had first (``source_order``; then by name): a source added later, or a
+    file replaced, leaves the keys of the people already linked as they were.
+    """
     import pyarrow as pa
 
     con.register("labels_arrow", pa.table({"unique_id": np.arange(len(labels)), "cluster": labels}))
+    con.register(
+        "source_order_arrow",
+        pa.table({"source": list(source_order), "rank": list(range(len(source_order)))}),
+    )
     # A person's birth date and sex are those most of their rows give, over all their
     # records (as within one record), so that a typo on one booking does not outvote
     # the date on ten releases in another source; ties go to the earliest row.
@@ -455,9 +470,13 @@ def write_person_map(con: duckdb.DuckDBPyConnection, labels: np.ndarray, secret:
         CREATE OR REPLACE TEMP TABLE clustered AS
         WITH labelled AS (
             SELECT r.*, c.cluster,
-                   min(r.source || chr(31) || r.source_person_id) OVER (PARTITION BY c.cluster)
-                       AS cluster_id
+                   arg_min(
+                       r.source || chr(31) || r.source_person_id,
+                       lpad(CAST(COALESCE(o.rank, {len(source_order)}) AS VARCHAR), 9, '0')
+                           || chr(31) || r.source || chr(31) || r.source_person_id
+                   ) OVER (PARTITION BY c.cluster) AS cluster_id
             FROM records r JOIN labels_arrow c USING (unique_id)
+                 LEFT JOIN source_order_arrow o USING (source)
         ), person AS (
             SELECT l.cluster, {store.identity_mode("i.date_of_birth")} AS cluster_dob,
                    {store.identity_mode("NULLIF(i.sex, 'unknown')")} AS cluster_sex
@@ -470,6 +489,7 @@ def write_person_map(con: duckdb.DuckDBPyConnection, labels: np.ndarray, secret:
         """  # noqa: S608 - fixed names
     )
     con.unregister("labels_arrow")
+    con.unregister("source_order_arrow")
     ids = [row[0] for row in con.execute("SELECT DISTINCT cluster_id FROM clustered").fetchall()]
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cluster_keys (cluster_id VARCHAR, person_key VARCHAR)"

@@ -13,7 +13,7 @@ from reentrykit.core.exports import safe_row
 from reentrykit.data import linkage, store
 from reentrykit.data.analytic import build_analytic_tables
 from reentrykit.data.keys import pseudonym_secret
-from reentrykit.data.models import BatchStatus, DataSettings, ImportBatch, LinkageRun
+from reentrykit.data.models import BatchStatus, DataSettings, ImportBatch, LinkageRun, Source
 from reentrykit.data.progress import Progress, no_progress
 from reentrykit.data.signals import linkage_finished
 
@@ -64,7 +64,9 @@ def link_coalition(
             np.concatenate([deterministic, probabilistic]) if len(probabilistic) else deterministic
         )
         labels = linkage.clusters(records, edges, linkage.records_apart(con))
-        people = linkage.write_person_map(con, labels, pseudonym_secret(coalition.pk))
+        people = linkage.write_person_map(
+            con, labels, pseudonym_secret(coalition.pk), _sources_in_order(coalition)
+        )
         review = _store_review_pairs(con, threshold)
         progress(0.85, "Building the analytic tables")
         build_analytic_tables(con)
@@ -100,6 +102,13 @@ def _review_floor(threshold: float) -> float:
 def _count(con: Any, sql: str) -> int:
     row = con.execute(sql).fetchone()
     return int(row[0]) if row else 0
+
+
+def _sources_in_order(coalition: Coalition) -> list[str]:
+    """The coalition's sources in the order it first had them."""
+    return list(
+        Source.objects.filter(coalition=coalition).order_by("pk").values_list("name", flat=True)
+    )
 
 
 def _store_review_pairs(con: Any, threshold: float) -> int:

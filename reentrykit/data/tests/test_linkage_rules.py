@@ -140,3 +140,20 @@ def test_a_persons_birth_date_and_sex_are_those_most_of_their_rows_give(
         assert key == keys["Prison", f"P{person}"]
         found[person] = (dobs[key], sexes[key])
     assert found == truth
+
+
+def test_a_source_added_later_leaves_the_keys_of_people_already_linked(
+    world: World, tmp_path: Path
+) -> None:
+    """A person's key follows their record in the source the coalition had first, not
+    whichever source's name sorts first: the court added later sorts before both."""
+    _import(world, tmp_path, "Jail", _people("J", 120))
+    _import(world, tmp_path, "Prison", _people("P", 120, "prison"))
+    link_coalition(coalition=world.coalition)
+    before = _keys(world)
+    assert before["Jail", "J5"] == before["Prison", "P5"]
+    _import(world, tmp_path, "Adams County Court", _people("C", 120))
+    link_coalition(coalition=world.coalition)
+    after = _keys(world)
+    assert after["Adams County Court", "C5"] == after["Jail", "J5"]
+    assert {key: after[key] for key in before} == before
