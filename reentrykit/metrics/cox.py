@@ -27,7 +27,8 @@ The proportional-hazards check is the Grambsch–Therneau test on the scaled
 Schoenfeld residuals of the time-varying model itself, with the rank of event times
 as the time transform (as lifelines' ``proportional_hazard_test``, which only takes
 models without delayed entry); ``ph_assumption_ok`` is true when no term's p-value
-is below 0.05 after a Bonferroni correction over the terms.
+is below 0.05 after a Bonferroni correction over the terms, and None (unknown) when
+none is but some term's test cannot be computed.
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ MAX_ITERATIONS = 40
 STEPS = 5
 LIKELIHOOD_TOLERANCE = 1e-6
 NOT_CONVERGED = "the model did not converge."
+SEPARATED = (
+    "every event was among the participants, or none was, so the hazard ratio has no "
+    "finite estimate."
+)
 COLLINEAR = "some covariates move together in these data, so their effects cannot be told apart."
 PRIOR_ARREST_DAYS = 1095
 CATEGORICAL = ("sex", "race", "risk_level", "offense_category")
@@ -111,7 +116,8 @@ class ProgramEffect:
 def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
+    # NaN, and an unbounded interval's end: JSON has neither.
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
@@ -242,7 +248,7 @@ def schoenfeld_ph_pvalues(
     frame: pd.DataFrame, *, terms: list[str], params: np.ndarray, variance: np.ndarray
 ) -> np.ndarray:
     """Grambsch–Therneau p-values per term for a counting-process Cox fit (rank time
-    transform): risk sets are the rows with start < t <= stop."""
+    transform, Efron's ties): risk sets are the rows with start < t <= stop."""
     x = frame[terms].to_numpy(dtype=float)
     start = frame["start"].to_numpy(dtype=float)
     stop = frame["stop"].to_numpy(dtype=float)
@@ -265,7 +271,21 @@ def schoenfeld_ph_pvalues(
     i_start = np.searchsorted(start_sorted, t, side="left")
     s0 = w_stop[i_stop] - w_start[i_start]
     s1 = wx_stop[i_stop] - wx_start[i_start]
-    residuals = x[rows] - s1 / s0[:, None]
+    # Efron's ties, as in the fit: the d events of a day take the mean of the weighted
+    # means with l/d of their own weight removed, l = 0 .. d-1 (as lifelines and R do).
+    _, tie, ties = np.unique(t, return_inverse=True, return_counts=True)
+    e0 = np.bincount(tie, weights=weight[rows])[tie]
+    e1 = np.stack(
+        [np.bincount(tie, weights=weight[rows] * column)[tie] for column in x[rows].T], axis=1
+    )
+    d = ties[tie]
+    mean = np.zeros_like(s1)
+    for step in range(int(d.max(initial=0))):
+        at = np.flatnonzero(d > step)  # the days with more than ``step`` events
+        share = step / d[at]
+        term = (s1[at] - share[:, None] * e1[at]) / (s0[at] - share * e0[at])[:, None]
+        mean[at] += term / d[at, None]
+    residuals = x[rows] - mean
     deaths = len(rows)
     scaled = deaths * residuals @ variance
     ranks = np.arange(1, deaths + 1, dtype=float)
@@ -303,6 +323,12 @@ def fit_program_effect(people: pd.DataFrame, *, completed_only: bool = False) ->
         reason = " Not estimable: no events, or nobody (or everybody) took part."
         summary = _empty_effect(n, events, participants, p_events, note + reason)
         return ProgramEffect(pd.DataFrame([summary], columns=list(EFFECT_COLUMNS)), empty_terms)
+    if p_events in (0, events):
+        # The partial likelihood then rises without end as the program's coefficient
+        # goes to minus (or plus) infinity, whatever the other coefficients are.
+        reason = f" Not estimable: {SEPARATED}"
+        summary = _empty_effect(n, events, participants, p_events, note + reason)
+        return ProgramEffect(pd.DataFrame([summary], columns=list(EFFECT_COLUMNS)), empty_terms)
     frame, kept = design(rows)
     terms = [column for column in frame.columns if column not in ("id", "start", "stop", "event")]
     try:
@@ -332,12 +358,21 @@ def fit_program_effect(people: pd.DataFrame, *, completed_only: bool = False) ->
         "n": n,
         "events": events,
         "covariates": kept,
-        "ph_assumption_ok": bool(np.all(ph * len(terms) >= 0.05)),
+        "ph_assumption_ok": _ph_ok(ph),
         "participants": participants,
         "participant_events": p_events,
         "note": note,
     }
     return ProgramEffect(pd.DataFrame([summary], columns=list(EFFECT_COLUMNS)), term_frame)
+
+
+def _ph_ok(ph: np.ndarray) -> bool | None:
+    """False when some term fails the check (Bonferroni over the terms); None when none
+    fails but some term's test cannot be computed (a drifting coefficient); else True."""
+    tested = ph[np.isfinite(ph)]
+    if np.any(tested * len(ph) < 0.05):
+        return False
+    return None if len(tested) < len(ph) else True
 
 
 def _cox_fit(frame: pd.DataFrame, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
