@@ -6,6 +6,8 @@ no configuration at all; production fails loudly when a secret is missing.
 
 from __future__ import annotations
 
+import logging
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +50,8 @@ DATA_UPLOAD_RETENTION_HOURS = env_int("REENTRYKIT_DATA_UPLOAD_RETENTION_HOURS", 
 API_RATE_LIMIT = env_rate("REENTRYKIT_API_RATE_LIMIT", "120/m")
 # Threads DuckDB may use for imports, linkage and measures (0 = all cores).
 DATA_THREADS = env_int("REENTRYKIT_DATA_THREADS", 0)
+if DATA_THREADS < 0:
+    raise ImproperlyConfigured(f"REENTRYKIT_DATA_THREADS must be 0 or more, got {DATA_THREADS}")
 # People in the synthetic county the demo seed gives each demo coalition (0: none).
 DEMO_SYNTH_PEOPLE = env_int("REENTRYKIT_DEMO_SYNTH_PEOPLE", 600)
 
@@ -124,12 +128,18 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'reentrykit.sqlite3'}"),
-        conn_max_age=env_int("REENTRYKIT_DB_CONN_MAX_AGE", 0),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'reentrykit.sqlite3'}"),
+            conn_max_age=env_int("REENTRYKIT_DB_CONN_MAX_AGE", 0),
+        )
+    }
+except ValueError as exc:  # an unknown scheme, a malformed address
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must be a database address such as sqlite:///path or "
+        f"postgres://user:password@host:5432/name ({type(exc).__name__}: {exc})"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker use the file at the same time.
     DATABASES["default"]["OPTIONS"] = {
@@ -241,6 +251,12 @@ TASKS = {
 LANGUAGE_CODE = "en-us"
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("REENTRYKIT_TIME_ZONE", "America/Chicago")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    raise ImproperlyConfigured(
+        f"REENTRYKIT_TIME_ZONE must be a time zone such as America/Chicago, got {TIME_ZONE!r}"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
@@ -253,11 +269,16 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+LOG_LEVEL = env_str("REENTRYKIT_LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(
+        f"REENTRYKIT_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {LOG_LEVEL!r}"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("REENTRYKIT_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # PDF rendering logs every step and font subset at INFO: noise in a server's log.
     "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }

@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "ReentryKit core"
 
     def ready(self) -> None:
-        from reentrykit.core import audit
+        from reentrykit.core import audit, checks  # noqa: F401 (registers the deploy check)
 
         audit.connect_signals()

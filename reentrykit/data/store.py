@@ -136,7 +136,8 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
 def open_store(
     coalition_id: int, *, write: bool = False, threads: int | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection with the coalition's encrypted store attached as ``store``.
+    """A DuckDB connection with the coalition's encrypted store attached as ``store``,
+    using ``threads`` threads (by default ``settings.DATA_THREADS``; 0: every core).
 
     Readers of a store that does not exist yet get a clear StoreError. Writers
     create it. The default catalog stays in memory, so scratch tables (linkage,
@@ -156,6 +157,7 @@ def open_store(
         # encrypted too: without this it would reach the disk as plain text.
         "temp_file_encryption": True,
     }
+    threads = settings.DATA_THREADS if threads is None else threads
     if threads:
         config["threads"] = threads
     con = duckdb.connect(":memory:", config=config)
@@ -167,6 +169,11 @@ def open_store(
         try:
             con.execute(f"ATTACH {sql_literal(str(path))} AS store ({options})")
         except (duckdb.IOException, duckdb.BinderException) as error:
+            if "encryption key" in str(error).lower():
+                raise StoreError(
+                    "The coalition's data store was written under another master key: set "
+                    "REENTRYKIT_MASTER_KEY (or _FILE) back to the key it was written with."
+                ) from error
             # IOException: another process holds the file; BinderException "Unique file
             # handle conflict": another connection of this one (a thread of the web
             # server) has it attached. Other binder errors are not a busy store.

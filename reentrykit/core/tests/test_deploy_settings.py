@@ -35,6 +35,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
             "REENTRYKIT_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
             "REENTRYKIT_MASTER_KEY_FILE": str(key_file),
             "REENTRYKIT_ALLOWED_HOSTS": "reentry.example.org",
+            "REENTRYKIT_SITE_URL": "https://reentry.example.org",
             "REENTRYKIT_VAR_DIR": str(tmp_path),
         },
     )
