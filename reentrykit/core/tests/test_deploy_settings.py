@@ -1,32 +1,15 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REENTRYKIT_", "DJANGO_"))}
-    clean.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "reentrykit.core.cli", *args],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from reentrykit.core.tests.cli_run import reentrykit
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
     key_file = tmp_path / "master.key"
     key_file.write_text("a-long-random-master-key-from-a-secret-file-0123456789\n")
-    result = _manage(
+    result = reentrykit(
         "check",
         "--deploy",
         "--fail-level",
@@ -44,7 +27,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
 
 
 def test_production_sends_email_rather_than_printing_it(tmp_path: Path) -> None:
-    result = _manage(
+    result = reentrykit(
         "shell",
         "-c",
         "from django.conf import settings; print(settings.EMAIL_BACKEND)",
@@ -58,7 +41,7 @@ def test_production_sends_email_rather_than_printing_it(tmp_path: Path) -> None:
 
 
 def test_production_refuses_a_short_master_key(tmp_path: Path) -> None:
-    result = _manage(
+    result = reentrykit(
         "check",
         env={
             "REENTRYKIT_SECRET_KEY": "x" * 60,
@@ -72,7 +55,7 @@ def test_production_refuses_a_short_master_key(tmp_path: Path) -> None:
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
-    result = _manage("check", env={"REENTRYKIT_VAR_DIR": str(tmp_path)})
+    result = reentrykit("check", env={"REENTRYKIT_VAR_DIR": str(tmp_path)})
     assert result.returncode == 2
     # One line that names the setting, not a traceback.
     assert result.stderr.strip().splitlines() == [
@@ -83,7 +66,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
 
 
 def test_a_malformed_setting_is_named(tmp_path: Path) -> None:
-    result = _manage(
+    result = reentrykit(
         "check",
         env={
             "REENTRYKIT_DEBUG": "1",
@@ -103,7 +86,7 @@ def test_pdf_rendering_does_not_fill_the_log_with_its_steps() -> None:
 
 
 def test_what_the_command_writes_is_for_its_own_account_alone(tmp_path: Path) -> None:
-    result = _manage(
+    result = reentrykit(
         "shell",
         "-c",
         "import os; print(oct(os.umask(0)))",

@@ -3,28 +3,17 @@ not a traceback; a log level in lower case is understood."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from reentrykit.core.tests.cli_run import reentrykit
 
 
 def _check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REENTRYKIT_", "DJANGO_"))}
-    clean.pop("DATABASE_URL", None)
-    clean.update({"REENTRYKIT_DEBUG": "1", "REENTRYKIT_VAR_DIR": str(tmp_path)}, **env)
-    return subprocess.run(
-        [sys.executable, "-m", "reentrykit.core.cli", "check"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    return reentrykit(
+        "check", env={"REENTRYKIT_DEBUG": "1", "REENTRYKIT_VAR_DIR": str(tmp_path), **env}
     )
 
 
@@ -51,26 +40,13 @@ def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path, name: str, val
 
 
 def _deploy_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("REENTRYKIT_", "DJANGO_"))}
-    clean.pop("DATABASE_URL", None)
-    clean.update(
-        {
-            "REENTRYKIT_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
-            "REENTRYKIT_MASTER_KEY": "a-long-random-master-key-0123456789-abcdefghij",
-            "REENTRYKIT_ALLOWED_HOSTS": "reentry.example.org",
-            "REENTRYKIT_VAR_DIR": str(tmp_path),
-        },
-        **env,
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "reentrykit.core.cli", "check", "--deploy"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    production = {
+        "REENTRYKIT_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        "REENTRYKIT_MASTER_KEY": "a-long-random-master-key-0123456789-abcdefghij",
+        "REENTRYKIT_ALLOWED_HOSTS": "reentry.example.org",
+        "REENTRYKIT_VAR_DIR": str(tmp_path),
+    }
+    return reentrykit("check", "--deploy", env={**production, **env})
 
 
 def test_the_deploy_check_catches_emailed_links_to_the_default_local_address(
