@@ -326,3 +326,18 @@ def test_serve_says_when_its_host_does_not_exist() -> None:
 
     with pytest.raises(CommandError, match="Cannot listen on no-such-host.invalid:8765: no such"):
         wsgi_server(host="no-such-host.invalid", port=8765, threads=1)
+
+
+def test_run_e_mails_links_to_its_own_port_unless_told_otherwise(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.core.management.commands.run import use_local_site_url
+
+    # Set first so that the variable as it was comes back after the test.
+    monkeypatch.setenv("REENTRYKIT_SITE_URL", "")
+    monkeypatch.delenv("REENTRYKIT_SITE_URL")
+    use_local_site_url("0.0.0.0", 8116)  # noqa: S104
+    assert settings.SITE_URL == "http://127.0.0.1:8116"
+    assert os.environ["REENTRYKIT_SITE_URL"] == "http://127.0.0.1:8116"  # for the workers
+    monkeypatch.setenv("REENTRYKIT_SITE_URL", "https://reentry.example.org")
+    settings.SITE_URL = "https://reentry.example.org"
+    use_local_site_url("127.0.0.1", 8000)
+    assert settings.SITE_URL == "https://reentry.example.org"

@@ -51,6 +51,7 @@ class Command(BaseCommand):
             except KeyboardInterrupt:
                 return
             server = wsgi_server(host=host, port=port, threads=8)
+            use_local_site_url(host, port)
             # The workers open their own connections; don't share this process's.
             connections.close_all()
             workers = start_workers()
@@ -110,6 +111,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"The {queue} task worker did not stop in time; ending it.")
                 worker.kill()
                 worker.wait()
+
+
+def use_local_site_url(host: str, port: int) -> None:
+    """Unless REENTRYKIT_SITE_URL says otherwise, the links e-mailed from here (an
+    invitation, a password reset, a reminder from a worker) lead to this server."""
+    if "REENTRYKIT_SITE_URL" in os.environ:
+        return
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a name, not a bind
+    settings.SITE_URL = os.environ["REENTRYKIT_SITE_URL"] = f"http://{shown}:{port}"
 
 
 def start_workers() -> dict[str, subprocess.Popen[bytes]]:
