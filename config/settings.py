@@ -36,7 +36,7 @@ MASTER_KEY = env_secret(
 )
 DATA_DIR = Path(env_str("REENTRYKIT_DATA_DIR", str(VAR_DIR / "data")))
 # Largest partner extract accepted in one file (web, CLI and API alike).
-DATA_MAX_UPLOAD_BYTES = env_int("REENTRYKIT_DATA_MAX_UPLOAD_MB", 1024) * 1024 * 1024
+DATA_MAX_UPLOAD_BYTES = env_int("REENTRYKIT_DATA_MAX_UPLOAD_MB", 1024, minimum=1) * 1024 * 1024
 # Uploads are person-level extracts: one too large to stay in memory while its request
 # arrives goes to disk sealed, never as plain text.
 FILE_UPLOAD_HANDLERS = [
@@ -45,15 +45,13 @@ FILE_UPLOAD_HANDLERS = [
 ]
 # An uploaded file nobody imported (its column mapping never confirmed) is deleted
 # after this many hours.
-DATA_UPLOAD_RETENTION_HOURS = env_int("REENTRYKIT_DATA_UPLOAD_RETENTION_HOURS", 24)
+DATA_UPLOAD_RETENTION_HOURS = env_int("REENTRYKIT_DATA_UPLOAD_RETENTION_HOURS", 24, minimum=1)
 # Requests per API token: "N/s", "N/m", "N/h" or "N/d".
 API_RATE_LIMIT = env_rate("REENTRYKIT_API_RATE_LIMIT", "120/m")
 # Threads DuckDB may use for imports, linkage and measures (0 = all cores).
-DATA_THREADS = env_int("REENTRYKIT_DATA_THREADS", 0)
-if DATA_THREADS < 0:
-    raise ImproperlyConfigured(f"REENTRYKIT_DATA_THREADS must be 0 or more, got {DATA_THREADS}")
+DATA_THREADS = env_int("REENTRYKIT_DATA_THREADS", 0, minimum=0)
 # People in the synthetic county the demo seed gives each demo coalition (0: none).
-DEMO_SYNTH_PEOPLE = env_int("REENTRYKIT_DEMO_SYNTH_PEOPLE", 600)
+DEMO_SYNTH_PEOPLE = env_int("REENTRYKIT_DEMO_SYNTH_PEOPLE", 600, minimum=0)
 
 ALLOWED_HOSTS = env_list("REENTRYKIT_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("REENTRYKIT_CSRF_TRUSTED_ORIGINS", [])
@@ -132,7 +130,7 @@ try:
     DATABASES = {
         "default": dj_database_url.parse(
             env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'reentrykit.sqlite3'}"),
-            conn_max_age=env_int("REENTRYKIT_DB_CONN_MAX_AGE", 0),
+            conn_max_age=env_int("REENTRYKIT_DB_CONN_MAX_AGE", 0, minimum=0),
         )
     }
 except ValueError as exc:  # an unknown scheme, a malformed address
@@ -169,12 +167,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Lockout after repeated failed sign-ins (django-axes).
-AXES_FAILURE_LIMIT = env_int("REENTRYKIT_LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("REENTRYKIT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # Failed sign-ins from one address in an hour, whatever accounts they name, before it
 # must wait: the lockout above counts each account and address pair, so without this
 # one address could try a few common passwords against every account.
-LOGIN_ADDRESS_FAILURE_LIMIT = env_int("REENTRYKIT_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
-AXES_COOLOFF_TIME = env_int("REENTRYKIT_LOGIN_COOLOFF_MINUTES", 30) / 60
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("REENTRYKIT_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+AXES_COOLOFF_TIME = env_int("REENTRYKIT_LOGIN_COOLOFF_MINUTES", 30, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # One lockout per address whatever its capitalization.
@@ -228,7 +226,7 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("REENTRYKIT_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("REENTRYKIT_EMAIL_PORT", 587)
+EMAIL_PORT = env_int("REENTRYKIT_EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("REENTRYKIT_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("REENTRYKIT_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("REENTRYKIT_EMAIL_USE_TLS", True)
@@ -236,9 +234,7 @@ DEFAULT_FROM_EMAIL = env_str("REENTRYKIT_EMAIL_FROM", "ReentryKit <no-reply@loca
 
 # Daily work the task worker schedules itself (reentrykit.core.periodic): the hour, in
 # TIME_ZONE, it runs at, and whether the plan's reminders are part of it.
-DAILY_HOUR = env_int("REENTRYKIT_DAILY_HOUR", 7)
-if not 0 <= DAILY_HOUR <= 23:
-    raise ImproperlyConfigured(f"REENTRYKIT_DAILY_HOUR must be from 0 to 23, got {DAILY_HOUR}")
+DAILY_HOUR = env_int("REENTRYKIT_DAILY_HOUR", 7, minimum=0, maximum=23)
 PLAN_REMINDERS = env_bool("REENTRYKIT_PLAN_REMINDERS", True)
 
 TASKS = {

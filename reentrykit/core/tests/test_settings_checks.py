@@ -29,6 +29,10 @@ def test_a_log_level_in_lower_case_is_understood(tmp_path: Path) -> None:
         ("REENTRYKIT_TIME_ZONE", "Mars/Olympus_Mons"),
         ("DATABASE_URL", "postgress://reentrykit@localhost/reentrykit"),
         ("REENTRYKIT_DATA_THREADS", "-1"),
+        ("REENTRYKIT_DATA_MAX_UPLOAD_MB", "0"),
+        ("REENTRYKIT_LOGIN_FAILURE_LIMIT", "0"),
+        ("REENTRYKIT_EMAIL_PORT", "70000"),
+        ("REENTRYKIT_DAILY_HOUR", "24"),
     ],
 )
 def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path, name: str, value: str) -> None:
