@@ -207,6 +207,7 @@ def _write_batch(
     # The batch row is committed first as "loading"; analytic steps only ever read
     # batches marked "imported", so a crash between the two commits leaves nothing
     # visible, and the store's rows of an unfinished batch are ignored and cleaned up.
+    _remove_unfinished(con, coalition)
     with transaction.atomic():
         source, created = Source.objects.get_or_create(coalition=coalition, name=source_name)
         batch = ImportBatch.objects.create(
@@ -298,6 +299,17 @@ def _write_batch(
         except duckdb.Error:
             con.execute("ROLLBACK")  # left for the next replacement; nothing reads them
     return batch
+
+
+def _remove_unfinished(con: duckdb.DuckDBPyConnection, coalition: Coalition) -> None:
+    """Take out the batches an import left "loading" when its process died after the
+    store committed their rows (no handler ran): only an import holding the store
+    writes such a batch, so while this one holds it, any other is unfinished for good.
+    Their rows go, and their source if no other file came from it."""
+    for batch in ImportBatch.objects.filter(
+        coalition=coalition, status=BatchStatus.LOADING
+    ).select_related("source"):
+        _undo_written(con, batch, Kind(batch.kind), batch.source)
 
 
 def _undo_written(

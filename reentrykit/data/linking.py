@@ -64,15 +64,24 @@ def link_coalition(
             np.concatenate([deterministic, probabilistic]) if len(probabilistic) else deterministic
         )
         labels = linkage.clusters(records, edges, linkage.records_apart(con))
-        people = linkage.write_person_map(
-            con, labels, pseudonym_secret(coalition.pk), _sources_in_order(coalition)
-        )
-        review = _store_review_pairs(con, threshold)
-        progress(0.85, "Building the analytic tables")
-        build_analytic_tables(con)
-        histogram = _weight_histogram(con)
-        by_source = _by_source(con)
-        reviewed = _count(con, "SELECT count(*) FROM store.review_decisions")
+        # The person map, the review pairs and the analytic tables change together or
+        # not at all: a run that stops midway (an error, a killed worker) leaves the
+        # last linkage's results in place, whole.
+        con.execute("BEGIN TRANSACTION")
+        try:
+            people = linkage.write_person_map(
+                con, labels, pseudonym_secret(coalition.pk), _sources_in_order(coalition)
+            )
+            review = _store_review_pairs(con, threshold)
+            progress(0.85, "Building the analytic tables")
+            build_analytic_tables(con)
+            histogram = _weight_histogram(con)
+            by_source = _by_source(con)
+            reviewed = _count(con, "SELECT count(*) FROM store.review_decisions")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         if export_clusters is not None:
             _export_clusters(con, export_clusters)
     run = LinkageRun.objects.create(

@@ -49,6 +49,10 @@ class StoreError(Exception):
     pass
 
 
+class StoreBusy(StoreError):
+    """Another job (or connection) holds the store: the same work can succeed later."""
+
+
 def sql_literal(value: str) -> str:
     # ATTACH, LOAD and views take no bound parameters: text goes in as a quoted literal.
     return "'" + value.replace("'", "''") + "'"
@@ -179,7 +183,7 @@ def open_store(
             # server) has it attached. Other binder errors are not a busy store.
             if isinstance(error, duckdb.BinderException) and "conflict" not in str(error):
                 raise
-            raise StoreError(
+            raise StoreBusy(
                 "The coalition's data store is busy with another job; try again in a minute."
             ) from error
         if write:
