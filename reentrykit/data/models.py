@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.audit import Audited
@@ -118,6 +119,11 @@ class ImportBatch(Audited, models.Model):
         return self.coalition_id
 
 
+# A job that has not moved for this long is probably without a worker (the longest
+# step, a large linkage's pair scoring, reports no progress for some minutes).
+JOB_STALLED_AFTER = dt.timedelta(minutes=30)
+
+
 class JobKind(models.TextChoices):
     IMPORT = "import", "Import"
     LINK = "link", "Linkage"
@@ -155,6 +161,11 @@ class DataJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def stalled(self) -> bool:
+        """Unfinished and without news for long: its worker may have stopped, or none runs."""
+        return not self.finished and timezone.now() - self.updated_at > JOB_STALLED_AFTER
 
 
 class LinkageRun(Audited, models.Model):

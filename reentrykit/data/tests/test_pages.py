@@ -253,6 +253,24 @@ def test_the_progress_fragment_polls_while_running(world: World, signed_in) -> N
     assert "<html" not in fragment
     assert 'hx-trigger="every 1s"' in fragment
     assert 'value="40"' in fragment
+    assert "Nothing has moved" not in fragment
+
+
+def test_a_job_without_news_for_half_an_hour_says_its_worker_may_have_stopped(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    job = DataJob.objects.create(coalition=world.coalition, kind="link", status="queued")
+    page = signed_in(world.steward).get(f"/c/riverton/data/jobs/{job.pk}/")
+    assert "Nothing has moved" not in page.content.decode()
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    DataJob.objects.filter(pk=job.pk).update(updated_at=an_hour_ago)
+    page = signed_in(world.steward).get(f"/c/riverton/data/jobs/{job.pk}/").content.decode()
+    assert "check that its task worker is running" in page
+    DataJob.objects.filter(pk=job.pk).update(status="done")
+    page = signed_in(world.steward).get(f"/c/riverton/data/jobs/{job.pk}/").content.decode()
+    assert "Nothing has moved" not in page
 
 
 def test_viewing_review_pairs_is_logged(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
