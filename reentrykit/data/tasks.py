@@ -7,6 +7,7 @@ import traceback
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from reentrykit.core.audit import audit_actor
@@ -49,12 +50,33 @@ def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
     job.save()
 
 
+# A job that finds the store busy (another job holds it: a linkage, a refresh, a fit)
+# waits this long and tries again, up to this many times, before it gives up.
+BUSY_RETRY = dt.timedelta(minutes=1)
+BUSY_ATTEMPTS = 60
+
+
+def _wait_for_the_store(job: DataJob) -> bool:
+    """Queue ``job`` again a minute from now, keeping its upload; False when it has
+    waited long enough already, or the task backend cannot wait."""
+    runner = run_import_job if job.kind == JobKind.IMPORT else run_link_job
+    waited = int(job.params.get("busy_attempts", 0))
+    if waited >= BUSY_ATTEMPTS or not runner.get_backend().supports_defer:
+        return False
+    job.params = {**job.params, "busy_attempts": waited + 1}
+    job.status = JobStatus.QUEUED
+    job.message = "Waiting: another job is using the coalition's data; trying again in a minute."
+    job.save(update_fields=["params", "status", "message", "updated_at"])
+    runner.using(run_after=timezone.now() + BUSY_RETRY).enqueue(job.pk)
+    return True
+
+
 @task()
 def run_import_job(job_id: int) -> None:
     from reentrykit.data import sealed
     from reentrykit.data.imports import import_file
     from reentrykit.data.reader import FileProblem
-    from reentrykit.data.store import StoreError
+    from reentrykit.data.store import StoreBusy, StoreError
     from reentrykit.data.validation import Mapping
 
     job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
@@ -63,6 +85,7 @@ def run_import_job(job_id: int) -> None:
     _sweep_uploads()
     params = job.params
     path = Path(params["path"])
+    keep_upload = False
     try:
         with audit_actor(job.created_by, _via(job)):
             result = import_file(
@@ -86,7 +109,11 @@ def run_import_job(job_id: int) -> None:
             else "Nothing was imported."
         )
         _finish(job, ok=result.ok, result=result.as_dict(), message=message)
-    except StoreError as error:  # another job holds the store
+    except StoreBusy as error:  # another job holds the store
+        keep_upload = _wait_for_the_store(job)
+        if not keep_upload:
+            _finish(job, ok=False, result={"error": str(error)}, message="Nothing was imported.")
+    except StoreError as error:
         _finish(job, ok=False, result={"error": str(error)}, message="Nothing was imported.")
     except FileProblem as problem:  # the saved upload could not be opened
         # The message may quote the file (a header cell): sealed in the result alone.
@@ -102,14 +129,15 @@ def run_import_job(job_id: int) -> None:
         )
         raise JobFailed.of(job, error) from None
     finally:
-        path.unlink(missing_ok=True)
+        if not keep_upload:
+            path.unlink(missing_ok=True)
 
 
 @task()
 def run_link_job(job_id: int) -> None:
     from reentrykit.data.linkage import LinkageError
     from reentrykit.data.linking import link_coalition
-    from reentrykit.data.store import StoreError
+    from reentrykit.data.store import StoreBusy, StoreError
 
     job = DataJob.objects.select_related("coalition", "created_by").get(pk=job_id)
     job.status = JobStatus.RUNNING
@@ -126,6 +154,9 @@ def run_link_job(job_id: int) -> None:
             result={"run": run.pk, "records": run.records, "people": run.people},
             message=f"Linked {run.records} records into {run.people} people.",
         )
+    except StoreBusy as error:
+        if not _wait_for_the_store(job):
+            _finish(job, ok=False, result={"error": str(error)}, message=str(error))
     except (LinkageError, StoreError) as error:
         _finish(job, ok=False, result={"error": str(error)}, message=str(error))
     except Exception as error:

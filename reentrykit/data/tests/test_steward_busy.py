@@ -109,3 +109,85 @@ def test_the_review_page_says_the_store_is_busy_with_a_request_of_this_process(
         page = client.get("/c/riverton/data/linkage/review/")
     assert page.status_code == 200
     assert BUSY in page.content.decode()
+
+
+DEFERRING = {
+    "default": {
+        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "analysis"],
+    }
+}
+
+
+def test_an_import_that_finds_the_store_busy_waits_and_keeps_its_upload(
+    world: World, tmp_path: Path, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import tasks
+    from reentrykit.data.models import JobStatus
+    from reentrykit.data.services import data_job_start, upload_save
+
+    _imported(world, tmp_path)
+    settings.TASKS = DEFERRING
+    upload = SimpleUploadedFile("more.csv", RELEASES.replace("J1,Ann", "J2,Bo").encode())
+    path = upload_save(coalition=world.coalition, uploaded=upload)
+    job = data_job_start(
+        coalition=world.coalition,
+        kind="import",
+        user=world.steward,
+        params={"path": str(path), "kind": "releases", "source": "Jail", "file_name": "more.csv"},
+    )
+    with _held(world):
+        tasks.run_import_job.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.params["busy_attempts"]) == (JobStatus.QUEUED, 1)
+    assert "trying again in a minute" in job.message
+    assert path.exists()  # the upload waits with the job
+    queued = tasks.run_import_job.get_backend().results
+    assert [(r.task.name, r.args) for r in queued][-1] == ("run_import_job", [job.pk])
+    assert queued[-1].task.run_after is not None
+
+    tasks.run_import_job.call(job.pk)  # a minute later, the store is free
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.result
+    assert ImportBatch.objects.count() == 2
+    assert not path.exists()
+
+
+def test_an_import_stops_waiting_for_a_store_busy_for_an_hour(
+    world: World, tmp_path: Path, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import tasks
+    from reentrykit.data.models import JobStatus
+    from reentrykit.data.services import data_job_start, upload_save
+
+    _imported(world, tmp_path)
+    settings.TASKS = DEFERRING
+    path = upload_save(coalition=world.coalition, uploaded=SimpleUploadedFile("m.csv", b"x"))
+    job = data_job_start(
+        coalition=world.coalition,
+        kind="import",
+        user=world.steward,
+        params={"path": str(path), "kind": "releases", "source": "Jail",
+                "busy_attempts": tasks.BUSY_ATTEMPTS},
+    )  # fmt: skip
+    with _held(world):
+        tasks.run_import_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert not path.exists()
+
+
+def test_a_linkage_that_finds_the_store_busy_waits(world: World, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data import tasks
+    from reentrykit.data.models import JobStatus
+    from reentrykit.data.services import data_job_start
+
+    _imported(world, tmp_path)
+    settings.TASKS = DEFERRING
+    job = data_job_start(coalition=world.coalition, kind="link", user=world.steward)
+    with _held(world):
+        tasks.run_link_job.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.params["busy_attempts"]) == (JobStatus.QUEUED, 1)
+    queued = tasks.run_link_job.get_backend().results
+    assert [(r.task.name, r.args) for r in queued][-1] == ("run_link_job", [job.pk])
