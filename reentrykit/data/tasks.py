@@ -7,9 +7,9 @@ import traceback
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
+from reentrykit.core import queues
 from reentrykit.core.audit import audit_actor
 from reentrykit.data.models import DataJob, JobKind, JobStatus
 from reentrykit.data.progress import Progress
@@ -51,8 +51,7 @@ def _finish(job: DataJob, *, ok: bool, result: dict, message: str) -> None:
 
 
 # A job that finds the store busy (another job holds it: a linkage, a refresh, a fit)
-# waits this long and tries again, up to this many times, before it gives up.
-BUSY_RETRY = dt.timedelta(minutes=1)
+# tries again a minute later (``queues.retry_later``), this many times at most.
 BUSY_ATTEMPTS = 60
 
 
@@ -67,8 +66,7 @@ def _wait_for_the_store(job: DataJob) -> bool:
     job.status = JobStatus.QUEUED
     job.message = "Waiting: another job is using the coalition's data; trying again in a minute."
     job.save(update_fields=["params", "status", "message", "updated_at"])
-    runner.using(run_after=timezone.now() + BUSY_RETRY).enqueue(job.pk)
-    return True
+    return queues.retry_later(runner, job.pk)
 
 
 @task()

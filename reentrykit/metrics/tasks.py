@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core import queues
-
-# How long a refresh that found the store busy waits before it tries again.
-BUSY_RETRY = dt.timedelta(minutes=1)
 
 
 @task()
@@ -26,9 +21,8 @@ def refresh_measures(coalition_id: int) -> None:
     except StoreBusy:
         # Another worker's job holds the store (an import started as the linkage ended):
         # the measures of that linkage come a minute later, rather than never.
-        if not refresh_measures.get_backend().supports_defer:
+        if not queues.retry_later(refresh_measures, coalition_id):
             raise
-        refresh_measures.using(run_after=timezone.now() + BUSY_RETRY).enqueue(coalition_id)
 
 
 def on_linkage_finished(sender: Any, coalition: Coalition, **kwargs: Any) -> None:

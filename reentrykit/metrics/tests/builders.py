@@ -97,6 +97,18 @@ def write_store(coalition_id: int, **rows: Iterable[Mapping[str, Any]]) -> None:
         fill_store(con, **rows)
 
 
+# The adjusted comparison's covariates, the same for everyone: a person table's columns
+# where a test varies only the program and the outcome (``cox.fit_program_effect``).
+SAME_COVARIATES = {
+    "sex": "male",
+    "race": "white",
+    "risk_level": "low",
+    "on_supervision": 0,
+    "offense_category": "drug",
+    "prior_arrests": 0,
+}
+
+
 def release(person: str, date: str, **extra: Any) -> dict[str, Any]:
     return {"person_key": person, "release_date": date, **extra}
 

@@ -23,7 +23,13 @@ from reentrykit.metrics.cox import (
 )
 from reentrykit.metrics.engine import Tables
 from reentrykit.metrics.selectors import PROGRAM_EFFECT_KEYS
-from reentrykit.metrics.tests.builders import event, memory_tables, program, release
+from reentrykit.metrics.tests.builders import (
+    SAME_COVARIATES,
+    event,
+    memory_tables,
+    program,
+    release,
+)
 
 THROUGH = dt.date(2025, 12, 31)
 PERIOD = Period(dt.date(2022, 1, 1), dt.date(2023, 12, 31))
@@ -181,12 +187,7 @@ def test_it_splits_follow_up_where_participation_switches_on() -> None:
             "event": [1, 1, 0, 1, 0],
             "program_day": [0, 40, 60, np.nan, np.nan],
             "age_at_release": [30, 30, 30, 30, 30],
-            "sex": "male",
-            "race": "white",
-            "risk_level": "low",
-            "on_supervision": 0,
-            "offense_category": "drug",
-            "prior_arrests": 0,
+            **SAME_COVARIATES,
         }
     )
     rows = episodes(people)
@@ -217,10 +218,30 @@ def test_it_computes_the_ph_test_as_lifelines_does_without_delayed_entry() -> No
     )
     frame["stop"] = rng.exponential(1 / np.exp(0.5 * frame.x1 - 0.3 * frame.x2)) + 0.01
     frame["event"] = (rng.random(n) < 0.8).astype(int)
-    cph = CoxPHFitter().fit(frame[["x1", "x2", "stop", "event"]], "stop", "event")
-    expected = proportional_hazard_test(
-        cph, frame[["x1", "x2", "stop", "event"]], time_transform="rank"
-    )
+    _assert_ph_as_lifelines(frame)
+
+
+@pytest.mark.parametrize("seed", [5, 7])
+def test_the_ph_check_matches_lifelines_when_events_share_a_day(seed: int) -> None:
+    # Times in whole days, as every model here has them: many events share a day. The
+    # model is fitted with Efron's ties, so the Schoenfeld residuals must subtract the
+    # Efron means of the tied events (as lifelines and R do), not the Breslow mean.
+    rng = np.random.default_rng(seed)
+    n = 150
+    frame = pd.DataFrame({"x1": rng.normal(size=n), "x2": (rng.random(n) < 0.4).astype(float)})
+    frame["stop"] = np.ceil(rng.exponential(10 / np.exp(0.5 * frame.x1 - 0.3 * frame.x2)))
+    frame["event"] = (rng.random(n) < 0.8).astype(int)
+    # Sorted as lifelines sorts, so that tied events take their ranks in the same order.
+    frame = frame.sort_values(["stop", "event"], kind="stable").reset_index(drop=True)
+    assert frame.loc[frame.event == 1, "stop"].duplicated().sum() > 50
+    _assert_ph_as_lifelines(frame)
+
+
+def _assert_ph_as_lifelines(frame: pd.DataFrame) -> None:
+    """The check's p-values of x1 and x2 (no delayed entry) are lifelines' to 1e-6."""
+    columns = ["x1", "x2", "stop", "event"]
+    cph = CoxPHFitter().fit(frame[columns], "stop", "event")
+    expected = proportional_hazard_test(cph, frame[columns], time_transform="rank")
     got = schoenfeld_ph_pvalues(
         frame.assign(start=0.0),
         terms=["x1", "x2"],
@@ -273,12 +294,7 @@ def test_it_reports_no_estimate_without_participants() -> None:
             "event": [1, 0],
             "program_day": [np.nan, np.nan],
             "age_at_release": [30, 40],
-            "sex": "male",
-            "race": "white",
-            "risk_level": "low",
-            "on_supervision": 0,
-            "offense_category": "drug",
-            "prior_arrests": 0,
+            **SAME_COVARIATES,
         }
     )
     result = fit_program_effect(people).as_dict()
@@ -296,12 +312,8 @@ def test_it_says_why_when_participation_cannot_be_told_from_a_covariate() -> Non
             "event": [i % 3 != 0 for i in range(40)],
             "program_day": [0 if i % 2 else np.nan for i in range(40)],
             "age_at_release": 30,
-            "sex": "male",
-            "race": "white",
-            "risk_level": "low",
+            **SAME_COVARIATES,
             "on_supervision": [i % 2 for i in range(40)],
-            "offense_category": "drug",
-            "prior_arrests": 0,
         }
     )
     people["event"] = people["event"].astype(int)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from reentrykit.metrics.cox import fit_program_effect
+from reentrykit.metrics.tests.builders import SAME_COVARIATES
 
 
 def _people() -> pd.DataFrame:
@@ -23,12 +24,8 @@ def _people() -> pd.DataFrame:
             "event": (rng.random(n) < 0.6).astype(int),
             "program_day": np.where(took_part, rng.choice([0, 10, 30], n), np.nan),
             "age_at_release": rng.integers(18, 60, n),
-            "sex": "male",
+            **SAME_COVARIATES,
             "race": rng.choice(["white", "black"], n),
-            "risk_level": "low",
-            "on_supervision": 0,
-            "offense_category": "drug",
-            "prior_arrests": 0,
         }
     )
     people.loc[0, ["sex", "event", "time"]] = ["unknown", 1, 1]

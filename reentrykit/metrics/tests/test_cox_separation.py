@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from reentrykit.metrics.cox import fit_program_effect
+from reentrykit.metrics.tests.builders import SAME_COVARIATES
 
 
 def _people(*, participants_have_events: bool) -> pd.DataFrame:
@@ -23,12 +24,7 @@ def _people(*, participants_have_events: bool) -> pd.DataFrame:
             "event": (with_events & (rng.random(n) < 0.7)).astype(int),
             "program_day": np.where(took_part, 0, np.nan),
             "age_at_release": rng.integers(18, 60, n),
-            "sex": "male",
-            "race": "white",
-            "risk_level": "low",
-            "on_supervision": 0,
-            "offense_category": "drug",
-            "prior_arrests": 0,
+            **SAME_COVARIATES,
         }
     )
 
