@@ -380,13 +380,15 @@ def _aalen_johansen(part: pd.DataFrame, group: str) -> pd.DataFrame:
         high = np.exp(-np.exp(centre - spread))
     kept = (times > 0) & (ended > 0)
     zero = np.array([0.0])
+    # Deaths on the day of release are on the day-0 row (no event counts that day).
+    released_dead = np.array([deaths[times == 0].sum()])
     return pd.DataFrame(
         {
             "group": group,
             "day": np.concatenate([[0], times[kept]]).astype("int64"),
             "at_risk": np.concatenate([[removed.sum()], at_risk[kept]]),
             "events": np.concatenate([zero, events[kept]]),
-            "competing": np.concatenate([zero, deaths[kept]]),
+            "competing": np.concatenate([released_dead, deaths[kept]]),
             "cumulative_incidence": np.concatenate([zero, share[kept]]),
             "ci_low": np.concatenate([zero, low[kept]]),
             "ci_high": np.concatenate([zero, high[kept]]),

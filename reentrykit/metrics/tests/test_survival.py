@@ -275,3 +275,20 @@ def test_a_curve_read_on_another_group_s_event_days_keeps_its_own_numbers() -> N
     late = kaplan_meier(counts, by="sex", at_days=np.array([12])).set_index("day")
     assert late.loc[12, "at_risk"] == 0
     assert late.loc[12, "survival"] == pytest.approx(0.375)
+
+
+def test_cumulative_incidence_counts_deaths_on_the_day_of_release() -> None:
+    # Two of ten die on the day of release: the day-0 row says so, and they leave the
+    # risk set before the first event (8 at risk on day 4). The incidence is 1 in 10:
+    # everyone's survival before day 4 (8/10) times the day's hazard (1/8).
+    counts = pd.DataFrame(
+        {"group": "all", "time": [0, 4, 9], "outcome": [2, 1, 0], "count": [2, 1, 7]}
+    )
+    curve = cumulative_incidence(counts).set_index("day")
+    assert list(curve.index) == [0, 4]
+    assert curve.loc[0, "at_risk"] == 10
+    assert curve.loc[0, "competing"] == 2
+    assert curve.loc[0, "cumulative_incidence"] == 0.0
+    assert curve.loc[4, "at_risk"] == 8
+    assert curve.loc[4, "cumulative_incidence"] == pytest.approx(1 / 10)
+    assert curve["competing"].sum() == 2
