@@ -158,8 +158,11 @@ def test_purge_identities_removes_every_name(world: World, tmp_path: Path) -> No
         assert store.table_count(con, "raw_releases") == 2
 
 
-def _refused(tmp_path: Path, capsys, *args: str, file: str = "releases.csv") -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    """Import ``file`` (in ``tmp_path``) with ``args``: the error and what went to stderr."""
+def _refused(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys, *args: str, file: str = "releases.csv", code: int = 1
+) -> tuple[str, str]:
+    """Import ``file`` (in ``tmp_path``) with ``args``: the error and what went to stderr;
+    the command exits ``code``."""
     with pytest.raises(CommandError) as refused:
         call_command(
             "data",
@@ -173,7 +176,7 @@ def _refused(tmp_path: Path, capsys, *args: str, file: str = "releases.csv") -> 
             stdout=StringIO(),
             stderr=StringIO(),
         )
-    assert refused.value.returncode == 1
+    assert refused.value.returncode == code
     assert not ImportBatch.objects.exists() and not Source.objects.exists()
     return str(refused.value), capsys.readouterr().err
 
@@ -215,8 +218,13 @@ def test_a_mapping_file_that_cannot_be_used_is_an_error_naming_the_key(
 def test_a_missing_mapping_file_is_an_error(world: World, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "releases.csv").write_text(RELEASES)
     path = tmp_path / "none.json"
-    error, _ = _refused(tmp_path, capsys, "--source", "Jail", "--mapping", str(path))
+    error, _ = _refused(tmp_path, capsys, "--source", "Jail", "--mapping", str(path), code=2)
     assert error == f"The mapping file {path} could not be read: No such file or directory."
+
+
+def test_a_file_that_does_not_exist_is_a_usage_error(world: World, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    error, _ = _refused(tmp_path, capsys, "--source", "Jail", file="missing.csv", code=2)
+    assert error == f"No such file: {tmp_path / 'missing.csv'}"
 
 
 def test_a_source_longer_than_the_database_takes_is_refused(

@@ -115,7 +115,8 @@ class Command(BaseCommand):
         coalition = self._coalition(options["coalition"])
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            # A path that names no file is a usage error, as a bad --export path is.
+            raise CommandError(f"No such file: {path}", returncode=2)
         mapping = self._mapping(options["mapping"]) if options.get("mapping") else None
         result = import_file(
             coalition=coalition,
@@ -137,7 +138,7 @@ class Command(BaseCommand):
             return Mapping.from_text(path.read_bytes())
         except OSError as error:
             raise CommandError(
-                f"The mapping file {path} could not be read: {error.strerror}."
+                f"The mapping file {path} could not be read: {error.strerror}.", returncode=2
             ) from error
         except MappingProblem as problem:
             raise CommandError(f"The mapping file {path} is not valid. {problem}") from problem
