@@ -10,6 +10,7 @@ when two workers start at once guards it with :func:`first_today`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -55,12 +56,16 @@ def schedule(task: Any, *, now: dt.datetime | None = None) -> bool:
     return True
 
 
-def schedule_all(queue_names: list[str], *, now: dt.datetime | None = None) -> list[str]:
-    """Schedules the daily tasks of the queues a worker serves ("*" for all); the names
-    of the tasks scheduled."""
+def schedule_all(
+    queue_names: list[str], *, excluded: Sequence[str] = (), now: dt.datetime | None = None
+) -> list[str]:
+    """Schedules the daily tasks of the queues a worker serves ("*" for all, less
+    ``excluded``, as the worker's ``--exclude-queues``); the names of the tasks
+    scheduled."""
     scheduled = []
     for task in DAILY:
         serves = "*" in queue_names or task.queue_name in queue_names
+        serves = serves and task.queue_name not in excluded
         if serves and schedule(task, now=now):
             scheduled.append(task.name)
     return scheduled

@@ -44,6 +44,8 @@ def test_a_worker_schedules_the_daily_work_of_its_queues_once(settings) -> None:
     settings.DAILY_HOUR = 7
     with timezone.override(CHICAGO):
         assert periodic.schedule_all([queues.ANALYSIS], now=_at(29, 6)) == []
+        # A worker of every queue but the default one (--exclude-queues) does not serve it.
+        assert periodic.schedule_all(["*"], excluded=[queues.DEFAULT], now=_at(29, 6)) == []
         assert periodic.schedule_all(["*"], now=_at(29, 6)) == ["daily_reminders"]
         # A second worker finds the run waiting and adds none.
         assert periodic.schedule_all([queues.DEFAULT], now=_at(29, 6)) == []
@@ -67,6 +69,14 @@ def test_the_worker_command_schedules_before_it_works(settings) -> None:  # type
     assert waiting_when_it_works == [1]
     [waiting] = DBTaskResult.objects.all()
     assert waiting.run_after > timezone.now()
+
+
+@pytest.mark.django_db
+def test_a_worker_that_excludes_a_queue_leaves_its_daily_work_alone(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TASKS = DATABASE_TASKS
+    with mock.patch.object(DatabaseWorker, "handle", lambda self, *args, **options: None):
+        call_command("worker", "--queue-name", "*", "--exclude-queues", "default", "--batch")
+    assert not DBTaskResult.objects.exists()
 
 
 def test_the_reminders_go_out_once_a_day(world: World, settings) -> None:  # type: ignore[no-untyped-def]

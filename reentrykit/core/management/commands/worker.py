@@ -14,5 +14,8 @@ class Command(DatabaseWorker):
     help = "Run the task worker; it also schedules the daily work of the queues it serves."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        periodic.schedule_all(options["queue_name"].split(","))
+        periodic.schedule_all(
+            options["queue_name"].split(","),
+            excluded=[name for name in options.get("exclude_queues", "").split(",") if name],
+        )
         super().handle(*args, **options)
