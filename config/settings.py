@@ -229,7 +229,15 @@ EMAIL_HOST = env_str("REENTRYKIT_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("REENTRYKIT_EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("REENTRYKIT_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("REENTRYKIT_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("REENTRYKIT_EMAIL_USE_TLS", True)
+# Port 465 speaks TLS from the first byte (implicit TLS); other ports start in plain
+# text and switch (STARTTLS). SMTP can use one or the other, not both.
+EMAIL_USE_SSL = env_bool("REENTRYKIT_EMAIL_USE_SSL", EMAIL_PORT == 465)
+EMAIL_USE_TLS = env_bool("REENTRYKIT_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured(
+        "REENTRYKIT_EMAIL_USE_TLS (STARTTLS) and REENTRYKIT_EMAIL_USE_SSL (implicit TLS, "
+        "port 465) cannot both be on: turn one off"
+    )
 DEFAULT_FROM_EMAIL = env_str("REENTRYKIT_EMAIL_FROM", "ReentryKit <no-reply@localhost>")
 
 # Daily work the task worker schedules itself (reentrykit.core.periodic): the hour, in

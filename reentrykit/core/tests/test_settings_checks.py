@@ -43,6 +43,21 @@ def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path, name: str, val
     assert len(lines) == 1 and name in lines[0], result.stderr
 
 
+def test_port_465_uses_implicit_tls_and_both_kinds_at_once_are_refused(tmp_path: Path) -> None:
+    shown = reentrykit(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.EMAIL_USE_SSL, s.EMAIL_USE_TLS)",
+        env={"REENTRYKIT_DEBUG": "1", "REENTRYKIT_VAR_DIR": str(tmp_path)}
+        | {"REENTRYKIT_EMAIL_PORT": "465"},
+    )
+    assert shown.stdout.splitlines()[-1] == "True False", shown.stderr
+    result = _check(tmp_path, REENTRYKIT_EMAIL_USE_SSL="1", REENTRYKIT_EMAIL_USE_TLS="1")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "REENTRYKIT_EMAIL_USE_SSL" in lines[0], result.stderr
+
+
 def _deploy_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     production = {
         "REENTRYKIT_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
