@@ -77,7 +77,7 @@ def link_coalition(
             build_analytic_tables(con)
             histogram = _weight_histogram(con)
             by_source = _by_source(con)
-            reviewed = _count(con, "SELECT count(*) FROM store.review_decisions")
+            reviewed = _count(con, REVIEWED_PAIRS)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -101,6 +101,17 @@ def link_coalition(
     progress(1.0, f"Linked {records} records into {people} people")
     linkage_finished.send(sender=LinkageRun, coalition=coalition, run=run)
     return run
+
+
+# The decisions that still apply: about two records the sources have now (a decision
+# stays when a source is replaced, and counts again if its records come back).
+REVIEWED_PAIRS = """
+    SELECT count(*) FROM store.review_decisions d
+    WHERE EXISTS (SELECT 1 FROM records l
+                  WHERE l.source = d.source_l AND l.source_person_id = d.source_person_id_l)
+      AND EXISTS (SELECT 1 FROM records r
+                  WHERE r.source = d.source_r AND r.source_person_id = d.source_person_id_r)
+"""
 
 
 def _review_floor(threshold: float) -> float:

@@ -154,6 +154,13 @@ def test_review_decisions_persist_across_reruns(world: World, small_county: Path
     link_coalition(coalition=world.coalition)
     pair = _pair_linked_by_probability(world)
     review_decide(coalition=world.coalition, pair=pair, decision="reject", user=world.steward)
+    # A decision on records a source no longer has (replaced since) counts for nothing.
+    with store.open_store(world.coalition.pk, write=True) as con:
+        con.execute(
+            "INSERT INTO store.review_decisions VALUES (?, 'gone-1', ?, 'gone-2', 'accept', "
+            "NULL, now())",
+            [pair[0], pair[2]],
+        )
     run = link_coalition(coalition=world.coalition)
     keys = _keys(world, pair)
     assert len(keys) == 2
