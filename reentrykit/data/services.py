@@ -11,7 +11,9 @@ person-level data too: :func:`stale_uploads_remove` deletes it once it is older 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import shutil
 import tempfile
 import time
@@ -181,6 +183,12 @@ def data_job_start(
     """Record an import or linkage job and queue it for the worker (after commit)."""
     if kind not in JobKind.values:
         raise ValueError(f"Unknown job kind: {kind}")
+    if kind == JobKind.IMPORT and params and params.get("path"):
+        # The upload is fresh again: a sweep that listed the waiting imports just before
+        # this one was recorded (or committed) would otherwise delete it if it had
+        # waited nearly the retention time for its column mapping.
+        with contextlib.suppress(OSError):
+            os.utime(params["path"])
     job = DataJob.objects.create(
         coalition=coalition, kind=kind, params=params or {}, created_by=user
     )

@@ -114,3 +114,22 @@ def test_it_removes_scratch_left_by_a_crashed_import_unless_one_is_running(
     running.save()
     assert stale_uploads_remove(coalition_id=world.coalition.pk) == 1
     assert not crashed.exists() and current.exists()
+
+
+def test_an_upload_is_fresh_again_when_its_import_is_queued(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data.services import data_job_start
+
+    settings.DATA_UPLOAD_RETENTION_HOURS = 24
+    # Mapped after a day at the mapping step, before any sweep ran.
+    upload = _file(world.coalition.pk, "mapped.csv", hours=25)
+    job = data_job_start(
+        coalition=world.coalition,
+        kind=JobKind.IMPORT,
+        user=world.steward,
+        params={"path": str(upload)},
+    )
+    # A sweep that listed the waiting imports a moment before this one was recorded
+    # does not see it: the upload's age alone must keep it.
+    DataJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+    assert stale_uploads_remove(coalition_id=world.coalition.pk) == 0
+    assert upload.exists()
