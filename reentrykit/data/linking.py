@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
@@ -66,8 +68,11 @@ def link_coalition(
         labels = linkage.clusters(records, edges, linkage.records_apart(con))
         # The person map, the review pairs and the analytic tables change together or
         # not at all: a run that stops midway (an error, a killed worker) leaves the
-        # last linkage's results in place, whole.
+        # last linkage's results in place, whole. The run's record is saved just before
+        # the store commits (and removed if the commit fails), so that new results never
+        # stand without the run that made them, nor a run without its results.
         con.execute("BEGIN TRANSACTION")
+        run = None
         try:
             people = linkage.write_person_map(
                 con, labels, pseudonym_secret(coalition.pk), _sources_in_order(coalition)
@@ -75,29 +80,31 @@ def link_coalition(
             review = _store_review_pairs(con, threshold)
             progress(0.85, "Building the analytic tables")
             build_analytic_tables(con)
-            histogram = _weight_histogram(con)
-            by_source = _by_source(con)
-            reviewed = _count(con, REVIEWED_PAIRS)
-            con.execute("COMMIT")
+            run = LinkageRun.objects.create(
+                coalition=coalition,
+                threshold=threshold,
+                records=records,
+                people=people,
+                deterministic_links=len(deterministic),
+                probabilistic_links=len(probabilistic),
+                pairs_for_review=review,
+                pairs_reviewed=_count(con, REVIEWED_PAIRS),
+                weight_histogram=_weight_histogram(con),
+                by_source=_by_source(con),
+                created_by=user if getattr(user, "pk", None) else None,
+                finished_at=timezone.now(),
+            )
+            _commit(con)
         except BaseException:
-            con.execute("ROLLBACK")
+            if run is not None:  # the commit failed, and may have ended the transaction
+                run.delete()
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+            else:
+                con.execute("ROLLBACK")
             raise
         if export_clusters is not None:
             _export_clusters(con, export_clusters)
-    run = LinkageRun.objects.create(
-        coalition=coalition,
-        threshold=threshold,
-        records=records,
-        people=people,
-        deterministic_links=len(deterministic),
-        probabilistic_links=len(probabilistic),
-        pairs_for_review=review,
-        pairs_reviewed=reviewed,
-        weight_histogram=histogram,
-        by_source=by_source,
-        created_by=user if getattr(user, "pk", None) else None,
-        finished_at=timezone.now(),
-    )
     progress(1.0, f"Linked {records} records into {people} people")
     linkage_finished.send(sender=LinkageRun, coalition=coalition, run=run)
     return run
@@ -112,6 +119,10 @@ REVIEWED_PAIRS = """
       AND EXISTS (SELECT 1 FROM records r
                   WHERE r.source = d.source_r AND r.source_person_id = d.source_person_id_r)
 """
+
+
+def _commit(con: Any) -> None:
+    con.execute("COMMIT")
 
 
 def _review_floor(threshold: float) -> float:
