@@ -33,59 +33,49 @@ def _contents(world: World) -> dict[str, list[tuple]]:
         }
 
 
-def test_a_linkage_that_fails_after_writing_leaves_the_last_linkage_in_place(
-    world: World, county: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def linked(world: World, county: Path) -> dict[str, list[tuple]]:
+    """The county imported and linked at a high threshold: the store's contents then."""
     import_synthetic_county(coalition=world.coalition, directory=county)
     linking.link_coalition(coalition=world.coalition, threshold=0.99)
-    before = _contents(world)
+    return _contents(world)
 
-    def fail(con: object) -> list[list[float]]:
-        raise RuntimeError("the disk filled up")
 
-    monkeypatch.setattr(linking, "_weight_histogram", fail)
+def _fails(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("the disk filled up")
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        (linking, "_weight_histogram"),
+        # The results would stand with no run recorded: the data page would describe
+        # the last run, and no refresh would follow.
+        (LinkageRun.objects, "create"),
+    ],
+)
+def test_a_linkage_that_fails_after_writing_leaves_the_last_linkage_in_place(
+    world: World, linked: dict, broken: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(*broken, _fails)
     with pytest.raises(RuntimeError):
         # Another threshold: a finished run would give another person map.
         linking.link_coalition(coalition=world.coalition, threshold=0.55)
-    assert _contents(world) == before
-
-
-def test_a_run_that_cannot_be_recorded_leaves_the_last_linkage_in_place(
-    world: World, county: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The results would stand with no run recorded: the data page would describe the
-    # last run, and no refresh would follow.
-    import_synthetic_county(coalition=world.coalition, directory=county)
-    linking.link_coalition(coalition=world.coalition, threshold=0.99)
-    before = _contents(world)
-
-    def fail(**fields: object) -> None:
-        raise RuntimeError("the database went away")
-
-    monkeypatch.setattr(LinkageRun.objects, "create", fail)
-    with pytest.raises(RuntimeError):
-        linking.link_coalition(coalition=world.coalition, threshold=0.55)
-    assert _contents(world) == before
+    assert _contents(world) == linked
 
 
 def test_a_store_that_cannot_commit_leaves_no_run_recorded(
-    world: World, county: Path, monkeypatch: pytest.MonkeyPatch
+    world: World, linked: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import_synthetic_county(coalition=world.coalition, directory=county)
-    linking.link_coalition(coalition=world.coalition, threshold=0.99)
-    before = _contents(world)
     real_create = LinkageRun.objects.create
 
     def create_then_fail_the_commit(**fields: object) -> LinkageRun:
         run = real_create(**fields)
-        monkeypatch.setattr(linking, "_commit", fail_the_commit)
+        monkeypatch.setattr(linking, "_commit", _fails)
         return run
 
-    def fail_the_commit(con: object) -> None:
-        raise RuntimeError("no space left on the device")
-
     monkeypatch.setattr(LinkageRun.objects, "create", create_then_fail_the_commit)
-    with pytest.raises(RuntimeError, match="no space"):
+    with pytest.raises(RuntimeError, match="disk filled"):
         linking.link_coalition(coalition=world.coalition, threshold=0.55)
     assert LinkageRun.objects.filter(coalition=world.coalition).count() == 1
-    assert _contents(world) == before
+    assert _contents(world) == linked
