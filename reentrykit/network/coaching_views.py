@@ -1,9 +1,9 @@
 """Coaching pages: a coalition's sessions, action items and requests for help, and a
 network reader's overview of them across their sites.
 
-Everyone in the coalition reads its coaching record; its coaches write sessions, add
-action items and answer requests; members and coordinators ask for help and mark
-action items done.
+Everyone in the coalition reads its coaching record, and a coach the part of it from
+the networks they coach it in; its coaches write sessions, add action items and answer
+requests; members and coordinators ask for help and mark action items done.
 """
 
 from __future__ import annotations
@@ -46,6 +46,15 @@ def _sites(access: CoalitionAccess) -> list[NetworkSite]:
     )
 
 
+def _readable_sites(request: HttpRequest, access: CoalitionAccess) -> list[NetworkSite]:
+    """The sites whose coaching the reader reads: all of the coalition's for its own
+    people; for a coach who is not in the coalition, those they coach, since another
+    network's coaching stays closed to them as that network's pages and library do."""
+    if access.roles:
+        return _sites(access)
+    return selectors.coached_sites(access.coalition, request.user)
+
+
 def _coaches(request: HttpRequest, access: CoalitionAccess, site_id: int) -> bool:
     """Whether the user coaches this site of the coalition (in a coalition that joined
     two networks, each network's coaches write only to their own site)."""
@@ -75,7 +84,8 @@ def coaching(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             )
             messages.success(request, "Your request is with your coaches.")
             return redirect("coalition_network:coaching", coalition_slug=coalition_slug)
-    sessions = list(selectors.coalition_sessions(access.coalition))
+    readable = _readable_sites(request, access)
+    sessions = list(selectors.coalition_sessions(access.coalition).filter(site__in=readable))
     today = timezone.localdate()
     open_items = [
         item for session in sessions for item in session.action_items.all() if not item.done_on
@@ -89,7 +99,7 @@ def coaching(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "sessions": sessions,
             "open_items": sorted(open_items, key=lambda item: (item.due_on, item.pk)),
             "today": today,
-            "requests": selectors.coalition_requests(access.coalition),
+            "requests": selectors.coalition_requests(access.coalition).filter(site__in=readable),
             "ask_form": ask,
             "can_ask": access.can(Capability.CONTRIBUTE),
             "can_mark": access.can(Capability.CONTRIBUTE),
@@ -125,9 +135,13 @@ def session_new(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     return render(request, "network/session_new.html", {"access": access, "form": form})
 
 
-def _session_in(access: CoalitionAccess, session_id: int) -> CoachingSession:
+def _session_in(request: HttpRequest, access: CoalitionAccess, session_id: int) -> CoachingSession:
     session = (
-        CoachingSession.objects.filter(pk=session_id, site__coalition=access.coalition)
+        CoachingSession.objects.filter(
+            pk=session_id,
+            site__coalition=access.coalition,
+            site__in=_readable_sites(request, access),
+        )
         .select_related("site__network", "coach")
         .first()
     )
@@ -140,7 +154,7 @@ def _session_in(access: CoalitionAccess, session_id: int) -> CoachingSession:
 def session(request: HttpRequest, coalition_slug: str, session_id: int) -> HttpResponse:
     """One session; its coach (or another coach of the site) adds action items here."""
     access = get_coalition_for(request, coalition_slug)
-    entry = _session_in(access, session_id)
+    entry = _session_in(request, access, session_id)
     form = ActionItemForm(request.POST or None, session=entry)
     can_add = _coaches(request, access, entry.site_id)
     if request.method == "POST":

@@ -158,6 +158,9 @@ def action_item_add(
 @transaction.atomic
 def action_item_mark(*, item: ActionItem, done: bool, today: dt.date) -> ActionItem:
     """Marks the item done today, or open again."""
+    if done and item.done_on is not None:
+        # Done already (from a page opened before): the day it was done stands.
+        return item
     item.done_on = today if done else None
     item.save(update_fields=["done_on"])
     return item
@@ -179,6 +182,15 @@ def assistance_request_answer(
 ) -> AssistanceRequest:
     if not answer.strip():
         raise ValidationError({"answer": "Write the answer to send to the site."})
+    # Read again under a lock: another coach of the site may have answered since the
+    # page was opened, and their answer must not be silently replaced.
+    current = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
+    if current.status == AssistanceRequest.Status.ANSWERED:
+        by = current.answered_by.display_name if current.answered_by else "a former coach"
+        raise ValidationError(
+            f"“{current.topic}” was already answered by {by}; "
+            "read their answer on the coaching page."
+        )
     request.answer = answer.strip()
     request.answered_by = answered_by
     request.answered_at = timezone.now()

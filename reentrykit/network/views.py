@@ -24,6 +24,7 @@ from reentrykit.network.selectors import (
     MEASURE_COLUMNS,
     PLAN_COLUMNS,
     CrossSite,
+    coached_by,
     cross_site,
     visible_sites,
 )
@@ -172,6 +173,9 @@ def coalition_networks(request: HttpRequest, coalition_slug: str) -> HttpRespons
         .select_related("network")
         .prefetch_related("coach_assignments__coach__user")
     )
+    if not access.roles:
+        # A coach who is not in the coalition sees the networks they coach it in alone.
+        sites = coached_by(sites, request.user)
     return render(
         request,
         "network/coalition_networks.html",
