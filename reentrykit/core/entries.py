@@ -9,15 +9,19 @@ belong to the coalition directly are described as a :class:`Part` and routed
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.text import Truncator
 
 from reentrykit.core.access import Capability, CoalitionAccess, get_coalition_for, get_object_in
 
@@ -55,17 +59,23 @@ def form_page(
 ) -> HttpResponse:
     """The form of one record (``name`` in words): saved with ``save`` (or, when
     ``deletable``, removed) and back to ``listing``; the form again with its errors when
-    the input is wrong."""
+    the input is wrong, or when someone else saved the record since the form was opened
+    (the fields they changed say so)."""
     slug = access.coalition.slug
+    # Read before the form takes the input, which it writes onto its record.
+    stored = _stored(form)
     if request.method == "POST":
         if deletable is not None and request.POST.get("delete") == "yes":
             deletable.delete()
             messages.success(request, f"The {name} is removed.")
             return back_to(listing, slug, "main-content")
-        if form.is_valid():
+        changed = _changed_since(stored, request.POST.get(SEEN))
+        if form.is_valid() and not changed:
             saved = save(form)
             messages.success(request, "Saved.")
             return back_to(listing, slug, f"{part}-{saved.pk}")
+        for field in changed:
+            _refuse_stale(form, field, stored[field][1])
     return render(
         request,
         template,
@@ -77,9 +87,73 @@ def form_page(
             "name": name,
             "deletable": deletable,
             "listing": listing,
+            # What the form shows as stored, to tell on saving whether it still is.
+            "seen": _token(stored),
             **context,
         },
     )
+
+
+# The form field that carries what the form showed as stored (:func:`_token`).
+SEEN = "seen"
+
+
+def _stored(form: forms.ModelForm) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]
+    """Each of the form's fields as its record stores it: a fingerprint of the value,
+    and the value in words. A new record counts as blank, so that a record someone
+    else made meanwhile in the same place (a cell of the map) is not overwritten."""
+    instance = form.instance
+    stored = {}
+    for name in form.fields:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.many_to_many:
+            related = list(getattr(instance, name).order_by("pk")) if instance.pk else []
+            value: Any = [entry.pk for entry in related]
+            shown = ", ".join(str(entry) for entry in related) or "none"
+        else:
+            value = field.value_from_object(instance)
+            shown = _in_words(instance, field, value)
+        fingerprint = hashlib.sha256(f"{name}\n{value!r}".encode()).hexdigest()[:12]
+        stored[name] = (fingerprint, shown)
+    return stored
+
+
+def _in_words(instance: Model, field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "empty"
+    if field.is_relation:
+        return str(getattr(instance, field.name))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return Truncator(str(formats.localize(value))).chars(80)
+
+
+def _token(stored: dict[str, tuple[str, str]]) -> str:
+    return ",".join(f"{name}:{fingerprint}" for name, (fingerprint, _) in stored.items())
+
+
+def _changed_since(stored: dict[str, tuple[str, str]], token: str | None) -> list[str]:
+    """The fields stored differently now than when the form showed ``token``; none when
+    the form sent no token (a script, or a page from before tokens)."""
+    if not token:
+        return []
+    seen = dict(entry.partition(":")[::2] for entry in token.split(","))
+    return [name for name, (fingerprint, _) in stored.items() if seen.get(name) != fingerprint]
+
+
+def _refuse_stale(form: forms.ModelForm, field: str, shown: str) -> None:  # type: ignore[type-arg]
+    form.add_error(
+        field,
+        f"Someone else changed this while you had the form open: it is now {shown}. "
+        "Save again to replace it with what you entered here.",
+    )
+    # As the form's own errors are marked (core.forms), for screen readers.
+    form.fields[field].widget.attrs["aria-invalid"] = "true"
 
 
 def save_under(form: forms.ModelForm, **parent: Any) -> Any:  # type: ignore[type-arg]
