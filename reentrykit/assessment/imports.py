@@ -4,7 +4,9 @@ The file is CSV with the columns ``respondent_email,item_key,rating,note``; othe
 columns are ignored. Every row is checked before anything is written, and every
 problem is reported as ``row N, column C: value V: problem`` with the header as
 row 1, as a spreadsheet numbers them (a header without the columns, as one problem
-naming those it lacks and those it has). One bad row and nothing is written.
+naming those it lacks and those it has). One bad row and nothing is written. A row
+with nothing but its item key (a row of the blank answer sheet left as it came) is
+an item not answered, and is skipped.
 """
 
 from __future__ import annotations
@@ -141,8 +143,10 @@ def read_rows(*, round_: Round, text: str) -> list[ImportRow]:
     first_seen: dict[tuple[str, str], int] = {}
     for number, record in records:
         values = {column: (record.get(column) or "").strip() for column in COLUMNS}
-        if not any(values.values()):
-            continue  # a blank line
+        if not any(value for column, value in values.items() if column != "item_key"):
+            # A blank line, or a row of the answer sheet left as it came: an item the
+            # person did not answer on paper.
+            continue
         row_problems, user, answer = _check_row(number, values, keys, members)
         seen_key = (values["respondent_email"].lower(), values["item_key"])
         if not row_problems and seen_key in first_seen:
