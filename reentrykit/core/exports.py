@@ -39,6 +39,12 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
     return [safe_cell(value) for value in row]
 
 
+# Excel opens a CSV file as UTF-8 only when it starts with a byte order mark; without
+# one it reads the computer's legacy code page, and "José" shows as "JosÃ©". Downloads
+# meant for a spreadsheet start with it (imports read files with or without it).
+EXCEL_UTF8 = "\ufeff"
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -114,6 +120,11 @@ def table_download(
         response = HttpResponse(xlsx_bytes({name: (header, rows)}), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return response
-    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return csv_attachment(csv_text(header, rows), f"{filename}.csv")
+
+
+def csv_attachment(text: str, filename: str) -> HttpResponse:
+    """CSV ``text`` as a download for a spreadsheet (with :data:`EXCEL_UTF8`)."""
+    response = HttpResponse(EXCEL_UTF8 + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -136,7 +136,7 @@ def test_the_answer_sheet_lists_every_item_and_imports_once_filled(
     response = client.get(_url(open_round, "answer-sheet.csv"))
     assert response.status_code == 200
     assert 'filename="baseline-answer-sheet.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     keys = [row["item_key"] for row in rows]
     assert keys == [item.key for item in open_round.instrument.items()]
     first = open_round.instrument.items()[0]

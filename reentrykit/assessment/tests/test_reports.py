@@ -84,7 +84,7 @@ def test_it_exports_responses_as_csv_without_formulas(world: World, signed_in) -
         f"/c/riverton/assess/rounds/{round_.pk}/responses.csv"
     )
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(row["item_key"], row["rating"], row["answer"]) for row in rows] == [
         ("1.1.a", "2", "Established"),
         ("1.1.b", "", "Don't know"),

@@ -18,6 +18,7 @@ from reentrykit.assessment.views.common import (
     get_round_results_for,
 )
 from reentrykit.core.access import Capability, CoalitionAccess, post_only
+from reentrykit.core.exports import csv_attachment
 from reentrykit.library.selectors import networks_read_by
 from reentrykit.network.models import Network
 
@@ -82,9 +83,7 @@ def report_pdf(request: HttpRequest, coalition_slug: str, round_id: int) -> Http
 @login_required
 def responses_csv(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResponse:
     access, round_ = get_round_export_for(request, coalition_slug, round_id)
-    response = HttpResponse(exports.responses_csv(round_), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "csv")}"'
-    return response
+    return csv_attachment(exports.responses_csv(round_), _filename(round_, "csv"))
 
 
 @login_required

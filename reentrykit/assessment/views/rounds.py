@@ -21,7 +21,7 @@ from reentrykit.assessment.forms import (
 from reentrykit.assessment.models import Respondent, Round
 from reentrykit.assessment.views.common import add_errors, error_text, get_round_for
 from reentrykit.core.access import Capability, CoalitionAccess, get_coalition_for, post_only
-from reentrykit.core.exports import csv_text
+from reentrykit.core.exports import csv_attachment, csv_text
 
 
 @login_required
@@ -187,10 +187,9 @@ def answer_sheet_csv(request: HttpRequest, coalition_slug: str, round_id: int) -
     """A blank answer sheet for the import above: every item's key and wording."""
     access, round_ = get_round_for(request, coalition_slug, round_id, need=Capability.MANAGE)
     text = csv_text(imports.SHEET_COLUMNS, imports.answer_sheet(round_))
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    # Filled in a spreadsheet, most often.
     name = slugify(round_.name) or f"round-{round_.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{name}-answer-sheet.csv"'
-    return response
+    return csv_attachment(text, f"{name}-answer-sheet.csv")
 
 
 @login_required

@@ -16,8 +16,10 @@ URL = "/c/riverton/measures/"
 
 
 def _csv(client, query: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    text = client.get(f"{URL}export/?{query}").content.decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    content = client.get(f"{URL}export/?{query}").content
+    # A byte order mark first, so that a spreadsheet reads the file as UTF-8.
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_the_intermediate_download_flags_unstable_shares_as_the_page_does(

@@ -35,7 +35,7 @@ def snapshots(world: World) -> None:
 def _csv(client, table: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     response = client.get(f"{PAGE}export/?table={table}")
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_a_network_admin_compares_every_site_with_small_counts_hidden(

@@ -54,7 +54,8 @@ def test_the_cross_site_export_gives_no_cohort_back(world: World, signed_in) -> 
     MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
     client = signed_in(world.network_admin)
     response = client.get(f"{PAGE}export/?table=measures")
-    rows = {row["site"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    text = response.content.decode("utf-8-sig")
+    rows = {row["site"]: row for row in csv.DictReader(io.StringIO(text))}
     site = rows["Riverton County Reentry Coalition"]
     cohorts = {}
     for measure in ("rearrest", "reconviction"):
