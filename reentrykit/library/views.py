@@ -51,6 +51,21 @@ def _practice_in(request: HttpRequest, access: CoalitionAccess, practice_id: int
     return practice
 
 
+def _author(request: HttpRequest, practice: Practice) -> str:
+    """Who wrote a practice, as the reader may see it. An account with no full name has
+    only its e-mail address to show, and that stays inside the author's coalition: every
+    other reader sees the coalition instead."""
+    author = practice.written_by
+    if author is None:
+        return "a former member"
+    if author.full_name:
+        return author.full_name
+    coalition = practice.site.coalition
+    if coalition.memberships.filter(user=request.user).exists():
+        return author.email
+    return f"a member of {coalition.name}"
+
+
 def _may_edit(access: CoalitionAccess, practice: Practice) -> bool:
     return practice.site.coalition_id == access.coalition.pk and access.can(Capability.CONTRIBUTE)
 
@@ -140,7 +155,13 @@ def practice(request: HttpRequest, coalition_slug: str, practice_id: int) -> Htt
     return render(
         request,
         "library/practice.html",
-        {"access": access, "practice": entry, "edit_url": edit_url, "back_url": back},
+        {
+            "access": access,
+            "practice": entry,
+            "author": _author(request, entry),
+            "edit_url": edit_url,
+            "back_url": back,
+        },
     )
 
 
@@ -211,6 +232,7 @@ def network_practice(request: HttpRequest, network_slug: str, practice_id: int) 
             "network_access": access,
             "network": access.network,
             "practice": entry,
+            "author": _author(request, entry),
             "edit_url": None,
             "feature_url": reverse(
                 "network_library:practice_feature",

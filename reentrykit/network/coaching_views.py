@@ -189,7 +189,13 @@ def session(request: HttpRequest, coalition_slug: str, session_id: int) -> HttpR
 @post_only
 def item_mark(request: HttpRequest, coalition_slug: str, item_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
-    item = ActionItem.objects.filter(pk=item_id, session__site__coalition=access.coalition).first()
+    # Only an item the user reads: for another network's item, 404 as on reading it,
+    # since a refusal would tell a coach of another network that the item exists.
+    item = ActionItem.objects.filter(
+        pk=item_id,
+        session__site__coalition=access.coalition,
+        session__site__in=_readable_sites(request, access),
+    ).first()
     if item is None:
         raise Http404("No such action item")
     if not _can_mark(request, access, item.session.site_id):
@@ -209,7 +215,7 @@ def item_mark(request: HttpRequest, coalition_slug: str, item_id: int) -> HttpRe
 @post_only
 def request_answer(request: HttpRequest, coalition_slug: str, request_id: int) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.COACH)
-    entry = _request_in(access, request_id)
+    entry = _request_in(request, access, request_id)
     if not _coaches(request, access, entry.site_id):
         raise PermissionDenied("Only the coaches the request went to answer it.")
     form = AssistanceAnswerForm(request.POST)
@@ -227,9 +233,15 @@ def request_answer(request: HttpRequest, coalition_slug: str, request_id: int) -
     return redirect("coalition_network:coaching", coalition_slug=coalition_slug)
 
 
-def _request_in(access: CoalitionAccess, request_id: int) -> AssistanceRequest:
+def _request_in(
+    request: HttpRequest, access: CoalitionAccess, request_id: int
+) -> AssistanceRequest:
+    """The request for help if the user reads it, or 404 as for a session: a coach of
+    another network learns nothing of a request to this network's coaches."""
     entry = AssistanceRequest.objects.filter(
-        pk=request_id, site__coalition=access.coalition
+        pk=request_id,
+        site__coalition=access.coalition,
+        site__in=_readable_sites(request, access),
     ).first()
     if entry is None:
         raise Http404("No such request")

@@ -76,12 +76,15 @@ def pilot(world: World) -> World:
 
 def test_the_report_sets_out_each_sites_progress(pilot: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     html = signed_in(pilot.network_admin).get(PAGE).content.decode()
-    rows = {row[0]: row[1:] for row in _table(html, "progress-table")[1:]}
+    # Each cell's words, one space apart (a rate's interval is on a line of its own).
+    rows = {
+        row[0]: [" ".join(c.split()) for c in row[1:]] for row in _table(html, "progress-table")[1:]
+    }
     # First round: (13 x 1 + 36 x 2) / 147 = 57.8%; the follow-up rated every item 3.
     assert rows["Riverton County Reentry Coalition"] == [
         "57.8%",
         "100.0%",
-        "45.0% (2023)",
+        "45.0% (2023) 95% interval 40.0%–50.0%",
         "1 of 3",
         "1",
         "1 of 2",
@@ -140,7 +143,10 @@ def test_the_pdf_has_the_same_figures_suppressed(pilot: World, signed_in) -> Non
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     squeezed = "".join(text.split())  # the extracted text loses some spaces
-    assert "Whatthesiteslearned" in squeezed and "57.8%100.0%45.0%(2023)" in squeezed
+    assert (
+        "Whatthesiteslearned" in squeezed
+        and "57.8%100.0%45.0%(2023)95%interval40.0%–50.0%" in squeezed
+    )
     assert "suppressed(2023)" in squeezed and "42.9%" not in squeezed
 
 
