@@ -207,8 +207,15 @@ class Improvement(Audited, models.Model):
         related_name="+",
         verbose_name="Baseline rate from",
     )
+    # The upper limits are far beyond any coalition's figures: a bigger one is a typo,
+    # and one big enough would make the projection show "inf".
     people_per_year = models.PositiveIntegerField(
-        "People it reaches each year", null=True, blank=True
+        "People it reaches each year",
+        null=True,
+        blank=True,
+        validators=[
+            MaxValueValidator(10_000_000, "Give at most 10,000,000 people a year."),
+        ],
     )
     effect_percent = models.FloatField(
         "Expected reduction (%)",
@@ -219,7 +226,13 @@ class Improvement(Audited, models.Model):
         "10 means a 45% rate becomes 40.5%.",
     )
     bed_days_per_event = models.FloatField(
-        "Jail bed-days per event", null=True, blank=True, validators=[MinValueValidator(0)]
+        "Jail bed-days per event",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0),
+            MaxValueValidator(3650, "Give at most 3,650 bed-days (ten years) per event."),
+        ],
     )
     cost_per_bed_day = models.DecimalField(
         "Cost of a jail bed-day ($)",
@@ -227,7 +240,10 @@ class Improvement(Audited, models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[
+            MinValueValidator(0),
+            MaxValueValidator(10_000, "Give at most $10,000 for a bed-day."),
+        ],
     )
 
     class Meta:
