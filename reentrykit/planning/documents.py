@@ -4,6 +4,7 @@ to be shared with decision makers, so both read it as a viewer would
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import as_viewer, get_coalition_for
 from reentrykit.core.exports import WordDocument
 from reentrykit.planning import selectors
@@ -22,10 +24,12 @@ def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     """The plan as a document: PDF to send, Word (DOCX) to edit further."""
     access = get_coalition_for(request, coalition_slug)
     today = timezone.localdate()
+    progress = selectors.progress_of(access.coalition, today=today)
     context = {
         "coalition": access.coalition,
         "plan": selectors.plan_of(as_viewer(access.coalition), today=today),
-        "progress": selectors.progress_of(access.coalition, today=today),
+        "progress": progress,
+        "as_of": _as_of_line(access.coalition, progress, today),
         "agencies": selectors.agency_work(access.coalition, today=today),
         "today": today,
     }
@@ -43,6 +47,14 @@ def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
     return response
+
+
+def _as_of_line(coalition: Coalition, progress: selectors.Progress, today: dt.date) -> str:
+    """The line under the title of both documents: the day, and how far the plan has
+    come, with its overdue steps counted as the page counts them."""
+    demo = " (demo, fictional data)" if coalition.is_demo else ""
+    overdue = f", {progress.overdue} overdue" if progress.overdue else ""
+    return f"As of {today:%B %-d, %Y}{demo}. {progress.label}{overdue}."
 
 
 def _measure_line(row: dict[str, Any]) -> str:
@@ -70,11 +82,7 @@ def _docx(context: dict[str, Any]) -> bytes:
     title = f"{context['coalition'].name}: strategic reentry plan"
     docx = WordDocument(title)
     docx.heading(title, level=1)
-    demo = " (demo, fictional data)" if context["coalition"].is_demo else ""
-    progress = context["progress"]
-    # Flagged as the page and the PDF flag them.
-    overdue = f", {progress.overdue} overdue" if progress.overdue else ""
-    docx.paragraph(f"As of {context['today']:%B %-d, %Y}{demo}. {progress.label}{overdue}.")
+    docx.paragraph(context["as_of"])
     if not context["plan"]:
         docx.paragraph("No priorities yet.")
     for entry in context["plan"]:
