@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,19 +54,28 @@ def form_page(
     save: Callable[[Any], Model],
     listing: str,
     deletable: Model | None = None,
+    remove: Callable[[Any], None] | None = None,
     template: str = "includes/entry_form.html",
     **context: Any,
 ) -> HttpResponse:
     """The form of one record (``name`` in words): saved with ``save`` (or, when
-    ``deletable``, removed) and back to ``listing``; the form again with its errors when
-    the input is wrong, or when someone else saved the record since the form was opened
-    (the fields they changed say so)."""
+    ``deletable``, removed, by ``remove`` if given) and back to ``listing``; the form
+    again with its errors when the input is wrong, or when someone else saved the record
+    since the form was opened (the fields they changed say so). A ``remove`` that
+    refuses (a ValidationError: the record is still in use) says why on ``listing``."""
     slug = access.coalition.slug
     # Read before the form takes the input, which it writes onto its record.
     stored = _stored(form)
     if request.method == "POST":
         if deletable is not None and request.POST.get("delete") == "yes":
-            deletable.delete()
+            try:
+                if remove is not None:
+                    remove(deletable)
+                else:
+                    deletable.delete()
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return back_to(listing, slug, f"{part}-{deletable.pk}")
             messages.success(request, f"The {name} is removed.")
             return back_to(listing, slug, "main-content")
         changed = _changed_since(stored, request.POST.get(SEEN))

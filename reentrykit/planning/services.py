@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
-from reentrykit.planning.models import CandidateRank, Priority
+from reentrykit.coalitions.services import coalition_hold
+from reentrykit.planning.models import CandidateRank, Priority, SafetyObjective
 
 
 @transaction.atomic
 def priority_adopt(*, candidate: CandidatePriority, user: Any) -> Priority:
     """The candidate as a priority of its coalition's plan (the same one when adopted
     before, or when the plan already has a priority of that title)."""
+    # A double click's second adoption finds the first's priority.
+    coalition_hold(coalition_id=candidate.coalition_id)
     existing = Priority.objects.filter(coalition=candidate.coalition_id).filter(
         candidate=candidate
     ) | Priority.objects.filter(coalition=candidate.coalition_id, title__iexact=candidate.title)
@@ -46,3 +50,18 @@ def ranking_save(*, ranker: Any, places: dict[int, int | None]) -> None:
             CandidateRank.objects.update_or_create(
                 ranker=ranker, candidate_id=pk, defaults={"position": place}
             )
+
+
+@transaction.atomic
+def objective_delete(*, objective: SafetyObjective) -> None:
+    """Removes the public safety objective, unless goals serve it: the crosswalk would
+    lose their links without a word (as the indicators a goal is measured by are kept)."""
+    goals = [f"“{goal.statement}”" for goal in objective.goals.order_by("pk")]
+    if goals:
+        listed = f"{', '.join(goals[:-1])} and {goals[-1]}" if len(goals) > 1 else goals[0]
+        serve = f"{len(goals)} goals serve" if len(goals) > 1 else "1 goal serves"
+        raise ValidationError(
+            f"“{objective.objective}” is not removed: {serve} it ({listed}). "
+            "Untick it on each goal's form first."
+        )
+    objective.delete()

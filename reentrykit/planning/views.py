@@ -185,6 +185,7 @@ def _form_page(
     save: Callable[[Any], Model],
     part: str,
     deletable: Model | None = None,
+    remove: Callable[[Any], None] | None = None,
     page: str = "planning:plan",
 ) -> HttpResponse:
     """One ``part`` of the plan in a form (``core.entries.form_page``); ``page`` is
@@ -200,6 +201,7 @@ def _form_page(
         save=save,
         listing=page,
         deletable=deletable,
+        remove=remove,
         template="planning/form.html",
         # Removing these removes what hangs off them (goals, steps, reports, shares).
         cascades=part in ("priority", "goal", "stakeholder"),
@@ -375,6 +377,7 @@ def safety_edit(request: HttpRequest, coalition_slug: str, objective_id: int) ->
         save=save_under,
         part="objective",
         deletable=objective,
+        remove=lambda entry: services.objective_delete(objective=entry),
         page="planning:safety",
     )
 
