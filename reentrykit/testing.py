@@ -7,12 +7,14 @@ register how to fill them in ``SWEEP_KWARGS`` so that the access sweep covers th
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from unittest import mock
 
 from django.db import connections
 from django.test import Client
@@ -292,6 +294,32 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.join(timeout=30)
     return outcomes
+
+
+@contextlib.contextmanager
+def saves_meet(model: type[Any]) -> Iterator[None]:
+    """Each save of a ``model`` waits (two seconds at most) for another thread's to get
+    as far, as two requests a split second apart may: both have looked for the record
+    before either saves it. A request held back until the other has saved breaks the
+    wait, and goes on."""
+    both_looked = threading.Barrier(2)
+    save = model.save
+
+    def save_when_both_looked(self: Any, *args: Any, **kwargs: Any) -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looked.wait(timeout=2)
+        save(self, *args, **kwargs)
+
+    with mock.patch.object(model, "save", save_when_both_looked):
+        yield
+
+
+def double_click(url: str, user: Any, *, made: type[Any], data: Any = None) -> list[Any]:
+    """The status codes of two posts of ``url`` by ``user`` at once, whose saves of a
+    ``made`` meet (:func:`saves_meet`)."""
+    clients = [sign_in(Client(), user) for _ in range(2)]
+    with saves_meet(made):
+        return race(*[lambda c=client: c.post(url, data).status_code for client in clients])
 
 
 def totp_code(device: Any) -> str:

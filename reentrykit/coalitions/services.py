@@ -63,6 +63,15 @@ def coalition_update(*, coalition: Coalition, **fields: Any) -> Coalition:
     return coalition
 
 
+def coalition_hold(*, coalition_id: int) -> None:
+    """Holds the coalition's row until the transaction ends, so that of two writes at
+    once (a double click) the second looks for what the first made only once that is
+    saved, and finds it instead of making it again. (PostgreSQL's FOR NO KEY UPDATE:
+    it keeps out another hold, not the coalition's other writes, whose references to
+    the row take a key-share lock that FOR UPDATE would make wait.)"""
+    Coalition.objects.select_for_update(no_key=True).get(pk=coalition_id)
+
+
 @transaction.atomic
 def organization_create(*, coalition: Coalition, name: str, sector: str) -> PartnerOrganization:
     organization = PartnerOrganization(coalition=coalition, name=name.strip(), sector=sector)

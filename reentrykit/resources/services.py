@@ -8,6 +8,7 @@ from django.db import transaction
 
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.coalitions.models import Coalition
+from reentrykit.coalitions.services import coalition_hold
 from reentrykit.data.schema import NEED_LABELS
 from reentrykit.resources.estimates import NeedEstimate, whole
 from reentrykit.resources.models import (
@@ -41,8 +42,11 @@ def figures_save(
             )
 
 
+@transaction.atomic
 def gap_candidate(*, coalition: Coalition, estimate: NeedEstimate, user: Any) -> CandidatePriority:
     """The gap as a candidate priority (the same one when it is one already)."""
+    # Without a round, the uniqueness rule does not keep two of the same gap apart.
+    coalition_hold(coalition_id=coalition.pk)
     existing = CandidatePriority.objects.filter(
         coalition=coalition, source=SOURCE, component_key=estimate.key
     ).first()
@@ -78,9 +82,12 @@ def lead_save(*, coalition: Coalition, name: str) -> None:
         SustainabilityLead.objects.filter(coalition=coalition).delete()
 
 
+@transaction.atomic
 def map_gap_candidate(*, cell: MapCell, user: Any) -> CandidatePriority:
     """A gap in the reentry map as a candidate priority (the same one when it is one
     already), keyed ``<point>.<system>``."""
+    # Without a round, the uniqueness rule does not keep two of the same gap apart.
+    coalition_hold(coalition_id=cell.coalition_id)
     candidate, _ = CandidatePriority.objects.get_or_create(
         coalition_id=cell.coalition_id,
         source=MAP_SOURCE,

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from reentrykit.coalitions.services import coalition_hold
 from reentrykit.core.access import (
     Capability,
     CoalitionAccess,
@@ -230,23 +232,29 @@ def map_cell(request: HttpRequest, coalition_slug: str, point: str, system: str)
     access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
     if not reentry_map.is_place(point, system):
         raise Http404("No such place on the map")
-    cell = reentry_map.cell_at(access, point, system)
-    form = MapCellForm(request.POST or None, instance=cell.record, coalition=access.coalition)
-    return form_page(
-        request,
-        access,
-        form,
-        part="cell",
-        name="description of this cell",
-        heading=cell.title,
-        intro="What the service system does for people at this decision point, and whether "
-        "it is a gap. A gap can become a candidate priority.",
-        save=lambda f: save_under(f, coalition=access.coalition, point=point, system=system),
-        listing="resources:map",
-        deletable=cell.record,
-        template="resources/map_cell.html",
-        cell=cell,
-    )
+    with transaction.atomic():
+        if request.method == "POST":
+            # Of two saving one cell at once, the second reads the cell once the first
+            # has saved it, and is told what it holds now: a second record of an empty
+            # cell would break the rule of one per cell.
+            coalition_hold(coalition_id=access.coalition.pk)
+        cell = reentry_map.cell_at(access, point, system)
+        form = MapCellForm(request.POST or None, instance=cell.record, coalition=access.coalition)
+        return form_page(
+            request,
+            access,
+            form,
+            part="cell",
+            name="description of this cell",
+            heading=cell.title,
+            intro="What the service system does for people at this decision point, and "
+            "whether it is a gap. A gap can become a candidate priority.",
+            save=lambda f: save_under(f, coalition=access.coalition, point=point, system=system),
+            listing="resources:map",
+            deletable=cell.record,
+            template="resources/map_cell.html",
+            cell=cell,
+        )
 
 
 @login_required
