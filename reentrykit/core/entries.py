@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,6 +43,7 @@ def back_to(listing: str, coalition_slug: str, anchor: str) -> HttpResponse:
     return response
 
 
+@transaction.atomic
 def form_page(
     request: HttpRequest,
     access: CoalitionAccess,
@@ -64,6 +66,8 @@ def form_page(
     since the form was opened (the fields they changed say so). A ``remove`` that
     refuses (a ValidationError: the record is still in use) says why on ``listing``."""
     slug = access.coalition.slug
+    if request.method == "POST":
+        _hold(form.instance)
     # Read before the form takes the input, which it writes onto its record.
     stored = _stored(form)
     if request.method == "POST":
@@ -101,6 +105,16 @@ def form_page(
             **context,
         },
     )
+
+
+def _hold(instance: Model) -> None:
+    """Locks a stored record until the save is done, and reads it again: of two saves
+    at once, the second then reads what the first saved, so that the check for changes
+    made meanwhile (:func:`_changed_since`) and the save are one step."""
+    if instance.pk is None:
+        return
+    type(instance).objects.select_for_update(no_key=True).filter(pk=instance.pk).exists()
+    instance.refresh_from_db()
 
 
 # The form field that carries what the form showed as stored (:func:`_token`).

@@ -7,11 +7,13 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
+from django.db import connection
 from django.test import Client
 
 from reentrykit.planning.models import ActionStep, Goal, Priority
 from reentrykit.resources.models import Service
-from reentrykit.testing import World, page_words, sign_in
+from reentrykit.testing import World, build_world, page_words, race, saves_meet, sign_in
 
 PLAN = "/c/riverton/plan/"
 
@@ -155,3 +157,29 @@ def test_a_map_cell_described_meanwhile_is_not_overwritten(world: World) -> None
     assert "it is now No beds on release day" in page_words(answer)
     cell = MapCell.objects.get(coalition=world.coalition, point="release", system="housing")
     assert (cell.status, cell.missing) == ("gap", "No beds on release day")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_saves_at_once_the_second_is_told_what_the_first_saved() -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite runs one writer at a time; the PostgreSQL pass races for real")
+    world = build_world()
+    step = _step(world)
+    url = f"{PLAN}steps/{step.pk}/"
+    clients = [_client(world.coordinator), _client(world.member)]
+    seen = [_hidden(client.get(url)) for client in clients]
+    entries = [_fields(step, due_on="2026-06-30"), _fields(step, percent_complete="60")]
+
+    def post(index: int):  # type: ignore[no-untyped-def]
+        return lambda: clients[index].post(url, {**entries[index], **seen[index]})
+
+    with saves_meet(ActionStep):
+        answers = race(post(0), post(1))
+    assert sorted(answer.status_code for answer in answers) == [200, 302], answers
+    first = 0 if answers[0].status_code == 302 else 1
+    step.refresh_from_db()
+    assert (step.due_on.isoformat(), str(step.percent_complete)) == (
+        entries[first]["due_on"],
+        entries[first]["percent_complete"],
+    )
+    assert "Someone else changed this while you had the form open" in page_words(answers[1 - first])
