@@ -203,9 +203,18 @@ def _form_page(
         deletable=deletable,
         remove=remove,
         template="planning/form.html",
-        # Removing these removes what hangs off them (goals, steps, reports, shares).
-        cascades=part in ("priority", "goal", "stakeholder"),
+        cascades=REMOVAL_WARNINGS.get(part, ""),
     )
+
+
+# What removing a part takes with it, and what stays without it, for the confirmation.
+REMOVAL_WARNINGS = {
+    "priority": "Its goals go too, with their action steps, status updates and improvements.",
+    "goal": "Its action steps, status updates and improvements go too; quality checks and "
+    "agency roles tied to it stay, without it.",
+    "stakeholder": "The record of sharing the plan with them goes too; influencers who "
+    "reach them stay, without a decision maker.",
+}
 
 
 # How each part of the plan reaches its coalition, for finding it in the reader's plan.

@@ -14,7 +14,7 @@ import pytest
 from reentrykit.assessment.models import CandidatePriority
 from reentrykit.metrics.models import Indicator, IndicatorTarget, MetricSnapshot
 from reentrykit.metrics.tests.builders import rearrest_indicator
-from reentrykit.planning.models import ActionStep, Goal, Priority
+from reentrykit.planning.models import ActionStep, Goal, Priority, QualityCheck
 from reentrykit.testing import World
 
 PLAN = "/c/riverton/plan/"
@@ -211,6 +211,18 @@ def test_removing_a_priority_removes_its_goals_and_steps(world: World, signed_in
     response = client.post(f"{PLAN}priorities/{priority.pk}/", {"delete": "yes"})
     assert response["Location"] == f"{PLAN}#main-content"
     assert not (Priority.objects.exists() or Goal.objects.exists() or ActionStep.objects.exists())
+
+
+def test_removing_a_goal_says_what_stays_without_it(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
+    goal = Goal.objects.create(priority=priority, statement="Jobs within 90 days")
+    check = QualityCheck.objects.create(coalition=world.coalition, what="Case plans", goal=goal)
+    page = signed_in(world.coordinator).get(f"{PLAN}goals/{goal.pk}/").content.decode()
+    confirm = re.search(r'data-confirm="([^"]*)"', page).group(1)
+    assert "quality checks and agency roles tied to it stay, without it" in confirm
+    signed_in(world.coordinator).post(f"{PLAN}goals/{goal.pk}/", {"delete": "yes"})
+    check.refresh_from_db()
+    assert check.goal is None
 
 
 def test_a_priority_title_is_used_once(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
