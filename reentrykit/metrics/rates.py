@@ -87,8 +87,13 @@ def wilson_interval(
         denominator = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denominator
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
-        low = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-        high = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+        # With no successes the lower bound is exactly 0, with all of them the upper
+        # bound exactly 1; the subtraction leaves rounding noise there (5.6e-17 or
+        # 0.9999999999999999 in an export), so those ends are set outright.
+        low = np.where(x > 0, np.clip(centre - half, 0.0, 1.0), 0.0)
+        high = np.where(x < n, np.clip(centre + half, 0.0, 1.0), 1.0)
+        low = np.where(n > 0, low, np.nan)
+        high = np.where(n > 0, high, np.nan)
     return low, high
 
 
