@@ -178,7 +178,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 # One lockout per address whatever its capitalization.
 AXES_USERNAME_CALLABLE = "reentrykit.accounts.backends.axes_username"
 AXES_CLIENT_IP_CALLABLE = "reentrykit.accounts.backends.client_ip"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The page says how long to wait in words (axes' own template context has an ISO 8601 duration).
+AXES_LOCKOUT_CALLABLE = "reentrykit.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

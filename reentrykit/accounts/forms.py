@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 
@@ -20,6 +22,26 @@ class SignInForm(UswdsFormMixin, AuthenticationForm):
         "Check both and try again.",
         "inactive": "This account is not active.",
     }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def get_users(self, email: str) -> Any:
+        """Active accounts with this address, those without a password yet included:
+        Django leaves them out, but here such an account was made by an operator or a
+        network admin and is waiting for its first password, and its setup link lasts
+        one day; "Forgot your password?" is how its holder gets another."""
+        # As Django does, only an exact match after Unicode normalization: a database's
+        # case-insensitive match may also take an address that merely looks alike.
+        wanted = _comparable(email)
+        return (
+            user
+            for user in User.objects.filter(email__iexact=email, is_active=True)
+            if _comparable(user.email) == wanted
+        )
+
+
+def _comparable(email: str) -> str:
+    return unicodedata.normalize("NFKC", email).casefold()
 
 
 class InvitationForm(UswdsForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import secrets
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from reentrykit.accounts.models import AuthenticatorApp, RecoveryCode, RecoveryCodes
 from reentrykit.core.access import user_needs_second_factor
@@ -159,14 +161,47 @@ def recovery_codes_left(user: Any) -> int:
     return RecoveryCode.objects.filter(device__user=user).count()
 
 
+def seconds_to_wait(user: Any, *, token: str = "", pending: AuthenticatorApp | None = None) -> int:
+    """How long the device that would check ``token`` (an app's code or a recovery
+    code; or the app being set up) still refuses every code after wrong ones in a row;
+    0 when it takes one now."""
+    devices: list[AuthenticatorApp | RecoveryCodes]
+    if pending is not None:
+        devices = [pending]
+    elif _cleaned(token).isdigit() and len(_cleaned(token)) == AuthenticatorApp.DIGITS:
+        devices = list(AuthenticatorApp.objects.filter(user=user, confirmed=True))
+    else:
+        devices = list(RecoveryCodes.objects.filter(user=user, confirmed=True))
+    wait = 0.0
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            wait = max(wait, (details["locked_until"] - timezone.now()).total_seconds())
+    return math.ceil(wait)
+
+
+def wait_message(seconds: int) -> str:
+    wait = "a second" if seconds == 1 else f"{seconds} seconds"
+    if seconds >= 120:
+        wait = f"{math.ceil(seconds / 60)} minutes"
+    return (
+        "After several wrong codes in a row, codes are not checked for a while: "
+        f"wait {wait}, then enter the newest code."
+    )
+
+
 @transaction.atomic
 def verify_second_factor(user: Any, token: str) -> AuthenticatorApp | RecoveryCodes | None:
     """The confirmed device that accepts the token (the app's code or an unused recovery
     code), or None. The devices are locked while they check, so one code is not
     accepted twice by requests that arrive together."""
-    cleaned = token.strip().lower().replace(" ", "").replace("-", "")
+    cleaned = _cleaned(token)
     for model in (AuthenticatorApp, RecoveryCodes):
         for device in model.objects.select_for_update().filter(user=user, confirmed=True):
             if device.verify_token(cleaned):
                 return device
     return None
+
+
+def _cleaned(token: str) -> str:
+    return token.strip().lower().replace(" ", "").replace("-", "")

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
 from typing import Any
 
+from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,7 +23,13 @@ from django_otp import login as otp_login
 
 from reentrykit.accounts import services, two_factor
 from reentrykit.accounts.backends import client_ip
-from reentrykit.accounts.forms import ProfileForm, SignInForm, SignUpForm, TokenForm
+from reentrykit.accounts.forms import (
+    PasswordResetForm,
+    ProfileForm,
+    SignInForm,
+    SignUpForm,
+    TokenForm,
+)
 from reentrykit.accounts.models import RecoveryCodes, User
 from reentrykit.core.access import user_needs_second_factor
 
@@ -34,15 +44,39 @@ class SignInView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if cache.get(_address_failures_key(request), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
-            return render(
-                request, "accounts/locked_out.html", {"cooloff_time": "an hour"}, status=429
-            )
+            # Many accounts guessed from one address: a new password for one lifts nothing.
+            return _locked_out_page(request, dt.timedelta(hours=1), reset_lifts=False)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):  # type: ignore[no-untyped-def]
         if form.data.get("username") and form.data.get("password"):  # a wrong password
             _count_this_hour(_address_failures_key(self.request))
         return super().form_invalid(form)
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes' lockout page: its own context gives the wait as an ISO 8601
+    duration ("PT30M"), which would reach the page as it is."""
+    wait = get_cool_off(request) or dt.timedelta(minutes=30)
+    return _locked_out_page(request, wait, reset_lifts=True)
+
+
+def _locked_out_page(
+    request: HttpRequest, wait: dt.timedelta, *, reset_lifts: bool
+) -> HttpResponse:
+    context = {"cooloff_time": _wait_words(wait), "reset_lifts": reset_lifts}
+    return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def _wait_words(wait: dt.timedelta) -> str:
+    """A wait in words: "30 minutes", "an hour", "2 hours"."""
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    if minutes % 60:
+        return "a minute" if minutes == 1 else f"{minutes} minutes"
+    hours = minutes // 60
+    return "an hour" if hours == 1 else f"{hours} hours"
 
 
 def _address_failures_key(request: HttpRequest) -> str:
@@ -56,6 +90,7 @@ def _count_this_hour(key: str) -> int:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -76,6 +111,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        # The lockout page offers a reset: whoever chose the new password from the
+        # emailed link holds the account, so its lockout ends (the address pause stays).
+        axes_reset(username=form.user.email)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -103,6 +145,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         return _two_factor_enroll(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Asked first: a code that arrives while the devices wait is refused unchecked,
+        # so "not right" would be wrong about a right one.
+        wait = two_factor.seconds_to_wait(request.user, token=form.cleaned_data["token"])
         device = two_factor.verify_second_factor(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
@@ -113,7 +158,10 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
                     f"You used a recovery code; {left} left. Make new ones in your profile.",
                 )
             return redirect(_safe_next(request))
-        form.add_error("token", "That code is not right or has expired. Try the newest code.")
+        if wait:
+            form.add_error("token", two_factor.wait_message(wait))
+        else:
+            form.add_error("token", "That code is not right or has expired. Try the newest code.")
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request)}
     )
@@ -124,6 +172,7 @@ def _two_factor_enroll(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     form.fields["token"].help_text = "The 6-digit code your authenticator app shows now."
     if request.method == "POST" and form.is_valid():
+        wait = two_factor.seconds_to_wait(request.user, pending=device)
         if two_factor.totp_confirm(device=device, token=form.cleaned_data["token"]):
             request.session.pop(two_factor.PENDING_DEVICE_SESSION_KEY, None)
             otp_login(request, device)
@@ -133,9 +182,12 @@ def _two_factor_enroll(request: HttpRequest) -> HttpResponse:
                 "accounts/recovery_codes.html",
                 {"codes": codes, "next": _safe_next(request), "first_time": True},
             )
-        form.add_error(
-            "token", "That code did not match. Check the app's clock and try the newest code."
-        )
+        if wait:
+            form.add_error("token", two_factor.wait_message(wait))
+        else:
+            form.add_error(
+                "token", "That code did not match. Check the app's clock and try the newest code."
+            )
     return render(
         request,
         "accounts/two_factor_enroll.html",
