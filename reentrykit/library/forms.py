@@ -5,20 +5,27 @@ from typing import Any
 from django import forms
 
 from reentrykit.core.forms import UswdsForm, UswdsModelForm
-from reentrykit.library.merge import unknown_fields
+from reentrykit.library.merge import half_fields, unknown_fields
 from reentrykit.library.models import NEED_DOMAINS, Practice
 from reentrykit.library.selectors import component_choices
 from reentrykit.network.forms import SiteChoiceMixin
 
 
 def validate_merge_fields(text: str) -> None:
-    """Refuses a text naming merge fields that do not exist."""
+    """Refuses a text naming merge fields that do not exist, or typed with a bracket
+    missing (which would be printed as typed)."""
     unknown = unknown_fields(text)
     if unknown:
         names = ", ".join(f"[[{name}]]" for name in unknown)
         raise forms.ValidationError(
             f"{names} {'is not a merge field' if len(unknown) == 1 else 'are not merge fields'}"
             "; use one of the fields listed beside the text."
+        )
+    halves = half_fields(text)
+    if halves:
+        raise forms.ValidationError(
+            f"{', '.join(halves)} {'is' if len(halves) == 1 else 'are'} missing a bracket; "
+            "a merge field is written with two on each side, as in [[coalition_name]]."
         )
 
 

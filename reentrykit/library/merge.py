@@ -18,12 +18,18 @@ from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition, Role
 from reentrykit.core.access import as_viewer
+from reentrykit.core.suppression import UNSTABLE_EVENTS
 
 FIELD = re.compile(r"\[\[\s*([a-z_]+)\s*\]\]")
 # Anything typed as a merge field, so that a misspelt one ("[[Coalition_Name]]",
 # "[[one-year-rearrest]]") is reported rather than printed as typed.
 ANY_FIELD = re.compile(r"\[\[\s*([^\[\]\n]*?)\s*\]\]")
-NOT_YET = "not yet measured"
+# What is left of a merge field typed with a bracket missing ("[[today]", "today]]").
+HALF_FIELD = re.compile(r"\[\[ *[^\s\[\]]* *\]?|\[? *[^\s\[\]]* *\]\]")
+# Each stands where the figure would, inside a sentence ("of the people released in
+# 2023, X were rearrested within a year").
+NOT_YET = "a share not yet measured"
+HIDDEN = "a share too small to publish"
 
 
 class Record:
@@ -70,9 +76,12 @@ def _jurisdiction(record: Record) -> str:
 
 
 def _coordinators(record: Record) -> str:
-    # Those who can sign in: a deactivated account coordinates nothing.
-    memberships = record.coalition.memberships.filter(role=Role.COORDINATOR, user__is_active=True)
-    names = [membership.user.display_name for membership in memberships.select_related("user")]
+    # Those who can sign in: a deactivated account coordinates nothing. An account with
+    # no name has only its sign-in e-mail address, which a document must not publish.
+    memberships = record.coalition.memberships.filter(
+        role=Role.COORDINATOR, user__is_active=True
+    ).exclude(user__full_name="")
+    names = [membership.user.full_name for membership in memberships.select_related("user")]
     return ", ".join(names) or "the coalition's coordinator"
 
 
@@ -97,8 +106,13 @@ def _services(record: Record) -> str:
 def _one_year_rearrest(record: Record) -> str:
     if record.rearrest is None:
         return NOT_YET
-    rate = record.rearrest["card"]["row"].get("rate")
-    return "a share too small to publish" if rate is None else f"{rate * 100:.1f}%"
+    row = record.rearrest["card"]["row"]
+    rate = row.get("rate")
+    if rate is None:
+        return HIDDEN
+    # Flagged as on every page that shows it (DATA.md, "Disclosure control").
+    unstable = f" (unstable: fewer than {UNSTABLE_EVENTS} rearrests)" if row.get("unstable") else ""
+    return f"{rate * 100:.1f}%{unstable}"
 
 
 def _cohort_year(record: Record) -> str:
@@ -135,7 +149,11 @@ FIELDS: tuple[MergeField, ...] = (
         "How many partner organizations",
         lambda r: str(r.coalition.organizations.count()),
     ),
-    MergeField("one_year_rearrest", "One-year rearrest rate, suppressed", _one_year_rearrest),
+    MergeField(
+        "one_year_rearrest",
+        "One-year rearrest rate, suppressed, marked when unstable",
+        _one_year_rearrest,
+    ),
     MergeField("rearrest_cohort_year", "The release year of that rate", _cohort_year),
     MergeField("national_one_year_rearrest", "The national reference rate", _national),
     MergeField(
@@ -151,6 +169,12 @@ BY_NAME = {field.name: field for field in FIELDS}
 def unknown_fields(body: str) -> list[str]:
     """Merge fields in ``body`` that do not exist (left as typed when merged)."""
     return sorted({name for name in ANY_FIELD.findall(body) if name not in BY_NAME})
+
+
+def half_fields(body: str) -> list[str]:
+    """Merge fields in ``body`` typed with a bracket missing, as typed."""
+    rest = ANY_FIELD.sub(" ", body)
+    return sorted({found.strip() for found in HALF_FIELD.findall(rest)})
 
 
 def merged(body: str, coalition: Coalition) -> str:
@@ -172,7 +196,8 @@ def merged(body: str, coalition: Coalition) -> str:
 @dataclass(frozen=True)
 class Block:
     """A piece of a body: ``kind`` is "heading", "paragraph" or "list"; a list's
-    ``lines`` are its items, a heading's or paragraph's its one text."""
+    ``lines`` are its items, a heading's its one text, a paragraph's its lines (kept
+    apart: an address or a signature block is written a line at a time)."""
 
     kind: str
     lines: tuple[str, ...]
@@ -186,7 +211,7 @@ def blocks(text: str) -> list[Block]:
 
     def flush() -> None:
         if paragraph:
-            out.append(Block("paragraph", (" ".join(paragraph),)))
+            out.append(Block("paragraph", tuple(paragraph)))
             paragraph.clear()
         if items:
             out.append(Block("list", tuple(items)))

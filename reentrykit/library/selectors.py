@@ -8,6 +8,7 @@ word-by-word match elsewhere (SQLite has no full-text index Django can use).
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -156,6 +157,13 @@ class Document:
     @property
     def body(self) -> str:
         return self.saved.body if self.saved else self.template.body
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of the text as stored: an edit form carries the one it was
+        opened on, so that a save over someone else's meanwhile is caught."""
+        text = f"{self.title}\n{self.body}".encode()
+        return hashlib.sha256(text).hexdigest()[:12]
 
 
 def documents_of(coalition: Coalition) -> list[Document]:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.library.models import NEED_DOMAINS, CoalitionDocument, Practice, PracticeTag
-from reentrykit.library.selectors import COMPONENT, NEED, component_choices
+from reentrykit.library.selectors import COMPONENT, NEED, Document, component_choices
 from reentrykit.library.starting_texts import BY_KIND
 from reentrykit.network.models import NetworkSite
 
@@ -74,10 +74,20 @@ def practice_delete(*, practice: Practice) -> None:
 
 @transaction.atomic
 def document_save(
-    *, coalition: Coalition, kind: str, title: str, body: str, user: Any
+    *, coalition: Coalition, kind: str, title: str, body: str, user: Any, seen: str = ""
 ) -> CoalitionDocument:
+    """Saves the coalition's version; ``seen`` is the :attr:`Document.version` the
+    editor started from, and a text saved by someone else since is not overwritten."""
     if kind not in BY_KIND:
         raise ValueError(f"Unknown document {kind!r}")
+    # Held until the save is done, so that of two saves at once the second sees the first.
+    stored = CoalitionDocument.objects.select_for_update().filter(coalition=coalition, kind=kind)
+    if seen and seen != Document(BY_KIND[kind], stored.first()).version:
+        raise ValidationError(
+            "Someone else changed this document while you had it open; the preview shows "
+            "their version. Save again to replace it with your text.",
+            code="stale",
+        )
     document, _ = CoalitionDocument.objects.update_or_create(
         coalition=coalition, kind=kind, defaults={"title": title, "body": body, "updated_by": user}
     )

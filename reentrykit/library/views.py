@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -299,11 +299,20 @@ def document(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
             messages.success(request, "Back to the starting text.")
             return redirect("library:document", coalition_slug=coalition_slug, kind=kind)
         if form.is_valid():
-            services.document_save(
-                coalition=access.coalition, kind=kind, user=request.user, **form.cleaned_data
-            )
-            messages.success(request, "Saved. The preview shows it filled in.")
-            return redirect("library:document", coalition_slug=coalition_slug, kind=kind)
+            try:
+                services.document_save(
+                    coalition=access.coalition,
+                    kind=kind,
+                    user=request.user,
+                    seen=request.POST.get("seen", ""),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error("body", error)
+                entry = _document(access, kind)  # theirs, to show in the preview
+            else:
+                messages.success(request, "Saved. The preview shows it filled in.")
+                return redirect("library:document", coalition_slug=coalition_slug, kind=kind)
     return render(
         request,
         "library/document.html",
@@ -352,5 +361,5 @@ def _docx(title: str, content: list[Block]) -> bytes:
             for line in block.lines:
                 docx.bullet(line)
         else:
-            docx.paragraph(block.lines[0])
+            docx.paragraph("\n".join(block.lines))
     return docx.content()
