@@ -8,7 +8,13 @@ from django import forms
 from reentrykit.core.forms import UswdsForm
 from reentrykit.data.imports import SOURCE_NAME_MAX_LENGTH
 from reentrykit.data.schema import ColumnType, Kind, RecordType
-from reentrykit.data.validation import Mapping, data_through_problem, date_format_problem
+from reentrykit.data.validation import (
+    Mapping,
+    data_through_problem,
+    date_format_problem,
+    normalize_header,
+    value_mapping_problem,
+)
 
 KIND_LABELS = {
     Kind.RELEASES: "Releases from custody",
@@ -89,11 +95,16 @@ class MappingForm(UswdsForm):
         if saved is not None:  # the source's mapping so far, to change
             suggestions = {
                 **suggestions,
-                **{name: header for name, header in saved.columns.items() if header in headers},
+                **{
+                    name: header
+                    for name, header in saved.columns.items()
+                    if header in headers or header == ""  # "": not in the file
+                },
             }
             self.fields["date_format"].initial = saved.date_format
         choices = [("", "(not in this file)")] + [(h, h) for h in headers]
         required = set(record_type.required_names)
+        self.headers = headers
         self.column_fields: list[str] = []
         self.value_fields: list[str] = []
         for column in record_type.columns:
@@ -127,10 +138,13 @@ class MappingForm(UswdsForm):
         self.fields["date_format"] = self.fields.pop("date_format")
 
     def mapping_json(self) -> dict[str, Any]:
+        named = {normalize_header(header) for header in self.headers}
         columns = {
             name.removeprefix("col__"): header
             for name in self.column_fields
-            if (header := self.cleaned_data.get(name))
+            # A column the steward says is not in the file stays out, though a header
+            # means it by name (the import would otherwise take that header).
+            if (header := self.cleaned_data.get(name)) or name.removeprefix("col__") in named
         }
         values: dict[str, dict[str, str]] = {}
         for name in self.value_fields:
@@ -158,9 +172,16 @@ class MappingForm(UswdsForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for name in self.value_fields:
+            pairs = []
             for number, line in enumerate((cleaned.get(name) or "").splitlines(), start=1):
                 if line.strip() and "=" not in line:
                     self.add_error(name, f"Line {number} needs an equals sign: file value = code.")
+                elif "=" in line:
+                    raw, code = line.split("=", 1)
+                    pairs.append((raw, code))
+            problem = value_mapping_problem(name.removeprefix("val__"), pairs)
+            if problem and name not in self.errors:
+                self.add_error(name, problem)
         return cleaned
 
 

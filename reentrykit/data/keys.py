@@ -44,6 +44,12 @@ def job_result_key(coalition_id: int) -> bytes:
     return _derive("job-result-encryption", coalition_id)
 
 
+def review_key(coalition_id: int) -> bytes:
+    """The HMAC key of what the review page showed of a pair, which its decision sends
+    back (a bare hash of a name and a birth date would be a guessable identifier)."""
+    return _derive("review-shown", coalition_id)
+
+
 def pseudonym_secret(coalition_id: int) -> bytes:
     return _derive("person-key", coalition_id)
 

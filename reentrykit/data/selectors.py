@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import hmac
+import json
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from django.db.models import Max, QuerySet, Sum
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.data import store
-from reentrykit.data.models import BatchStatus, DataJob, ImportBatch, LinkageRun, Source
+from reentrykit.data.models import (
+    BatchStatus,
+    DataJob,
+    ImportBatch,
+    JobKind,
+    LinkageRun,
+    Source,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,15 @@ def recent_jobs(*, coalition: Coalition) -> QuerySet[DataJob]:
     return DataJob.objects.filter(coalition=coalition).select_related("created_by")
 
 
+def upload_import_job(*, coalition: Coalition, path: str | None) -> DataJob | None:
+    """The import already started from the upload saved at ``path``, if any."""
+    if not path:
+        return None
+    return DataJob.objects.filter(
+        coalition=coalition, kind=JobKind.IMPORT, params__path=path
+    ).first()
+
+
 def job_result(job: DataJob) -> dict[str, Any]:
     """What the job reported, opened if sealed, for its steward's page or API answer;
     without the details of a crash (the exception's text and traceback), which are for
@@ -82,6 +101,7 @@ class ReviewPair:
     right: ReviewSide
     match_probability: float
     decision: str | None
+    shown: str  # ``shown_digest`` of the two sides, which a decision sends back
 
 
 _SIDE = ("first_name", "last_name", "date_of_birth", "sex", "state_id")
@@ -91,6 +111,34 @@ def _side_columns(alias: str) -> str:
     return ", ".join(f"{alias}.{column}" for column in _SIDE)
 
 
+def _identities_sql(where: str = "true") -> str:
+    """Each record's identity as the review page shows it: its most frequent values."""
+    identity = ", ".join(f"{store.identity_mode(name)} AS {name}" for name in _SIDE)
+    return (
+        f"SELECT source, source_person_id, {identity} "  # noqa: S608 - fixed column names
+        f"FROM {store.IDENTITY_ROWS} WHERE {where} GROUP BY source, source_person_id"
+    )
+
+
+def shown_digest(coalition_id: int, sides: list[ReviewSide]) -> str:
+    """A keyed digest of what the page showed of the records, whatever their order: a
+    decision sent back with it is refused once a record has changed (a source sent again)."""
+    from reentrykit.data.keys import review_key
+
+    text = json.dumps(sorted(astuple(side) for side in sides), default=str)
+    return hmac.new(review_key(coalition_id), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def review_sides(con: Any, records: list[tuple[str, str]]) -> dict[tuple[str, str], ReviewSide]:
+    """The identities the review page would show now of ``records`` (source,
+    source_person_id), on an open store; a record without one is left out."""
+    wanted = " OR ".join("(source = ? AND source_person_id = ?)" for _ in records)
+    rows = con.execute(
+        _identities_sql(wanted), [value for record in records for value in record]
+    ).fetchall()
+    return {(row[0], row[1]): ReviewSide(*row) for row in rows}
+
+
 def review_pairs(*, coalition: Coalition, limit: int, threshold: float) -> list[ReviewPair]:
     """Pairs near the threshold (the run's that chose them), with both records'
     identities, closest first: by match weight, as the run chose them."""
@@ -98,17 +146,10 @@ def review_pairs(*, coalition: Coalition, limit: int, threshold: float) -> list[
 
     if not store.store_exists(coalition.pk):
         return []
-    identity = ", ".join(
-        f"{store.identity_mode(name)} AS {name}"
-        for name in ("first_name", "last_name", "date_of_birth", "sex", "state_id")
-    )
     with store.open_store(coalition.pk) as con:
         rows = con.execute(
             f"""
-            WITH ident AS (
-                SELECT source, source_person_id, {identity}
-                FROM {store.IDENTITY_ROWS} GROUP BY source, source_person_id
-            )
+            WITH ident AS ({_identities_sql()})
             SELECT p.source_l, p.source_person_id_l, {_side_columns("l")},
                    p.source_r, p.source_person_id_r, {_side_columns("r")},
                    p.match_probability, d.decision
@@ -127,8 +168,16 @@ def review_pairs(*, coalition: Coalition, limit: int, threshold: float) -> list[
     for row in rows:
         left = ReviewSide(*row[0:7])
         right = ReviewSide(*row[7:14])
-        pairs.append(ReviewPair(left, right, float(row[14]), row[15]))
+        shown = shown_digest(coalition.pk, [left, right])
+        pairs.append(ReviewPair(left, right, float(row[14]), row[15], shown))
     return pairs
+
+
+def review_records_shown(pairs: list[ReviewPair]) -> int:
+    """How many records' identities the pairs show (a record can be in several pairs)."""
+    return len(
+        {(side.source, side.source_person_id) for pair in pairs for side in (pair.left, pair.right)}
+    )
 
 
 def person_map_rows(*, coalition: Coalition) -> list[tuple[str, str, str]]:

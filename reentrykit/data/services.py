@@ -27,7 +27,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from reentrykit.coalitions.models import Coalition
-from reentrykit.data import sealed, store
+from reentrykit.coalitions.services import coalition_hold
+from reentrykit.data import sealed, selectors, store
 from reentrykit.data.imports import saved_mapping
 from reentrykit.data.models import DataJob, JobKind, JobStatus, PersonLevelAccess
 from reentrykit.data.reader import (
@@ -38,7 +39,7 @@ from reentrykit.data.reader import (
 )
 from reentrykit.data.schema import RECORD_TYPES, Kind
 from reentrykit.data.tasks import enqueue_job
-from reentrykit.data.validation import Mapping, ambiguous_columns, resolve_columns
+from reentrykit.data.validation import WHOLE_ROW, Mapping, ambiguous_columns, resolve_columns
 
 TOO_LARGE = "The file is larger than the upload limit; split it by year."
 
@@ -79,12 +80,15 @@ def uploads_dir(coalition_id: int) -> Path:
     return store.coalition_dir(coalition_id) / "uploads"
 
 
-def stale_uploads_remove(*, coalition_id: int | None = None) -> int:
+def stale_uploads_remove(*, coalition_id: int | None = None, every_age: bool = False) -> int:
     """Delete the uploads (of one coalition, else of all) older than
-    ``DATA_UPLOAD_RETENTION_HOURS`` that no queued or running import will read, and the
-    scratch folders that old where no import is running (a crashed job leaves its
-    sealed workbook CSV there, which nothing can open); returns how many were deleted."""
-    cutoff = time.time() - settings.DATA_UPLOAD_RETENTION_HOURS * 3600
+    ``DATA_UPLOAD_RETENTION_HOURS`` (``every_age``: however new) that no queued or
+    running import will read, and the scratch folders that old where no import is
+    running (a crashed job leaves its sealed workbook CSV there, which nothing can
+    open); returns how many were deleted."""
+    cutoff = (
+        float("inf") if every_age else time.time() - settings.DATA_UPLOAD_RETENTION_HOURS * 3600
+    )
     jobs = DataJob.objects.filter(
         kind=JobKind.IMPORT, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     )
@@ -180,10 +184,16 @@ def import_params(
 def data_job_start(
     *, coalition: Coalition, kind: str, user: Any, params: dict[str, Any] | None = None
 ) -> DataJob:
-    """Record an import or linkage job and queue it for the worker (after commit)."""
+    """Record an import or linkage job and queue it for the worker (after commit); for
+    an upload that already has its import (a form sent twice at once), that one."""
     if kind not in JobKind.values:
         raise ValueError(f"Unknown job kind: {kind}")
     if kind == JobKind.IMPORT and params and params.get("path"):
+        # Of two requests at once, the second looks once the first's job is saved.
+        coalition_hold(coalition_id=coalition.pk)
+        started = selectors.upload_import_job(coalition=coalition, path=params["path"])
+        if started is not None:
+            return started
         # The upload is fresh again: a sweep that listed the waiting imports just before
         # this one was recorded (or committed) would otherwise delete it if it had
         # waited nearly the retention time for its column mapping.
@@ -200,13 +210,16 @@ def job_problems_viewed(*, job: DataJob, user: Any, result: dict[str, Any], via:
     """Logs a view of a failed import's problem table: it quotes the file's cells
     (names, birth dates), so it is person-level data like the review pairs."""
     problems = (result.get("errors") or {}).get("problems") or []
-    if problems:
+    # The rows of the file whose cells the table quotes: a row breaking three rules is
+    # one row, and a duplicate row is named by its number alone.
+    rows = {p.get("row") for p in problems if p.get("column") != WHOLE_ROW}
+    if rows:
         PersonLevelAccess.objects.create(
             coalition_id=job.coalition_id,
             user=user,
             action="view",
             what=f"problems of import job {job.pk} (the file's cells)",
-            rows=len(problems),
+            rows=len(rows),
             reason="checking a failed import",
             via=via,
         )
@@ -219,9 +232,11 @@ PURGED_REPORT = (
 
 
 def identities_purge(*, coalition: Coalition) -> dict[str, int]:
-    """Delete every name, birth date and identifier of the coalition (``store``), and
-    the failed imports' reports, which quote such cells from their files."""
+    """Delete every name, birth date and identifier of the coalition (``store``), the
+    failed imports' reports, which quote such cells from their files, and the uploads no
+    import is waiting to read (those left at the column-mapping step hold them too)."""
     removed = store.purge_identities(coalition.pk)
+    stale_uploads_remove(coalition_id=coalition.pk, every_age=True)
     reports = DataJob.objects.filter(
         coalition=coalition, kind=JobKind.IMPORT, status=JobStatus.FAILED
     ).update(result={"error": PURGED_REPORT})

@@ -64,7 +64,8 @@ def _wait_for_the_store(job: DataJob) -> bool:
         return False
     job.params = {**job.params, "busy_attempts": waited + 1}
     job.status = JobStatus.QUEUED
-    job.message = "Waiting: another job is using the coalition's data; trying again in a minute."
+    # The page puts the status ("Waiting") before the message.
+    job.message = "Another job is using the coalition's data; trying again in a minute."
     job.save(update_fields=["params", "status", "message", "updated_at"])
     return queues.retry_later(runner, job.pk)
 

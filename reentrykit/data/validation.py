@@ -97,12 +97,13 @@ class Mapping:
 
 
 _COLUMN_NAMES = {c.name for record_type in RECORD_TYPES.values() for c in record_type.columns}
-_CODE_COLUMNS = {
-    c.name
+_CODES_OF = {
+    c.name: c.codes
     for record_type in RECORD_TYPES.values()
     for c in record_type.columns
     if c.type == ColumnType.CODE
 }
+_CODE_COLUMNS = set(_CODES_OF)
 
 
 def _object(value: Any, key: str, example: str) -> dict[str, Any]:
@@ -129,7 +130,30 @@ def _texts(pairs: dict[str, Any], key: str) -> dict[str, str]:
 def _codes(column: str, pairs: Any) -> dict[str, str]:
     key = f"'values' → '{column}'"
     codes = _texts(_object(pairs, key, '{"M": "male"}'), key)
+    problem = value_mapping_problem(column, list(codes.items()))
+    if problem:
+        raise MappingProblem(f"{key}: {problem}")
     return {raw.strip().lower(): code.strip().lower() for raw, code in codes.items()}
+
+
+def value_mapping_problem(column: str, pairs: Sequence[tuple[str, str]]) -> str | None:
+    """What is wrong with the translations (file value, code) of a column with codes, or
+    None: a code the column does not have, or one file value given two codes (values
+    are compared as the import reads them, whatever their case)."""
+    allowed = _CODES_OF.get(column, ())
+    chosen: dict[str, tuple[str, str]] = {}
+    for raw, code in pairs:
+        if code.strip().lower() not in allowed:
+            return (
+                f"“{code.strip()}” is not a code of {column}; the codes are {', '.join(allowed)}."
+            )
+        earlier = chosen.setdefault(raw.strip().lower(), (raw.strip(), code.strip().lower()))
+        if earlier[1] != code.strip().lower():
+            return (
+                f"“{earlier[0]}” and “{raw.strip()}” are one file value (case does not count) "
+                f"given two codes, {earlier[1]} and {code.strip().lower()}: keep one."
+            )
+    return None
 
 
 def _date_format(value: Any) -> str:
@@ -256,6 +280,9 @@ def resolve_columns(
     errors: list[str] = []
     for column in record_type.columns:
         header = mapping.columns.get(column.name)
+        if header == "":
+            # Named as not in the file: a header that means it by name stays unused.
+            continue
         if header is not None:
             if header not in headers:
                 errors.append(

@@ -151,6 +151,12 @@ def mapping(request: HttpRequest, coalition_slug: str, upload_token: str) -> Htt
     if pending and pending.get("coalition") == access.coalition.pk and pending.get("job"):
         # Sent again (a second click) or come back to: the import it started.
         return _job_page(access, pending["job"])
+    if pending and pending.get("coalition") == access.coalition.pk:
+        # Sent twice at once, this request read the session before the other saved the
+        # import it started (whose worker may have deleted the upload already).
+        started = selectors.upload_import_job(coalition=access.coalition, path=pending.get("path"))
+        if started is not None:
+            return _job_page(access, started.pk)
     if (
         not pending
         or pending.get("coalition") != access.coalition.pk
@@ -247,7 +253,7 @@ def review(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         user=request.user,
         action="view",
         what="linkage review pairs (names and birth dates)",
-        rows=len(pairs) * 2,
+        rows=selectors.review_records_shown(pairs),
         reason="clerical review",
     )
     return render(
@@ -269,7 +275,13 @@ def review_decide(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         messages.error(request, "Choose “same person” or “different people” for a pair.")
         return redirect("data:review", coalition_slug=coalition_slug)
     try:
-        decide(coalition=access.coalition, pair=tuple(keys), decision=decision, user=request.user)  # type: ignore[arg-type]
+        decide(
+            coalition=access.coalition,
+            pair=tuple(keys),  # type: ignore[arg-type]
+            decision=decision,
+            user=request.user,
+            shown=request.POST.get("shown"),
+        )
     except (ValueError, StoreError) as problem:
         messages.error(request, str(problem))
     else:
