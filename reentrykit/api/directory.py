@@ -11,10 +11,13 @@ coalition and the record, so it stays the same from one read to the next.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.http import HttpRequest
+from django.utils.encoding import iri_to_uri, punycode
 from ninja import Router, Schema
 
 from reentrykit.api.schemas import COALITION, ERRORS
@@ -78,6 +81,17 @@ def _id(*parts: Any) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(str(part) for part in parts)))
 
 
+def _uri(address: str) -> str:
+    """A web address as HSDS types it, a URI: ASCII only. The form takes addresses with
+    accents (and characters such as "|"), which a referral tool checking the URI format
+    refuses: the host goes to its punycode form, the rest is percent-encoded."""
+    parts = urlsplit(address)
+    # A host IDNA cannot encode stays as typed, percent-encoded below.
+    with contextlib.suppress(UnicodeError):
+        parts = parts._replace(netloc=punycode(parts.netloc))
+    return iri_to_uri(urlunsplit(parts))
+
+
 def hsds_service(service: Service) -> dict[str, Any]:
     slug = service.coalition.slug
     service_id = _id(slug, "service", service.pk)
@@ -116,7 +130,7 @@ def hsds_service(service: Service) -> dict[str, Any]:
         },
     }
     if service.url:  # HSDS types it as a string (a URI): absent, not null, when there is none
-        entry["url"] = service.url
+        entry["url"] = _uri(service.url)
     return entry
 
 

@@ -1,12 +1,25 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from reentrykit.core.forms import CoalitionModelForm, DateInput, UswdsForm
 from reentrykit.data.schema import NEED_LABELS
 from reentrykit.resources.models import FundingSource, FundraisingTarget, MapCell, Service
+
+# The most people a service is taken to serve a year, as for the people released a year
+# (``FiguresForm``): beyond it a number is a typo, and summed with others it overflows
+# the database's integers.
+MOST_PEOPLE = 10_000_000
+# A phone number has digits: three at least, as 211 or 988 have.
+PHONE_DIGITS = 3
+# What people type for "no record restrictions" although the hint says to leave the
+# field empty: kept, such a word would count the service as closed to people with a
+# record (the estimates' "open to high risk") and show as a restriction.
+NO_RESTRICTIONS = {"none", "n/a", "na", "no", "-", "—", "no restrictions", "no restriction"}
 
 
 class ServiceForm(CoalitionModelForm):
@@ -37,6 +50,29 @@ class ServiceForm(CoalitionModelForm):
             "eligibility": forms.Textarea(attrs={"rows": 2}),
             "setting": forms.RadioSelect,
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("capacity_per_year", "served_last_year"):
+            field = self.fields[name]
+            field.validators.append(MaxValueValidator(MOST_PEOPLE))
+            field.widget.attrs["max"] = MOST_PEOPLE
+
+    def clean_record_restrictions(self) -> str:
+        restrictions = self.cleaned_data["record_restrictions"]
+        return "" if restrictions.strip(" .").casefold() in NO_RESTRICTIONS else restrictions
+
+    def clean_phone(self) -> str:
+        # The directory and its feed give the phone to people and to referral tools as
+        # a number to call: words such as "call us" or "TBD" are not one.
+        phone = self.cleaned_data["phone"]
+        if phone and len(re.findall(r"[0-9]", phone)) < PHONE_DIGITS:
+            raise forms.ValidationError(
+                "Enter a phone number with its digits, e.g. (555) 010-0100 or 211; "
+                "leave it empty when there is none.",
+                code="phone",
+            )
+        return phone
 
 
 class FiguresForm(UswdsForm):
