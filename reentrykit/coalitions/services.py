@@ -74,7 +74,7 @@ def coalition_hold(*, coalition_id: int) -> None:
 
 @transaction.atomic
 def organization_create(*, coalition: Coalition, name: str, sector: str) -> PartnerOrganization:
-    organization = PartnerOrganization(coalition=coalition, name=name.strip(), sector=sector)
+    organization = PartnerOrganization(coalition=coalition, name=_tidy(name), sector=sector)
     _ensure_name_free(organization)
     organization.full_clean()
     organization.save()
@@ -85,7 +85,7 @@ def organization_create(*, coalition: Coalition, name: str, sector: str) -> Part
 def organization_update(
     *, organization: PartnerOrganization, name: str, sector: str
 ) -> PartnerOrganization:
-    organization.name = name.strip()
+    organization.name = _tidy(name)
     organization.sector = sector
     _ensure_name_free(organization)
     organization.full_clean()
@@ -93,25 +93,35 @@ def organization_update(
     return organization
 
 
+def _tidy(name: str) -> str:
+    # Runs of spaces, typed or pasted, would make one agency look like two.
+    return " ".join(name.split())
+
+
 def _ensure_name_free(organization: PartnerOrganization) -> None:
     # Before full_clean, whose message for the unique constraint is in the model's
-    # words and belongs to no field.
-    taken = PartnerOrganization.objects.filter(
-        coalition=organization.coalition_id, name=organization.name
-    ).exclude(pk=organization.pk)
-    if taken.exists():
+    # words and belongs to no field. Letter case does not make another agency either.
+    taken = (
+        PartnerOrganization.objects.filter(
+            coalition=organization.coalition_id, name__iexact=organization.name
+        )
+        .exclude(pk=organization.pk)
+        .first()
+    )
+    if taken is not None:
         raise ValidationError(
             {
-                "name": f"This coalition already has an organization named “{organization.name}”; "
+                "name": f"This coalition already has an organization named “{taken.name}”; "
                 "choose another name."
             }
         )
 
 
 @transaction.atomic
-def organization_delete(*, organization: PartnerOrganization) -> None:
+def organization_delete(*, organization: PartnerOrganization) -> int:
     """Removes the organization, unless the plan counts on it: its action steps would
-    lose their owner and its roles and checks would vanish without a word."""
+    lose their owner and its roles and checks would vanish without a word. Returns how
+    many of the coalition's members it leaves without an organization."""
     from django.apps import apps
 
     uses = [
@@ -130,7 +140,17 @@ def organization_delete(*, organization: PartnerOrganization) -> None:
             "to another partner on the Plan and Monitoring pages first, or rename the "
             "organization instead."
         )
+    # One by one rather than by the delete's own SET NULL, which writes past the audit
+    # trail: the coordinators reading it should see whose organization went.
+    members = list(organization.memberships.all())
+    for membership in members:
+        membership.organization = None
+        membership.save()
+    for invitation in organization.invitations.all():
+        invitation.organization = None
+        invitation.save()
     organization.delete()
+    return len(members)
 
 
 @transaction.atomic
@@ -176,6 +196,18 @@ def membership_update(
         raise ValidationError({"role": SELF_STEWARD})
     if membership.role == Role.COORDINATOR and role != Role.COORDINATOR:
         _ensure_another_coordinator(membership)
+    held = Membership.objects.filter(
+        coalition=membership.coalition_id, user=membership.user_id, role=role
+    ).exclude(pk=membership.pk)
+    if held.exists():
+        # Before full_clean, whose message for the unique constraint is in the model's
+        # words and belongs to no field.
+        raise ValidationError(
+            {
+                "role": f"{membership.user.display_name} is already a "
+                f"{Role(role).label.lower()} in this coalition: remove this role instead."
+            }
+        )
     membership.role = role
     membership.organization = organization
     membership.full_clean()

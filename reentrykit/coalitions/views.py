@@ -14,7 +14,14 @@ from reentrykit.accounts.models import Invitation
 from reentrykit.coalitions import selectors, services
 from reentrykit.coalitions.forms import CoalitionSettingsForm, MembershipForm, OrganizationForm
 from reentrykit.coalitions.models import Membership, PartnerOrganization
-from reentrykit.core.access import Capability, get_coalition_for, get_object_in, post_only
+from reentrykit.core.access import (
+    Capability,
+    CoalitionAccess,
+    coalition_access,
+    get_coalition_for,
+    get_object_in,
+    post_only,
+)
 from reentrykit.core.audit_display import audit_rows
 from reentrykit.core.path import path_for
 
@@ -25,6 +32,18 @@ def _add_errors(form: object, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
     else:
         form.add_error(None, error.messages)  # type: ignore[attr-defined]
+
+
+def _back_to_members(request: HttpRequest, access: CoalitionAccess) -> HttpResponse:
+    """The members page, unless the change took the coordinator's own right to manage
+    away: that page would then answer "not allowed" (or "not found", with no role left)
+    instead of showing what was done."""
+    now = coalition_access(request.user, access.coalition)
+    if now is not None and now.can(Capability.MANAGE):
+        return redirect("coalitions:members", coalition_slug=access.coalition.slug)
+    if now is not None:
+        return redirect("coalitions:home", coalition_slug=access.coalition.slug)
+    return redirect("dashboard")
 
 
 @login_required
@@ -111,7 +130,7 @@ def member_edit(request: HttpRequest, coalition_slug: str, membership_id: int) -
             _add_errors(form, error)
         else:
             messages.success(request, f"Updated {membership.user.display_name}.")
-            return redirect("coalitions:members", coalition_slug=coalition_slug)
+            return _back_to_members(request, access)
     return render(
         request,
         "coalitions/member_edit.html",
@@ -133,7 +152,7 @@ def member_remove(request: HttpRequest, coalition_slug: str, membership_id: int)
             request,
             f"Removed {membership.user.display_name} ({membership.get_role_display()}).",
         )
-    return redirect("coalitions:members", coalition_slug=coalition_slug)
+    return _back_to_members(request, access)
 
 
 @login_required
@@ -190,11 +209,15 @@ def organization_delete(
     access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
     organization = get_object_in(access, PartnerOrganization.objects, pk=organization_id)
     try:
-        services.organization_delete(organization=organization)
+        left = services.organization_delete(organization=organization)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Removed {organization.name}.")
+        said = f"Removed {organization.name}."
+        if left:
+            members = "1 member now has" if left == 1 else f"{left} members now have"
+            said = f"Removed {organization.name}: {members} no organization."
+        messages.success(request, said)
     return redirect("coalitions:organizations", coalition_slug=coalition_slug)
 
 
