@@ -78,7 +78,14 @@ def history_frame(history: list[tuple[Round, RoundScore]]) -> pd.DataFrame:
 
 def section_chart(frame: pd.DataFrame, *, title: str) -> dict[str, Any]:
     base = alt.Chart(frame).encode(
-        y=alt.Y("component:N", sort=None, title=None, axis=alt.Axis(labelLimit=340)),
+        y=alt.Y(
+            "component:N",
+            sort=None,
+            title=None,
+            axis=alt.Axis(labelLimit=340),
+            # Every component, in order: one not scored has no bar, but keeps its row.
+            scale=alt.Scale(domain=list(frame["component"])),
+        ),
     )
     bars = base.mark_bar(height=18).encode(
         x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]), title="Percent of the maximum score"),

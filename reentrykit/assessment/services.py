@@ -26,6 +26,7 @@ from reentrykit.assessment.models import (
     Round,
     RoundStatus,
 )
+from reentrykit.assessment.scoring import Score
 from reentrykit.assessment.selectors import round_score
 from reentrykit.coalitions.models import Coalition, Membership
 from reentrykit.coalitions.sectors import Sector
@@ -304,13 +305,23 @@ def candidate_priority_create(
     ).first()
     if existing is not None:
         return existing
+    # Only the weak components the results recommend: the page may have shown an
+    # earlier state of an open round (a consensus since may have raised the component).
+    result = round_score(round_=round_).component(component_key)
+    score = result.score if result is not None else Score(None, None)
+    if score.band is None or not score.band.is_weak:
+        shown = "was not scored" if score.band is None else f"is {score.band.label.lower()}"
+        raise ValidationError(
+            f"{component.label} {shown} in this round's results: it is not in the two "
+            "lowest bands, so it is not a candidate priority."
+        )
     candidate = CandidatePriority(
         coalition_id=round_.coalition_id,
         source="rpca",
         component_key=component_key,
         round=round_,
         title=component.label,
-        note=note.strip() or _finding(round_, component_key, component.label),
+        note=note.strip() or _finding(round_, score, component.label),
         created_by=created_by if getattr(created_by, "pk", None) else None,
     )
     candidate.full_clean()
@@ -318,13 +329,10 @@ def candidate_priority_create(
     return candidate
 
 
-def _finding(round_: Round, component_key: str, label: str) -> str:
+def _finding(round_: Round, score: Score, label: str) -> str:
     """What the round found of a component, in words: the note a candidate priority
     carries into the plan (as the gaps in needs and on the map carry their figures)."""
-    result = round_score(round_=round_).component(component_key)
-    score = result.score if result is not None else None
-    if score is None or score.score is None or score.band is None:
-        return f"{label} was not scored in the assessment round “{round_.name}”."
+    assert score.band is not None  # only a scored, weak component becomes a candidate
     return (
         f"{label} scored {score.score:.1f}% ({score.band.label.lower()}) in the assessment "
         f"round “{round_.name}”."
