@@ -599,6 +599,11 @@ def indicator_values(access: CoalitionAccess) -> dict[str, str]:
             f"one-year rearrest {rearrest['row']['rate'] * 100:.1f}% "
             f"for releases in {payload['latest_complete_year']}"
         )
+    elif rearrest and rearrest["display"]:
+        # Measured, but hidden from this reader: not "no data yet".
+        values["recidivism.baseline_present"] = (
+            f"one-year rearrest {rearrest['display']} (too few people to show)"
+        )
     # Coverage of risk assessment: the share of the cohort assessed before release.
     if "intermediate.assessed_before_release" in values:
         values["risk_assessment.coverage"] = values["intermediate.assessed_before_release"]

@@ -276,6 +276,23 @@ def test_assessment_data_indicators_show_live_suppressed_values(world: World, sn
     assert member["recidivism.baseline_present"] == "one-year rearrest 45.0% for releases in 2023"
 
 
+def test_a_hidden_rearrest_rate_is_said_to_be_too_few_not_missing(world: World) -> None:
+    from reentrykit.core.access import coalition_access
+    from reentrykit.metrics.selectors import indicator_values
+    from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
+
+    payload = dashboard_payload()
+    # Eight people released in 2023: the one-year rearrest rate is hidden from members.
+    payload["rates"] = [rate_row("all", "all", 8, 3)] + [
+        row for row in payload["rates"] if row["breakdown"] != "all" or row["cohort_year"] != 2023
+    ]
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    member = indicator_values(coalition_access(world.member, world.coalition))
+    assert member["recidivism.baseline_present"] == (
+        "one-year rearrest suppressed (too few people to show)"
+    )
+
+
 def test_a_steward_answering_the_assessment_reads_the_indicators_suppressed(
     world: World,
     snapshot,  # type: ignore[no-untyped-def]
