@@ -113,7 +113,9 @@ def _hold(instance: Model) -> None:
     made meanwhile (:func:`_changed_since`) and the save are one step."""
     if instance.pk is None:
         return
-    type(instance).objects.select_for_update(no_key=True).filter(pk=instance.pk).exists()
+    held = type(instance).objects.select_for_update(no_key=True).filter(pk=instance.pk)
+    if not held.exists():  # removed by someone else meanwhile
+        raise Http404("This record was removed meanwhile.")
     instance.refresh_from_db()
 
 

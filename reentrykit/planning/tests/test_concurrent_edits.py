@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -183,3 +184,16 @@ def test_of_two_saves_at_once_the_second_is_told_what_the_first_saved() -> None:
         entries[first]["percent_complete"],
     )
     assert "Someone else changed this while you had the form open" in page_words(answers[1 - first])
+
+
+def test_a_record_removed_while_its_form_was_open_is_not_found(world: World) -> None:
+    step = _step(world)
+    url = f"{PLAN}steps/{step.pk}/"
+    coordinator = _client(world.coordinator)
+    seen = _hidden(coordinator.get(url))
+    form = ActionStep.objects.get(pk=step.pk)
+    step.delete()
+    # The view found the record; by the time the form holds it, it is gone.
+    with mock.patch("reentrykit.planning.views._part", return_value=form):
+        answer = coordinator.post(url, {**_fields(form, percent_complete="60"), **seen})
+    assert answer.status_code == 404
