@@ -1,7 +1,12 @@
 """The published directory's HSDS 3.0 feed keeps to the HSDS 3.0 service schema's
-required fields and types, so that a referral tool validating it accepts it."""
+required fields and types, so that a referral tool validating it accepts it: also for
+services with odd data (missing optional fields, accents, line breaks, web addresses
+with characters a URI must escape); and the published page keeps their line breaks."""
 
 from __future__ import annotations
+
+import re
+import uuid
 
 import jsonschema
 from django.test import Client
@@ -44,6 +49,20 @@ HSDS_SERVICE = {
 }
 
 
+# An absolute URI of RFC 3986: a scheme, then only the characters a URI may hold, each
+# "%" starting an escape of two hex digits. The format checker installed checks nothing
+# for "uri", so the rule is written out here.
+URI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+"
+)
+checker = jsonschema.FormatChecker()
+
+
+@checker.checks("uri")
+def _is_uri(value: object) -> bool:
+    return not isinstance(value, str) or URI.fullmatch(value) is not None
+
+
 def _services(world: World) -> None:
     Service.objects.create(
         coalition=world.coalition,
@@ -60,13 +79,11 @@ def _services(world: World) -> None:
 
 
 def _problems(feed: list[dict]) -> list[str]:
-    checker = jsonschema.Draft202012Validator(
-        HSDS_SERVICE, format_checker=jsonschema.FormatChecker()
-    )
+    validator = jsonschema.Draft202012Validator(HSDS_SERVICE, format_checker=checker)
     return [
         f"{entry['name']}: {error.json_path}: {error.message}"
         for entry in feed
-        for error in checker.iter_errors(entry)
+        for error in validator.iter_errors(entry)
     ]
 
 
@@ -92,3 +109,90 @@ def test_the_api_directory_is_valid_hsds_3_for_a_service_without_a_web_address(
     ).json()
     assert len(feed) == 2
     assert _problems(feed) == []
+
+
+def _publish(world: World) -> None:
+    world.coalition.publish_directory = True
+    world.coalition.save()
+
+
+def test_web_addresses_with_accents_or_unsafe_characters_are_given_as_uris(
+    world: World,
+) -> None:
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Educación para adultos",
+        provider="Centro Latino",
+        need="education",
+        url="https://centro.example/servicios/educación?nivel=básico",
+    )
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Café de empleo",
+        provider="Œuvre Sainte-Thérèse",
+        need="employment",
+        url="https://empleo-café.example/a|b",
+    )
+    _publish(world)
+    feed = Client().get("/p/riverton/services.json").json()
+    assert _problems(feed) == []
+    urls = {entry["name"]: entry["url"] for entry in feed}
+    assert urls == {
+        "Educación para adultos": (
+            "https://centro.example/servicios/educaci%C3%B3n?nivel=b%C3%A1sico"
+        ),
+        "Café de empleo": "https://xn--empleo-caf-k7a.example/a%7Cb",
+    }
+
+
+def test_the_feed_is_valid_hsds_for_odd_services_and_only_the_coalitions_own(
+    world: World,
+) -> None:
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Maison d'accueil\nSaint-Éloi",
+        provider="Œuvre Sainte-Thérèse",
+        need="housing",
+        description="Beds for men.\nBring your release papers.",
+        eligibility="Adults\r\nleaving the county jail",
+        phone="(555) 010-0100 ext. 12",
+        url="https://example.test/maison",
+        capacity_per_year=24,
+        address="12 Rue de l'Église\nRiverton",
+    )
+    # Nothing but what a service must have.
+    Service.objects.create(
+        coalition=world.coalition, name="Job club", provider="Works", need="employment"
+    )
+    Service.objects.create(
+        coalition=world.other, name="Their shelter", provider="P", need="housing"
+    )
+    assert Client().get("/p/riverton/services.json").status_code == 404  # not yet published
+    _publish(world)
+    feed = Client().get("/p/riverton/services.json").json()
+    assert _problems(feed) == []
+    assert [entry["name"] for entry in feed] == ["Job club", "Maison d'accueil\nSaint-Éloi"]
+    maison = feed[1]
+    assert maison["description"] == "Beds for men.\nBring your release papers."
+    assert maison["organization"]["name"] == "Œuvre Sainte-Thérèse"
+    assert maison["phones"][0]["number"] == "(555) 010-0100 ext. 12"
+    assert maison["capacities"][0]["maximum"] == 24
+    job_club = feed[0]
+    assert "url" not in job_club and job_club["phones"] == [] and job_club["capacities"] == []
+    assert uuid.UUID(job_club["id"]) and job_club["reentrykit"]["address"] == ""
+    assert Client().get("/p/elsewhere/services.json").status_code == 404
+
+
+def test_the_published_directory_keeps_the_line_breaks_of_a_description(world: World) -> None:
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Bridge housing",
+        provider="Second Chance Works",
+        need="housing",
+        description="Beds for men.\nBring your release papers.",
+        eligibility="Adults leaving the county jail\nwithin 30 days of release",
+    )
+    _publish(world)
+    page = Client().get("/p/riverton/services/").content.decode()
+    assert "Beds for men.<br>Bring your release papers." in page
+    assert "Adults leaving the county jail<br>within 30 days of release" in page
