@@ -21,6 +21,7 @@ Data stewards see the raw figures, marked confidential.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,12 +102,24 @@ def suppress_table(
                 for column in (spec.rate, *spec.also_hide):
                     hidden[index].setdefault(column, DERIVED)
         if unstable_events is not None:
-            events = row.get(unstable_events)
             # Unknown when the events are hidden: the flag would narrow the hidden count
             # (a count hidden beside its small complement, flagged stable, is 20 or more).
-            unstable = isinstance(events, int | float) and events < UNSTABLE_EVENTS
-            row["unstable"] = None if unstable_events in hidden[index] else unstable
+            unknown = unstable_events in hidden[index]
+            row["unstable"] = None if unknown else _unstable(row, unstable_events, rates)
     return _applied(out, hidden, k)
+
+
+def _unstable(row: Mapping[str, Any], events_column: str, rates: Sequence[RateSpec]) -> Any:
+    """True when the row's rate rests on fewer than 20 events; None when the row has
+    no rate at all (nobody in its denominator), since there is nothing to flag."""
+    if rates and all(_missing(row.get(spec.rate)) for spec in rates):
+        return None
+    events = row.get(events_column)
+    return isinstance(events, int | float) and events < UNSTABLE_EVENTS
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _hide_small_complement(
@@ -156,15 +169,18 @@ def complementary(
 
 
 def raw_table(
-    rows: Iterable[Mapping[str, Any]], *, k: int, unstable_events: str | None = None
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    k: int,
+    unstable_events: str | None = None,
+    rates: Sequence[RateSpec] = (),
 ) -> Disclosed:
     """What a data steward sees: every figure, flagged unstable where due, confidential."""
     out = [dict(row) for row in rows]
     for row in out:
         row["suppressed"] = False
         if unstable_events is not None:
-            events = row.get(unstable_events)
-            row["unstable"] = isinstance(events, int | float) and events < UNSTABLE_EVENTS
+            row["unstable"] = _unstable(row, unstable_events, rates)
     return Disclosed(rows=out, hidden=[{} for _ in out], k=k, confidential=True)
 
 
@@ -173,7 +189,9 @@ def disclose(
 ) -> Disclosed:
     """The single entry point: raw for data stewards (``unsuppressed``), suppressed otherwise."""
     if unsuppressed:
-        return raw_table(rows, k=k, unstable_events=rules.get("unstable_events"))
+        return raw_table(
+            rows, k=k, unstable_events=rules.get("unstable_events"), rates=rules.get("rates", ())
+        )
     return suppress_table(rows, k=k, **rules)
 
 

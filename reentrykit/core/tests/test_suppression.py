@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from reentrykit.core.suppression import RateSpec, disclose, disclose_flow, suppress_table
 
 RATE = RateSpec("rate", "recidivists", "cohort", also_hide=("ci_low", "ci_high"))
@@ -344,3 +346,18 @@ def test_no_curve_s_events_show_when_its_last_step_leaves_a_few_after_it() -> No
         _steps("all", [(1, 100, 5), (2, 95, 2)], 100), unsuppressed=True, k=5
     )
     assert steward["events"] == 7
+
+
+@pytest.mark.parametrize("unsuppressed", [False, True])
+def test_a_row_with_nobody_in_its_cohort_has_no_unstable_flag(unsuppressed: bool) -> None:
+    """No one followed: there is no rate, so neither 'unstable' nor 'stable' is true."""
+    empty = _row("a", 0, 0) | {"rate": float("nan")}
+    table = disclose(
+        [empty, _row("b", 100, 15)],
+        unsuppressed=unsuppressed,
+        k=11,
+        counts=["cohort", "recidivists"],
+        rates=[RATE],
+        unstable_events="recidivists",
+    )
+    assert [r["unstable"] for r in table.rows] == [None, True]
