@@ -128,3 +128,30 @@ def csv_attachment(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(EXCEL_UTF8 + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class UnknownFormat(Exception):
+    """A download asked for in a format it does not come in."""
+
+    def __init__(self, asked: str, formats: Sequence[str]) -> None:
+        super().__init__(
+            f"This download does not come as {asked!r}; ask for format "
+            + " or ".join(repr(name) for name in formats)
+            + "."
+        )
+
+
+def requested_format(request: Any, formats: Sequence[str]) -> str:
+    """The ``format`` a download's address asks for; the first of ``formats`` when it
+    asks for none. A format it does not come in raises :class:`UnknownFormat` rather
+    than sending another kind of file under the name the reader expects."""
+    asked = request.GET.get("format")
+    if asked is None or asked == "":
+        return formats[0]
+    if asked not in formats:
+        raise UnknownFormat(asked, formats)
+    return asked
+
+
+def unknown_format_response(error: UnknownFormat) -> HttpResponse:
+    return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")

@@ -22,7 +22,12 @@ from reentrykit.core.access import (
     get_network_for,
     post_only,
 )
-from reentrykit.core.exports import WordDocument
+from reentrykit.core.exports import (
+    UnknownFormat,
+    WordDocument,
+    requested_format,
+    unknown_format_response,
+)
 from reentrykit.library import selectors, services
 from reentrykit.library.forms import DocumentForm, PracticeForm, PracticeSearchForm
 from reentrykit.library.merge import FIELDS, Block, blocks, merged
@@ -336,7 +341,11 @@ def download(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
     title = merged(entry.title, access.coalition)
     content = blocks(merged(entry.body, access.coalition))
     name = f"{coalition_slug}-{kind}"
-    if request.GET.get("format") == "pdf":
+    try:
+        file_format = requested_format(request, ("docx", "pdf"))
+    except UnknownFormat as error:
+        return unknown_format_response(error)
+    if file_format == "pdf":
         from weasyprint import HTML
 
         html = render_to_string("library/document_pdf.html", {"title": title, "blocks": content})

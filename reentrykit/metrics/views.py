@@ -337,7 +337,12 @@ def _export_table(access, payload: dict, name: str, measure: str, window: int, b
 @login_required
 def export(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     """A dashboard table as CSV or XLSX, suppressed as on the page."""
-    from reentrykit.core.exports import table_download
+    from reentrykit.core.exports import (
+        UnknownFormat,
+        requested_format,
+        table_download,
+        unknown_format_response,
+    )
 
     access = get_coalition_for(request, coalition_slug)
     snapshot = selectors.latest_snapshot(access.coalition)
@@ -347,13 +352,17 @@ def export(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
     window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))
     breakdown = _choice(request.GET.get("by"), ALL_BREAKDOWNS, "sex")
+    try:
+        file_format = requested_format(request, ("csv", "xlsx"))
+    except UnknownFormat as error:
+        return unknown_format_response(error)
     header, rows = _export_table(access, snapshot.payload, name, measure, window, breakdown)
     return table_download(
         name=name,
         filename=f"{coalition_slug}-{name}-{measure}-{window}",
         header=header,
         rows=rows,
-        xlsx=request.GET.get("format") == "xlsx",
+        xlsx=file_format == "xlsx",
     )
 
 

@@ -14,7 +14,12 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.charts import accessible_svg
-from reentrykit.core.exports import table_download
+from reentrykit.core.exports import (
+    UnknownFormat,
+    requested_format,
+    table_download,
+    unknown_format_response,
+)
 from reentrykit.metrics.charts import rate_bars
 from reentrykit.metrics.selectors import HEADLINE_MEASURES, NATIONAL_ONE_YEAR
 from reentrykit.network import charts, services
@@ -242,6 +247,10 @@ COMPARE_TABLES = ("scores", "measures", "plans")
 def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
     """A cross-site table as CSV or XLSX, suppressed as on the page."""
     access = get_network_for(request, network_slug)
+    try:
+        file_format = requested_format(request, ("csv", "xlsx"))
+    except UnknownFormat as error:
+        return unknown_format_response(error)
     board = cross_site(access, request.user)
     name = request.GET.get("table")
     if name not in COMPARE_TABLES:
@@ -265,7 +274,7 @@ def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
         filename=f"{access.network.slug}-{name}",
         header=header,
         rows=[[row.get(column) for column in header] for row in rows],
-        xlsx=request.GET.get("format") == "xlsx",
+        xlsx=file_format == "xlsx",
     )
 
 

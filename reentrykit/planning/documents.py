@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import as_viewer, get_coalition_for
-from reentrykit.core.exports import WordDocument
+from reentrykit.core.exports import (
+    UnknownFormat,
+    WordDocument,
+    requested_format,
+    unknown_format_response,
+)
 from reentrykit.planning import selectors
 from reentrykit.planning.models import ActionStep, Improvement, Priority
 
@@ -34,7 +39,11 @@ def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         "today": today,
     }
     name = f"{coalition_slug}-reentry-plan"
-    if request.GET.get("format") == "pdf":
+    try:
+        file_format = requested_format(request, ("docx", "pdf"))
+    except UnknownFormat as error:
+        return unknown_format_response(error)
+    if file_format == "pdf":
         from weasyprint import HTML
 
         html = render_to_string("planning/plan_pdf.html", context)

@@ -164,3 +164,13 @@ def test_the_resource_guide_lists_the_service_directory(world: World, signed_in)
     html = signed_in(world.viewer).get(f"{DOCS}resource_guide/").content.decode()
     assert "<li>Housing: Bridge housing (Second Chance Works), 555-0100</li>" in html
     assert "Their shelter" not in html
+
+
+def test_a_download_in_an_unknown_format_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A PDF link mistyped as ?format=PDF must not send a Word file named as asked."""
+    client = signed_in(world.viewer)
+    refused = client.get(f"{DOCS}charter/download/?format=PDF")
+    assert refused.status_code == 400
+    assert "'docx' or 'pdf'" in refused.content.decode()
+    plain = client.get(f"{DOCS}charter/download/")
+    assert plain["Content-Disposition"] == 'attachment; filename="riverton-charter.docx"'

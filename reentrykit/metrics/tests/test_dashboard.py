@@ -757,3 +757,11 @@ def test_the_trend_and_indicators_flag_rates_on_fewer_than_20_events(
     page = member.get(f"{URL}indicators/").content.decode()
     baseline = {row[0]: row[2] for row in _table(page, "indicator-table")[1:]}
     assert baseline["One-year rearrest"] == "8.0% of 150 (unstable)"
+
+
+def test_an_export_in_an_unknown_format_is_refused(world: World, snapshot, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    refused = client.get("/c/riverton/measures/export/?table=trend&format=xls")
+    assert refused.status_code == 400
+    assert "'csv' or 'xlsx'" in refused.content.decode()
+    assert client.get("/c/riverton/measures/export/?table=trend&format=csv").status_code == 200

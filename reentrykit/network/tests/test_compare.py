@@ -236,3 +236,12 @@ def test_the_headline_rows_cached_apart_are_read_alone(world: World, signed_in) 
     MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
     html = signed_in(world.network_admin).get(PAGE).content.decode()
     assert _cells(html, "measure-table")["Riverton County Reentry Coalition"][1].startswith("45.0%")
+
+
+def test_a_cross_site_export_in_an_unknown_format_is_refused(
+    world: World, snapshots, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coach)
+    refused = client.get(f"{PAGE}export/?table=scores&format=pdf")
+    assert refused.status_code == 400
+    assert "'csv' or 'xlsx'" in refused.content.decode()

@@ -459,3 +459,10 @@ def test_the_word_plan_says_what_is_missing_and_marks_a_demo(world: World, signe
     text = _word_text(client.get(f"{PLAN}download/?format=docx").content)
     assert "No action steps yet." in text
     assert "(demo, fictional data)" in text
+
+
+def test_the_plan_in_an_unknown_format_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.viewer)
+    refused = client.get(f"{PLAN}download/?format=odt")
+    assert refused.status_code == 400
+    assert "does not come as 'odt'" in refused.content.decode()
