@@ -115,6 +115,11 @@ def _one_year_rearrest(record: Record) -> str:
     return f"{rate * 100:.1f}%{unstable}"
 
 
+def _partners(record: Record) -> str:
+    count = record.coalition.organizations.count()
+    return f"{count} partner organization{'' if count == 1 else 's'}"
+
+
 def _cohort_year(record: Record) -> str:
     return str(record.rearrest["year"]) if record.rearrest else "the latest year"
 
@@ -146,9 +151,10 @@ FIELDS: tuple[MergeField, ...] = (
     MergeField("services", "The service directory, one service per line", _services),
     MergeField(
         "partner_count",
-        "How many partner organizations",
+        "How many partner organizations, as a number",
         lambda r: str(r.coalition.organizations.count()),
     ),
+    MergeField("partners", "“12 partner organizations” (“1 partner organization”)", _partners),
     MergeField(
         "one_year_rearrest",
         "One-year rearrest rate, suppressed, marked when unstable",

@@ -115,8 +115,8 @@ Signed on [[today]].""",
         "What to say about reentry to a decision maker.",
         """# Talking points: reentry in [[jurisdiction]]
 
-- [[coalition_name]] brings together [[partner_count]] partners to help people leaving \
-jail and prison succeed.
+- [[coalition_name]] brings together [[partners]] to help people leaving jail and \
+prison succeed.
 - Of the people released in [[rearrest_cohort_year]], [[one_year_rearrest]] were \
 rearrested within a year. Of state prisoners released nationally in 2005 (30 states), \
 [[national_one_year_rearrest]] were rearrested within a year.
@@ -130,9 +130,8 @@ workforce.
         "An announcement for local media.",
         """# [[coalition_name]] sets out a plan for safer communities
 
-[[today]]. [[coalition_name]], a partnership of [[partner_count]] \
-agencies and organizations, today announced its work to help people leaving jail and \
-prison succeed in the community.
+[[today]]. [[coalition_name]], a partnership of [[partners]], today announced its work \
+to help people leaving jail and prison succeed in the community.
 
 [[mission_statement]]
 

@@ -174,3 +174,16 @@ def test_a_download_in_an_unknown_format_is_refused(world: World, signed_in) -> 
     assert "'docx' or 'pdf'" in refused.content.decode()
     plain = client.get(f"{DOCS}charter/download/")
     assert plain["Content-Disposition"] == 'attachment; filename="riverton-charter.docx"'
+
+
+def test_the_partner_count_reads_as_words_for_one_and_for_many(world: World) -> None:
+    organizations = world.coalition.organizations
+    count = organizations.count()
+    assert count > 1
+    assert merged("[[partners]]", world.coalition) == f"{count} partner organizations"
+    organizations.exclude(pk=organizations.first().pk).delete()
+    assert merged("[[partners]]", world.coalition) == "1 partner organization"
+    talking_points = next(t for t in TEMPLATES if t.kind == "talking_points")
+    assert "brings together 1 partner organization to help" in merged(
+        talking_points.body, world.coalition
+    )
