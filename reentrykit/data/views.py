@@ -248,14 +248,15 @@ def review(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "data/review.html",
             {"access": access, "pairs": [], "total": 0, "problem": str(problem)},
         )
-    PersonLevelAccess.objects.create(
-        coalition=access.coalition,
-        user=request.user,
-        action="view",
-        what="linkage review pairs (names and birth dates)",
-        rows=selectors.review_records_shown(pairs),
-        reason="clerical review",
-    )
+    if pairs:  # a page without pairs shows no one's details
+        PersonLevelAccess.objects.create(
+            coalition=access.coalition,
+            user=request.user,
+            action="view",
+            what="linkage review pairs (names and birth dates)",
+            rows=selectors.review_records_shown(pairs),
+            reason="clerical review",
+        )
     return render(
         request,
         "data/review.html",

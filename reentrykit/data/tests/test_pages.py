@@ -273,10 +273,19 @@ def test_a_job_without_news_for_half_an_hour_says_its_worker_may_have_stopped(
     assert "Nothing has moved" not in page
 
 
-def test_viewing_review_pairs_is_logged(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    signed_in(world.steward).get("/c/riverton/data/linkage/review/")
+def test_viewing_review_pairs_is_logged(world: World, signed_in, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data.tests.test_steward_review import _store_pairs
+
+    client = signed_in(world.steward)
+    page = client.get("/c/riverton/data/linkage/review/").content.decode()
+    # No pairs yet: nobody's details shown, nothing logged, and the page does not say so.
+    assert "No pairs to review" in page and "access log" not in page
+    assert not PersonLevelAccess.objects.exists()
+    _store_pairs(world, tmp_path, 0.95)
+    page = client.get("/c/riverton/data/linkage/review/").content.decode()
+    assert "Your view was recorded in the access log" in page
     entry = PersonLevelAccess.objects.get()
-    assert (entry.user, entry.action) == (world.steward, "view")
+    assert (entry.user, entry.action, entry.rows) == (world.steward, "view", 4)
 
 
 def test_viewing_a_failed_imports_quoted_cells_is_logged(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reentrykit.data import store
 from reentrykit.data.imports import import_file
-from reentrykit.data.models import DataJob, ImportBatch
+from reentrykit.data.models import DataJob, ImportBatch, PersonLevelAccess
 from reentrykit.testing import World
 
 RELEASES = (
@@ -60,6 +60,9 @@ def test_the_review_page_says_the_store_is_busy(world: World, tmp_path: Path, si
         page = client.get("/c/riverton/data/linkage/review/")
     assert page.status_code == 200
     assert BUSY in page.content.decode()
+    # Nothing was read, so nothing is logged, and the page does not say it was.
+    assert "access log" not in page.content.decode()
+    assert not PersonLevelAccess.objects.exists()
 
 
 def test_a_review_decision_while_the_store_is_busy_says_so(
