@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import math
 from typing import Any
 
@@ -32,6 +33,10 @@ from reentrykit.accounts.forms import (
 )
 from reentrykit.accounts.models import RecoveryCodes, User
 from reentrykit.core.access import user_needs_second_factor
+
+# Sign-in events an operator watches for (guessing at second-factor codes): the
+# server's log, as django-axes logs refused passwords.
+security_log = logging.getLogger("reentrykit.security")
 
 # Password-reset emails sent to one address in an hour, however often they are asked for.
 RESET_EMAILS_PER_HOUR = 3
@@ -158,6 +163,12 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
                     f"You used a recovery code; {left} left. Make new ones in your profile.",
                 )
             return redirect(_safe_next(request))
+        security_log.warning(
+            "Second-factor code refused for user %s from %s%s.",
+            request.user.pk,
+            client_ip(request) or "an unknown address",
+            " (sent during the wait after wrong codes)" if wait else "",
+        )
         if wait:
             form.add_error("token", two_factor.wait_message(wait))
         else:

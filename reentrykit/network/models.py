@@ -72,7 +72,7 @@ class NetworkSite(Audited, models.Model):
         return self.coalition_id
 
 
-class NetworkRole(models.Model):
+class NetworkRole(Audited, models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_roles"
@@ -87,6 +87,11 @@ class NetworkRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} in {self.network}"
+
+    def audit_coalition_id(self) -> int | None:
+        # A network role belongs to no one coalition: its grants and removals are in
+        # the operator's trail (the admin's audit entries), not a coalition's.
+        return None
 
 
 class CoachAssignment(Audited, models.Model):

@@ -157,3 +157,20 @@ def test_the_address_pause_says_an_hour_and_offers_no_reset(world: World, settin
     assert "Try again in an hour." in paused
     assert "reset your password" not in paused
     cache.clear()
+
+
+def test_a_refused_second_factor_code_is_in_the_security_log(world: World, client, caplog) -> None:  # type: ignore[no-untyped-def]
+    device = AuthenticatorApp.start(user=world.coordinator, name="app", confirmed=True)
+    client.force_login(world.coordinator, backend="reentrykit.accounts.backends.EmailBackend")
+    right = totp(device.bin_key)
+    with caplog.at_level("WARNING", logger="reentrykit.security"):
+        client.post("/accounts/two-factor/", {"token": f"{(right + 1) % 1000000:06d}"})
+    (record,) = [r for r in caplog.records if r.name == "reentrykit.security"]
+    assert record.getMessage() == (
+        f"Second-factor code refused for user {world.coordinator.pk} from 127.0.0.1."
+    )
+    caplog.clear()
+    AuthenticatorApp.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    with caplog.at_level("WARNING", logger="reentrykit.security"):
+        assert client.post("/accounts/two-factor/", {"token": f"{right:06d}"}).status_code == 302
+    assert not [r for r in caplog.records if r.name == "reentrykit.security"]

@@ -93,3 +93,22 @@ def test_it_says_which_coach_email_is_wrong(world: World, signed_in) -> None:  #
     doc = lxml.html.fromstring(response.content)
     assert "valid email" in doc.get_element_by_id("id_email_error").text_content()
     assert doc.xpath("//input[@name='full_name']/@value") == ["New Coach"]
+
+
+def test_network_roles_given_and_taken_away_are_in_the_audit_trail(world: World) -> None:
+    """A network role opens every site's shared figures: the operator's trail keeps
+    who gave it to whom and when it went."""
+    from reentrykit.core.audit import audit_actor
+    from reentrykit.core.models import AuditEntry
+    from reentrykit.network.services import network_role_grant, network_role_revoke
+
+    with audit_actor(world.network_admin, "web"):
+        role = network_role_grant(network=world.network, user=world.outsider, role="coach")
+        role_id = role.pk
+        network_role_revoke(network_role=role)
+    entries = AuditEntry.objects.filter(model="network.NetworkRole", object_id=str(role_id))
+    assert [(e.action, e.actor, e.coalition_id) for e in entries.order_by("id")] == [
+        ("create", world.network_admin, None),
+        ("delete", world.network_admin, None),
+    ]
+    assert entries.get(action="create").changes["user_id"] == [None, world.outsider.pk]
