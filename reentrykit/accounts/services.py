@@ -121,6 +121,16 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
 
 
 @transaction.atomic
+def invitation_sign_up(*, invitation: Invitation, password: str, full_name: str) -> User:
+    """A new account for the invitation's address, member of its coalition: both or
+    neither, so an invitation revoked (or taken) while its holder filled in the form
+    leaves no account that belongs to no coalition."""
+    user = user_create(email=invitation.email, password=password, full_name=full_name)
+    invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
 def invitation_revoke(*, invitation: Invitation) -> None:
     if not invitation.is_open:
         raise ValidationError(f"This invitation is already {invitation.status}.")

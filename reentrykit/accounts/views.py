@@ -279,12 +279,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     form = SignUpForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(
-                email=invitation.email,
+            user = services.invitation_sign_up(
+                invitation=invitation,
                 password=form.cleaned_data["password1"],
                 full_name=form.cleaned_data["full_name"],
             )
-            services.invitation_accept(invitation=invitation, user=user)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -167,3 +167,36 @@ def test_a_steward_invitation_its_inviter_accepts_is_refused(world: World) -> No
     with pytest.raises(ValidationError, match="cannot make yourself a data steward"):
         invitation_accept(invitation=invitation, user=world.coordinator)
     assert not Membership.objects.filter(user=world.coordinator, role="data_steward").exists()
+
+
+def test_an_invitation_revoked_while_its_holder_signs_up_leaves_no_account(
+    world: World, client, monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator revokes it after the sign-up page was read as open: the form
+    says so, and no account is left that belongs to no coalition."""
+    from reentrykit.accounts import services
+    from reentrykit.accounts.services import invitation_revoke
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_create(
+            coalition=world.coalition,
+            email="late@riverton.test",
+            role="member",
+            organization=None,
+            invited_by=world.coordinator,
+        )
+    token = _token_from_mail()
+    as_read = services.invitation_for_token(token)
+    invitation_revoke(invitation=Invitation.objects.get(pk=as_read.pk))
+    monkeypatch.setattr(services, "invitation_for_token", lambda _token: as_read)
+    page = client.post(
+        f"/accounts/invite/{token}/",
+        {
+            "full_name": "Late Comer",
+            "password1": "long enough passphrase 7",
+            "password2": "long enough passphrase 7",
+        },
+    )
+    assert page.status_code == 200
+    assert "This invitation is revoked." in page.content.decode()
+    assert not User.objects.filter(email="late@riverton.test").exists()
