@@ -141,9 +141,38 @@ def _stored(form: forms.ModelForm) -> dict[str, tuple[str, str]]:  # type: ignor
         else:
             value = field.value_from_object(instance)
             shown = _in_words(instance, field, value)
-        fingerprint = hashlib.sha256(f"{name}\n{value!r}".encode()).hexdigest()[:12]
-        stored[name] = (fingerprint, shown)
+        stored[name] = (_fingerprint(name, value), shown)
     return stored
+
+
+def _fingerprint(name: str, value: Any) -> str:
+    return hashlib.sha256(f"{name}\n{value!r}".encode()).hexdigest()[:12]
+
+
+def figures_token(form: forms.Form, stored: dict[str, Any]) -> str:
+    """What a plain form (not of one record: the needs figures, the sustainability lead)
+    shows as stored, ``stored`` being its fields' stored values, for :func:`stale_figures`."""
+    return _token(_stored_values(form, stored))
+
+
+def stale_figures(form: forms.Form, stored: dict[str, Any], token: str | None) -> bool:
+    """True, with an error on each field, when the values ``stored`` now differ from
+    those the form showed (``token``, from :func:`figures_token`): someone else saved
+    meanwhile. Call it holding what the save writes (``coalition_hold``)."""
+    values = _stored_values(form, stored)
+    changed = _changed_since(values, token)
+    for name in changed:
+        _refuse_stale(form, name, values[name][1])
+    return bool(changed)
+
+
+def _stored_values(form: forms.Form, stored: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    values = {}
+    for name in form.fields:
+        value = stored.get(name)
+        shown = "empty" if value is None or value == "" else str(formats.localize(value))
+        values[name] = (_fingerprint(name, value), Truncator(shown).chars(80))
+    return values
 
 
 def _in_words(instance: Model, field: Any, value: Any) -> str:

@@ -21,7 +21,15 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.charts import accessible_svg
-from reentrykit.core.entries import Part, entry_page, form_page, save_under
+from reentrykit.core.entries import (
+    SEEN,
+    Part,
+    entry_page,
+    figures_token,
+    form_page,
+    save_under,
+    stale_figures,
+)
 from reentrykit.data.schema import NEED_LABELS
 from reentrykit.metrics.selectors import sees_raw
 from reentrykit.resources import charts, reentry_map, services
@@ -90,14 +98,21 @@ def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Your role does not allow changing the figures.")
-        if form.is_valid():
-            services.figures_save(
-                coalition=access.coalition,
-                per_year=form.cleaned_data["per_year"],
-                shares={key: form.cleaned_data[f"need_{key}"] for key in NEED_LABELS},
-            )
-            messages.success(request, "Saved. The estimates use your figures where you gave one.")
-            return redirect("resources:needs", coalition_slug=coalition_slug)
+        with transaction.atomic():
+            # Held until saved: of two people saving at once, the second is told
+            # which figures the first changed rather than overwriting them unseen.
+            coalition_hold(coalition_id=access.coalition.pk)
+            stale = stale_figures(form, _figures(access), request.POST.get(SEEN))
+            if form.is_valid() and not stale:
+                services.figures_save(
+                    coalition=access.coalition,
+                    per_year=form.cleaned_data["per_year"],
+                    shares={key: form.cleaned_data[f"need_{key}"] for key in NEED_LABELS},
+                )
+                messages.success(
+                    request, "Saved. The estimates use your figures where you gave one."
+                )
+                return redirect("resources:needs", coalition_slug=coalition_slug)
     estimates = needs_against_capacity(access)
     chart = accessible_svg(
         charts.need_bars(estimates.rows, title="Estimated need and capacity a year"),
@@ -115,9 +130,14 @@ def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "chart": chart,
             "raw": sees_raw(access),
             "form": form,
+            "seen": figures_token(form, _figures(access)),
             "can_edit": can_edit,
         },
     )
+
+
+def _lead(lead: SustainabilityLead | None) -> dict[str, str]:
+    return {"name": lead.name if lead else ""}
 
 
 def _figures(access: CoalitionAccess) -> dict[str, float | int]:
@@ -177,10 +197,14 @@ def funding(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Your role does not allow changing the funding scan.")
-        if form.is_valid():
-            services.lead_save(coalition=access.coalition, name=form.cleaned_data["name"])
-            messages.success(request, "Saved.")
-            return redirect("resources:funding", coalition_slug=coalition_slug)
+        with transaction.atomic():
+            coalition_hold(coalition_id=access.coalition.pk)
+            lead = SustainabilityLead.objects.filter(coalition=access.coalition).first()
+            stale = stale_figures(form, _lead(lead), request.POST.get(SEEN))
+            if form.is_valid() and not stale:
+                services.lead_save(coalition=access.coalition, name=form.cleaned_data["name"])
+                messages.success(request, "Saved.")
+                return redirect("resources:funding", coalition_slug=coalition_slug)
     sources = FundingSource.objects.filter(coalition=access.coalition)
     return render(
         request,
@@ -193,6 +217,7 @@ def funding(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "targets": FundraisingTarget.objects.filter(coalition=access.coalition),
             "lead": lead,
             "form": form,
+            "seen": figures_token(form, _lead(lead)),
             "can_edit": can_edit,
         },
     )
