@@ -186,11 +186,11 @@ def outcome_code(
 
 
 def _windows_through(days: IntegerValue, windows: Sequence[int]) -> IntegerValue:
-    """How many of ``windows`` are at most ``days`` long."""
-    count: Any = ibis.literal(0, type="int8")
-    for window in windows:
-        count = count + (days >= window).cast("int8")
-    return count
+    """How many of ``windows`` (sorted) are at most ``days`` long: one ladder of
+    comparisons that reads ``days`` once (a sum of one comparison per window repeats
+    the expression behind ``days`` in the query once per window)."""
+    steps = [(days >= window, len(windows) - index) for index, window in enumerate(windows[::-1])]
+    return ibis.cases(*steps, else_=0).cast("int8")
 
 
 @dataclass
@@ -393,12 +393,8 @@ def _survival_counts(
     year: int | None,
     through_day: int,
 ) -> pd.DataFrame:
-    """People per (measure, cohort year, breakdown, group, time, outcome).
-
-    The engine computes each person's time and outcome for every measure (one small
-    query: one cohort year's people); pandas counts them per breakdown, which is
-    quicker than a grouped query per measure and breakdown.
-    """
+    """People per (measure, cohort year, breakdown, group, time, outcome): one query,
+    a count per measure and breakdown of one cohort year's people."""
     if year is not None and by_year:
         table = table.filter(table.cohort_year == year)
     columns: dict[str, Any] = {"cohort_year": _year_of(table, by_year=by_year)}
@@ -407,21 +403,24 @@ def _survival_counts(
     for index, measure in enumerate(measures):
         time, outcome = time_and_outcome(table, measure=measure, through_day=through_day)
         columns[f"t_{index}"], columns[f"o_{index}"] = time, outcome
-    people = to_frame(table.select(**columns))
-    pieces = []
+    people = table.select(**columns)
+    parts = []
     for m_index, measure in enumerate(measures):
-        followed = people[people[f"o_{m_index}"] != NOT_FOLLOWED]
-        keys = [followed["cohort_year"], followed[f"t_{m_index}"], followed[f"o_{m_index}"]]
+        followed = people.filter(people[f"o_{m_index}"] != NOT_FOLLOWED)
         for name, group in [(ALL, None), *((n, f"g_{i}") for i, n in enumerate(names))]:
-            labels = followed[group] if group else pd.Series(ALL, index=followed.index)
-            counts = followed.groupby([labels.rename("group"), *keys], dropna=False).size()
-            piece = counts.rename("count").reset_index()
-            piece = piece.rename(columns={f"t_{m_index}": "time", f"o_{m_index}": "outcome"})
-            piece["measure"], piece["breakdown"] = measure, name
-            pieces.append(piece)
-    if not pieces:
+            parts.append(
+                followed.group_by(
+                    measure=ibis.literal(measure),
+                    cohort_year=followed.cohort_year,
+                    breakdown=ibis.literal(name),
+                    group=followed[group] if group else ibis.literal(ALL),
+                    time=followed[f"t_{m_index}"],
+                    outcome=followed[f"o_{m_index}"],
+                ).aggregate(count=followed.count())
+            )
+    if not parts:
         return pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
-    frame = pd.concat(pieces, ignore_index=True)
+    frame = to_frame(ibis.union(*parts))
     return frame.astype({"time": "int64", "outcome": "int64", "count": "int64"})[
         list(SURVIVAL_PASS_COLUMNS)
     ]
