@@ -235,6 +235,11 @@ def refresh_coalition(
                 breakdown_years=sorted(set(shown_years.values())),
             )
             progress(0.7, "Intermediate measures, the population flow and survival curves")
+            # Read before the thread below starts: its Python work would slow these
+            # few small queries more than it gains.
+            followed_through = (
+                intermediate_through(coalition_id=coalition.pk, tables=tables) or through
+            )
             # The curves are numpy work on the survival counts: a second thread fits them
             # while the engine runs the queries below (it releases the GIL meanwhile).
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -243,8 +248,7 @@ def refresh_coalition(
                 intermediate = intermediate_measures(
                     tables=tables,
                     period=latest,
-                    data_through=intermediate_through(coalition_id=coalition.pk, tables=tables)
-                    or through,
+                    data_through=followed_through,
                     cohort_table=of_latest,
                 )
                 flow = population_flow(
