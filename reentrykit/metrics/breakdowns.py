@@ -173,10 +173,11 @@ def participation_records(
     return joined.select(*keys.columns, "program_type", "completed", "start_day", "end_day")
 
 
-def with_program_mask(cohort: Table, programs: Table) -> Table:
-    """Adds ``program_mask`` (every program breakdown, see :func:`program_bit`) to a
-    cohort table with ``admission_day`` and ``release_seq``."""
-    keys = cohort.select("person_key", "release_day", "admission_day", RELEASE_SEQ)
+def program_masks(keys: Table, programs: Table) -> Table:
+    """Per release of ``keys`` (with ``person_key``, ``release_day``, ``admission_day``
+    and ``release_seq``, as ``k_seq``) that has participation records: ``k_mask``, every
+    program breakdown (see :func:`program_bit`)."""
+    keys = keys.select("person_key", "release_day", "admission_day", RELEASE_SEQ)
     records = participation_records(keys, programs)
     flags: dict[str, BooleanValue] = {}
     for index, name in enumerate(PROGRAM_BREAKDOWNS):
@@ -195,9 +196,14 @@ def with_program_mask(cohort: Table, programs: Table) -> Table:
     mask: Any = ibis.literal(0, type="int64")
     for index, name in enumerate(PROGRAM_BREAKDOWNS):
         mask = mask + ibis.ifelse(flagged[f"_flag_{index}"], program_bit(name), 0)
-    per_release = flagged.select(k_seq=flagged.k_seq, k_mask=mask)
-    joined = cohort.left_join(per_release, cohort[RELEASE_SEQ] == per_release.k_seq)
+    return flagged.select(k_seq=flagged.k_seq, k_mask=mask)
+
+
+def with_program_mask(people: Table, per_release: Table) -> Table:
+    """Adds ``program_mask`` from :func:`program_masks` of the same releases (0 for a
+    release without participation records)."""
+    joined = people.left_join(per_release, people[RELEASE_SEQ] == per_release.k_seq)
     return joined.select(
-        *[joined[column] for column in cohort.columns],
+        *[joined[column] for column in people.columns],
         program_mask=joined.k_mask.fill_null(0),
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import ibis
 import pandas as pd
@@ -28,6 +29,7 @@ from reentrykit.metrics.breakdowns import (
     PROGRAM_BREAKDOWNS,
     PROGRAM_MASK,
     UNKNOWN,
+    program_masks,
     with_age_groups,
     with_program_mask,
 )
@@ -190,30 +192,43 @@ def measure_events(measure: str) -> tuple[str, ...]:
         ) from None
 
 
-def qualifying_releases(tables: Tables, *, period: Period, facility: str | None = None) -> Table:
-    """Releases in ``period`` (and from ``facility``) that can open a cohort spell."""
-    r = tables.releases
+def _qualifying(releases: Table, *, period: Period, facility: str | None) -> Table:
+    """The rows of ``releases`` (the releases table, or a selection of its columns) in
+    ``period`` and from ``facility`` that can open a cohort spell."""
     # Filtering on the stored dates lets the engine skip data by its min/max statistics.
-    kept = r.filter(
-        r.release_date >= ibis.literal(period.start),
-        r.release_date <= ibis.literal(period.end),
-        r.release_type.fill_null(UNKNOWN).notin(list(EXCLUDED_RELEASE_TYPES)),
+    kept = releases.filter(
+        releases.release_date >= ibis.literal(period.start),
+        releases.release_date <= ibis.literal(period.end),
+        releases.release_type.fill_null(UNKNOWN).notin(list(EXCLUDED_RELEASE_TYPES)),
     )
     if facility:
         kept = kept.filter(kept.facility_type == facility)
+    return kept
+
+
+def _days(kept: Table) -> dict[str, Any]:
+    """The cohort year and the day numbers of a release and of its admission."""
     release_day = kept.release_date.epoch_days()
+    return {
+        "cohort_year": kept.release_date.year().cast("int32"),
+        "release_date": kept.release_date,
+        "release_day": release_day,
+        "admission_day": kept.admission_date.epoch_days().fill_null(
+            release_day - ADMISSION_LOOKBACK_DAYS
+        ),
+    }
+
+
+def qualifying_releases(tables: Tables, *, period: Period, facility: str | None = None) -> Table:
+    """Releases in ``period`` (and from ``facility``) that can open a cohort spell."""
+    kept = _qualifying(tables.releases, period=period, facility=facility)
     supervised = kept.supervision_type.isin(list(ON_SUPERVISION_TYPES)) | kept.release_type.isin(
         list(SUPERVISED_RELEASE_TYPES)
     )
     return kept.select(
         person_key=kept.person_key,
         source=kept.source,
-        cohort_year=kept.release_date.year().cast("int32"),
-        release_date=kept.release_date,
-        release_day=release_day,
-        admission_day=kept.admission_date.epoch_days().fill_null(
-            release_day - ADMISSION_LOOKBACK_DAYS
-        ),
+        **_days(kept),
         **{name: kept[name].fill_null(UNKNOWN) for name in DESCRIPTORS},
         age_at_release=kept.age_at_release,
         on_supervision=supervised.fill_null(False),
@@ -221,32 +236,64 @@ def qualifying_releases(tables: Tables, *, period: Period, facility: str | None 
     )
 
 
+# The columns of a cohort's releases that its joins to other records read.
+KEY_COLUMNS = ("person_key", "cohort_year", "release_date", "release_day", "admission_day")
+
+
+def _release_keys(tables: Tables, *, period: Period, facility: str | None) -> Table:
+    """:data:`KEY_COLUMNS` and ``release_seq`` of the qualifying releases.
+
+    An expression of its own, not a selection of :func:`qualifying_releases`: a table
+    that two parts of a query read is computed once and kept whole, so the joins read
+    these few columns and the descriptors (a dozen text columns) are read only once,
+    at the end (a third of the person table's time at a million releases).
+    """
+    r = tables.releases
+    narrow = r.select(
+        "person_key", "release_date", "admission_date", "release_type", "facility_type", RELEASE_SEQ
+    )
+    kept = _qualifying(narrow, period=period, facility=facility)
+    return kept.select(person_key=kept.person_key, **_days(kept), release_seq=kept[RELEASE_SEQ])
+
+
+def _first_seqs(keys: Table, *, by_year: bool) -> Table:
+    """The ``release_seq`` (``first_seq``) of each person's first release of ``keys``
+    (per calendar year with ``by_year``).
+
+    The earliest release is the lowest release_seq (same-day ties broken on every
+    column when the analytic tables were built): an integer minimum per person, rather
+    than an ordered choice over every column. Callers keep the releases with these
+    numbers by a filter, not a semi-join: Ibis merges a join into every join made on the
+    cohort later, so DuckDB would compute it again in each.
+    """
+    group = ["person_key", "cohort_year"] if by_year else ["person_key"]
+    firsts = keys.group_by(group).aggregate(first_seq=keys[RELEASE_SEQ].min())
+    return firsts.select("first_seq")
+
+
 def cohort(
     tables: Tables, *, period: Period, facility: str | None = None, by_year: bool = False
 ) -> Table:
     """Each person's first qualifying release in ``period`` (per calendar year with
     ``by_year``), with :data:`COHORT_COLUMNS`."""
+    firsts = _first_seqs(_release_keys(tables, period=period, facility=facility), by_year=by_year)
     releases = qualifying_releases(tables, period=period, facility=facility)
-    keys = ["person_key", "cohort_year"] if by_year else ["person_key"]
-    # The earliest release is the lowest release_seq (same-day ties broken on every
-    # column when the analytic tables were built): an integer minimum per person, then
-    # the releases with those numbers, rather than an ordered choice over every column.
-    # They are kept by a filter, not a semi-join: Ibis merges a join into every join
-    # made on the cohort later, so DuckDB would compute it again in each.
-    firsts = releases.group_by(keys).aggregate(first_seq=releases[RELEASE_SEQ].min())
     chosen = releases.filter(releases[RELEASE_SEQ].isin(firsts.first_seq))
     return chosen.select(*COHORT_COLUMNS)
 
 
-def with_first_events(cohort_table: Table, events: Table, *, since: dt.date | None = None) -> Table:
-    """Adds :data:`OUTCOME_COLUMNS`: one pass over the events serves every measure.
+def first_event_days(keys: Table, events: Table, *, since: dt.date | None = None) -> Table:
+    """Per release of ``keys`` (with ``person_key``, ``release_date`` and ``release_seq``,
+    as ``k_seq``): the date of the first event of each measure after it and of the first
+    death on or after it (named as :data:`OUTCOME_COLUMNS`; null when there is none).
+    One pass over the events serves every measure.
 
     The join compares dates as they are stored and only the per-release minimums are
     turned into day numbers, so the (large) events table is never converted. With
     ``since`` (the earliest release date of the cohort), older events are skipped
     before the join; the engine can skip them by its min/max statistics.
     """
-    keys = cohort_table.select("person_key", "release_date", RELEASE_SEQ)
+    keys = keys.select("person_key", "release_date", RELEASE_SEQ)
     wanted = sorted({*RECIDIVISM_EVENT_TYPES, DEATH})
     relevant = events.filter(events.event_type.isin(wanted), events.event_date.notnull())
     if since is not None:
@@ -273,10 +320,15 @@ def with_first_events(cohort_table: Table, events: Table, *, since: dt.date | No
     firsts["death_day"] = joined.e_date.min(where=joined.e_type == code[DEATH])
     # Grouped and joined back on the release's number: one integer, cheaper to hash
     # than the person's key and a day.
-    per_release = joined.group_by(k_seq=joined[RELEASE_SEQ]).aggregate(**firsts)
-    combined = cohort_table.left_join(per_release, cohort_table[RELEASE_SEQ] == per_release.k_seq)
+    return joined.group_by(k_seq=joined[RELEASE_SEQ]).aggregate(**firsts)
+
+
+def with_first_events(people: Table, per_release: Table) -> Table:
+    """Adds :data:`OUTCOME_COLUMNS` (day numbers; :data:`NEVER` when there is no such
+    event) from :func:`first_event_days` of the same releases."""
+    combined = people.left_join(per_release, people[RELEASE_SEQ] == per_release.k_seq)
     return combined.select(
-        *[combined[column] for column in cohort_table.columns],
+        *[combined[column] for column in people.columns],
         **{
             name: combined[name].epoch_days().fill_null(NEVER).cast("int64")
             for name in OUTCOME_COLUMNS
@@ -294,11 +346,16 @@ def person_outcomes(
 ) -> Table:
     """The person table every recidivism measure aggregates: the cohort with its age
     groups, the program participation mask when ``programs`` names any program
-    breakdown (none makes a smaller query) and the first events (:data:`PERSON_COLUMNS`)."""
+    breakdown (none makes a smaller query) and the first events (:data:`PERSON_COLUMNS`).
+
+    The events and programs are joined to the cohort's :data:`KEY_COLUMNS` alone and
+    grouped per release; the cohort's other columns join their results at the end.
+    """
+    keys = _release_keys(tables, period=period, facility=facility)
+    chosen = keys.filter(keys[RELEASE_SEQ].isin(_first_seqs(keys, by_year=by_year).first_seq))
     people = cohort(tables, period=period, facility=facility, by_year=by_year)
-    # The events first: the keys their join reads then come from the cohort alone.
-    people = with_first_events(people, tables.events, since=period.start)
+    people = with_first_events(people, first_event_days(chosen, tables.events, since=period.start))
     people = with_age_groups(people)
     if set(programs) & set(PROGRAM_BREAKDOWNS):
-        people = with_program_mask(people, tables.programs)
+        people = with_program_mask(people, program_masks(chosen, tables.programs))
     return people.select(*[column for column in PERSON_COLUMNS if column in people.columns])
