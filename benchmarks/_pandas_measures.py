@@ -336,7 +336,8 @@ def compute(con: Any, *, through: dt.date, first_year: int, last_year: int) -> B
     of_latest = people[people["cohort_year"] == latest]
     return Baseline(
         rates=rates(people, through),
-        survival=survival(people, through, min(through.year - 1, last_year)),
+        # The last calendar year of releases whose December 31 the data reaches.
+        survival=survival(people, through, min(_latest_complete_year(through, 0), last_year)),
         intermediate=intermediate(frames, of_latest, through),
         flow=flow(frames, of_latest, latest, through),
     )
