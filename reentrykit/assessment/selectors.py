@@ -213,12 +213,18 @@ def notes_by_item(*, round_: Round) -> dict[str, list[tuple[str, str]]]:
 
 
 def round_candidates(*, round_: Round) -> dict[str, CandidatePriority]:
-    return {
-        candidate.component_key: candidate
-        for candidate in CandidatePriority.objects.filter(
-            coalition_id=round_.coalition_id, source="rpca", round=round_
-        )
-    }
+    """The candidate priority of each component of the round that is one: made from
+    this round, or from another round and not taken up by the plan yet (the one
+    candidate of that component)."""
+    candidates = CandidatePriority.objects.filter(
+        Q(round=round_) | Q(adopted_as=None), coalition_id=round_.coalition_id, source="rpca"
+    ).order_by("created_at", "pk")
+    found: dict[str, CandidatePriority] = {}
+    for candidate in candidates:
+        # This round's own candidate first, else the earliest open one.
+        if candidate.component_key not in found or candidate.round_id == round_.pk:
+            found[candidate.component_key] = candidate
+    return found
 
 
 def weak_components(*, round_: Round, score: RoundScore) -> list[tuple[Component, Any]]:

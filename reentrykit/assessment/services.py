@@ -27,7 +27,7 @@ from reentrykit.assessment.models import (
     RoundStatus,
 )
 from reentrykit.assessment.scoring import Score
-from reentrykit.assessment.selectors import round_score
+from reentrykit.assessment.selectors import round_candidates, round_score
 from reentrykit.coalitions.models import Coalition, Membership
 from reentrykit.coalitions.sectors import Sector
 
@@ -296,13 +296,14 @@ def local_item_add(
 def candidate_priority_create(
     *, round_: Round, component_key: str, created_by: Any = None, note: str = ""
 ) -> CandidatePriority:
-    """Mark a component as a candidate priority (once per round); returns the candidate."""
+    """Mark a component as a candidate priority; returns the candidate. A component that
+    is a candidate already, of this round or of an earlier one the plan has not taken up
+    yet, keeps that candidate: the plan shows one candidate per title, and a second one
+    would hide the first's scores and ranks from the members who gave them."""
     component = round_.instrument.component(component_key)
     if component is None:
         raise ValidationError(f"{component_key!r} is not a component of this round.")
-    existing = CandidatePriority.objects.filter(
-        coalition_id=round_.coalition_id, source="rpca", component_key=component_key, round=round_
-    ).first()
+    existing = round_candidates(round_=round_).get(component_key)
     if existing is not None:
         return existing
     # Only the weak components the results recommend: the page may have shown an

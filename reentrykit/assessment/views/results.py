@@ -56,11 +56,18 @@ def candidate_create(request: HttpRequest, coalition_slug: str, round_id: int) -
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(
-            request,
-            f"“{candidate.title}” is now a candidate priority. "
-            "You will choose among the candidates when you set priorities.",
-        )
+        if candidate.round_id not in (None, round_.pk):
+            messages.info(
+                request,
+                f"“{candidate.title}” is a candidate priority already, from the round "
+                f"“{candidate.round.name}”; its scores and ranks stay with it.",
+            )
+        else:
+            messages.success(
+                request,
+                f"“{candidate.title}” is now a candidate priority. "
+                "You will choose among the candidates when you set priorities.",
+            )
     url = reverse(
         "assessment:results", kwargs={"coalition_slug": coalition_slug, "round_id": round_id}
     )
