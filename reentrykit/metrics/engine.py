@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import ibis
 import pandas as pd
+import pyarrow.compute as pc
 import sqlglot as sg
 import sqlglot.expressions as sge
 from ibis.expr.types import Table
@@ -122,6 +124,42 @@ def to_frame(expr: Table) -> pd.DataFrame:
     becomes floats in both) in a fraction of the time.
     """
     return expr.to_pyarrow().to_pandas()
+
+
+PART = "_part"
+
+
+def compute_together(parts: Mapping[str, Table]) -> dict[str, pd.DataFrame]:
+    """Several results as one query: each of ``parts`` as a frame of its own columns.
+
+    The parts are stacked into one table (a column missing from a part is null in its
+    rows, and ``_part`` names the part), so that what they share, such as the person
+    table every measure counts, is computed once and kept by the engine for the query
+    alone, rather than written to a table first; and one query pays once for being
+    compiled, started and read. Parts sharing a column name must give it one type.
+    """
+    types: dict[str, Any] = {}
+    for key, part in parts.items():
+        for name, dtype in part.schema().items():
+            if types.setdefault(name, dtype) != dtype:
+                raise ValueError(f"Column {name!r} of part {key!r} is {dtype}, not {types[name]}.")
+    stacked = [
+        part.select(
+            **{PART: ibis.literal(key)},
+            **{
+                name: part[name] if name in part.columns else ibis.null(dtype)
+                for name, dtype in types.items()
+            },
+        )
+        for key, part in parts.items()
+    ]
+    result = ibis.union(*stacked).to_pyarrow()
+    labels = result.column(PART)
+    frames = {}
+    for key, part in parts.items():
+        rows = result.filter(pc.equal(labels, key)).select(list(part.columns))
+        frames[key] = rows.to_pandas()
+    return frames
 
 
 def source_names(

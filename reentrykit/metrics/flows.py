@@ -20,8 +20,8 @@ from ibis.expr.types import Table
 
 from reentrykit.metrics.breakdowns import PARTICIPANT, participated
 from reentrykit.metrics.cohorts import Period, epoch_day, person_outcomes
-from reentrykit.metrics.engine import Tables
-from reentrykit.metrics.intermediate import with_assessment_flag
+from reentrykit.metrics.engine import Tables, compute_together
+from reentrykit.metrics.intermediate import count_or_zero, with_assessment_flag
 from reentrykit.metrics.rates import window_outcome
 
 # key, label, parent key ("" for a top-level step), unit (bookings, releases, people).
@@ -63,13 +63,33 @@ def population_flow(
     """Counts at each decision point (:data:`FLOW_COLUMNS`). A caller that has the
     person table of ``period`` already (from :func:`person_outcomes`, with the
     ``program:any`` flag) passes it as ``people``, and it is not built again."""
+    queries = flow_queries(
+        tables=tables, period=period, data_through=data_through, facility=facility, people=people
+    )
+    return flow_frame(compute_together(queries))
+
+
+# The parts of :func:`flow_queries`.
+FLOW_BOOKINGS, FLOW_RELEASES, FLOW_PEOPLE = "flow_bookings", "flow_releases", "flow_people"
+
+
+def flow_queries(
+    *,
+    tables: Tables,
+    period: Period,
+    data_through: dt.date,
+    facility: str | None = None,
+    people: Table | None = None,
+) -> dict[str, Table]:
+    """:func:`population_flow`'s counts as expressions (same arguments), to run in one
+    query (``engine.compute_together``) and read with :func:`flow_frame`."""
     # Dates compared as stored, so the engine can skip data by its min/max statistics.
     events = tables.events
     bookings = events.filter(
         events.event_type == "booking",
         events.event_date >= ibis.literal(period.start),
         events.event_date <= ibis.literal(period.end),
-    ).count()
+    )
     releases = tables.releases
     in_period = releases.filter(
         releases.release_date >= ibis.literal(period.start),
@@ -77,26 +97,32 @@ def population_flow(
     )
     if facility:
         in_period = in_period.filter(in_period.facility_type == facility)
-    by_type = (
-        in_period.group_by(release_type=in_period.release_type.fill_null("unknown"))
-        .aggregate(count=in_period.count())
-        .to_pandas()
-        .sort_values("release_type")
-    )
     people = _flow_people(
         tables, period=period, data_through=data_through, facility=facility, people=people
     )
-    totals = people.aggregate(
-        cohort=people.count(),
-        on_supervision=people.on_supervision.sum(),
-        assessed=people.assessed.sum(),
-        in_program=people.in_program.sum(),
-        followed_one_year=people.followed.sum(),
-        rearrested_one_year=people.rearrested.sum(),
-    ).to_pandas()
-    counts = {name: int(totals.iloc[0][name] or 0) for name in totals.columns}
+    return {
+        FLOW_BOOKINGS: bookings.aggregate(bookings=bookings.count()),
+        FLOW_RELEASES: in_period.group_by(
+            release_type=in_period.release_type.fill_null("unknown")
+        ).aggregate(count=in_period.count()),
+        FLOW_PEOPLE: people.aggregate(
+            cohort=people.count(),
+            on_supervision=people.on_supervision.sum(),
+            assessed=people.assessed.sum(),
+            in_program=people.in_program.sum(),
+            followed_one_year=people.followed.sum(),
+            rearrested_one_year=people.rearrested.sum(),
+        ),
+    }
+
+
+def flow_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The rows of :func:`population_flow` from the frames of :func:`flow_queries`."""
+    by_type = frames[FLOW_RELEASES].sort_values("release_type")
+    totals = frames[FLOW_PEOPLE]
+    counts = {name: count_or_zero(totals.iloc[0][name]) for name in totals.columns}
     rows = [
-        ("bookings", "Bookings", "", "bookings", int(bookings.to_pandas())),
+        ("bookings", "Bookings", "", "bookings", int(frames[FLOW_BOOKINGS].iloc[0]["bookings"])),
         ("releases", "Releases", "", "releases", int(by_type["count"].sum())),
     ]
     rows += [

@@ -174,6 +174,26 @@ def intermediate_measures(
     that cohort already (with ``person_key``, ``release_day``, ``admission_day``,
     ``risk_level``, ``supervision_type`` and ``on_supervision``) passes it as
     ``cohort_table``, and it is not built again."""
+    query = intermediate_query(
+        tables=tables,
+        period=period,
+        data_through=data_through,
+        facility=facility,
+        cohort_table=cohort_table,
+    )
+    return intermediate_frame(query.to_pandas())
+
+
+def intermediate_query(
+    *,
+    tables: Tables,
+    period: Period,
+    data_through: dt.date,
+    facility: str | None = None,
+    cohort_table: Table | None = None,
+) -> Table:
+    """:func:`intermediate_measures`'s counts as one row of an expression (same
+    arguments), for :func:`intermediate_frame`."""
     through = epoch_day(data_through)
     if cohort_table is None:
         cohort_table = cohort(tables, period=period, facility=facility)
@@ -223,7 +243,13 @@ def intermediate_measures(
     combined = person_rows.cross_join(enrolment_row).cross_join(employment_row)
     for part in counted:
         combined = combined.cross_join(part)
-    wide = combined.to_pandas().iloc[0]
+    return combined
+
+
+def intermediate_frame(counts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`intermediate_measures` from :func:`intermediate_query`'s row."""
+    wide = counts.iloc[0]
+    kinds = sorted(set(NEEDS.values()))
     present = {kind: int(wide[f"n_{kind}"]) > 0 for kind in kinds}
     letters = dict(zip(INTERMEDIATE_MEASURES, "abcdef", strict=True))
     rows = []

@@ -22,6 +22,11 @@ NEED_COLUMNS = ("key", "label", "numerator", "denominator", "rate")
 
 def need_prevalence(*, tables: Tables, cohort_table: Table) -> pd.DataFrame:
     """One row per need (:data:`NEED_COLUMNS`; ``key`` is the need without ``need_``)."""
+    return need_frame(need_query(tables=tables, cohort_table=cohort_table).to_pandas())
+
+
+def need_query(*, tables: Tables, cohort_table: Table) -> Table:
+    """:func:`need_prevalence`'s counts as one row of an expression, for :func:`need_frame`."""
     keys = cohort_table.select("person_key", "release_day", "admission_day")
     a = tables.assessments
     dated = a.select(
@@ -41,11 +46,15 @@ def need_prevalence(*, tables: Tables, cohort_table: Table) -> pd.DataFrame:
         **{f"{flag}_yes": joined[flag].any() for flag in NEED_FLAGS},
         **{f"{flag}_known": joined[flag].notnull().any() for flag in NEED_FLAGS},
     )
-    totals = per_release.aggregate(
+    return per_release.aggregate(
         **{f"{flag}_num": per_release[f"{flag}_yes"].fill_null(False).sum() for flag in NEED_FLAGS},
         **{f"{flag}_den": per_release[f"{flag}_known"].sum() for flag in NEED_FLAGS},
     )
-    wide = totals.to_pandas().iloc[0]
+
+
+def need_frame(counts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`need_prevalence` from :func:`need_query`'s row."""
+    wide = counts.iloc[0]
     rows = []
     for flag in NEED_FLAGS:
         key = flag.removeprefix("need_")

@@ -39,7 +39,7 @@ from reentrykit.metrics.cohorts import (
     measure_events,
     person_outcomes,
 )
-from reentrykit.metrics.engine import Tables, materialized, to_frame
+from reentrykit.metrics.engine import Tables, compute_together, materialized
 from reentrykit.metrics.survival import NOT_FOLLOWED, Z95, time_and_outcome
 
 # recidivism_rates: one row per group (``all`` last), counts as ints, NaN rates when
@@ -239,27 +239,70 @@ def aggregate_pass(
     for that cohort year only; with ``breakdown_years`` (and ``by_year``), the rates of
     the breakdowns other than ``all`` are made for those cohort years only.
     """
-    measures = list(measures or MEASURES)
-    windows = sorted(windows)
+    parts = pass_parts(
+        table,
+        breakdowns=breakdowns,
+        by_year=by_year,
+        survival_measures=survival_measures,
+        survival_breakdowns=survival_breakdowns,
+        survival_year=survival_year,
+        through_day=through_day,
+        breakdown_years=breakdown_years,
+    )
+    return pass_result(compute_together(parts), measures=measures, windows=windows)
+
+
+# The parts of :func:`pass_parts`.
+CODE_COUNTS, SURVIVAL_COUNTS = "code_counts", "survival_counts"
+
+
+def pass_parts(
+    table: Table,
+    *,
+    breakdowns: Sequence[str] = (),
+    by_year: bool = True,
+    survival_measures: Sequence[str] = (),
+    survival_breakdowns: Sequence[str] = (),
+    survival_year: int | None = None,
+    through_day: int | None = None,
+    breakdown_years: Sequence[int] | None = None,
+) -> dict[str, Table]:
+    """The queries of :func:`aggregate_pass` (same arguments), to run with others in
+    one (``engine.compute_together``) and read with :func:`pass_result`."""
     rate_names = list(dict.fromkeys(parse_breakdown(name) for name in breakdowns))
-    survival_names = list(dict.fromkeys(parse_breakdown(name) for name in survival_breakdowns))
-    rates = pd.DataFrame(columns=list(TABLE_COLUMNS))
-    if measures:
-        counts = _code_counts(table, names=rate_names, by_year=by_year, years=breakdown_years)
-        rates = _rates_from_codes(to_frame(counts), measures=measures, windows=windows)
-    survival_counts = pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
+    parts = {
+        CODE_COUNTS: _code_counts(table, names=rate_names, by_year=by_year, years=breakdown_years)
+    }
     if survival_measures:
         if through_day is None:
             raise ValueError("Survival counts need through_day.")
-        survival_counts = _survival_counts(
+        parts[SURVIVAL_COUNTS] = _survival_counts(
             table,
             measures=survival_measures,
-            names=survival_names,
+            names=list(dict.fromkeys(parse_breakdown(name) for name in survival_breakdowns)),
             by_year=by_year,
             year=survival_year,
             through_day=through_day,
         )
-    return MeasurePass(rates=rates, survival=survival_counts)
+    return parts
+
+
+def pass_result(
+    frames: dict[str, pd.DataFrame],
+    *,
+    measures: Sequence[str] | None = None,
+    windows: Sequence[int] = WINDOWS,
+) -> MeasurePass:
+    """:func:`aggregate_pass`'s result from the frames of :func:`pass_parts`."""
+    rates = _rates_from_codes(
+        frames[CODE_COUNTS], measures=list(measures or MEASURES), windows=sorted(windows)
+    )
+    survival = pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
+    if SURVIVAL_COUNTS in frames:
+        survival = frames[SURVIVAL_COUNTS].astype(
+            {"time": "int64", "outcome": "int64", "count": "int64"}
+        )[list(SURVIVAL_PASS_COLUMNS)]
+    return MeasurePass(rates=rates, survival=survival)
 
 
 def with_pass_columns(
@@ -392,9 +435,9 @@ def _survival_counts(
     by_year: bool,
     year: int | None,
     through_day: int,
-) -> pd.DataFrame:
-    """People per (measure, cohort year, breakdown, group, time, outcome): one query,
-    a count per measure and breakdown of one cohort year's people."""
+) -> Table:
+    """People per (measure, cohort year, breakdown, group, time, outcome), counted per
+    measure and breakdown among one cohort year's people: an expression."""
     if year is not None and by_year:
         table = table.filter(table.cohort_year == year)
     columns: dict[str, Any] = {"cohort_year": _year_of(table, by_year=by_year)}
@@ -418,12 +461,7 @@ def _survival_counts(
                     outcome=followed[f"o_{m_index}"],
                 ).aggregate(count=followed.count())
             )
-    if not parts:
-        return pd.DataFrame(columns=list(SURVIVAL_PASS_COLUMNS))
-    frame = to_frame(ibis.union(*parts))
-    return frame.astype({"time": "int64", "outcome": "int64", "count": "int64"})[
-        list(SURVIVAL_PASS_COLUMNS)
-    ]
+    return ibis.union(*parts)
 
 
 def rate_table(
