@@ -133,10 +133,10 @@ def compute_together(parts: Mapping[str, Table]) -> dict[str, pd.DataFrame]:
     """Several results as one query: each of ``parts`` as a frame of its own columns.
 
     The parts are stacked into one table (a column missing from a part is null in its
-    rows, and ``_part`` names the part), so that what they share, such as the person
-    table every measure counts, is computed once and kept by the engine for the query
-    alone, rather than written to a table first; and one query pays once for being
-    compiled, started and read. Parts sharing a column name must give it one type.
+    rows, and ``_part`` names the part): one query pays once for being compiled,
+    started and read, and a part of the query that several of them read (the same
+    expression, such as one join) is computed once. Parts sharing a column name must
+    give it one type.
     """
     types: dict[str, Any] = {}
     for key, part in parts.items():

@@ -33,11 +33,15 @@ from reentrykit.metrics.cohorts import (
     release_years,
     survival_cohort,
 )
-from reentrykit.metrics.engine import coalition_tables, materialized
-from reentrykit.metrics.flows import population_flow
-from reentrykit.metrics.intermediate import intermediate_measures, intermediate_through
+from reentrykit.metrics.engine import coalition_tables, compute_together, materialized
+from reentrykit.metrics.flows import flow_frame, flow_queries
+from reentrykit.metrics.intermediate import (
+    intermediate_frame,
+    intermediate_query,
+    intermediate_through,
+)
 from reentrykit.metrics.models import MetricSnapshot
-from reentrykit.metrics.needs import need_prevalence
+from reentrykit.metrics.needs import need_frame, need_query
 from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
 from reentrykit.metrics.selectors import (
     headline_rows,
@@ -47,6 +51,8 @@ from reentrykit.metrics.selectors import (
 from reentrykit.metrics.survival import cumulative_incidence, kaplan_meier, logrank_p
 
 SURVIVAL_BREAKDOWNS = ("sex", "age_group", "risk_level")
+# The parts of the latest year's query besides the flow's (``flows.flow_queries``).
+INTERMEDIATE, NEEDS = "intermediate", "needs"
 # Pages read only the latest snapshot; a few earlier ones are kept to compare after a
 # new upload, and older ones (megabytes each for a large coalition) are deleted.
 KEPT_SNAPSHOTS = 3
@@ -245,16 +251,21 @@ def refresh_coalition(
             with ThreadPoolExecutor(max_workers=1) as pool:
                 curves = pool.submit(_survival_curves, result.survival, survival_year)
                 of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
-                intermediate = intermediate_measures(
+                # One query: they read the same records of the same people.
+                queries = flow_queries(
+                    tables=tables, period=latest, data_through=through, people=of_latest
+                )
+                queries[INTERMEDIATE] = intermediate_query(
                     tables=tables,
                     period=latest,
                     data_through=followed_through,
                     cohort_table=of_latest,
                 )
-                flow = population_flow(
-                    tables=tables, period=latest, data_through=through, people=of_latest
-                )
-                needs = need_prevalence(tables=tables, cohort_table=of_latest)
+                queries[NEEDS] = need_query(tables=tables, cohort_table=of_latest)
+                frames = compute_together(queries)
+                intermediate = intermediate_frame(frames[INTERMEDIATE])
+                needs = need_frame(frames[NEEDS])
+                flow = flow_frame(frames)
                 survival = curves.result()
         indicators = _indicator_values(coalition, tables, through)
     progress(0.9, "Saving the measures")
