@@ -14,7 +14,7 @@ runs many); the peak memory of the refresh and of the baseline are printed apart
 scale, about 1,000,000 releases and 5,000,000 events, is --people 278000 (people who are
 released) with the default background (people who are arrested but never released, about
 3.6 per released person, which makes about five events per release). At that scale the
-run takes about 40 minutes, most of it linkage, which fills DuckDB's memory (80% of the
+run takes 20 to 40 minutes, most of it linkage, which fills DuckDB's memory (80% of the
 machine's) and spills about 35 GB to disk.
 """
 
