@@ -10,9 +10,10 @@ Word brings some (its line break within a paragraph is U+000B), so they are repl
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
@@ -130,28 +131,25 @@ def csv_attachment(text: str, filename: str) -> HttpResponse:
     return response
 
 
-class UnknownFormat(Exception):
-    """A download asked for in a format it does not come in."""
+def download_formats(*formats: str) -> Callable[[Callable[..., HttpResponse]], Any]:
+    """Gives a download view the ``format`` its address asks for, as ``file_format``
+    (the first of ``formats`` when it asks for none). A format the download does not
+    come in is refused (400) with a message naming those it does, rather than sending
+    another kind of file under the name the reader expects."""
 
-    def __init__(self, asked: str, formats: Sequence[str]) -> None:
-        super().__init__(
-            f"This download does not come as {asked!r}; ask for format "
-            + " or ".join(repr(name) for name in formats)
-            + "."
-        )
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            asked = request.GET.get("format") or formats[0]
+            if asked not in formats:
+                message = (
+                    f"This download does not come as {asked!r}; ask for format "
+                    + " or ".join(repr(name) for name in formats)
+                    + "."
+                )
+                return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+            return view(request, *args, file_format=asked, **kwargs)
 
+        return wrapped
 
-def requested_format(request: Any, formats: Sequence[str]) -> str:
-    """The ``format`` a download's address asks for; the first of ``formats`` when it
-    asks for none. A format it does not come in raises :class:`UnknownFormat` rather
-    than sending another kind of file under the name the reader expects."""
-    asked = request.GET.get("format")
-    if asked is None or asked == "":
-        return formats[0]
-    if asked not in formats:
-        raise UnknownFormat(asked, formats)
-    return asked
-
-
-def unknown_format_response(error: UnknownFormat) -> HttpResponse:
-    return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    return decorate

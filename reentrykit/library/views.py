@@ -22,12 +22,7 @@ from reentrykit.core.access import (
     get_network_for,
     post_only,
 )
-from reentrykit.core.exports import (
-    UnknownFormat,
-    WordDocument,
-    requested_format,
-    unknown_format_response,
-)
+from reentrykit.core.exports import WordDocument, download_formats
 from reentrykit.library import selectors, services
 from reentrykit.library.forms import DocumentForm, PracticeForm, PracticeSearchForm
 from reentrykit.library.merge import FIELDS, Block, blocks, merged
@@ -334,17 +329,16 @@ def document(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
 
 
 @login_required
-def download(request: HttpRequest, coalition_slug: str, kind: str) -> HttpResponse:
+@download_formats("docx", "pdf")
+def download(
+    request: HttpRequest, coalition_slug: str, kind: str, file_format: str
+) -> HttpResponse:
     """The filled-in document as DOCX (to edit further) or PDF (to send)."""
     access = get_coalition_for(request, coalition_slug)
     entry = _document(access, kind)
     title = merged(entry.title, access.coalition)
     content = blocks(merged(entry.body, access.coalition))
     name = f"{coalition_slug}-{kind}"
-    try:
-        file_format = requested_format(request, ("docx", "pdf"))
-    except UnknownFormat as error:
-        return unknown_format_response(error)
     if file_format == "pdf":
         from weasyprint import HTML
 

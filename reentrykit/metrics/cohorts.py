@@ -277,6 +277,12 @@ def cohort(
     """Each person's first qualifying release in ``period`` (per calendar year with
     ``by_year``), with :data:`COHORT_COLUMNS`."""
     firsts = _first_seqs(_release_keys(tables, period=period, facility=facility), by_year=by_year)
+    return _chosen(tables, period=period, facility=facility, firsts=firsts)
+
+
+def _chosen(tables: Tables, *, period: Period, facility: str | None, firsts: Table) -> Table:
+    """The qualifying releases whose numbers are in ``firsts`` (:func:`_first_seqs`),
+    with :data:`COHORT_COLUMNS`."""
     releases = qualifying_releases(tables, period=period, facility=facility)
     chosen = releases.filter(releases[RELEASE_SEQ].isin(firsts.first_seq))
     return chosen.select(*COHORT_COLUMNS)
@@ -352,8 +358,9 @@ def person_outcomes(
     grouped per release; the cohort's other columns join their results at the end.
     """
     keys = _release_keys(tables, period=period, facility=facility)
-    chosen = keys.filter(keys[RELEASE_SEQ].isin(_first_seqs(keys, by_year=by_year).first_seq))
-    people = cohort(tables, period=period, facility=facility, by_year=by_year)
+    firsts = _first_seqs(keys, by_year=by_year)
+    chosen = keys.filter(keys[RELEASE_SEQ].isin(firsts.first_seq))
+    people = _chosen(tables, period=period, facility=facility, firsts=firsts)
     people = with_first_events(people, first_event_days(chosen, tables.events, since=period.start))
     people = with_age_groups(people)
     if set(programs) & set(PROGRAM_BREAKDOWNS):

@@ -73,6 +73,7 @@ NEEDS = {
     "post_release_completion": "programs",
     "employed_90_days_after_completion": "outcomes",
 }
+NEEDED = tuple(sorted(set(NEEDS.values())))
 
 
 def _program_records(keys: Table, programs: Table) -> Table:
@@ -238,8 +239,7 @@ def intermediate_query(
         employed.aggregate(e_num=employed.person_key.nunique())
     )
     # Whether each table a measure needs has any rows, in the same (single) query.
-    kinds = sorted(set(NEEDS.values()))
-    counted = [getattr(tables, kind).aggregate(**{f"n_{kind}": _.count()}) for kind in kinds]
+    counted = [getattr(tables, kind).aggregate(**{f"n_{kind}": _.count()}) for kind in NEEDED]
     combined = person_rows.cross_join(enrolment_row).cross_join(employment_row)
     for part in counted:
         combined = combined.cross_join(part)
@@ -249,8 +249,7 @@ def intermediate_query(
 def intermediate_frame(counts: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`intermediate_measures` from :func:`intermediate_query`'s row."""
     wide = counts.iloc[0]
-    kinds = sorted(set(NEEDS.values()))
-    present = {kind: int(wide[f"n_{kind}"]) > 0 for kind in kinds}
+    present = {kind: int(wide[f"n_{kind}"]) > 0 for kind in NEEDED}
     letters = dict(zip(INTERMEDIATE_MEASURES, "abcdef", strict=True))
     rows = []
     for key, label in INTERMEDIATE_MEASURES.items():

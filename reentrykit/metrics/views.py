@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from reentrykit.core.access import Capability, get_coalition_for, get_object_in, post_only
 from reentrykit.core.charts import accessible_svg
+from reentrykit.core.exports import download_formats
 from reentrykit.core.suppression import UNSTABLE_EVENTS
 from reentrykit.metrics import charts, selectors, services
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
@@ -335,14 +336,10 @@ def _export_table(access, payload: dict, name: str, measure: str, window: int, b
 
 
 @login_required
-def export(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+@download_formats("csv", "xlsx")
+def export(request: HttpRequest, coalition_slug: str, file_format: str) -> HttpResponse:
     """A dashboard table as CSV or XLSX, suppressed as on the page."""
-    from reentrykit.core.exports import (
-        UnknownFormat,
-        requested_format,
-        table_download,
-        unknown_format_response,
-    )
+    from reentrykit.core.exports import table_download
 
     access = get_coalition_for(request, coalition_slug)
     snapshot = selectors.latest_snapshot(access.coalition)
@@ -352,10 +349,6 @@ def export(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
     window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))
     breakdown = _choice(request.GET.get("by"), ALL_BREAKDOWNS, "sex")
-    try:
-        file_format = requested_format(request, ("csv", "xlsx"))
-    except UnknownFormat as error:
-        return unknown_format_response(error)
     header, rows = _export_table(access, snapshot.payload, name, measure, window, breakdown)
     return table_download(
         name=name,

@@ -14,12 +14,7 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.charts import accessible_svg
-from reentrykit.core.exports import (
-    UnknownFormat,
-    requested_format,
-    table_download,
-    unknown_format_response,
-)
+from reentrykit.core.exports import download_formats, table_download
 from reentrykit.metrics.charts import rate_bars
 from reentrykit.metrics.selectors import HEADLINE_MEASURES, NATIONAL_ONE_YEAR
 from reentrykit.network import charts, services
@@ -244,13 +239,10 @@ COMPARE_TABLES = ("scores", "measures", "plans")
 
 
 @login_required
-def compare_export(request: HttpRequest, network_slug: str) -> HttpResponse:
+@download_formats("csv", "xlsx")
+def compare_export(request: HttpRequest, network_slug: str, file_format: str) -> HttpResponse:
     """A cross-site table as CSV or XLSX, suppressed as on the page."""
     access = get_network_for(request, network_slug)
-    try:
-        file_format = requested_format(request, ("csv", "xlsx"))
-    except UnknownFormat as error:
-        return unknown_format_response(error)
     board = cross_site(access, request.user)
     name = request.GET.get("table")
     if name not in COMPARE_TABLES:

@@ -14,18 +14,14 @@ from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import as_viewer, get_coalition_for
-from reentrykit.core.exports import (
-    UnknownFormat,
-    WordDocument,
-    requested_format,
-    unknown_format_response,
-)
+from reentrykit.core.exports import WordDocument, download_formats
 from reentrykit.planning import selectors
 from reentrykit.planning.models import ActionStep, Improvement, Priority
 
 
 @login_required
-def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+@download_formats("docx", "pdf")
+def download(request: HttpRequest, coalition_slug: str, file_format: str) -> HttpResponse:
     """The plan as a document: PDF to send, Word (DOCX) to edit further."""
     access = get_coalition_for(request, coalition_slug)
     today = timezone.localdate()
@@ -39,10 +35,6 @@ def download(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         "today": today,
     }
     name = f"{coalition_slug}-reentry-plan"
-    try:
-        file_format = requested_format(request, ("docx", "pdf"))
-    except UnknownFormat as error:
-        return unknown_format_response(error)
     if file_format == "pdf":
         from weasyprint import HTML
 

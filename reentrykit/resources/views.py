@@ -94,7 +94,8 @@ def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     contributors enter their own figures here."""
     access = get_coalition_for(request, coalition_slug)
     can_edit = access.can(Capability.CONTRIBUTE)
-    form = FiguresForm(request.POST or None, initial=_figures(access))
+    stored = _figures(access)
+    form = FiguresForm(request.POST or None, initial=stored)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Your role does not allow changing the figures.")
@@ -102,7 +103,8 @@ def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             # Held until saved: of two people saving at once, the second is told
             # which figures the first changed rather than overwriting them unseen.
             coalition_hold(coalition_id=access.coalition.pk)
-            stale = stale_figures(form, _figures(access), request.POST.get(SEEN))
+            stored = _figures(access)  # as saved now, someone else's save included
+            stale = stale_figures(form, stored, request.POST.get(SEEN))
             if form.is_valid() and not stale:
                 services.figures_save(
                     coalition=access.coalition,
@@ -130,7 +132,7 @@ def needs(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "chart": chart,
             "raw": sees_raw(access),
             "form": form,
-            "seen": figures_token(form, _figures(access)),
+            "seen": figures_token(form, stored),
             "can_edit": can_edit,
         },
     )
@@ -193,7 +195,7 @@ def funding(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug)
     can_edit = access.can(Capability.CONTRIBUTE)
     lead = SustainabilityLead.objects.filter(coalition=access.coalition).first()
-    form = LeadForm(request.POST or None, initial={"name": lead.name if lead else ""})
+    form = LeadForm(request.POST or None, initial=_lead(lead))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("Your role does not allow changing the funding scan.")
