@@ -4,9 +4,10 @@ Specification (HSDS 3.0) shape, so that referral tools can read it.
 Each service carries HSDS's own fields (``id``, ``name``, ``description``, ``url``,
 ``status``, ``eligibility_description``, ``organization``, ``phones`` and its yearly
 ``capacities``); what HSDS has no field for (the need it meets, where it runs,
-criminal-record restrictions, the risk level it is meant for, its evidence rating)
-sits under ``reentrykit``. HSDS identifiers are UUIDs: each is derived from the
-coalition and the record, so it stays the same from one read to the next.
+criminal-record restrictions, the risk level it is meant for, its evidence rating, the
+yearly capacity and last year's count as entered) sits under ``reentrykit``. HSDS
+identifiers are UUIDs: each is derived from the coalition and the record, so it stays
+the same from one read to the next.
 """
 
 from __future__ import annotations
@@ -47,9 +48,11 @@ class HsdsUnit(Schema):
 class HsdsCapacity(Schema):
     id: str
     service_id: str
+    available: int
     maximum: int
     unit: HsdsUnit
     description: str
+    updated: str
 
 
 class ReentryFields(Schema):
@@ -60,6 +63,8 @@ class ReentryFields(Schema):
     evidence_rating: str
     annual_spending: float | None
     address: str
+    capacity_per_year: int | None
+    served_last_year: int | None
 
 
 class HsdsService(Schema):
@@ -97,15 +102,24 @@ def hsds_service(service: Service) -> dict[str, Any]:
     service_id = _id(slug, "service", service.pk)
     organization_id = _id(slug, "organization", service.provider.casefold())
     phones = [{"id": _id(slug, "phone", service.pk), "number": service.phone}]
+    capacity, served = service.capacity_per_year, service.served_last_year
     capacities = []
-    if service.capacity_per_year is not None:
+    # HSDS requires a capacity's "available": here, the places of a year that last
+    # year's count left unused. Without that count it cannot be stated, so the
+    # capacity is given under "reentrykit" alone rather than with a made-up figure.
+    if capacity is not None and served is not None:
         capacities.append(
             {
                 "id": _id(slug, "capacity", service.pk),
                 "service_id": service_id,
-                "maximum": service.capacity_per_year,
+                "available": max(capacity - served, 0),
+                "maximum": capacity,
                 "unit": {"id": _id("unit", "people-a-year"), "name": "people a year"},
-                "description": "People the service can serve in a year.",
+                "description": (
+                    "People the service can serve in a year (maximum), and the places "
+                    "left unused last year (available)."
+                ),
+                "updated": service.updated_at.isoformat(timespec="milliseconds"),
             }
         )
     spending = service.annual_spending
@@ -127,6 +141,8 @@ def hsds_service(service: Service) -> dict[str, Any]:
             "evidence_rating": service.evidence,
             "annual_spending": float(spending) if spending is not None else None,
             "address": service.address,
+            "capacity_per_year": capacity,
+            "served_last_year": served,
         },
     }
     if service.url:  # HSDS types it as a string (a URI): absent, not null, when there is none

@@ -86,6 +86,9 @@ class Service(Audited, models.Model):
     url = models.URLField("Web address", blank=True)
     phone = models.CharField(max_length=40, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    # When the entry last changed: the directory feed's capacities carry it (HSDS
+    # requires their "updated"), so a referral tool can tell a stale count.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["need", "name", "id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ def test_it_lists_the_directory_with_hsds_fields(world: World, client: Client) -
         provider="Second Chance Works",
         need="housing",
         capacity_per_year=30,
+        served_last_year=18,
         annual_spending=Decimal("310000.50"),
         eligibility="Adults leaving the county jail",
         record_restrictions="No arson convictions",
@@ -41,8 +43,15 @@ def test_it_lists_the_directory_with_hsds_fields(world: World, client: Client) -
     assert housing["organization"]["name"] == "Second Chance Works"
     assert [phone["number"] for phone in housing["phones"]] == ["555-0100"]
     [capacity] = housing["capacities"]
-    assert (capacity["maximum"], capacity["unit"]["name"]) == (30, "people a year")
+    assert (capacity["maximum"], capacity["available"]) == (30, 12)
+    assert capacity["unit"]["name"] == "people a year"
     assert capacity["service_id"] == housing["id"]
+    service = Service.objects.get(name="Bridge housing")
+    assert dt.datetime.fromisoformat(capacity["updated"]) == service.updated_at.replace(
+        microsecond=service.updated_at.microsecond // 1000 * 1000
+    )
+    assert housing["reentrykit"]["capacity_per_year"] == 30
+    assert housing["reentrykit"]["served_last_year"] == 18
     assert housing["reentrykit"]["record_restrictions"] == "No arson convictions"
     assert housing["reentrykit"]["annual_spending"] == 310000.5
     # HSDS identifiers are UUIDs, the same on every read; one provider, one organization.

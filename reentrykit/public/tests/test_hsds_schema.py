@@ -14,8 +14,9 @@ from django.test import Client
 from reentrykit.resources.models import Service
 from reentrykit.testing import World, api_headers
 
-# The parts of Open Referral HSDS 3.0's schema/service.json (with organization.json and
-# phone.json) that the feed fills: required fields and their JSON types.
+# The parts of Open Referral HSDS 3.0's schema/service.json (with organization.json,
+# phone.json, service_capacity.json and unit.json) that the feed fills: required fields
+# and their JSON types.
 UUID = {"type": "string", "format": "uuid"}
 HSDS_SERVICE = {
     "type": "object",
@@ -45,6 +46,26 @@ HSDS_SERVICE = {
                 "properties": {"id": UUID, "number": {"type": "string"}},
             },
         },
+        "capacities": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "unit", "available", "updated"],
+                "properties": {
+                    "id": UUID,
+                    "service_id": UUID,
+                    "unit": {
+                        "type": "object",
+                        "required": ["id", "name"],
+                        "properties": {"id": UUID, "name": {"type": "string"}},
+                    },
+                    "available": {"type": "number"},
+                    "maximum": {"type": "number"},
+                    "description": {"type": "string"},
+                    "updated": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
     },
 }
 
@@ -61,6 +82,16 @@ checker = jsonschema.FormatChecker()
 @checker.checks("uri")
 def _is_uri(value: object) -> bool:
     return not isinstance(value, str) or URI.fullmatch(value) is not None
+
+
+# An RFC 3339 date-time: a date, "T", a time and an offset ("Z" or +hh:mm); nor is this
+# format checked by what is installed.
+DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+@checker.checks("date-time")
+def _is_date_time(value: object) -> bool:
+    return not isinstance(value, str) or DATE_TIME.fullmatch(value) is not None
 
 
 def _services(world: World) -> None:
@@ -158,11 +189,16 @@ def test_the_feed_is_valid_hsds_for_odd_services_and_only_the_coalitions_own(
         phone="(555) 010-0100 ext. 12",
         url="https://example.test/maison",
         capacity_per_year=24,
+        served_last_year=30,
         address="12 Rue de l'Église\nRiverton",
     )
     # Nothing but what a service must have.
     Service.objects.create(
-        coalition=world.coalition, name="Job club", provider="Works", need="employment"
+        coalition=world.coalition,
+        name="Job club",
+        provider="Works",
+        need="employment",
+        capacity_per_year=40,
     )
     Service.objects.create(
         coalition=world.other, name="Their shelter", provider="P", need="housing"
@@ -176,7 +212,10 @@ def test_the_feed_is_valid_hsds_for_odd_services_and_only_the_coalitions_own(
     assert maison["description"] == "Beds for men.\nBring your release papers."
     assert maison["organization"]["name"] == "Œuvre Sainte-Thérèse"
     assert maison["phones"][0]["number"] == "(555) 010-0100 ext. 12"
-    assert maison["capacities"][0]["maximum"] == 24
+    # Over-full last year: no place left, not a negative count.
+    [capacity] = maison["capacities"]
+    assert (capacity["maximum"], capacity["available"]) == (24, 0)
+    # Without last year's count there is no "available" to give, which HSDS requires.
     job_club = feed[0]
     assert "url" not in job_club and job_club["phones"] == [] and job_club["capacities"] == []
     assert uuid.UUID(job_club["id"]) and job_club["reentrykit"]["address"] == ""
