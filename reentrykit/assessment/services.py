@@ -8,12 +8,14 @@ before it closes or refuses it; never half of each.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
+from django.utils.text import Truncator
 
 from reentrykit.assessment.instrument import Instrument, InstrumentError, load_instrument
 from reentrykit.assessment.models import (
@@ -241,6 +243,21 @@ def response_save(
 # -- consensus and local items -----------------------------------------------
 
 
+def consensus_seen(consensus: ConsensusRating | None) -> str:
+    """A short fingerprint of an item's recorded consensus (rating and note; none is a
+    value too), which a form carries to tell on saving whether it changed meanwhile."""
+    recorded = "" if consensus is None else f"{consensus.rating}\n{consensus.note}"
+    return hashlib.sha256(recorded.encode()).hexdigest()[:12]
+
+
+def _consensus_in_words(consensus: ConsensusRating | None) -> str:
+    if consensus is None:
+        return "no consensus"
+    who = consensus.decided_by.display_name if consensus.decided_by else "someone"
+    note = f" (“{Truncator(consensus.note).chars(60)}”)" if consensus.note else ""
+    return f"{consensus.rating}{note}, recorded by {who}"
+
+
 @transaction.atomic
 def consensus_record(
     *,
@@ -249,13 +266,25 @@ def consensus_record(
     rating: object,
     note: str = "",
     decided_by: Any = None,
+    seen: str | None = None,
 ) -> ConsensusRating | None:
-    """Record the agreed rating for an item; an empty rating removes the consensus."""
+    """Record the agreed rating for an item; an empty rating removes the consensus.
+
+    With ``seen`` (:func:`consensus_seen` of what the form showed), a consensus that
+    someone else recorded or cleared since is not overwritten: the error says what it
+    is now. Two people recording at one meeting would otherwise each replace the
+    other's rating without knowing.
+    """
     locked = _lock_open(round_)
     if item_key not in item_keys(locked):
         raise ValidationError(f"{item_key!r} is not an item of this round.")
     parsed = Answer.parse(rating)
     existing = ConsensusRating.objects.filter(round=locked, item_key=item_key).first()
+    if seen is not None and seen != consensus_seen(existing):
+        raise ValidationError(
+            f"The consensus on {item_key} changed while you had it open: it is now "
+            f"{_consensus_in_words(existing)}. Save again to replace it with yours."
+        )
     if parsed.dont_know:
         raise ValidationError("A consensus rating is 0, 1, 2 or 3.")
     if parsed.rating is None:

@@ -37,3 +37,24 @@ def test_it_keeps_the_focus_in_the_item_after_saving_a_consensus_by_keyboard(
     # so the next Tab goes on from the item just saved.
     assert page.evaluate("document.activeElement !== document.body")
     assert item.evaluate("(node) => node.contains(document.activeElement)")
+
+
+def test_saving_an_items_consensus_twice_in_a_row_replaces_the_first(
+    page: Any, sign_in_with_code: Any
+) -> None:
+    """Each save hands the form what is recorded now, so a second save of one's own is
+    not taken for someone else's change made meanwhile."""
+    world = build_world()
+    round_ = services.round_open(coalition=world.coalition, name="Baseline")
+    services.respondent_add(round_=round_, user=world.coordinator)
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    page.goto(f"/c/riverton/assess/rounds/{round_.pk}/consensus/")
+    item = page.locator("#item-1-2-a")
+    status = item.locator("[aria-live]")
+    item.get_by_text("1 · Emerging").click()
+    item.get_by_role("button", name="Save consensus").click()
+    item.get_by_text("Saved: 1").wait_for()
+    item.get_by_text("3 · Sustained").click()
+    item.get_by_role("button", name="Save consensus").click()
+    item.get_by_text("Saved: 3").wait_for()
+    assert "Not saved" not in status.inner_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -447,3 +448,68 @@ def test_the_rounds_list_costs_the_same_for_many_rounds(world: World, signed_in)
         page = client.get(BASE)
     assert page.content.decode().count("Give your answers") == 4
     assert len(four) == len(one) <= 25
+
+
+def _seen(page: str, dom_id: str) -> str:
+    """The fingerprint the item's consensus form carries (its hidden ``seen`` input)."""
+    found = re.search(rf'name="seen" value="(\w+)" form="{dom_id}-consensus-form"', page)
+    assert found, f"no seen input for {dom_id}"
+    return found.group(1)
+
+
+def test_a_consensus_recorded_meanwhile_is_not_overwritten_unknowingly(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """Two people recording at one meeting: the second save is refused, says what the
+    first recorded, and goes through when made again."""
+    round_ = _open_round(world)
+    client = signed_in(world.coordinator)
+    page = client.get(url(round_, "consensus/")).content.decode()
+    seen = _seen(page, "item-1-1-a")
+    # Someone else records a consensus on the item while the page is open.
+    services.consensus_record(
+        round_=round_,
+        item_key="1.1.a",
+        rating=2,
+        note="Agreed at the meeting",
+        decided_by=world.steward,
+    )
+    posted = {"item_key": "1.1.a", "item-1-1-a-rating": "1", "seen": seen}
+    refused = client.post(url(round_, "consensus/record/"), posted, headers={"HX-Request": "true"})
+    text = refused.content.decode()
+    assert "Not saved: The consensus on 1.1.a changed while you had it open" in text
+    assert "it is now 2 (“Agreed at the meeting”), recorded by Dana Steward" in text
+    assert ConsensusRating.objects.get(round=round_, item_key="1.1.a").rating == 2
+    # The answer carries what is recorded now: saving again replaces it.
+    posted["seen"] = _seen(text, "item-1-1-a")
+    saved = client.post(url(round_, "consensus/record/"), posted, headers={"HX-Request": "true"})
+    assert "Saved: 1" in saved.content.decode()
+    assert ConsensusRating.objects.get(round=round_, item_key="1.1.a").rating == 1
+    # One person changing their own rating twice is not refused either.
+    posted |= {"item-1-1-a-rating": "3", "seen": _seen(saved.content.decode(), "item-1-1-a")}
+    again = client.post(url(round_, "consensus/record/"), posted, headers={"HX-Request": "true"})
+    assert "Saved: 3" in again.content.decode()
+
+
+def test_a_consensus_cleared_meanwhile_is_not_recorded_again_unknowingly(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    round_ = _open_round(world)
+    services.consensus_record(round_=round_, item_key="1.1.a", rating=2, decided_by=world.steward)
+    client = signed_in(world.coordinator)
+    page = client.get(url(round_, "consensus/meeting/?item=1")).content.decode()
+    seen = _seen(page, "item-1-1-a")
+    services.consensus_record(round_=round_, item_key="1.1.a", rating="")
+    response = client.post(
+        url(round_, "consensus/record/"),
+        {
+            "item_key": "1.1.a",
+            "item-1-1-a-note": "typo fixed",
+            "item-1-1-a-rating": "2",
+            "seen": seen,
+            "mode": "meeting",
+        },
+        follow=True,
+    )
+    assert "it is now no consensus" in response.content.decode()
+    assert not ConsensusRating.objects.filter(round=round_, item_key="1.1.a").exists()

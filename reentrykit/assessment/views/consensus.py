@@ -43,6 +43,8 @@ class ConsensusItem:
     consensus: ConsensusRating | None
     notes: list[tuple[str, str]]
     form: ConsensusForm
+    # What the form shows as recorded (``services.consensus_seen``).
+    seen: str = ""
     local: bool = False
 
     @property
@@ -125,6 +127,7 @@ def consensus_items(round_: Round) -> list[ConsensusItem]:
                 consensus=agreed,
                 notes=notes.get(key, []),
                 form=form,
+                seen=services.consensus_seen(agreed),
                 local=is_local,
             )
         )
@@ -195,6 +198,7 @@ def record(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResp
                     rating=form.cleaned_data["rating"],
                     note=form.cleaned_data["note"],
                     decided_by=request.user,
+                    seen=request.POST.get("seen") or None,
                 )
             except ValidationError as exc:
                 error = error_text(exc)
