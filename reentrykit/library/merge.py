@@ -32,6 +32,14 @@ NOT_YET = "a share not yet measured"
 HIDDEN = "a share too small to publish"
 
 
+# What an unstable rate rests on too few of, by measure.
+EVENTS_IN_WORDS = {
+    "rearrest": "rearrests",
+    "reconviction": "reconvictions",
+    "reincarceration": "reincarcerations",
+}
+
+
 class Record:
     """What merge fields read, for one merge: the coalition, and its suppressed headline
     looked up once however many fields use it."""
@@ -40,18 +48,17 @@ class Record:
         self.coalition = coalition
 
     @functools.cached_property
-    def rearrest(self) -> dict[str, Any] | None:
-        """The one-year rearrest card as a viewer sees it, and its year; None without one."""
+    def headline(self) -> dict[str, Any]:
+        """The headline's one-year cards that have a rate row, as a viewer sees them (by
+        measure), and their release year; no cards before there are measures."""
         from reentrykit.metrics import selectors
 
         payload = selectors.latest_headline(self.coalition)
         if payload is None:
-            return None
+            return {"cards": {}, "year": None}
         cards = selectors.headline(as_viewer(self.coalition), payload)
-        card = next((card for card in cards if card["measure"] == "rearrest"), None)
-        if card is None or not card["table"].rows:
-            return None
-        return {"card": card, "year": payload["latest_complete_year"]}
+        shown = {card["measure"]: card for card in cards if card["table"].rows}
+        return {"cards": shown, "year": payload["latest_complete_year"] if shown else None}
 
 
 @dataclass(frozen=True)
@@ -103,16 +110,25 @@ def _services(record: Record) -> str:
     return "\n".join(lines) or "- (no services listed yet)"
 
 
-def _one_year_rearrest(record: Record) -> str:
-    if record.rearrest is None:
-        return NOT_YET
-    row = record.rearrest["card"]["row"]
-    rate = row.get("rate")
-    if rate is None:
-        return HIDDEN
-    # Flagged as on every page that shows it (DATA.md, "Disclosure control").
-    unstable = f" (unstable: fewer than {UNSTABLE_EVENTS} rearrests)" if row.get("unstable") else ""
-    return f"{rate * 100:.1f}%{unstable}"
+def _one_year(measure: str) -> Callable[[Record], str]:
+    """The value of the merge field of ``measure``'s one-year rate."""
+
+    def value(record: Record) -> str:
+        card = record.headline["cards"].get(measure)
+        if card is None:
+            return NOT_YET
+        row = card["row"]
+        rate = row.get("rate")
+        if rate is None:
+            return HIDDEN
+        # Flagged as on every page that shows it (DATA.md, "Disclosure control").
+        events = EVENTS_IN_WORDS[measure]
+        unstable = (
+            f" (unstable: fewer than {UNSTABLE_EVENTS} {events})" if row.get("unstable") else ""
+        )
+        return f"{rate * 100:.1f}%{unstable}"
+
+    return value
 
 
 def _partners(record: Record) -> str:
@@ -121,7 +137,8 @@ def _partners(record: Record) -> str:
 
 
 def _cohort_year(record: Record) -> str:
-    return str(record.rearrest["year"]) if record.rearrest else "the latest year"
+    year = record.headline["year"]
+    return str(year) if year is not None else "the latest year"
 
 
 def _national(_record: Record) -> str:
@@ -158,9 +175,19 @@ FIELDS: tuple[MergeField, ...] = (
     MergeField(
         "one_year_rearrest",
         "One-year rearrest rate, suppressed, marked when unstable",
-        _one_year_rearrest,
+        _one_year("rearrest"),
     ),
-    MergeField("rearrest_cohort_year", "The release year of that rate", _cohort_year),
+    MergeField(
+        "one_year_reconviction",
+        "One-year reconviction rate, suppressed, marked when unstable",
+        _one_year("reconviction"),
+    ),
+    MergeField(
+        "one_year_reincarceration",
+        "One-year rate of return to jail or prison, suppressed, marked when unstable",
+        _one_year("reincarceration"),
+    ),
+    MergeField("rearrest_cohort_year", "The release year of the one-year rates", _cohort_year),
     MergeField("national_one_year_rearrest", "The national reference rate", _national),
     MergeField(
         "suppression_threshold",

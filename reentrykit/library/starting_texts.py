@@ -120,6 +120,8 @@ prison succeed.
 - Of the people released in [[rearrest_cohort_year]], [[one_year_rearrest]] were \
 rearrested within a year. Of state prisoners released nationally in 2005 (30 states), \
 [[national_one_year_rearrest]] were rearrested within a year.
+- Within a year of release, [[one_year_reconviction]] were convicted of a new offense \
+and [[one_year_reincarceration]] were back in jail or prison.
 - Every person who succeeds means fewer victims, fewer jail bed-days and a stronger \
 workforce.
 - We ask you to support the coalition's plan.""",

@@ -187,3 +187,24 @@ def test_the_partner_count_reads_as_words_for_one_and_for_many(world: World) -> 
     assert "brings together 1 partner organization to help" in merged(
         talking_points.body, world.coalition
     )
+
+
+def test_the_reconviction_and_reincarceration_rates_are_filled_in_as_a_viewer_sees_them(
+    world: World,
+) -> None:
+    """Each one-year headline rate has its merge field: suppressed where its cohort is
+    small, flagged with its own events when unstable, worded before it is measured."""
+    body = "[[one_year_reconviction]] / [[one_year_reincarceration]] ([[rearrest_cohort_year]])"
+    assert merged(body, world.coalition) == (
+        "a share not yet measured / a share not yet measured (the latest year)"
+    )
+    payload = dashboard_payload()
+    payload.pop("headline", None)
+    payload["rates"] = [
+        {**rate_row("all", "all", 200, 15), "measure": "reconviction"},  # 15 events: unstable
+        {**rate_row("all", "all", 7, 3), "measure": "reincarceration"},  # a cohort under k
+    ]
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    assert merged(body, world.coalition) == (
+        "7.5% (unstable: fewer than 20 reconvictions) / a share too small to publish (2023)"
+    )
