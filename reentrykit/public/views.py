@@ -19,7 +19,7 @@ from reentrykit.resources.models import Service
 
 TREND_MEASURE, TREND_WINDOW = "rearrest", 365
 # What the published directory's HSDS feed keeps of ReentryKit's own fields: never the
-# spending or the evidence rating, which the coalition keeps to itself.
+# spending, the evidence rating or the yearly figures, which the coalition keeps to itself.
 PUBLIC_FIELDS = ("need", "setting", "record_restrictions", "address")
 
 
@@ -55,6 +55,10 @@ def directory_feed(request: HttpRequest, coalition_slug: str) -> JsonResponse:
     for service in Service.objects.filter(coalition=coalition).select_related("coalition"):
         entry = hsds_service(service)
         entry["reentrykit"] = {key: entry["reentrykit"][key] for key in PUBLIC_FIELDS}
+        # A capacity's "available" comes from how many the service served last year: how
+        # full a partner's programme runs is the coalition's planning figure, not news,
+        # and read by a referral line it would pass for places open now.
+        entry["capacities"] = []
         feed.append(entry)
     return JsonResponse(feed, safe=False)
 

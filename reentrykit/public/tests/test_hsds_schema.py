@@ -135,11 +135,31 @@ def test_the_api_directory_is_valid_hsds_3_for_a_service_without_a_web_address(
     world: World, client: Client
 ) -> None:
     _services(world)
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Maison d'accueil",
+        provider="Œuvre Sainte-Thérèse",
+        need="housing",
+        capacity_per_year=24,
+        served_last_year=30,
+    )
+    # A capacity but no count of last year's: nothing to say is available.
+    Service.objects.create(
+        coalition=world.coalition,
+        name="Tutoring",
+        provider="Works",
+        need="education",
+        capacity_per_year=40,
+    )
     feed = client.get(
         "/api/v1/coalitions/riverton/services", headers=api_headers(world.viewer)
     ).json()
-    assert len(feed) == 2
+    assert len(feed) == 4
     assert _problems(feed) == []
+    capacities = {entry["name"]: entry["capacities"] for entry in feed}
+    # Over-full last year: no place left, not a negative count.
+    assert [(c["maximum"], c["available"]) for c in capacities["Maison d'accueil"]] == [(24, 0)]
+    assert capacities["Tutoring"] == []
 
 
 def _publish(world: World) -> None:
@@ -194,11 +214,7 @@ def test_the_feed_is_valid_hsds_for_odd_services_and_only_the_coalitions_own(
     )
     # Nothing but what a service must have.
     Service.objects.create(
-        coalition=world.coalition,
-        name="Job club",
-        provider="Works",
-        need="employment",
-        capacity_per_year=40,
+        coalition=world.coalition, name="Job club", provider="Works", need="employment"
     )
     Service.objects.create(
         coalition=world.other, name="Their shelter", provider="P", need="housing"
@@ -212,10 +228,8 @@ def test_the_feed_is_valid_hsds_for_odd_services_and_only_the_coalitions_own(
     assert maison["description"] == "Beds for men.\nBring your release papers."
     assert maison["organization"]["name"] == "Œuvre Sainte-Thérèse"
     assert maison["phones"][0]["number"] == "(555) 010-0100 ext. 12"
-    # Over-full last year: no place left, not a negative count.
-    [capacity] = maison["capacities"]
-    assert (capacity["maximum"], capacity["available"]) == (24, 0)
-    # Without last year's count there is no "available" to give, which HSDS requires.
+    # How full a service ran last year stays with the coalition (the API gives it).
+    assert maison["capacities"] == [] and "served_last_year" not in maison["reentrykit"]
     job_club = feed[0]
     assert "url" not in job_club and job_club["phones"] == [] and job_club["capacities"] == []
     assert uuid.UUID(job_club["id"]) and job_club["reentrykit"]["address"] == ""
