@@ -12,14 +12,19 @@ from reentrykit.testing import PASSWORD, build_world
 pytestmark = pytest.mark.browser
 
 
-def test_it_keeps_the_focus_in_the_item_after_saving_a_consensus_by_keyboard(
-    page: Any, sign_in_with_code: Any
-) -> None:
+def _open_consensus_page(page: Any, sign_in_with_code: Any) -> None:
+    """A coordinator on the consensus page of a new open round."""
     world = build_world()
     round_ = services.round_open(coalition=world.coalition, name="Baseline")
     services.respondent_add(round_=round_, user=world.coordinator)
     sign_in_with_code(page, world.coordinator, PASSWORD)
     page.goto(f"/c/riverton/assess/rounds/{round_.pk}/consensus/")
+
+
+def test_it_keeps_the_focus_in_the_item_after_saving_a_consensus_by_keyboard(
+    page: Any, sign_in_with_code: Any
+) -> None:
+    _open_consensus_page(page, sign_in_with_code)
     item = page.locator("#item-1-2-a")
     item.get_by_label("Why the coalition agreed on this rating").fill("The map is drafted.")
     status = item.locator("[aria-live]")
@@ -44,11 +49,7 @@ def test_saving_an_items_consensus_twice_in_a_row_replaces_the_first(
 ) -> None:
     """Each save hands the form what is recorded now, so a second save of one's own is
     not taken for someone else's change made meanwhile."""
-    world = build_world()
-    round_ = services.round_open(coalition=world.coalition, name="Baseline")
-    services.respondent_add(round_=round_, user=world.coordinator)
-    sign_in_with_code(page, world.coordinator, PASSWORD)
-    page.goto(f"/c/riverton/assess/rounds/{round_.pk}/consensus/")
+    _open_consensus_page(page, sign_in_with_code)
     item = page.locator("#item-1-2-a")
     status = item.locator("[aria-live]")
     item.get_by_text("1 · Emerging").click()
