@@ -16,6 +16,15 @@ def _token_from_mail() -> str:
     return link.rstrip("/").rsplit("/", 1)[1]
 
 
+def _sign_up(client, token: str, full_name: str):  # type: ignore[no-untyped-def]
+    """The invitation's sign-up form, filled in and sent."""
+    passphrase = "long enough passphrase 7"
+    return client.post(
+        f"/accounts/invite/{token}/",
+        {"full_name": full_name, "password1": passphrase, "password2": passphrase},
+    )
+
+
 def test_it_lets_a_coordinator_invite_by_email(
     world: World, signed_in, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
@@ -47,14 +56,7 @@ def test_it_gives_a_new_person_the_role_and_organization(
     token = _token_from_mail()
     page = client.get(f"/accounts/invite/{token}/")
     assert page.status_code == 200
-    response = client.post(
-        f"/accounts/invite/{token}/",
-        {
-            "full_name": "Fresh Face",
-            "password1": "long enough passphrase 7",
-            "password2": "long enough passphrase 7",
-        },
-    )
+    response = _sign_up(client, token, "Fresh Face")
     assert response.status_code == 302
     user = User.objects.get(email="fresh@riverton.test")
     membership = Membership.objects.get(user=user, coalition=world.coalition)
@@ -189,14 +191,7 @@ def test_an_invitation_revoked_while_its_holder_signs_up_leaves_no_account(
     as_read = services.invitation_for_token(token)
     invitation_revoke(invitation=Invitation.objects.get(pk=as_read.pk))
     monkeypatch.setattr(services, "invitation_for_token", lambda _token: as_read)
-    page = client.post(
-        f"/accounts/invite/{token}/",
-        {
-            "full_name": "Late Comer",
-            "password1": "long enough passphrase 7",
-            "password2": "long enough passphrase 7",
-        },
-    )
+    page = _sign_up(client, token, "Late Comer")
     assert page.status_code == 200
     assert "This invitation is revoked." in page.content.decode()
     assert not User.objects.filter(email="late@riverton.test").exists()
