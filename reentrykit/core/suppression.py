@@ -245,6 +245,11 @@ def common_steps(
     to be none or at least k; and when a group comes to fewer than k at risk, or the
     remainder does, the smallest of the shown groups stops too (complementary
     suppression, as in a table). Every curve stops with the total.
+
+    A step's ``at_risk`` is the number at risk at the start of the stretch it pools
+    (on the curve's first day after the previous step), as in a life table: the day's
+    own number, less the next step's, would split the pooled events (some before the
+    step's day, the rest on it) into the small counts the pooling hides.
     """
     if any(not points or points[0]["at_risk"] < k for points in curves.values()):
         return {group: [] for group in curves}
@@ -258,9 +263,13 @@ def common_steps(
         own_days = {p["day"] for p in common_steps({total: curves[total]}, k=k)[total][1:]}
     active = set(curves)
     pooled = dict.fromkeys(curves, 0)
+    # Each curve's number at risk at the start of the stretch being pooled.
+    start: dict[str, Any] = dict.fromkeys(curves)
     for day in sorted({day for days in at.values() for day in days}):
         for group in active:
             pooled[group] += int(at[group].get(day, {}).get("events", 0))
+            if start[group] is None and day in at[group]:
+                start[group] = at[group][day]["at_risk"]
         if not all(day in at[group] for group in active):
             continue  # not a day every curve shows
         active -= _stopping(active, {g: at[g][day]["at_risk"] for g in active}, k, total)
@@ -268,12 +277,17 @@ def common_steps(
             break
         if own_days is not None and day not in own_days:
             continue
-        if all(pooled[g] >= k for g in active) and not is_small(
-            _remainder(pooled, active, total), k
+        if (
+            all(pooled[g] >= k for g in active)
+            and not is_small(_remainder(pooled, active, total), k)
+            and not is_small(_remainder(start, active, total), k)
         ):
             for group in active:
-                shown[group].append({**at[group][day], "events": pooled[group]})
+                shown[group].append(
+                    {**at[group][day], "at_risk": start[group], "events": pooled[group]}
+                )
                 pooled[group] = 0
+                start[group] = None
     return shown
 
 

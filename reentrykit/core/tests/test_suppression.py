@@ -252,6 +252,24 @@ def test_curves_of_a_breakdown_step_together_on_days_each_shows() -> None:
     }
 
 
+def test_a_step_s_people_at_risk_do_not_split_its_pooled_events() -> None:
+    """91 released, nobody censored: one event a day on days 1 to 10, then one on day 34.
+    The step on day 34 pools all 11. Were it shown with day 34's 81 at risk, 91 - 81
+    would tell that 10 came before day 34 and 1 on it; at risk at the start of each
+    stretch, a step's number less the next one's is only that step's events."""
+    from reentrykit.core.suppression import common_steps
+
+    days = [(day, 92 - day, 1) for day in range(1, 11)] + [(34, 81, 1), (40, 80, 11)]
+    shown = common_steps({"all": _steps("all", days, 91)}, k=11)["all"]
+    assert [(p["day"], p["at_risk"], p["events"]) for p in shown] == [
+        (0, 91, 0),
+        (34, 91, 11),
+        (40, 80, 11),
+    ]
+    for step, following in zip(shown[1:], shown[2:], strict=False):
+        assert step["at_risk"] - step["events"] == following["at_risk"]
+
+
 def test_a_curve_that_stops_takes_the_next_smallest_with_it() -> None:
     """With fewer than k at risk, "a" stops; beside the total, "b" alone would give
     it away (total less "b" less "c"), so the smallest of the others stops too."""

@@ -226,11 +226,13 @@ def test_it_withholds_small_groups_and_pools_steps_for_members() -> None:
     # Complementary suppression hides the men's counts too (n 40 would give 43 - 40).
     assert curves["male"]["points"] == []
     # The "all" curve: 43 people, events on days 1..20 (1 each) and 31 (3): the first
-    # reported step is day 11 (11 events), then day 31 (9 + 3 = 12); at risk 23 then.
+    # reported step is day 11 (11 events), then day 31 (9 + 3 = 12). Each is at risk
+    # at the start of its stretch: 43 on day 1, 32 on day 12 (33 on day 11 beside the
+    # 43 would tell that 10 of the step's 11 came before day 11).
     assert [(p["day"], p["events"], p["at_risk"]) for p in curves["all"]["points"]] == [
         (0, 0, 43),
-        (11, 11, 33),
-        (31, 12, 23),
+        (11, 11, 43),
+        (31, 12, 32),
     ]
     assert member["logrank_p"] is None
     steward = survival_json(result, k=11, unsuppressed=True)
