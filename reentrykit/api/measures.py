@@ -86,7 +86,7 @@ def measures_recidivism(
     reconviction, reincarceration or revocation; `window`: 180, 365, 730, 1095 or 1825
     days; `by`: a breakdown such as sex, age_group or program:housing."""
     from reentrykit.metrics.breakdowns import parse_breakdown
-    from reentrykit.metrics.cohorts import MEASURES, WINDOWS
+    from reentrykit.metrics.cohorts import MEASURES, WINDOWS, unmeasured_reason
 
     access = get_coalition_for(request, coalition_slug)
     if measure not in MEASURES:
@@ -100,6 +100,8 @@ def measures_recidivism(
     payload = _payload(access)
     if payload is None:
         return Status(404, {"detail": NO_MEASURES})
+    if measure in payload.get("unmeasured", []):
+        return Status(404, {"detail": unmeasured_reason(measure)})
     return selectors.recidivism_answer(
         access, payload, measure=measure, window=window, breakdown=breakdown
     )

@@ -183,6 +183,38 @@ def survival_cohort(*, data_through: dt.date, last_release_year: int) -> Period:
     return Period.calendar_year(min(full, last_release_year))
 
 
+# The records a measure counts, in words, for saying that none are linked yet.
+EVENT_RECORDS = {
+    "rearrest": "arrest or booking",
+    "reconviction": "conviction",
+    "reincarceration": "incarceration or revocation",
+    "revocation": "revocation",
+}
+
+
+def unmeasured(tables: Tables) -> tuple[str, ...]:
+    """The measures of which no event of any of their types is linked at all (say no
+    court has uploaded convictions yet). Their rates would read 0%, a finding the data
+    cannot support, so they are not computed; the intermediate measures likewise have
+    no rate without their records."""
+    events = tables.events
+    present = set(events.select("event_type").distinct().to_pyarrow().column(0).to_pylist())
+    return tuple(measure for measure, types in MEASURE_EVENTS.items() if not present & set(types))
+
+
+def no_records(measure: str) -> str:
+    """Why ``measure`` has no figures (:func:`unmeasured`), in one short sentence."""
+    return f"No {EVENT_RECORDS[measure]} records have been linked yet."
+
+
+def unmeasured_reason(measure: str) -> str:
+    """:func:`no_records`, and what to do about it."""
+    return (
+        f"{no_records(measure)[:-1]}, so {MEASURE_LABELS[measure].lower()} cannot be "
+        "measured: a data steward imports and links a source that has them first."
+    )
+
+
 def measure_events(measure: str) -> tuple[str, ...]:
     try:
         return MEASURE_EVENTS[measure]

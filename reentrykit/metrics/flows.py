@@ -29,6 +29,8 @@ FLOW_COLUMNS = ("key", "label", "parent", "unit", "count")
 PATH_COLUMNS = ("supervision", "assessment", "program", "outcome", "count")
 ONE_YEAR = 365
 NO_FOLLOW_UP = "no_full_follow_up"
+# The flow's last step, which only rearrest records can count.
+REARRESTED = "rearrested_one_year"
 
 
 def _flow_people(
@@ -160,7 +162,7 @@ def flow_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             counts["followed_one_year"],
         ),
         (
-            "rearrested_one_year",
+            REARRESTED,
             "Rearrested within a year",
             "followed_one_year",
             "people",

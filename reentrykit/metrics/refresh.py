@@ -32,9 +32,10 @@ from reentrykit.metrics.cohorts import (
     person_outcomes,
     release_years,
     survival_cohort,
+    unmeasured,
 )
 from reentrykit.metrics.engine import coalition_tables, compute_together, materialized
-from reentrykit.metrics.flows import flow_frame, flow_queries
+from reentrykit.metrics.flows import REARRESTED, flow_frame, flow_queries
 from reentrykit.metrics.intermediate import (
     intermediate_frame,
     intermediate_query,
@@ -125,19 +126,24 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
     return curves
 
 
-def _indicator_values(coalition: Coalition, tables: Any, through: dt.date) -> dict[str, Any]:
+def _indicator_values(
+    coalition: Coalition, tables: Any, through: dt.date, missing: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Each saved indicator's rate over its baseline years and for its latest cohort
     with full follow-up (the calendar year :func:`latest_complete_year` gives for its
     window), with its own facility and breakdown: a plan's measures read both. The
     baseline's rows of each of its years are kept too: outside the data steward role a
     baseline of several years is shown only when each year's could be. An indicator of
-    one facility keeps the rows of its cohort from every facility too."""
+    one facility keeps the rows of its cohort from every facility too. An indicator of a
+    measure in ``missing`` (:func:`cohorts.unmeasured`) has no rows."""
     from reentrykit.metrics.models import Indicator
     from reentrykit.metrics.rates import recidivism_rates
 
     def rows(
         indicator: Indicator, period: Period, facility: str | None, by: str | None
     ) -> list[dict[str, Any]]:
+        if indicator.measure in missing:
+            return []
         frame = recidivism_rates(
             tables=tables,
             measure=indicator.measure,
@@ -216,6 +222,8 @@ def refresh_coalition(
             snapshot = _save_snapshot(coalition, payload=empty)
             return {"snapshot": snapshot.pk, "empty": True}
         period = Period(dt.date(years[0], 1, 1), min(through, dt.date(years[1], 12, 31)))
+        # Measures without a single linked event of their types get no figures.
+        missing = unmeasured(tables)
         people = person_outcomes(tables, period=period, by_year=True)
         survival_year = survival_cohort(data_through=through, last_release_year=years[1]).start.year
         latest = latest_complete_year(data_through=through, window=365)
@@ -267,9 +275,13 @@ def refresh_coalition(
                 needs = need_frame(frames[NEEDS])
                 flow = flow_frame(frames)
                 survival = curves.result()
-        indicators = _indicator_values(coalition, tables, through)
+        indicators = _indicator_values(coalition, tables, through, missing)
+    if "rearrest" in missing:
+        flow = flow[flow["key"] != REARRESTED]
+    survival = {measure: {} if measure in missing else by for measure, by in survival.items()}
     progress(0.9, "Saving the measures")
-    rates = _records(_shown_rates(result.rates, shown_years))
+    measured = result.rates[~result.rates["measure"].isin(missing)]
+    rates = _records(_shown_rates(measured, shown_years))
     payload = {
         "data_through": through.isoformat(),
         "latest_complete_year": latest.start.year,
@@ -283,6 +295,7 @@ def refresh_coalition(
         "flow": _records(flow),
         "needs": _records(needs),
         "indicators": indicators,
+        "unmeasured": list(missing),
     }
     snapshot = _save_snapshot(
         coalition,

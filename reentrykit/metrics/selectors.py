@@ -124,7 +124,9 @@ def latest_headline(coalition: Any) -> dict[str, Any] | None:
     """Enough of the latest snapshot for :func:`headline`: its year, ``data_through``
     and the headline's rate rows (:func:`latest_payload`); None when the coalition has
     no measures."""
-    payload = latest_payload(coalition, "headline", "latest_complete_year", "data_through")
+    payload = latest_payload(
+        coalition, "headline", "latest_complete_year", "data_through", "unmeasured"
+    )
     if payload is None:
         return None
     if "headline" not in payload:  # made before the headline was cached apart
@@ -362,7 +364,12 @@ def withhold_groups(table: Disclosed) -> None:
 
 
 def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline's cards; a measure without any linked records of its events has
+    ``unmeasured``, the sentence that says so, instead of figures."""
+    from reentrykit.metrics.cohorts import no_records
+
     year = payload["latest_complete_year"]
+    missing = payload.get("unmeasured", [])
     cards = []
     for measure in HEADLINE_MEASURES:
         table = rates(
@@ -376,6 +383,7 @@ def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str,
                 "display": table.display(0, "rate") if table.rows else None,
                 "national": NATIONAL_ONE_YEAR.get(measure),
                 "table": table,
+                "unmeasured": no_records(measure) if measure in missing else None,
             }
         )
     return cards

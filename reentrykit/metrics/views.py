@@ -15,7 +15,7 @@ from reentrykit.core.exports import download_formats
 from reentrykit.core.suppression import UNSTABLE_EVENTS
 from reentrykit.metrics import charts, selectors, services
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
-from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS
+from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS, unmeasured_reason
 from reentrykit.metrics.definitions import measure_definitions
 from reentrykit.metrics.labels import breakdown_label, breakdown_phrase, group_label
 from reentrykit.metrics.models import Indicator
@@ -67,6 +67,7 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     intermediate = selectors.intermediate(access, payload)
     flow = selectors.flow(access, payload)
     label = MEASURE_LABELS.get(measure, measure)
+    missing = payload.get("unmeasured", [])
     national = selectors.NATIONAL.get((measure, window))
     reference_note = (
         f" The dashed line is the national reference, {national:.1%}." if national else ""
@@ -79,6 +80,8 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
         {
             "payload": payload,
             "measure": measure,
+            "measure_label": label,
+            "unmeasured_reason": unmeasured_reason(measure) if measure in missing else None,
             "window": window,
             "window_label": WINDOW_LABELS[window],
             "breakdown": breakdown,
@@ -151,9 +154,9 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
                 description="Bar chart of the counts in the flow table that follows.",
             ),
             "program_breakdown": is_program_breakdown(breakdown),
-            "adjusted": _adjusted(
-                access, snapshot, measure=measure, breakdown=breakdown, year=year
-            ),
+            "adjusted": None
+            if measure in missing
+            else _adjusted(access, snapshot, measure=measure, breakdown=breakdown, year=year),
             "curve_table": _milestone_points(points),
             "query": request.GET.urlencode(),
             "unstable_events": UNSTABLE_EVENTS,

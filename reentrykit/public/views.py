@@ -75,7 +75,7 @@ def scorecard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         "rates_only": True,
     }
     payload = measures.latest_payload(
-        coalition, "rates", "intermediate", "latest_complete_year", "data_through"
+        coalition, "rates", "intermediate", "latest_complete_year", "data_through", "unmeasured"
     )
     if payload and "rates" in payload:
         trend = measures.trend(access, payload, measure=TREND_MEASURE, window=TREND_WINDOW)

@@ -249,10 +249,13 @@ def test_a_years_part_of_the_by_year_person_table_gives_the_same_figures(
 
 
 def test_the_refresh_caches_the_latest_complete_years_figures(world: World) -> None:
+    # A conviction and an incarceration too: a measure without any record of its events
+    # has no rates at all (test_unmeasured.py).
+    court = [event("q1", "2025-01-15", "conviction"), event("q1", "2025-02-01", "incarceration")]
     write_store(
         world.coalition.pk,
         releases=RELEASES,
-        events=EVENTS,
+        events=[*EVENTS, *court],
         programs=PROGRAMS,
         assessments=ASSESSMENTS,
         outcomes=OUTCOMES,

@@ -107,6 +107,7 @@ class Command(BaseCommand):
 
     def _recidivism(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
         measure, window, by = options["measure"], options["window"], options.get("by")
+        _measured(tables, measure)
         through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=window)
         query = {
@@ -167,6 +168,7 @@ class Command(BaseCommand):
 
     def _survival(self, coalition: Coalition, tables: engine.Tables, options: dict) -> None:
         measure = options["measure"]
+        _measured(tables, measure)
         through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=365)
         years = cohorts.release_years(tables)
@@ -226,6 +228,7 @@ class Command(BaseCommand):
         from reentrykit.metrics import cox
 
         measure = options["measure"]
+        _measured(tables, measure)
         through = _measures_through(coalition, tables)
         period = _period(options, through=through, default_window=None)
         effect = cox.program_effect(
@@ -452,6 +455,13 @@ def _rate_rows(frame: Any, by: str) -> list[dict[str, Any]]:
         }
         for record in frame.to_dict("records")
     ]
+
+
+def _measured(tables: engine.Tables, measure: str) -> None:
+    """Refuses a measure without a single linked event of its types: its rate would
+    read 0% (``cohorts.unmeasured``)."""
+    if measure in cohorts.unmeasured(tables):
+        raise CommandError(cohorts.unmeasured_reason(measure))
 
 
 def _measures_through(coalition: Coalition, tables: engine.Tables) -> dt.date:
