@@ -258,6 +258,17 @@ def test_the_measures_csv_escapes_a_formula_in_a_source_name(world: World, tmp_p
 
     path = _write(tmp_path, "a.csv", RELEASES)
     assert _import(world, path, source=formula, data_through=dt.date(2024, 12, 31)).ok
+    # An arrest of J1's, from the same source: rearrest is measured only with such records.
+    arrests = "source_person_id,first_name,last_name,date_of_birth,event_date,event_type\n"
+    arrests += "J1,Ann,Lee,1980-01-02,2023-07-01,arrest\n"
+    events = import_file(
+        coalition=world.coalition,
+        kind="events",
+        source_name=formula,
+        path=_write(tmp_path, "e.csv", arrests),
+        data_through=dt.date(2024, 12, 31),
+    )
+    assert events.ok, events
     link_coalition(coalition=world.coalition)
     out = StringIO()
     call_command(
