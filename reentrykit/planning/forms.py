@@ -248,7 +248,7 @@ class ActionStepForm(UswdsModelForm):
             "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
         help_texts = {
-            "percent_complete": "0 for a step not started; a step marked done counts as 100.",
+            "percent_complete": "0 for a step not started, 100 for a step done.",
         }
 
     def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
@@ -265,9 +265,12 @@ class ActionStepForm(UswdsModelForm):
         if not cleaned.get("owner_organization") and not cleaned.get("owner_person", "").strip():
             self.add_error("owner_person", "Name who owns the step: a partner, a person or both.")
         status, percent = cleaned.get("status"), cleaned.get("percent_complete")
-        if status == ActionStep.Status.DONE:
-            # Said in the field's help: a step marked done counts as 100% complete.
-            cleaned["percent_complete"] = 100
+        if status == ActionStep.Status.DONE and percent is not None and percent != 100:
+            self.add_error(
+                "percent_complete",
+                f"A step that is done is 100% complete: enter 100, or choose "
+                f"“In progress” for a step {percent}% complete.",
+            )
         elif status == ActionStep.Status.NOT_STARTED and percent:
             self.add_error(
                 "percent_complete",
