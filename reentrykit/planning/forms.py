@@ -157,6 +157,19 @@ class GoalForm(UswdsModelForm):
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
 
+    def clean_milestone_on(self) -> dt.date | None:
+        """A goal is reached by a date still to come; one passed already is a typo that
+        the public scorecard would show as "By January 2020: not reported yet". A goal
+        whose date has passed since it was set keeps it through any other edit."""
+        value = self.cleaned_data.get("milestone_on")
+        today = timezone.localdate()
+        if value is not None and value < today and value != self.instance.milestone_on:
+            raise forms.ValidationError(
+                f"A goal is reached by a date still to come: choose {today:%B %-d, %Y} or "
+                "later, or leave it empty."
+            )
+        return value
+
 
 class ImprovementForm(UswdsModelForm):
     """A proposed improvement, its mechanism and, optionally, its impact projection."""
