@@ -115,10 +115,13 @@ class InviteForm(UswdsForm):
         cleaned = super().clean() or {}
         for person in self.people:
             user = person["user"]
-            if cleaned.get(f"invite_{user.pk}") and not cleaned.get(f"sector_{user.pk}"):
+            field = f"sector_{user.pk}"
+            # Left empty: their organization's sector, when they have one.
+            cleaned[field] = cleaned.get(field) or person["sector"]
+            if cleaned.get(f"invite_{user.pk}") and not cleaned[field]:
                 # A sector guessed for them would count their ratings as that sector's.
                 self.add_error(
-                    f"sector_{user.pk}",
+                    field,
                     f"Choose the sector {user.display_name} speaks for, or leave them unticked.",
                 )
         return cleaned
