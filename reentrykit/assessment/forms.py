@@ -93,7 +93,7 @@ class InviteForm(UswdsForm):
                 required=False, label=user.display_name
             )
             self.fields[f"sector_{user.pk}"] = forms.ChoiceField(
-                choices=Sector.choices,
+                choices=[("", "Choose a sector"), *Sector.choices],
                 initial=person["sector"],
                 required=False,
                 label=f"Sector for {user.display_name}",
@@ -111,12 +111,24 @@ class InviteForm(UswdsForm):
             for person in self.people
         ]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for person in self.people:
+            user = person["user"]
+            field = f"sector_{user.pk}"
+            # Left empty: their organization's sector, when they have one.
+            cleaned[field] = cleaned.get(field) or person["sector"]
+            if cleaned.get(f"invite_{user.pk}") and not cleaned[field]:
+                # A sector guessed for them would count their ratings as that sector's.
+                self.add_error(
+                    field,
+                    f"Choose the sector {user.display_name} speaks for, or leave them unticked.",
+                )
+        return cleaned
+
     def chosen(self) -> list[tuple[Any, str]]:
         return [
-            (
-                person["user"],
-                self.cleaned_data.get(f"sector_{person['user'].pk}") or person["sector"],
-            )
+            (person["user"], self.cleaned_data[f"sector_{person['user'].pk}"])
             for person in self.people
             if self.cleaned_data.get(f"invite_{person['user'].pk}")
         ]

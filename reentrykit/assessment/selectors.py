@@ -91,8 +91,10 @@ def respondent_list(*, round_: Round) -> list[Respondent]:
 def invitable_members(*, round_: Round) -> list[dict[str, Any]]:
     """Members who may answer on the web (coordinators and members) and are not yet invited.
 
-    Each comes with the sector of their organization. Viewers and data stewards cannot
-    answer pages; their paper answers come in from a file (``imports``).
+    Each comes with the sector of their organization, or "" for someone without one:
+    their sector is not known, and a guess would count them for a sector in the
+    consensus. Viewers and data stewards cannot answer pages; their paper answers come
+    in from a file (``imports``).
     """
     invited = set(round_.respondents.values_list("user_id", flat=True))
     people: dict[int, dict[str, Any]] = {}
@@ -106,7 +108,7 @@ def invitable_members(*, round_: Round) -> list[dict[str, Any]]:
             continue
         entry = people.setdefault(
             membership.user_id,
-            {"user": membership.user, "roles": [], "organization": None, "sector": Sector.OTHER},
+            {"user": membership.user, "roles": [], "organization": None, "sector": ""},
         )
         entry["roles"].append(membership.get_role_display())
         if membership.organization and entry["organization"] is None:

@@ -57,6 +57,17 @@ def latest_linkage(*, coalition: Coalition) -> LinkageRun | None:
     return LinkageRun.objects.filter(coalition=coalition, finished_at__isnull=False).first()
 
 
+def imports_not_linked(*, coalition: Coalition, since: LinkageRun | None) -> int:
+    """How many of the coalition's imported files came in after the linkage ``since``
+    (its latest): their records are in no person, nor in the measures, until the next.
+    Without a linkage nothing is linked, which pages say in their own words: 0."""
+    if since is None or since.finished_at is None:
+        return 0
+    return ImportBatch.objects.filter(
+        coalition=coalition, status=BatchStatus.IMPORTED, created_at__gt=since.finished_at
+    ).count()
+
+
 def recent_jobs(*, coalition: Coalition) -> QuerySet[DataJob]:
     return DataJob.objects.filter(coalition=coalition).select_related("created_by")
 

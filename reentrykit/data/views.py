@@ -22,7 +22,7 @@ from reentrykit.data import sealed, selectors, services
 from reentrykit.data.forms import DataSettingsForm, MappingForm, UploadForm
 from reentrykit.data.imports import saved_mapping
 from reentrykit.data.linking import linkage_threshold
-from reentrykit.data.models import DataJob, DataSettings, JobKind, PersonLevelAccess
+from reentrykit.data.models import DataJob, DataSettings, JobKind, JobStatus, PersonLevelAccess
 from reentrykit.data.reader import FileProblem
 from reentrykit.data.schema import RECORD_TYPES, Kind
 from reentrykit.data.store import StoreError
@@ -61,6 +61,9 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "source_rows": source_rows,
             "latest_run": latest_run,
             "linked": linked,
+            "not_linked": selectors.imports_not_linked(
+                coalition=access.coalition, since=latest_run
+            ),
             "jobs": selectors.recent_jobs(coalition=access.coalition)[:5] if steward else [],
             "is_steward": steward,
         },
@@ -208,7 +211,15 @@ def job(request: HttpRequest, coalition_slug: str, job_id: int) -> HttpResponse:
     template = "data/job.html#progress" if request.htmx else "data/job.html"  # type: ignore[attr-defined]
     result = selectors.job_result(data_job)
     services.job_problems_viewed(job=data_job, user=request.user, result=result, via="web")
-    return render(request, template, {"access": access, "job": data_job, "result": result})
+    context = {"access": access, "job": data_job, "result": result}
+    if data_job.kind == JobKind.IMPORT and data_job.status == JobStatus.DONE:
+        # The next step after an import is linking it, for whoever may link.
+        latest_run = selectors.latest_linkage(coalition=access.coalition)
+        context["offer_link"] = access.can(Capability.PERSON_LEVEL) and (
+            latest_run is None
+            or selectors.imports_not_linked(coalition=access.coalition, since=latest_run) > 0
+        )
+    return render(request, template, context)
 
 
 @login_required

@@ -120,6 +120,19 @@ def latest_payload(coalition: Any, *keys: str) -> dict[str, Any] | None:
     return {key: row[f"payload__{key}"] for key in keys if row[f"payload__{key}"] is not None}
 
 
+def release_years(coalition: Any) -> tuple[int, int] | None:
+    """The first and the last release year of the coalition's linked data, as its
+    latest measures have them (each has a cohort of its overall rates); None without
+    measures."""
+    payload = latest_payload(coalition, "rates")
+    years = [
+        row["cohort_year"]
+        for row in (payload or {}).get("rates", [])
+        if row.get("cohort_year") is not None
+    ]
+    return (min(years), max(years)) if years else None
+
+
 def latest_headline(coalition: Any) -> dict[str, Any] | None:
     """Enough of the latest snapshot for :func:`headline`: its year, ``data_through``
     and the headline's rate rows (:func:`latest_payload`); None when the coalition has

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,11 +17,57 @@ from reentrykit.metrics.models import (
     IndicatorTarget,
     MetricSnapshot,
 )
+from reentrykit.metrics.selectors import release_years
+
+# Before the data: a coalition without linked data yet has no release years to go by.
+EARLIEST_BASELINE_YEAR = 1990
+
+
+def _check_baseline_years(indicator: Indicator) -> None:
+    """A baseline year before the coalition's first release has no one in its cohort
+    (pages would show the baseline as suppressed, and projections as resting on too few
+    people); one after this year has no releases yet."""
+    data_years = release_years(indicator.coalition)
+    earliest = data_years[0] if data_years else EARLIEST_BASELINE_YEAR
+    latest = timezone.localdate().year
+    if data_years:
+        first, last = data_years
+        covered = f"{first}" if first == last else f"{first} to {last}"
+        why = f" The coalition's linked data has releases from {covered}."
+    else:
+        why = ""
+    errors = {
+        field: f"Choose a year from {earliest} to {latest}.{why}"
+        for field in ("baseline_first_year", "baseline_last_year")
+        if getattr(indicator, field) is not None
+        and not earliest <= getattr(indicator, field) <= latest
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_name_free(indicator: Indicator) -> None:
+    # Before full_clean, whose message for the unique constraint is in the model's
+    # words and belongs to no field. Letter case does not make another indicator.
+    taken = (
+        Indicator.objects.filter(coalition=indicator.coalition, name__iexact=indicator.name)
+        .exclude(pk=indicator.pk)
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            {
+                "name": f"This coalition already has an indicator named “{taken.name}”; "
+                "choose another name."
+            }
+        )
 
 
 @transaction.atomic
 def indicator_create(*, coalition: Coalition, created_by: Any, **fields: Any) -> Indicator:
     indicator = Indicator(coalition=coalition, created_by=created_by, **fields)
+    _check_name_free(indicator)
+    _check_baseline_years(indicator)
     indicator.full_clean()
     indicator.save()
     return indicator
@@ -47,7 +94,6 @@ def indicator_delete(*, indicator: Indicator) -> None:
     """Removes the indicator and its targets, unless the plan measures by it: its goals
     would lose their measure and its improvements their projected impact unannounced."""
     from django.apps import apps
-    from django.core.exceptions import ValidationError
 
     goals = indicator.goals.count()
     improvements = apps.get_model("planning", "Improvement").objects.filter(indicator=indicator)

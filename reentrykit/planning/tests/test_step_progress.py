@@ -25,10 +25,32 @@ def test_a_step_not_started_cannot_be_100_percent_complete(world: World, signed_
     assert not ActionStep.objects.filter(goal=goal).exists()
 
 
-def test_the_step_form_says_that_done_means_100_percent(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    """Marking a step done replaces the percent typed with 100; the form must say so,
-    or the change is silent."""
+def test_a_step_done_must_be_100_percent_complete_as_the_field_says(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    """Done with 20% is refused at the percent, as "Not started" with 80% is, rather
+    than saved as 100% without a word."""
     goal = _goal(world)
     client = signed_in(world.coordinator)
-    page = client.get(f"/c/riverton/plan/goals/{goal.pk}/steps/new/").content.decode()
-    assert "counts as 100" in page, "nothing tells the user that Done overwrites the percent"
+    url = f"/c/riverton/plan/goals/{goal.pk}/steps/new/"
+    page = client.get(url).content.decode()
+    assert "100 for a step done" in page
+    step = {
+        "description": "Sign the data agreement",
+        "owner_organization": str(world.jail.pk),
+        "starts_on": "2026-01-01",
+        "due_on": "2026-02-01",
+        "status": "done",
+        "percent_complete": "20",
+    }
+    response = client.post(url, step)
+    assert response.status_code == 200, "a step 'done' but 20% complete was saved"
+    assert response.context["form"].errors == {
+        "percent_complete": [
+            "A step that is done is 100% complete: enter 100, or choose “In progress” "
+            "for a step 20% complete."
+        ]
+    }
+    assert not ActionStep.objects.filter(goal=goal).exists()
+    assert client.post(url, {**step, "percent_complete": "100"}).status_code == 302
+    assert ActionStep.objects.get(goal=goal).percent_complete == 100
