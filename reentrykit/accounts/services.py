@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reentrykit.accounts.models import Invitation, User
+from reentrykit.accounts.selectors import invitations_pending
 from reentrykit.coalitions.models import Coalition, PartnerOrganization, Role
 from reentrykit.coalitions.services import SELF_STEWARD, coalition_hold, membership_create
 
@@ -59,6 +60,8 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the raw token."""
     email = email.strip().lower()
+    # Two invitations to one address sent at once: the second replaces the first.
+    coalition_hold(coalition_id=coalition.pk)
     if role == Role.DATA_STEWARD and email == (getattr(invited_by, "email", "") or "").lower():
         raise ValidationError({"email": SELF_STEWARD})
     if organization is not None and organization.coalition_id != coalition.pk:
@@ -73,6 +76,12 @@ def invitation_create(
                 "To change a member's role, use the Members page."
             }
         )
+    # A second invitation to the same address replaces the pending one: its role and
+    # organization are what the coordinator means now, and the first link cannot be sent
+    # again (only its hash is kept), so one link, the latest, works.
+    for pending in invitations_pending(coalition=coalition, email=email):
+        pending.revoked_at = timezone.now()
+        pending.save()
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         coalition=coalition,
@@ -152,6 +161,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save()
+    # The address's other invitations to the coalition could only add a second
+    # membership: their links now say they are no longer valid.
+    for other in invitations_pending(coalition=invitation.coalition, email=invitation.email):
+        other.revoked_at = invitation.accepted_at
+        other.save()
 
 
 @transaction.atomic

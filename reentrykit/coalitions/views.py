@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from reentrykit.accounts import selectors as account_selectors
 from reentrykit.accounts import services as account_services
 from reentrykit.accounts.forms import InvitationForm
 from reentrykit.accounts.models import Invitation
@@ -226,6 +227,10 @@ def invitations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
     form = InvitationForm(request.POST or None, coalition=access.coalition)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        replaced = account_selectors.invitations_pending(
+            coalition=access.coalition, email=email
+        ).exists()
         try:
             account_services.invitation_create(
                 coalition=access.coalition, invited_by=request.user, **form.cleaned_data
@@ -233,7 +238,10 @@ def invitations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            said = f"Invitation sent to {email}."
+            if replaced:
+                said += " It replaces the one sent before, whose link no longer works."
+            messages.success(request, said)
             return redirect("coalitions:invitations", coalition_slug=coalition_slug)
     invitation_list = Invitation.objects.filter(coalition=access.coalition).select_related(
         "organization", "invited_by"
