@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition, Role
+from reentrykit.core.access import Capability
 from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
 
 # The coalition is formed when partners have joined it: the coordinators who set it up
@@ -24,7 +25,15 @@ def coalition_step_state(coalition: Coalition) -> StepState:
         ("Partner organizations listed", organization_count >= 1),
         ("Mission statement written", bool(coalition.mission_statement.strip())),
     ]
-    return state_from_checks(checks)
+    # Invitations, organizations and the mission statement are the coordinators' to set.
+    return state_from_checks(
+        checks,
+        by=Capability.MANAGE,
+        for_others={
+            Capability.MANAGE: "Your coordinator brings the partners on board, lists their "
+            "organizations and writes the mission statement with them"
+        },
+    )
 
 
 register_step(

@@ -24,7 +24,7 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.audit_display import audit_rows
-from reentrykit.core.path import path_for
+from reentrykit.core.path import next_step_for, path_for
 
 
 def _add_errors(form: object, error: ValidationError) -> None:
@@ -53,7 +53,6 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 
     access = get_coalition_for(request, coalition_slug)
     entries = path_for(access.coalition)
-    next_entry = next((entry for entry in entries if entry.state.status != "complete"), None)
     # What the coordinators' daily reminder would list today, for everyone to see here.
     due = reminders(today=timezone.localdate(), coalitions=[access.coalition])
     return render(
@@ -62,7 +61,7 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         {
             "access": access,
             "entries": entries,
-            "next_entry": next_entry,
+            "next_step": next_step_for(entries, access),
             "attention": due[0] if due else None,
         },
     )
