@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reentrykit.accounts.models import Invitation, User
+from reentrykit.accounts.selectors import invitations_pending
 from reentrykit.coalitions.models import Coalition, PartnerOrganization, Role
-from reentrykit.coalitions.services import SELF_STEWARD, membership_create
+from reentrykit.coalitions.services import SELF_STEWARD, coalition_hold, membership_create
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -59,12 +60,28 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the raw token."""
     email = email.strip().lower()
+    # Two invitations to one address sent at once: the second replaces the first.
+    coalition_hold(coalition_id=coalition.pk)
     if role == Role.DATA_STEWARD and email == (getattr(invited_by, "email", "") or "").lower():
         raise ValidationError({"email": SELF_STEWARD})
     if organization is not None and organization.coalition_id != coalition.pk:
         raise ValidationError({"organization": "That organization belongs to another coalition."})
-    if coalition.memberships.filter(user__email=email, role=role).exists():
-        raise ValidationError({"email": f"{email} already has that role in this coalition."})
+    held = _roles_held(coalition=coalition, email=email)
+    if held:
+        # An invitation would give them a second membership beside the first (listed
+        # twice, two roles); a role is changed on the Members page instead.
+        raise ValidationError(
+            {
+                "email": f"{email} is already a member of this coalition, {held}. "
+                "To change a member's role, use the Members page."
+            }
+        )
+    # A second invitation to the same address replaces the pending one: its role and
+    # organization are what the coordinator means now, and the first link cannot be sent
+    # again (only its hash is kept), so one link, the latest, works.
+    for pending in invitations_pending(coalition=coalition, email=email):
+        pending.revoked_at = timezone.now()
+        pending.save()
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         coalition=coalition,
@@ -90,6 +107,22 @@ def invitation_create(
     return invitation, token
 
 
+def _roles_held(*, coalition: Coalition, email: str) -> str:
+    """The roles the person with this address holds in the coalition, in words ("with
+    the role Data steward"), or "" when they hold none."""
+    roles = sorted(
+        coalition.memberships.filter(user__email__iexact=email.strip()).values_list(
+            "role", flat=True
+        )
+    )
+    labels = [Role(role).label for role in roles]
+    if not labels:
+        return ""
+    if len(labels) == 1:
+        return f"with the role {labels[0]}"
+    return f"with the roles {', '.join(labels[:-1])} and {labels[-1]}"
+
+
 def invitation_for_token(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("coalition", "organization")
@@ -109,6 +142,16 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
         )
     if invitation.role == Role.DATA_STEWARD and invitation.invited_by_id == user.pk:
         raise ValidationError(SELF_STEWARD)
+    # Of two invitations of theirs accepted at once, the second waits for the first and
+    # then finds its membership.
+    coalition_hold(coalition_id=invitation.coalition_id)
+    held = _roles_held(coalition=invitation.coalition, email=user.email)
+    if held:
+        raise ValidationError(
+            f"You are already a member of {invitation.coalition.name}, {held}, so this "
+            "invitation adds nothing. To change your role, ask a coordinator: they do it "
+            "on the Members page."
+        )
     membership_create(
         coalition=invitation.coalition,
         user=user,
@@ -118,6 +161,11 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save()
+    # The address's other invitations to the coalition could only add a second
+    # membership: their links now say they are no longer valid.
+    for other in invitations_pending(coalition=invitation.coalition, email=invitation.email):
+        other.revoked_at = invitation.accepted_at
+        other.save()
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from reentrykit.accounts import services, two_factor
+from reentrykit.accounts import selectors, services, two_factor
 from reentrykit.accounts.backends import client_ip
 from reentrykit.accounts.forms import (
     PasswordResetForm,
@@ -263,6 +263,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation_invalid.html", status=404)
     context: dict[str, object] = {"invitation": invitation}
     if not invitation.is_open:
+        context["reason"] = selectors.invitation_closed_reason(invitation=invitation)
         return render(request, "accounts/invitation_closed.html", context, status=410)
     if request.user.is_authenticated:
         if request.method == "POST":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reentrykit.assessment.selectors import latest_rounds_state
 from reentrykit.coalitions.models import Coalition
+from reentrykit.core.access import Capability
 from reentrykit.core.path import PathStep, StepState, StepStatus, register_step
 
 
@@ -14,15 +15,28 @@ def assessment_step_state(coalition: Coalition) -> StepState:
         ("A round closed with results", counts["closed"] > 0),
     ]
     if counts["closed"]:
-        status = StepStatus.COMPLETE
-        next_action = "Use the results to choose candidate priorities"
-    elif counts["open"]:
-        status = StepStatus.IN_PROGRESS
-        next_action = "Gather everyone's ratings, hold the consensus meeting and close the round"
-    else:
-        status = StepStatus.NOT_STARTED
-        next_action = "Open an assessment round and invite your partners to rate"
-    return StepState(status=status, checklist=checks, next_action=next_action)
+        return StepState(
+            status=StepStatus.COMPLETE,
+            checklist=checks,
+            next_action="Use the results to choose candidate priorities",
+        )
+    # Rounds are opened, gathered and closed by the coordinators; the others rate.
+    if counts["open"]:
+        return StepState(
+            status=StepStatus.IN_PROGRESS,
+            checklist=checks,
+            next_action="Gather everyone's ratings, hold the consensus meeting and close the round",
+            next_by=Capability.MANAGE,
+            next_for_others="Give your ratings if your coordinator invited you to this round; "
+            "your coordinator then holds the consensus meeting and closes it",
+        )
+    return StepState(
+        status=StepStatus.NOT_STARTED,
+        checklist=checks,
+        next_action="Open an assessment round and invite your partners to rate",
+        next_by=Capability.MANAGE,
+        next_for_others="Your coordinator opens assessment rounds and invites partners to rate",
+    )
 
 
 register_step(

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from reentrykit.accounts import selectors as account_selectors
 from reentrykit.accounts import services as account_services
 from reentrykit.accounts.forms import InvitationForm
 from reentrykit.accounts.models import Invitation
@@ -23,7 +24,7 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.audit_display import audit_rows
-from reentrykit.core.path import path_for
+from reentrykit.core.path import next_step_for, path_for
 
 
 def _add_errors(form: object, error: ValidationError) -> None:
@@ -52,7 +53,6 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 
     access = get_coalition_for(request, coalition_slug)
     entries = path_for(access.coalition)
-    next_entry = next((entry for entry in entries if entry.state.status != "complete"), None)
     # What the coordinators' daily reminder would list today, for everyone to see here.
     due = reminders(today=timezone.localdate(), coalitions=[access.coalition])
     return render(
@@ -61,7 +61,7 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         {
             "access": access,
             "entries": entries,
-            "next_entry": next_entry,
+            "next_step": next_step_for(entries, access),
             "attention": due[0] if due else None,
         },
     )
@@ -226,6 +226,10 @@ def invitations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.MANAGE)
     form = InvitationForm(request.POST or None, coalition=access.coalition)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        replaced = account_selectors.invitations_pending(
+            coalition=access.coalition, email=email
+        ).exists()
         try:
             account_services.invitation_create(
                 coalition=access.coalition, invited_by=request.user, **form.cleaned_data
@@ -233,7 +237,10 @@ def invitations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            said = f"Invitation sent to {email}."
+            if replaced:
+                said += " It replaces the one sent before, whose link no longer works."
+            messages.success(request, said)
             return redirect("coalitions:invitations", coalition_slug=coalition_slug)
     invitation_list = Invitation.objects.filter(coalition=access.coalition).select_related(
         "organization", "invited_by"

@@ -7,7 +7,7 @@ order, so a new module appears on the path by registering, nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -16,6 +16,7 @@ from django.db.models import Exists, QuerySet
 from django.urls import reverse
 
 from reentrykit.coalitions.models import Coalition
+from reentrykit.core.access import Capability, CoalitionAccess
 
 
 class StepStatus(StrEnum):
@@ -32,11 +33,29 @@ class StepStatus(StrEnum):
         }[self.value]
 
 
+# Who takes a step's next action, for the readers who may not.
+TAKEN_BY = {
+    Capability.MANAGE: "Your coordinator does this",
+    Capability.PERSON_LEVEL: "Your data steward does this",
+    Capability.CONTRIBUTE: "Your coordinator and members do this",
+}
+
+
 @dataclass(frozen=True)
 class StepState:
     status: StepStatus
     checklist: list[tuple[str, bool]] = field(default_factory=list)
     next_action: str = ""
+    # What a reader needs to take the next action, and what the others read instead:
+    # many steps are the coordinator's or the data steward's alone.
+    next_by: Capability = Capability.CONTRIBUTE
+    next_for_others: str = ""
+
+    def next_for(self, access: CoalitionAccess) -> str:
+        """The next action as this reader should read it: theirs to take, or whose."""
+        if not self.next_action or access.can(self.next_by):
+            return self.next_action
+        return self.next_for_others or f"{self.next_action}. {TAKEN_BY[self.next_by]}"
 
 
 @dataclass(frozen=True)
@@ -96,10 +115,53 @@ def exists_each(coalition: Coalition, **querysets: QuerySet[Any]) -> dict[str, b
     return {name: bool(row[f"has_{name}"]) for name in querysets}
 
 
-def state_from_checks(checks: list[tuple[str, bool]]) -> StepState:
-    """A step's state from its checklist: the first unmet check is what to do next."""
-    next_action = next((label for label, ok in checks if not ok), "")
-    return StepState(status=status_from_checks(checks), checklist=checks, next_action=next_action)
+def state_from_checks(
+    checks: list[tuple[str, bool]],
+    *,
+    by: Capability | Sequence[Capability] = Capability.CONTRIBUTE,
+    for_others: Mapping[Capability, str] | None = None,
+) -> StepState:
+    """A step's state from its checklist: the first unmet check is what to do next.
+
+    ``by`` is what a reader needs to take the checks' actions, one for all or one per
+    check; ``for_others`` what those who may not read instead, by what they lack."""
+    needs = [by] * len(checks) if isinstance(by, Capability) else list(by)
+    unmet = next(
+        ((label, need) for (label, ok), need in zip(checks, needs, strict=True) if not ok), None
+    )
+    if unmet is None:
+        return StepState(status=status_from_checks(checks), checklist=checks)
+    label, need = unmet
+    return StepState(
+        status=status_from_checks(checks),
+        checklist=checks,
+        next_action=label,
+        next_by=need,
+        next_for_others=(for_others or {}).get(need, ""),
+    )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The "What to do next" of the home page, for one reader."""
+
+    entry: PathEntry
+    text: str
+    # When the next step is someone else's: the first step after it the reader can take.
+    meanwhile: PathEntry | None = None
+
+
+def next_step_for(entries: list[PathEntry], access: CoalitionAccess) -> NextStep | None:
+    open_entries = [entry for entry in entries if entry.state.status != StepStatus.COMPLETE]
+    if not open_entries:
+        return None
+    first = open_entries[0]
+    meanwhile = None
+    if not access.can(first.state.next_by):
+        meanwhile = next(
+            (entry for entry in open_entries[1:] if access.can(entry.state.next_by)), None
+        )
+    return NextStep(entry=first, text=first.state.next_for(access), meanwhile=meanwhile)
 
 
 def step_context(coalition: Coalition, key: str) -> dict[str, Any]:

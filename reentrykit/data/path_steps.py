@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
+from reentrykit.core.access import Capability
 from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
 from reentrykit.data.models import BatchStatus, ImportBatch, LinkageRun
 
@@ -21,7 +22,14 @@ def data_step_state(coalition: Coalition) -> StepState:
             LinkageRun.objects.filter(coalition=coalition, finished_at__isnull=False).exists(),
         ),
     ]
-    return state_from_checks(checks)
+    return state_from_checks(
+        checks,
+        by=Capability.PERSON_LEVEL,
+        for_others={
+            Capability.PERSON_LEVEL: "Your data steward uploads the partners' extracts and "
+            "links them"
+        },
+    )
 
 
 register_step(

@@ -4,6 +4,7 @@ coalition reads its own rates and saves the ones it will track."""
 from __future__ import annotations
 
 from reentrykit.coalitions.models import Coalition
+from reentrykit.core.access import Capability
 from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
 from reentrykit.metrics.models import Indicator, MetricSnapshot
 
@@ -23,7 +24,15 @@ def measures_step_state(coalition: Coalition) -> StepState:
             Indicator.objects.filter(coalition=coalition, targets__isnull=False).exists(),
         ),
     ]
-    return state_from_checks(checks)
+    # The measures come from the data steward's linkage; indicators are everyone's work.
+    return state_from_checks(
+        checks,
+        by=[Capability.PERSON_LEVEL, Capability.CONTRIBUTE],
+        for_others={
+            Capability.PERSON_LEVEL: "Your data steward links the partners' data, and the "
+            "measures are computed from it"
+        },
+    )
 
 
 register_step(

@@ -94,6 +94,11 @@ def network_join(*, coalition: Coalition, join_code: str) -> NetworkSite:
         raise ValidationError(
             {"join_code": "No network has that code. Check it with the network's admin."}
         )
+    # Said before the end date: joining again would change nothing, ended or not.
+    if NetworkSite.objects.filter(network=network, coalition=coalition).exists():
+        raise ValidationError(
+            {"join_code": f"{coalition.name} is already in {network.name}: nothing changed."}
+        )
     # A network groups coalitions for a period: once it has ended it takes no new sites.
     if network.end_date is not None and network.end_date < timezone.localdate():
         raise ValidationError(

@@ -13,4 +13,8 @@ register = template.Library()
 
 @register.inclusion_tag("includes/path_step.html", takes_context=True)
 def path_step(context: dict[str, Any], key: str) -> dict[str, Any]:
-    return step_context(context["access"].coalition, key)
+    access = context["access"]
+    found = step_context(access.coalition, key)
+    # The next action as this reader may take it, or whose it is.
+    found["next_text"] = found["current"].state.next_for(access)
+    return found

@@ -112,3 +112,15 @@ def test_network_roles_given_and_taken_away_are_in_the_audit_trail(world: World)
         ("delete", world.network_admin, None),
     ]
     assert entries.get(action="create").changes["user_id"] == [None, world.outsider.pk]
+
+
+def test_a_coordinator_is_told_the_coalition_is_already_in_the_network(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.coordinator)
+    response = client.post("/c/riverton/network/", {"join_code": world.network.join_code})
+    assert response.status_code == 200
+    error = lxml.html.fromstring(response.content).get_element_by_id("id_join_code_error")
+    assert "Riverton County Reentry Coalition is already in Pilot Network" in error.text_content()
+    assert "joined Pilot Network" not in response.content.decode()
+    assert NetworkSite.objects.filter(network=world.network, coalition=world.coalition).count() == 1
