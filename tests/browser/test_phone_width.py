@@ -104,3 +104,29 @@ def test_a_plans_tables_fit_a_laptop_without_scrolling(
         )
         assert len(overflowing) == tables, path
         assert [label for label, extra in overflowing if extra > 0] == [], path
+
+
+def test_on_a_phone_the_sections_are_in_the_menu_and_the_page_starts_at_once(
+    page: Page, sign_in_with_code: Callable[..., None], axe: Callable[..., None]
+) -> None:
+    """The coalition's eleven sections, above the page, would fill a phone's first screen:
+    there they are in the header's menu, and on a wider screen beside the page."""
+    world = build_world()
+    sign_in_with_code(page, world.coordinator, PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto("/c/riverton/")
+    assert page.locator("#sections-column").is_hidden()
+    heading = page.locator("main h1").bounding_box()
+    assert heading is not None and heading["y"] < PHONE["height"] / 2
+    sections = page.locator("#menu-sections")
+    assert sections.is_hidden()
+    axe(page)
+    page.get_by_role("button", name="Menu").click()
+    assert sections.is_visible()
+    sections.get_by_role("link", name="Assess").click()
+    page.wait_for_url("**/c/riverton/assess/")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.locator("#sections-column").is_visible()
+    sidenav = page.get_by_role("navigation", name="Riverton County Reentry Coalition sections")
+    assert sidenav.get_by_role("link", name="Assess").is_visible()
+    assert page.locator("#menu-sections").is_hidden()
