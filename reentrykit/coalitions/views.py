@@ -24,15 +24,8 @@ from reentrykit.core.access import (
     post_only,
 )
 from reentrykit.core.audit_display import audit_rows
+from reentrykit.core.forms import add_errors
 from reentrykit.core.path import next_step_for, path_for
-
-
-def _add_errors(form: object, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, error.messages)  # type: ignore[attr-defined]
 
 
 def _back_to_members(request: HttpRequest, access: CoalitionAccess) -> HttpResponse:
@@ -93,7 +86,7 @@ def settings_view(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             services.coalition_update(coalition=coalition, **form.cleaned_data)
         except ValidationError as error:
             coalition.refresh_from_db()
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Coalition settings saved.")
             return redirect("coalitions:settings", coalition_slug=coalition.slug)
@@ -127,7 +120,7 @@ def member_edit(request: HttpRequest, coalition_slug: str, membership_id: int) -
                 membership=membership, changed_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Updated {membership.user.display_name}.")
             return _back_to_members(request, access)
@@ -163,7 +156,7 @@ def organizations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         try:
             services.organization_create(coalition=access.coalition, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Added {form.cleaned_data['name']}.")
             return redirect("coalitions:organizations", coalition_slug=coalition_slug)
@@ -190,7 +183,7 @@ def organization_edit(
         try:
             services.organization_update(organization=organization, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Saved {organization.name}.")
             return redirect("coalitions:organizations", coalition_slug=coalition_slug)
@@ -235,7 +228,7 @@ def invitations(request: HttpRequest, coalition_slug: str) -> HttpResponse:
                 coalition=access.coalition, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             said = f"Invitation sent to {email}."
             if replaced:

@@ -17,6 +17,16 @@ _WIDGET_CLASSES = {
 }
 
 
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal on ``form``: each message at the field it names, the rest (and
+    those of fields the form does not have) above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker; the value stays an ISO date the server parses."""
 

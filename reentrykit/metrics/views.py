@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from reentrykit.core.access import Capability, get_coalition_for, get_object_in, post_only
 from reentrykit.core.charts import accessible_svg
 from reentrykit.core.exports import download_formats
+from reentrykit.core.forms import add_errors
 from reentrykit.core.suppression import UNSTABLE_EVENTS
 from reentrykit.metrics import charts, selectors, services
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
@@ -31,15 +32,6 @@ def _labelled(rows: list[dict], breakdown: str) -> list[dict]:
     """``rows`` with each ``group`` code replaced by its readable name, for the page's
     tables and charts (exports and the API keep the codes)."""
     return [{**row, "group": group_label(breakdown, row["group"])} for row in rows]
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """A service's refusal at the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _choice(value: str | None, allowed: list[str] | tuple[str, ...], default: str) -> str:
@@ -227,7 +219,7 @@ def indicators(request: HttpRequest, coalition_slug: str) -> HttpResponse:
                     coalition=access.coalition, created_by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(
                     request,

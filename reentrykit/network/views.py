@@ -15,6 +15,7 @@ from reentrykit.core.access import (
 )
 from reentrykit.core.charts import accessible_svg
 from reentrykit.core.exports import download_formats, table_download
+from reentrykit.core.forms import add_errors
 from reentrykit.metrics.charts import rate_bars
 from reentrykit.metrics.selectors import HEADLINE_MEASURES, NATIONAL_ONE_YEAR
 from reentrykit.network import charts, services
@@ -68,7 +69,7 @@ def coach_add(request: HttpRequest, network_slug: str) -> HttpResponse:
         try:
             services.coach_add(network=access.network, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -78,14 +79,6 @@ def coach_add(request: HttpRequest, network_slug: str) -> HttpResponse:
             return redirect("network:home", network_slug=network_slug)
     # The page again with what was typed and each problem beside its field.
     return _home(request, access, coach_form=form)
-
-
-def _add_errors(form: CoachForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _coach_in(access_network: object, role_id: int) -> NetworkRole:

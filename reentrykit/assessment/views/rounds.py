@@ -19,9 +19,10 @@ from reentrykit.assessment.forms import (
     RoundOpenForm,
 )
 from reentrykit.assessment.models import Respondent, Round
-from reentrykit.assessment.views.common import add_errors, error_text, get_round_for
+from reentrykit.assessment.views.common import error_text, get_round_for
 from reentrykit.core.access import Capability, CoalitionAccess, get_coalition_for, post_only
 from reentrykit.core.exports import csv_attachment, csv_text
+from reentrykit.core.forms import add_errors
 
 
 @login_required
