@@ -743,12 +743,17 @@ def _beside_high_risk(
 def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
     """Each saved indicator with its baseline and its latest value (both disclosed for
     the viewer; the latest with its cohort ``latest_year``) and its targets."""
+    from reentrykit.metrics.cohorts import EVENT_RECORDS
     from reentrykit.metrics.models import Indicator
 
     payload = (
-        latest_payload(access.coalition, "indicators", "intermediate", "latest_complete_year") or {}
+        latest_payload(
+            access.coalition, "indicators", "intermediate", "latest_complete_year", "unmeasured"
+        )
+        or {}
     )
     values = payload.get("indicators", {})
+    missing = payload.get("unmeasured", [])
     shares = None if sees_raw(access) else intermediate(access, payload)
     rows = []
     for indicator in Indicator.objects.filter(coalition=access.coalition).prefetch_related(
@@ -774,6 +779,10 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
                 access, latest, entry["group"], indicator.breakdown
             )
             row["latest_year"] = latest["year"]
+        if indicator.measure in missing:
+            # No linked record of its events at all: no figure, rather than 0%.
+            unmeasured = f"not measured yet (no {EVENT_RECORDS[indicator.measure]} records)"
+            row["display"] = row["latest_display"] = unmeasured
         rows.append(row)
     return rows
 

@@ -112,3 +112,26 @@ def test_the_command_line_refuses_a_measure_with_no_records(world: World, args) 
         stdout=out,
     )
     assert json.loads(out.getvalue())["rows"][0]["recidivists"] == 15
+
+
+def test_an_indicator_of_a_measure_with_no_records_says_so(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.services import indicator_create
+
+    _store(world, "arrest")
+    refresh_coalition(world.coalition)
+    indicator_create(
+        coalition=world.coalition,
+        created_by=world.coordinator,
+        name="One-year reconviction",
+        measure="reconviction",
+        window_days=365,
+        baseline_first_year=2024,
+        baseline_last_year=2024,
+    )
+    refresh_coalition(world.coalition)
+    assert latest_snapshot(world.coalition).payload["indicators"]
+    page = signed_in(world.member).get("/c/riverton/measures/indicators/").content.decode()
+    row = page[page.index("One-year reconviction") :]
+    row = row[: row.index("</tr>")]
+    assert row.count("not measured yet (no conviction records)") == 2  # baseline and latest
+    assert "%" not in row
