@@ -779,7 +779,8 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
                 access, latest, entry["group"], indicator.breakdown
             )
             row["latest_year"] = latest["year"]
-        if indicator.measure in missing:
+        row["unmeasured"] = indicator.measure in missing
+        if row["unmeasured"]:
             # No linked record of its events at all: no figure, rather than 0%.
             unmeasured = f"not measured yet (no {EVENT_RECORDS[indicator.measure]} records)"
             row["display"] = row["latest_display"] = unmeasured

@@ -34,6 +34,10 @@ def project(improvement: Improvement, measure: dict[str, Any] | None) -> Project
     people, effect = improvement.people_per_year, improvement.effect_percent
     if improvement.indicator_id is None or people is None or effect is None:
         return None
+    if measure is not None and measure.get("unmeasured"):
+        return Projection(
+            reason="Not yet: none of the records the indicator's measure counts are linked."
+        )
     if measure is None or measure["baseline"] is None:
         return Projection(reason="Not yet: the indicator's baseline is not computed.")
     if measure["display"] or measure["baseline"].get("rate") is None:

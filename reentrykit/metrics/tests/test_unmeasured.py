@@ -135,3 +135,33 @@ def test_an_indicator_of_a_measure_with_no_records_says_so(world: World, signed_
     row = row[: row.index("</tr>")]
     assert row.count("not measured yet (no conviction records)") == 2  # baseline and latest
     assert "%" not in row
+
+
+def test_an_improvement_measured_by_it_projects_nothing_yet(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.services import indicator_create
+    from reentrykit.planning.models import Goal, Improvement, Priority
+
+    _store(world, "arrest")
+    indicator = indicator_create(
+        coalition=world.coalition,
+        created_by=world.coordinator,
+        name="One-year reconviction",
+        measure="reconviction",
+        window_days=365,
+        baseline_first_year=2024,
+        baseline_last_year=2024,
+    )
+    refresh_coalition(world.coalition)
+    priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
+    Improvement.objects.create(
+        goal=Goal.objects.create(priority=priority, statement="Fewer reconvictions"),
+        description="Peer mentors",
+        mechanism="practice",
+        indicator=indicator,
+        people_per_year=100,
+        effect_percent=10,
+    )
+    for user in (world.member, world.steward):
+        page = signed_in(user).get("/c/riverton/plan/").content.decode()
+        assert "none of the records the indicator&#x27;s measure counts are linked" in page
+        assert "too few people" not in page and "fewer reconvictions (" not in page
