@@ -28,3 +28,5 @@ def test_the_change_since_the_previous_round_is_worked_from_the_exact_scores(
     page = signed_in(world.coordinator).get(f"/c/riverton/assess/rounds/{follow_up.pk}/results/")
     assert "+33.3 points since" in page.content.decode()
     assert "+33.4" not in page.content.decode()
+    # Beside 66.7% and 33.3%, the page says why the change is not their difference.
+    assert "worked out from the scores before rounding" in page.content.decode()
