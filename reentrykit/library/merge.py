@@ -29,7 +29,7 @@ HALF_FIELD = re.compile(r"\[\[ *[^\s\[\]]* *\]?|\[? *[^\s\[\]]* *\]\]")
 # Each stands where the figure would, inside a sentence ("of the people released in
 # 2023, X were rearrested within a year").
 NOT_YET = "a share not yet measured"
-HIDDEN = "a share too small to publish"
+HIDDEN = "a share withheld to protect small counts"
 
 
 # What an unstable rate rests on too few of, by measure.

@@ -608,7 +608,7 @@ def indicator_values(access: CoalitionAccess) -> dict[str, str]:
         row = table.rows[index]
         hidden = table.display(index, "rate")
         if hidden:
-            values[indicator] = f"{hidden} (too few people to show)"
+            values[indicator] = f"{hidden} (hidden to protect small counts)"
         elif row.get("rate") is not None:
             values[indicator] = (
                 f"{row['rate'] * 100:.1f}% for releases in {payload['latest_complete_year']}"
@@ -623,7 +623,7 @@ def indicator_values(access: CoalitionAccess) -> dict[str, str]:
     elif rearrest and rearrest["display"]:
         # Measured, but hidden from this reader: not "no data yet".
         values["recidivism.baseline_present"] = (
-            f"one-year rearrest {rearrest['display']} (too few people to show)"
+            f"one-year rearrest {rearrest['display']} (hidden to protect small counts)"
         )
     # Coverage of risk assessment: the share of the cohort assessed before release.
     if "intermediate.assessed_before_release" in values:

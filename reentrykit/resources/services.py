@@ -69,7 +69,7 @@ def _gap_note(estimate: NeedEstimate) -> str:
     need = f"{'an' if label[0] in 'aeiou' else 'a'} {label} need"
     serves = f"the directory's services can serve {estimate.capacity:,}."
     if estimate.need is None:
-        return f"People leave custody with {need} (too few to show here); {serves}"
+        return f"People leave custody with {need} (hidden here to protect small counts); {serves}"
     return f"About {whole(estimate.need):,} people a year leave custody with {need}; {serves}"
 
 

@@ -67,7 +67,7 @@ def test_it_suppresses_the_rate_in_a_stewards_page_word_and_pdf(
     MetricSnapshot.objects.create(coalition=world.coalition, payload=_headline(cohort, recidivists))
     for where, text in _everywhere(signed_in(world.steward), "talking_points").items():
         assert raw not in text, where
-        assert "a share too small to publish" in text, where
+        assert "a share withheld to protect small counts" in text, where
 
 
 def test_it_words_the_rate_sensibly_before_any_measures(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

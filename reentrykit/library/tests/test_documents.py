@@ -57,7 +57,7 @@ def test_the_rearrest_rate_is_filled_in_suppressed_for_everyone(
     small["rates"] = [rate_row("all", "all", 7, 3)]
     MetricSnapshot.objects.create(coalition=world.coalition, payload=small)
     preview = _preview(client.get(f"{DOCS}mission/").content.decode())
-    assert "a share too small to publish were rearrested" in preview
+    assert "a share withheld to protect small counts were rearrested" in preview
     assert "42.9%" not in preview
 
 
@@ -206,5 +206,6 @@ def test_the_reconviction_and_reincarceration_rates_are_filled_in_as_a_viewer_se
     ]
     MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
     assert merged(body, world.coalition) == (
-        "7.5% (unstable: fewer than 20 reconvictions) / a share too small to publish (2023)"
+        "7.5% (unstable: fewer than 20 reconvictions) / "
+        "a share withheld to protect small counts (2023)"
     )

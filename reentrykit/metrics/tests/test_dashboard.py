@@ -272,7 +272,10 @@ def test_assessment_data_indicators_show_live_suppressed_values(world: World, sn
     member = indicator_values(coalition_access(world.member, world.coalition))
     steward = indicator_values(coalition_access(world.steward, world.coalition))
     # 4 of 120 assessed: the numerator is a small cell, so members see no rate.
-    assert member["intermediate.assessed_before_release"] == "suppressed (too few people to show)"
+    assert (
+        member["intermediate.assessed_before_release"]
+        == "suppressed (hidden to protect small counts)"
+    )
     assert steward["intermediate.assessed_before_release"] == "3.3% for releases in 2023"
     assert member["recidivism.baseline_present"] == "one-year rearrest 45.0% for releases in 2023"
 
@@ -290,7 +293,7 @@ def test_a_hidden_rearrest_rate_is_said_to_be_too_few_not_missing(world: World) 
     MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
     member = indicator_values(coalition_access(world.member, world.coalition))
     assert member["recidivism.baseline_present"] == (
-        "one-year rearrest suppressed (too few people to show)"
+        "one-year rearrest suppressed (hidden to protect small counts)"
     )
 
 
@@ -306,7 +309,7 @@ def test_a_steward_answering_the_assessment_reads_the_indicators_suppressed(
     item = SimpleNamespace(indicator_key="intermediate.assessed_before_release")
     sections = [{"components": [{"items": [item]}]}]
     _add_indicator_values(coalition_access(world.steward, world.coalition), sections)
-    assert item.indicator_value == "suppressed (too few people to show)"
+    assert item.indicator_value == "suppressed (hidden to protect small counts)"
 
 
 def test_members_save_indicators_with_targets_and_see_baselines(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

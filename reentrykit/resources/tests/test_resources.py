@@ -171,7 +171,7 @@ def test_a_gap_added_by_a_data_steward_says_only_what_viewers_may_read(
     steward = signed_in(world.coordinator)
     assert steward.post(f"{BASE}needs/employment/candidate/").status_code == 302
     assert CandidatePriority.objects.get().note == (
-        "People leave custody with an employment need (too few to show here); "
+        "People leave custody with an employment need (hidden here to protect small counts); "
         "the directory's services can serve 0."
     )
     plan = signed_in(world.viewer).get("/c/riverton/plan/").content.decode()
@@ -225,7 +225,7 @@ def test_a_data_steward_sees_the_hidden_share_marked_confidential(world: World, 
     assert "Confidential:" in steward and "3.3%" in steward  # 5 of 150
     member = html.unescape(signed_in(world.member).get(f"{BASE}needs/").content.decode())
     assert "Confidential:" not in member and "3.3%" not in member
-    assert "too few to show" in member
+    assert "hidden to protect small counts" in member
 
 
 def test_under_used_and_ineffective_services_are_listed_for_review(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
