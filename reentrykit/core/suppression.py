@@ -61,6 +61,24 @@ class Disclosed:
         return None
 
 
+# Rates outside the coalition (published pages, the network's pages and their files)
+# are shown to a whole percent. To one decimal a rate and its Wilson interval give the
+# cohort and the count back (one pair of them fits), and the measures' cohorts differ
+# by the few people who died; to a whole percent some twenty pairs fit each.
+OUTSIDE_RATE_DIGITS = 2
+RATE_COLUMNS = ("rate", "ci_low", "ci_high")
+
+
+def to_whole_percents(table: Disclosed) -> Disclosed:
+    """``table`` as readers outside the coalition get it: its rates and their intervals
+    rounded to a whole percent, in place (pages show them with no decimal)."""
+    for row in table.rows:
+        for column in RATE_COLUMNS:
+            if isinstance(row.get(column), float):
+                row[column] = round(row[column], OUTSIDE_RATE_DIGITS)
+    return table
+
+
 def is_small(value: Any, k: int) -> bool:
     return isinstance(value, int | float) and 0 < value < k
 

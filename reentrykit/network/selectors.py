@@ -21,6 +21,7 @@ from reentrykit.assessment.scoring import RoundScore
 from reentrykit.assessment.selectors import round_score
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import NetworkAccess, as_viewer
+from reentrykit.core.suppression import to_whole_percents
 from reentrykit.metrics import selectors as measures
 from reentrykit.network.models import (
     ActionItem,
@@ -99,12 +100,10 @@ def site_measures(coalition: Coalition) -> SiteMeasures:
     payload = measures.latest_headline(coalition)
     if payload is None:
         return SiteMeasures(coalition, None, None, [])
-    return SiteMeasures(
-        coalition,
-        payload["latest_complete_year"],
-        payload["data_through"],
-        measures.headline(as_viewer(coalition), payload),
-    )
+    cards = measures.headline(as_viewer(coalition), payload)
+    for card in cards:  # read outside the site: to a whole percent
+        to_whole_percents(card["table"])
+    return SiteMeasures(coalition, payload["latest_complete_year"], payload["data_through"], cards)
 
 
 # The plan progress columns of the dashboard's plans table and its CSV.
@@ -119,10 +118,11 @@ PLAN_COLUMNS = (
     "percent",
     "checks_due",
 )
-# The columns of each measure in the dashboard's measures table and its CSV: rates
-# without counts, as on the published scorecard. Outside the coalition the three
-# measures' counts side by side would give away the few people who died (each
-# measure's denominator leaves out those who died before its own event).
+# The columns of each measure in the dashboard's measures table and its CSV: rates to
+# a whole percent without counts, as on the published scorecard. Outside the coalition
+# the three measures' counts side by side would give away the few people who died
+# (each measure's denominator leaves out those who died before its own event), and so
+# would rates to one decimal with their intervals (``core.suppression.to_whole_percents``).
 MEASURE_COLUMNS = ("rate", "ci_low", "ci_high", "unstable")
 
 
@@ -196,13 +196,8 @@ def _shown(card: dict[str, Any] | None, column: str) -> Any:
     hidden = card["table"].display(0, column)
     if hidden:
         return hidden
-    value = card["row"].get(column)
-    # As precise as the page (a percent to one decimal): at full precision the Wilson
-    # bounds' centre gives the cohort back, and the three measures' cohorts differ by
-    # the few people who died.
-    if isinstance(value, float):
-        return round(value, 3)
-    return value
+    # As the page has it: to a whole percent (``site_measures``).
+    return card["row"].get(column)
 
 
 def cross_site(access: NetworkAccess, user: Any) -> CrossSite:

@@ -12,6 +12,7 @@ from reentrykit.api.directory import hsds_service
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import as_viewer
 from reentrykit.core.charts import accessible_svg
+from reentrykit.core.suppression import to_whole_percents
 from reentrykit.metrics import charts
 from reentrykit.metrics import selectors as measures
 from reentrykit.planning import selectors as plans
@@ -66,30 +67,37 @@ def directory_feed(request: HttpRequest, coalition_slug: str) -> JsonResponse:
 def scorecard(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     coalition = _published(coalition_slug, "scorecard")
     access = as_viewer(coalition)
-    # Rates without their counts: each table's denominator differs a little from the
-    # others' (deaths leave a window's denominator), and side by side, on a page for
-    # anyone, the differences would show small counts.
+    # Rates without their counts, to a whole percent: each table's denominator differs
+    # a little from the others' (deaths leave a window's denominator), and side by side,
+    # on a page for anyone, the counts (or rates to one decimal with their intervals)
+    # would show the differences, small counts.
     context = {
         "coalition": coalition,
         "goals": plans.goal_statuses(coalition),
         "rates_only": True,
+        "rate_digits": 0,
     }
     payload = measures.latest_payload(
         coalition, "rates", "intermediate", "latest_complete_year", "data_through", "unmeasured"
     )
     if payload and "rates" in payload:
-        trend = measures.trend(access, payload, measure=TREND_MEASURE, window=TREND_WINDOW)
+        trend = to_whole_percents(
+            measures.trend(access, payload, measure=TREND_MEASURE, window=TREND_WINDOW)
+        )
+        headline = measures.headline(access, payload)
+        for card in headline:
+            to_whole_percents(card["table"])
         context.update(
             {
                 "payload": payload,
-                "headline": measures.headline(access, payload),
+                "headline": headline,
                 "trend": trend,
                 "trend_chart": accessible_svg(
                     charts.trend_line(trend.rows, title="Rearrest within a year, by release year"),
                     title="Rearrest within a year by release year",
                     description="Line chart of the yearly rates in the table that follows.",
                 ),
-                "intermediate": measures.intermediate(access, payload),
+                "intermediate": to_whole_percents(measures.intermediate(access, payload)),
             }
         )
     return render(request, "public/scorecard.html", context)

@@ -12,8 +12,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def cell(table: Disclosed, index: int, column: str, kind: str = "count") -> str:
-    """A figure as shown to this viewer: "<k" or "suppressed" when hidden."""
+def cell(table: Disclosed, index: int, column: str, kind: str = "count", digits: Any = "") -> str:
+    """A figure as shown to this viewer: "<k" or "suppressed" when hidden. A percent has
+    ``digits`` decimals, one unless given (pages outside the coalition give 0)."""
     hidden = table.display(index, column)
     if hidden:
         return hidden
@@ -21,17 +22,27 @@ def cell(table: Disclosed, index: int, column: str, kind: str = "count") -> str:
     if value is None:
         return "—"
     if kind == "percent":
-        return f"{value * 100:.1f}%"
+        return percent(value, digits)
     if kind == "p":
         return f"{value:.3f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+@register.simple_tag
+def rate_percent(value: Any, digits: Any = "") -> str:
+    """:func:`percent` as a tag, whose ``digits`` may be a variable the page leaves unset
+    (a filter's argument may not)."""
+    return percent(value, digits)
+
+
 @register.filter
-def percent(value: Any) -> str:
+def percent(value: Any, digits: Any = "") -> str:
+    """0.4632 -> "46.3%", or with ``digits`` 0 "46%" (an unset template variable as
+    ``digits`` keeps one decimal)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "—"
-    return f"{value * 100:.1f}%"
+    places = 1 if digits in ("", None) else int(digits)
+    return f"{value * 100:.{places}f}%"
 
 
 @register.filter
