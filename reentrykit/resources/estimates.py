@@ -140,8 +140,9 @@ def _people(access: CoalitionAccess, payload: dict[str, Any]) -> Figure:
 
 def funding_totals(sources: Any, *, today: dt.date) -> list[dict[str, Any]]:
     """The funding scan's amounts summed per level, current and prospective apart, and
-    a total row (``level`` "all"). A current source whose period ended before ``today``
-    is money the coalition no longer has: it is left out of the current totals."""
+    a total row (``level`` "all"). A source whose period ended before ``today`` is left
+    out, current or prospective alike: money the coalition no longer has, or can no
+    longer win."""
     from reentrykit.resources.models import FundingSource
 
     running = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
@@ -149,7 +150,7 @@ def funding_totals(sources: Any, *, today: dt.date) -> list[dict[str, Any]]:
         row["level"]: row
         for row in sources.values("level").annotate(
             current=Sum("amount", filter=Q(status=FundingSource.Status.CURRENT) & running),
-            prospective=Sum("amount", filter=Q(status=FundingSource.Status.PROSPECTIVE)),
+            prospective=Sum("amount", filter=Q(status=FundingSource.Status.PROSPECTIVE) & running),
         )
     }
     rows = []
