@@ -128,6 +128,28 @@ def test_the_projection_is_hidden_where_the_baseline_rate_is(world: World, signe
     assert "About 3.8 fewer rearrests (100 people × 37.5% baseline × 10% reduction)" in steward
 
 
+def test_the_word_export_ends_each_sentence_with_one_full_stop(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    goal = _goal(world)
+    indicator = rearrest_indicator(world.coalition)
+    _baseline(indicator, 8, 3)  # too few people: the reason is a sentence of its own
+    Improvement.objects.create(
+        goal=goal,
+        description="Peer mentors",
+        mechanism="practice",
+        stakeholders="Workforce board",
+        decision_makers="The county board!",
+        indicator=indicator,
+        people_per_year=100,
+        effect_percent=10,
+    )
+    word = _word_text(signed_in(world.member).get(f"{PLAN}download/?format=docx").content)
+    assert (
+        "Stakeholders: Workforce board. Decided by The county board! Projected each year: "
+        "Not shown: the baseline rate rests on too few people." in word
+    )
+    assert ".." not in word and "!." not in word
+
+
 def test_no_projection_until_the_baseline_is_computed(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     goal = _goal(world)
     indicator = rearrest_indicator(world.coalition)
