@@ -108,6 +108,25 @@ def test_a_projection_without_costs_gives_the_events_alone(world: World, signed_
     assert "bed-days" not in page.split("About 3.0")[1].split(")")[0]
 
 
+def test_a_projection_groups_the_thousands_of_every_number(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    goal = _goal(world)
+    indicator = rearrest_indicator(world.coalition)
+    _baseline(indicator, 200, 90)  # 45.0%
+    client = signed_in(world.member)
+    client.post(
+        f"{PLAN}goals/{goal.pk}/improvements/new/",
+        _fields(indicator, people_per_year="25000", effect_percent="20", cost_per_bed_day="100"),
+    )
+    # 25,000 x 45% x 20% = 2,250 rearrests averted; x 30 = 67,500 bed-days; x $100.
+    projected = (
+        "About 2,250.0 fewer rearrests, 67,500 jail bed-days and $6,750,000 saved "
+        "(25,000 people × 45.0% baseline × 20% reduction)"
+    )
+    assert projected in _text(client.get(PLAN))
+    word = _word_text(client.get(f"{PLAN}download/?format=docx").content)
+    assert f"Projected each year: {projected}." in word
+
+
 def test_the_projection_is_hidden_where_the_baseline_rate_is(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     goal = _goal(world)
     indicator = rearrest_indicator(world.coalition)
