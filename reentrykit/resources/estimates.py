@@ -43,7 +43,8 @@ class NeedEstimate:
     share: Figure
     people: Figure
     capacity: int
-    services: int
+    # The services whose capacity is summed: those with a capacity entered.
+    services_with_capacity: int
     # The capacity of services meant for any or high risk and without criminal-record
     # restrictions: what the people most likely to return can actually use.
     open_to_high_risk: int = 0
@@ -92,7 +93,7 @@ def needs_against_capacity(access: CoalitionAccess) -> Estimates:
         .values("need")
         .annotate(
             capacity=Sum("capacity_per_year"),
-            count=Count("id"),
+            count=Count("id", filter=Q(capacity_per_year__isnull=False)),
             open=Sum("capacity_per_year", filter=OPEN_TO_HIGH_RISK),
         )
     }
@@ -107,7 +108,7 @@ def needs_against_capacity(access: CoalitionAccess) -> Estimates:
                 share=share,
                 people=people,
                 capacity=int(offered.get("capacity") or 0),
-                services=int(offered.get("count") or 0),
+                services_with_capacity=int(offered.get("count") or 0),
                 open_to_high_risk=int(offered.get("open") or 0),
             )
         )
