@@ -2,13 +2,16 @@
 coalition's documents.
 
 Search is full-text on PostgreSQL (weighted title, summary and body, ranked) and a
-word-by-word match elsewhere (SQLite has no full-text index Django can use).
+word-by-word match elsewhere (SQLite has no full-text index Django can use). Both
+search the query's words, every one of them, and nothing else: quotes, hyphens and
+other punctuation are not operators, so that a stray one finds what the words do.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -121,7 +124,8 @@ def recommended_practices(
 
 
 def _searched(practices: QuerySet[Practice], query: str) -> QuerySet[Practice]:
-    if not query:
+    words = re.findall(r"\w+", query)
+    if not words:
         return practices
     if connection.vendor == "postgresql":
         vector = (
@@ -129,14 +133,16 @@ def _searched(practices: QuerySet[Practice], query: str) -> QuerySet[Practice]:
             + SearchVector("summary", weight="B", config="english")
             + SearchVector("body", weight="C", config="english")
         )
-        search = SearchQuery(query, search_type="websearch", config="english")
+        # Plain rather than websearch: the words alone, as on SQLite, with no quotes
+        # for phrases or "-" and "or" as operators.
+        search = SearchQuery(" ".join(words), search_type="plain", config="english")
         # "@@" decides what matches (ts_rank is not zero for every miss); rank orders.
         return (
             practices.annotate(document=vector, rank=SearchRank(vector, search))
             .filter(document=search)
             .order_by("-rank", "-featured", "-id")
         )
-    for word in query.split():
+    for word in words:
         practices = practices.filter(
             Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
         )

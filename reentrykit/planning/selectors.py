@@ -11,12 +11,13 @@ from typing import Any
 from django.db.models import Prefetch
 
 from reentrykit.assessment.models import CandidatePriority
-from reentrykit.coalitions.models import Coalition
+from reentrykit.coalitions.models import Coalition, Membership, Role
 from reentrykit.core.access import CoalitionAccess
 from reentrykit.metrics.selectors import indicator_rows
 from reentrykit.planning.models import (
     ActionStep,
     AgencyRole,
+    CandidateRank,
     CandidateScore,
     Goal,
     Improvement,
@@ -135,6 +136,10 @@ def progress_of(coalition: Coalition, *, today: dt.date) -> Progress:
     )
 
 
+# The roles whose holders score and rank candidate priorities (PRODUCT.md).
+DECIDING_ROLES = (Role.COORDINATOR, Role.MEMBER)
+
+
 @dataclass(frozen=True)
 class RankedCandidate:
     """A candidate priority with the group's result, by scores and by ranks, and the
@@ -160,12 +165,23 @@ class RankedCandidate:
 def open_candidates(coalition: Coalition, *, reader: Any = None) -> list[RankedCandidate]:
     """Candidate priorities the plan has not taken up, one per title (the latest),
     ordered by the group's result in the coalition's way of deciding: the highest mean
-    impact plus feasibility first, or the most Borda points first."""
+    impact plus feasibility first, or the most Borda points first.
+
+    Only the scores and rankings of the coalition's members and coordinators as they are
+    now count: someone made a viewer or removed can no longer change theirs, so they
+    must not go on deciding. Their scores and rankings are kept, and count again should
+    they regain the role."""
     adopted = {title.casefold() for title in coalition.priorities.values_list("title", flat=True)}
     seen: set[str] = set()
     shown = []
+    deciders = Membership.objects.filter(coalition=coalition, role__in=DECIDING_ROLES).values(
+        "user_id"
+    )
     candidates = CandidatePriority.objects.filter(coalition=coalition, adopted_as=None)
-    for candidate in candidates.prefetch_related("scores", "ranks"):
+    for candidate in candidates.prefetch_related(
+        Prefetch("scores", queryset=CandidateScore.objects.filter(scorer_id__in=deciders)),
+        Prefetch("ranks", queryset=CandidateRank.objects.filter(ranker_id__in=deciders)),
+    ):
         key = candidate.title.casefold()
         if key not in adopted and key not in seen:
             seen.add(key)

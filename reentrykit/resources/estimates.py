@@ -43,7 +43,8 @@ class NeedEstimate:
     share: Figure
     people: Figure
     capacity: int
-    services: int
+    # The services whose capacity is summed: those with a capacity entered.
+    services_with_capacity: int
     # The capacity of services meant for any or high risk and without criminal-record
     # restrictions: what the people most likely to return can actually use.
     open_to_high_risk: int = 0
@@ -92,7 +93,7 @@ def needs_against_capacity(access: CoalitionAccess) -> Estimates:
         .values("need")
         .annotate(
             capacity=Sum("capacity_per_year"),
-            count=Count("id"),
+            count=Count("id", filter=Q(capacity_per_year__isnull=False)),
             open=Sum("capacity_per_year", filter=OPEN_TO_HIGH_RISK),
         )
     }
@@ -107,7 +108,7 @@ def needs_against_capacity(access: CoalitionAccess) -> Estimates:
                 share=share,
                 people=people,
                 capacity=int(offered.get("capacity") or 0),
-                services=int(offered.get("count") or 0),
+                services_with_capacity=int(offered.get("count") or 0),
                 open_to_high_risk=int(offered.get("open") or 0),
             )
         )
@@ -140,8 +141,9 @@ def _people(access: CoalitionAccess, payload: dict[str, Any]) -> Figure:
 
 def funding_totals(sources: Any, *, today: dt.date) -> list[dict[str, Any]]:
     """The funding scan's amounts summed per level, current and prospective apart, and
-    a total row (``level`` "all"). A current source whose period ended before ``today``
-    is money the coalition no longer has: it is left out of the current totals."""
+    a total row (``level`` "all"). A source whose period ended before ``today`` is left
+    out, current or prospective alike: money the coalition no longer has, or can no
+    longer win."""
     from reentrykit.resources.models import FundingSource
 
     running = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
@@ -149,7 +151,7 @@ def funding_totals(sources: Any, *, today: dt.date) -> list[dict[str, Any]]:
         row["level"]: row
         for row in sources.values("level").annotate(
             current=Sum("amount", filter=Q(status=FundingSource.Status.CURRENT) & running),
-            prospective=Sum("amount", filter=Q(status=FundingSource.Status.PROSPECTIVE)),
+            prospective=Sum("amount", filter=Q(status=FundingSource.Status.PROSPECTIVE) & running),
         )
     }
     rows = []

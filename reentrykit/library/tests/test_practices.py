@@ -155,6 +155,27 @@ def test_the_search_finds_by_words_and_filters(world: World) -> None:
     assert found(kind="lesson") == {lesson.title}
 
 
+@pytest.mark.parametrize(
+    "query",
+    ['"peer', 'peer"', '"peer mentors', "peer, mentors.", "(jail) peer?", "'peer'", "peer -"],
+)
+def test_quotes_and_punctuation_in_a_search_are_harmless(
+    world: World, signed_in, query: str
+) -> None:  # type: ignore[no-untyped-def]
+    mentors = _practice(world, "Peer mentors at the jail door")
+    _practice(world, "Housing vouchers for people leaving prison")
+    # The words are searched, on SQLite and PostgreSQL alike: none is a phrase or an operator.
+    assert [p.title for p in practices_in([world.network], query=query)] == [mentors.title]
+    page = signed_in(world.member).get(LIBRARY, {"q": query}).content.decode()
+    assert mentors.title in page and "Nothing matches" not in page
+
+
+def test_a_search_with_no_words_leaves_the_practices_as_they_are(world: World) -> None:
+    _practice(world, "Peer mentors at the jail door")
+    _practice(world, "Housing vouchers for people leaving prison")
+    assert len(practices_in([world.network], query='" - ?')) == 2
+
+
 def test_admins_feature_practices_first_and_coaches_cannot(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     first = _practice(world, "Older practice")
     _practice(world, "Newer practice")

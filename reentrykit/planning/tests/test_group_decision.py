@@ -119,3 +119,33 @@ def test_a_priority_records_who_took_part_and_external_factors(world: World, sig
     word = _word_text(client.get(f"{PLAN}download/?format=docx").content)
     assert "People directly affected took part in choosing it." in word
     assert "External factors: A housing bond is on the ballot in November." in word
+
+
+def test_only_the_scores_of_members_and_coordinators_now_count(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    jobs = _candidate(world, "Jobs", "3.1")
+    housing = _candidate(world, "Housing", "3.2")
+    member = signed_in(world.member)
+    _score(member, jobs, "2", "2")
+    _score(member, housing, "5", "5")
+    coordinator = signed_in(world.coordinator)
+    _score(coordinator, jobs, "4", "4")
+    _score(coordinator, housing, "3", "3")
+    # Jobs (4+2)/2 = 3.0 twice, total 6; Housing 4.0 twice, total 8.
+    assert _ranking(coordinator.get(PLAN).content.decode()) == [
+        ["Housing", "4.0", "4.0", "2"],
+        ["Jobs", "3.0", "3.0", "2"],
+    ]
+    # Made a viewer, the member may no longer score: only the coordinator's scores count.
+    edit = f"/c/riverton/members/{world.member_membership.pk}/"
+    assert coordinator.post(edit, {"role": "viewer"}).status_code == 302
+    assert _ranking(coordinator.get(PLAN).content.decode()) == [
+        ["Jobs", "4.0", "4.0", "1"],
+        ["Housing", "3.0", "3.0", "1"],
+    ]
+    # The scores are kept, and count again when they are a member again.
+    assert CandidateScore.objects.filter(scorer=world.member).count() == 2
+    coordinator.post(edit, {"role": "member"})
+    assert _ranking(coordinator.get(PLAN).content.decode())[0] == ["Housing", "4.0", "4.0", "2"]
+    # Removed from the coalition, they no longer count either.
+    coordinator.post(f"{edit}remove/")
+    assert _ranking(coordinator.get(PLAN).content.decode())[0] == ["Jobs", "4.0", "4.0", "1"]

@@ -8,10 +8,13 @@ import re
 
 import pytest
 
+from reentrykit.accounts.services import user_create
 from reentrykit.assessment.models import CandidatePriority
+from reentrykit.coalitions.models import Role
+from reentrykit.coalitions.services import membership_create
 from reentrykit.planning.models import CandidateRank
 from reentrykit.planning.tests.test_group_decision import candidate_rows
-from reentrykit.testing import World
+from reentrykit.testing import PASSWORD, World
 
 PLAN = "/c/riverton/plan/"
 RANK = f"{PLAN}candidates/rank/"
@@ -135,3 +138,36 @@ def test_a_coordinator_switches_the_group_to_ranking(world: World, signed_in) ->
     assert world.coalition.priority_method == "rank"
     page = coordinator.get(PLAN).content.decode()
     assert "Rank the candidates" in page and "Your scores" not in page
+
+
+def test_only_the_rankings_of_members_and_coordinators_now_count(
+    world: World, signed_in, candidates
+) -> None:  # type: ignore[no-untyped-def]
+    second = user_create(
+        email="member2@riverton.test", password=PASSWORD, full_name="Max Member", validate=False
+    )
+    membership = membership_create(
+        coalition=world.coalition, user=second, role=Role.MEMBER, organization=None
+    )
+    _rank(signed_in(world.member), candidates, "1", "3", "2")
+    _rank(signed_in(second), candidates, "3", "2", "1")
+    coordinator = signed_in(world.coordinator)
+    _rank(coordinator, candidates, "1", "2", "3")
+    # Assess 3+3+1, Housing 2+1+2, Jobs 1+2+3; ranked by 3 each.
+    assert [row[:3] for row in _order(coordinator.get(PLAN).content.decode())] == [
+        ["Assess everyone", "7", "3"],
+        ["Jobs", "6", "3"],
+        ["Housing", "5", "3"],
+    ]
+    # Made a viewer, the second member may no longer rank, so their ranking stops counting.
+    edit = f"/c/riverton/members/{membership.pk}/"
+    assert coordinator.post(edit, {"role": "viewer"}).status_code == 302
+    ranked_by_two = [["Assess everyone", "6", "2"], ["Housing", "3", "2"], ["Jobs", "3", "2"]]
+    assert [row[:3] for row in _order(coordinator.get(PLAN).content.decode())] == ranked_by_two
+    # It is kept, and counts again when they are a member again.
+    assert CandidateRank.objects.filter(ranker=second).count() == 3
+    coordinator.post(edit, {"role": "member"})
+    assert _order(coordinator.get(PLAN).content.decode())[0][:3] == ["Assess everyone", "7", "3"]
+    # Removed from the coalition, they no longer count either.
+    coordinator.post(f"{edit}remove/")
+    assert [row[:3] for row in _order(coordinator.get(PLAN).content.decode())] == ranked_by_two

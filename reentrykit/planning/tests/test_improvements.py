@@ -108,6 +108,25 @@ def test_a_projection_without_costs_gives_the_events_alone(world: World, signed_
     assert "bed-days" not in page.split("About 3.0")[1].split(")")[0]
 
 
+def test_a_projection_groups_the_thousands_of_every_number(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    goal = _goal(world)
+    indicator = rearrest_indicator(world.coalition)
+    _baseline(indicator, 200, 90)  # 45.0%
+    client = signed_in(world.member)
+    client.post(
+        f"{PLAN}goals/{goal.pk}/improvements/new/",
+        _fields(indicator, people_per_year="25000", effect_percent="20", cost_per_bed_day="100"),
+    )
+    # 25,000 x 45% x 20% = 2,250 rearrests averted; x 30 = 67,500 bed-days; x $100.
+    projected = (
+        "About 2,250.0 fewer rearrests, 67,500 jail bed-days and $6,750,000 saved "
+        "(25,000 people × 45.0% baseline × 20% reduction)"
+    )
+    assert projected in _text(client.get(PLAN))
+    word = _word_text(client.get(f"{PLAN}download/?format=docx").content)
+    assert f"Projected each year: {projected}." in word
+
+
 def test_the_projection_is_hidden_where_the_baseline_rate_is(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     goal = _goal(world)
     indicator = rearrest_indicator(world.coalition)
@@ -126,6 +145,28 @@ def test_the_projection_is_hidden_where_the_baseline_rate_is(world: World, signe
     assert "3.8 fewer" not in member and "37.5%" not in member
     steward = _text(signed_in(world.steward).get(PLAN))
     assert "About 3.8 fewer rearrests (100 people × 37.5% baseline × 10% reduction)" in steward
+
+
+def test_the_word_export_ends_each_sentence_with_one_full_stop(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    goal = _goal(world)
+    indicator = rearrest_indicator(world.coalition)
+    _baseline(indicator, 8, 3)  # too few people: the reason is a sentence of its own
+    Improvement.objects.create(
+        goal=goal,
+        description="Peer mentors",
+        mechanism="practice",
+        stakeholders="Workforce board",
+        decision_makers="The county board!",
+        indicator=indicator,
+        people_per_year=100,
+        effect_percent=10,
+    )
+    word = _word_text(signed_in(world.member).get(f"{PLAN}download/?format=docx").content)
+    assert (
+        "Stakeholders: Workforce board. Decided by The county board! Projected each year: "
+        "Not shown: the baseline rate rests on too few people." in word
+    )
+    assert ".." not in word and "!." not in word
 
 
 def test_no_projection_until_the_baseline_is_computed(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -128,3 +128,26 @@ def test_a_current_source_whose_period_ended_leaves_the_current_totals(
     assert "State $120,000 $0 Local $80,000 $0" in words
     assert "All $200,000 $0" in words
     assert "Current (ended" in words and "not in the current totals)" in words
+
+
+def test_a_prospective_source_whose_period_ended_leaves_the_prospective_totals(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    for name, amount, starts_on, ends_on in (
+        ("Old federal round", "300", dt.date(2019, 1, 1), dt.date(2020, 1, 1)),
+        ("Next federal round", "5000", None, None),
+    ):
+        FundingSource.objects.create(
+            coalition=world.coalition,
+            name=name,
+            level="federal",
+            amount=Decimal(amount),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            status="prospective",
+        )
+    words = page_words(signed_in(world.viewer).get(FUNDING))
+    # The 300 could be won only until 2020: the federal prospect is the 5,000 still open.
+    assert "Federal $0 $5,000" in words
+    assert "All $0 $5,000" in words
+    assert "Prospective (ended Jan 1, 2020; not in the prospective totals)" in words

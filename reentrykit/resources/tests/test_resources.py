@@ -77,11 +77,13 @@ def test_needs_are_set_against_capacity(world: World) -> None:
     Service.objects.filter(name="Recovery residence").update(target_risk="low")
     _service(world, "Shelter", "housing", 15)
     Service.objects.filter(name="Shelter").update(record_restrictions="No arson")
+    _service(world, "Housing navigator", "housing", None)  # no capacity entered: not counted
     rows = _estimates(world)
     housing = rows["housing"]
-    # 200 released x 40% = 80 with a housing need; 65 places; 15 unserved; only the 30
-    # at Bridge housing are open to high risk without record restrictions.
-    assert (housing.need, housing.capacity, housing.services, housing.gap) == (80, 65, 3, 15)
+    # 200 released x 40% = 80 with a housing need; 65 places at 3 services; 15 unserved;
+    # only the 30 at Bridge housing are open to high risk without record restrictions.
+    assert (housing.need, housing.capacity, housing.gap) == (80, 65, 15)
+    assert housing.services_with_capacity == 3
     assert housing.open_to_high_risk == 30
     assert (housing.share.source, housing.people.source) == ("your data", "your data")
     # 5 of 150 is a small count: its share and every estimate on it are hidden.
@@ -103,12 +105,13 @@ def test_the_coalitions_own_figures_replace_its_data(world: World) -> None:
 def test_the_page_shows_the_estimates_and_saves_figures(world: World, signed_in) -> None:
     _snapshot(world)
     _service(world, "Bridge housing", "housing", 30)
+    _service(world, "Housing navigator", "housing", None)
     client = signed_in(world.member)
     page = html.unescape(client.get(f"{BASE}needs/").content.decode())
     table = page[page.index('id="needs-table"') :]
     housing = re.search(r"Housing</th>(.*?)</tr>", table, re.S).group(1)
     words = " ".join(re.sub(r"<[^>]+>", " ", housing).split())
-    assert words.startswith("40.0% your data 80 30 (1 service) 30 50 unserved")
+    assert words.startswith("40.0% your data 80 30 (1 service with a capacity) 30 50 unserved")
     assert "People released a year: 200 (your data)." in page
     response = client.post(f"{BASE}needs/", {"per_year": "100", "need_education": "12.5"})
     assert response.status_code == 302
