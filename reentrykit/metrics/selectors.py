@@ -120,10 +120,11 @@ def latest_payload(coalition: Any, *keys: str) -> dict[str, Any] | None:
     return {key: row[f"payload__{key}"] for key in keys if row[f"payload__{key}"] is not None}
 
 
-def release_years(coalition: Any) -> tuple[int, int] | None:
+def measured_release_years(coalition: Any) -> tuple[int, int] | None:
     """The first and the last release year of the coalition's linked data, as its
     latest measures have them (each has a cohort of its overall rates); None without
-    measures."""
+    measures. Read from the cached measures, unlike ``cohorts.release_years``, which
+    asks the person-level store."""
     payload = latest_payload(coalition, "rates")
     years = [
         row["cohort_year"]

@@ -17,7 +17,7 @@ from reentrykit.metrics.models import (
     IndicatorTarget,
     MetricSnapshot,
 )
-from reentrykit.metrics.selectors import release_years
+from reentrykit.metrics.selectors import measured_release_years
 
 # Before the data: a coalition without linked data yet has no release years to go by.
 EARLIEST_BASELINE_YEAR = 1990
@@ -27,7 +27,7 @@ def _check_baseline_years(indicator: Indicator) -> None:
     """A baseline year before the coalition's first release has no one in its cohort
     (pages would show the baseline as suppressed, and projections as resting on too few
     people); one after this year has no releases yet."""
-    data_years = release_years(indicator.coalition)
+    data_years = measured_release_years(indicator.coalition)
     earliest = data_years[0] if data_years else EARLIEST_BASELINE_YEAR
     latest = timezone.localdate().year
     if data_years:
