@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -114,12 +115,10 @@ def test_the_command_line_refuses_a_measure_with_no_records(world: World, args) 
     assert json.loads(out.getvalue())["rows"][0]["recidivists"] == 15
 
 
-def test_an_indicator_of_a_measure_with_no_records_says_so(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+def _reconviction_indicator(world: World) -> Any:
     from reentrykit.metrics.services import indicator_create
 
-    _store(world, "arrest")
-    refresh_coalition(world.coalition)
-    indicator_create(
+    return indicator_create(
         coalition=world.coalition,
         created_by=world.coordinator,
         name="One-year reconviction",
@@ -128,6 +127,12 @@ def test_an_indicator_of_a_measure_with_no_records_says_so(world: World, signed_
         baseline_first_year=2024,
         baseline_last_year=2024,
     )
+
+
+def test_an_indicator_of_a_measure_with_no_records_says_so(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    _store(world, "arrest")
+    refresh_coalition(world.coalition)
+    _reconviction_indicator(world)
     refresh_coalition(world.coalition)
     assert latest_snapshot(world.coalition).payload["indicators"]
     page = signed_in(world.member).get("/c/riverton/measures/indicators/").content.decode()
@@ -138,19 +143,10 @@ def test_an_indicator_of_a_measure_with_no_records_says_so(world: World, signed_
 
 
 def test_an_improvement_measured_by_it_projects_nothing_yet(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    from reentrykit.metrics.services import indicator_create
     from reentrykit.planning.models import Goal, Improvement, Priority
 
     _store(world, "arrest")
-    indicator = indicator_create(
-        coalition=world.coalition,
-        created_by=world.coordinator,
-        name="One-year reconviction",
-        measure="reconviction",
-        window_days=365,
-        baseline_first_year=2024,
-        baseline_last_year=2024,
-    )
+    indicator = _reconviction_indicator(world)
     refresh_coalition(world.coalition)
     priority = Priority.objects.create(coalition=world.coalition, title="Jobs")
     Improvement.objects.create(
