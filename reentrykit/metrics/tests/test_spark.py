@@ -10,7 +10,14 @@ import pytest
 from reentrykit.data.models import Source
 from reentrykit.data.store import coalition_dir
 from reentrykit.metrics import flows, intermediate, rates, survival
-from reentrykit.metrics.cohorts import MEASURES, Period, cohort, epoch_day, person_outcomes
+from reentrykit.metrics.cohorts import (
+    MEASURES,
+    Period,
+    cohort,
+    epoch_day,
+    person_outcomes,
+    unmeasured,
+)
 from reentrykit.metrics.engine import Tables, coalition_tables
 from reentrykit.metrics.needs import need_prevalence
 from reentrykit.metrics.tests import test_intermediate as q
@@ -50,6 +57,8 @@ def _measures(tables: Tables) -> dict[str, pd.DataFrame]:
         ),
         "flow": flows.population_flow(tables=tables, period=YEAR, data_through=THROUGH),
         "needs": need_prevalence(tables=tables, cohort_table=cohort(tables, period=YEAR)),
+        # The measures without any linked record of their events.
+        "unmeasured": pd.DataFrame({"measure": list(unmeasured(tables))}, dtype=object),
     }
 
 
@@ -82,5 +91,8 @@ def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
     housing = expected["needs"].set_index("key").loc["housing"]
     # Of the 2024 releases assessed before release (q1, q3), both are flagged.
     assert (housing["numerator"], housing["denominator"]) == (2, 2)
+    # The fixtures have arrests, bookings and convictions but no incarceration or
+    # revocation records.
+    assert list(expected["unmeasured"]["measure"]) == ["reincarceration", "revocation"]
     counts = expected["rates"].set_index("group")
     assert (counts.loc["all", "cohort"], counts.loc["all", "recidivists"]) == (13, 5)
