@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from reentrykit.coalitions.models import Coalition, Membership, PartnerOrganization, Role
+from reentrykit.core.forms import ensure_name_free
 
 COALITION_EDITABLE_FIELDS = (
     "name",
@@ -99,22 +100,8 @@ def _tidy(name: str) -> str:
 
 
 def _ensure_name_free(organization: PartnerOrganization) -> None:
-    # Before full_clean, whose message for the unique constraint is in the model's
-    # words and belongs to no field. Letter case does not make another agency either.
-    taken = (
-        PartnerOrganization.objects.filter(
-            coalition=organization.coalition_id, name__iexact=organization.name
-        )
-        .exclude(pk=organization.pk)
-        .first()
-    )
-    if taken is not None:
-        raise ValidationError(
-            {
-                "name": f"This coalition already has an organization named “{taken.name}”; "
-                "choose another name."
-            }
-        )
+    others = PartnerOrganization.objects.filter(coalition=organization.coalition_id)
+    ensure_name_free(organization, others, "an organization")
 
 
 @transaction.atomic

@@ -27,6 +27,17 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def ensure_name_free(instance: Any, others: Any, noun: str) -> None:
+    """Refuses ``instance``'s name at its field when another of ``others`` (a queryset of
+    the coalition's) has it in any letter case. Called before ``full_clean``, whose
+    message for a unique constraint is in the model's words and belongs to no field.
+    ``noun`` names the kind, with its article ("an indicator")."""
+    taken = others.filter(name__iexact=instance.name).exclude(pk=instance.pk).first()
+    if taken is not None:
+        said = f"This coalition already has {noun} named “{taken.name}”; choose another name."
+        raise ValidationError({"name": said})
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker; the value stays an ISO date the server parses."""
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition
+from reentrykit.core.forms import ensure_name_free
 from reentrykit.data.store import StoreError
 from reentrykit.metrics.models import (
     REQUEUE_AFTER,
@@ -46,27 +47,12 @@ def _check_baseline_years(indicator: Indicator) -> None:
         raise ValidationError(errors)
 
 
-def _check_name_free(indicator: Indicator) -> None:
-    # Before full_clean, whose message for the unique constraint is in the model's
-    # words and belongs to no field. Letter case does not make another indicator.
-    taken = (
-        Indicator.objects.filter(coalition=indicator.coalition, name__iexact=indicator.name)
-        .exclude(pk=indicator.pk)
-        .first()
-    )
-    if taken is not None:
-        raise ValidationError(
-            {
-                "name": f"This coalition already has an indicator named “{taken.name}”; "
-                "choose another name."
-            }
-        )
-
-
 @transaction.atomic
 def indicator_create(*, coalition: Coalition, created_by: Any, **fields: Any) -> Indicator:
     indicator = Indicator(coalition=coalition, created_by=created_by, **fields)
-    _check_name_free(indicator)
+    ensure_name_free(
+        indicator, Indicator.objects.filter(coalition=indicator.coalition), "an indicator"
+    )
     _check_baseline_years(indicator)
     indicator.full_clean()
     indicator.save()
