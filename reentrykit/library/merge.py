@@ -2,8 +2,9 @@
 
 ``[[field]]`` is replaced by plain text from the coalition's record; nothing in a body
 is ever run as a template, so an edited document cannot reach anything else. Figures
-from the measures are read as a viewer of the coalition reads them (suppressed): a
-document is written to leave the coalition.
+from the measures are read as a viewer of the coalition reads them (suppressed), and
+their rates to a whole percent as on every page read outside the coalition: a document
+is written to leave it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from reentrykit.coalitions.models import Coalition, Role
 from reentrykit.core.access import as_viewer
-from reentrykit.core.suppression import UNSTABLE_EVENTS
+from reentrykit.core.suppression import UNSTABLE_EVENTS, to_whole_percents
 
 FIELD = re.compile(r"\[\[\s*([a-z_]+)\s*\]\]")
 # Anything typed as a merge field, so that a misspelt one ("[[Coalition_Name]]",
@@ -58,6 +59,8 @@ class Record:
             return {"cards": {}, "year": None}
         cards = selectors.headline(as_viewer(self.coalition), payload)
         shown = {card["measure"]: card for card in cards if card["table"].rows}
+        for card in shown.values():
+            to_whole_percents(card["table"])
         return {"cards": shown, "year": payload["latest_complete_year"] if shown else None}
 
 
@@ -126,7 +129,7 @@ def _one_year(measure: str) -> Callable[[Record], str]:
         unstable = (
             f" (unstable: fewer than {UNSTABLE_EVENTS} {events})" if row.get("unstable") else ""
         )
-        return f"{rate * 100:.1f}%{unstable}"
+        return f"{rate * 100:.0f}%{unstable}"
 
     return value
 
@@ -174,17 +177,18 @@ FIELDS: tuple[MergeField, ...] = (
     MergeField("partners", "“12 partner organizations” (“1 partner organization”)", _partners),
     MergeField(
         "one_year_rearrest",
-        "One-year rearrest rate, suppressed, marked when unstable",
+        "One-year rearrest rate to a whole percent, suppressed, marked when unstable",
         _one_year("rearrest"),
     ),
     MergeField(
         "one_year_reconviction",
-        "One-year reconviction rate, suppressed, marked when unstable",
+        "One-year reconviction rate to a whole percent, suppressed, marked when unstable",
         _one_year("reconviction"),
     ),
     MergeField(
         "one_year_reincarceration",
-        "One-year rate of return to jail or prison, suppressed, marked when unstable",
+        "One-year rate of return to jail or prison to a whole percent, suppressed, marked "
+        "when unstable",
         _one_year("reincarceration"),
     ),
     MergeField("rearrest_cohort_year", "The release year of the one-year rates", _cohort_year),

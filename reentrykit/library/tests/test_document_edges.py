@@ -82,10 +82,21 @@ def test_it_flags_a_rate_resting_on_few_rearrests_as_unstable(world: World, sign
     client = signed_in(world.steward)
     MetricSnapshot.objects.create(coalition=world.coalition, payload=_headline(100, 15))
     for where, text in _everywhere(client, "talking_points").items():
-        assert "15.0% (unstable: fewer than 20 rearrests) were rearrested" in text, where
+        assert "15% (unstable: fewer than 20 rearrests) were rearrested" in text, where
     MetricSnapshot.objects.create(coalition=world.coalition, payload=_headline(200, 90))
     for where, text in _everywhere(client, "talking_points").items():
-        assert "45.0% were rearrested" in text, where
+        assert "45% were rearrested" in text, where
+
+
+def test_it_gives_the_rate_to_a_whole_percent_as_pages_outside_the_coalition_do(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    # To one decimal, the three rates together fit so few cohorts that they could give
+    # back the people who left the denominators; a document is written to go out.
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=_headline(300, 100))
+    for where, text in _everywhere(signed_in(world.steward), "talking_points").items():
+        assert "33% were rearrested" in text, where
+        assert "33.3" not in text, where
 
 
 def test_it_does_not_print_a_coordinators_email_address(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ def test_it_flags_an_unstable_rate_in_a_talking_point(world: World, signed_in) -
     payload.pop("headline", None)
     MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
     words = page_words(signed_in(world.viewer).get(BASE))
-    assert "released in 2023, 15.0% (unstable: fewer than 20 rearrests) were rearrested" in words
+    assert "released in 2023, 15% (unstable: fewer than 20 rearrests) were rearrested" in words
 
 
 def test_it_words_a_talking_point_sensibly_before_any_measures(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
