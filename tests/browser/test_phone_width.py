@@ -130,3 +130,43 @@ def test_on_a_phone_the_sections_are_in_the_menu_and_the_page_starts_at_once(
     sidenav = page.get_by_role("navigation", name="Riverton County Reentry Coalition sections")
     assert sidenav.get_by_role("link", name="Assess").is_visible()
     assert page.locator("#menu-sections").is_hidden()
+
+
+# Each chart's drawing against the size it was drawn at (an SVG's width attribute, an
+# image's natural width), with its region's name and whether the keyboard reaches it.
+CHART_SCALES = """[...document.querySelectorAll('.rk-chart')].map(region => {
+    const drawing = region.querySelector('svg, img');
+    const drawn = drawing.tagName === 'IMG' ? drawing.naturalWidth : drawing.width.baseVal.value;
+    return [region.getAttribute('aria-label'), region.tabIndex,
+            drawing.getBoundingClientRect().width / drawn];
+})"""
+
+
+def test_on_a_phone_a_chart_keeps_its_size_and_scrolls_in_its_own_region(
+    page: Page, sign_in_with_code: Callable[..., None], axe: Callable[..., None]
+) -> None:
+    """Shrunk to a phone's width, a chart's 12-pixel labels would be about 7 pixels high:
+    the chart keeps its drawn size and scrolls sideways in a named region the keyboard
+    reaches, and the page itself still fits."""
+    world = build_world()
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=dashboard_payload())
+    closed_round(world, "Baseline", {"1": 1, "2": 2, "3": 2})
+    round_ = closed_round(world, "Follow-up", {"1": 2, "2": 2, "3": 3})
+    sign_in_with_code(page, world.steward, PASSWORD)
+    page.set_viewport_size(PHONE)
+    for path, least in [
+        ("/c/riverton/measures/", 4),
+        (f"/c/riverton/assess/rounds/{round_.pk}/results/", 4),
+    ]:
+        page.goto(path)
+        charts = page.evaluate(CHART_SCALES)
+        assert len(charts) >= least, path
+        for label, tab_index, scale in charts:
+            assert label and label.startswith("Chart of"), path
+            assert tab_index == 0, (path, label)
+            assert scale > 0.99, (path, label, scale)
+        assert _too_wide(page, [path]) == []
+        axe(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/c/riverton/measures/")
+    assert all(scale <= 1.0 for _, _, scale in page.evaluate(CHART_SCALES))

@@ -1,4 +1,5 @@
-"""``{% scroll_region "Label" %}...{% endscroll_region %}``: a wide table that scrolls.
+"""``{% scroll_region "Label" %}...{% endscroll_region %}``: a wide table that scrolls;
+``{% chart svg "Label" %}``: a chart that scrolls.
 
 On a phone a table wider than the screen would widen the whole page. Inside this
 region it scrolls on its own instead; the region is named for screen readers and can
@@ -13,7 +14,7 @@ from typing import Any
 from django import template
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -50,3 +51,21 @@ def scroll_region(parser: Parser, token: Token) -> ScrollRegionNode:
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegionNode(nodelist, parser.compile_filter(bits[0]), plain)
+
+
+@register.simple_tag
+def chart(svg: str, label: str) -> SafeString | str:
+    """A server-drawn chart (``core.charts.accessible_svg``, or an ``<img>`` of one) in a
+    region of its own named ``label``.
+
+    On a phone a chart keeps its drawn size and scrolls sideways in the region, as a
+    wide table does: scaled to the screen its labels would shrink to a few pixels.
+    The region can be reached by keyboard so that it can be scrolled without a mouse.
+    """
+    if not svg:
+        return ""
+    return format_html(
+        '<div class="rk-chart" tabindex="0" role="region" aria-label="{}">{}</div>',
+        label,
+        mark_safe(svg),  # drawn on the server, its text escaped as it was drawn
+    )
