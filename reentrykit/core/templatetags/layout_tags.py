@@ -55,8 +55,8 @@ def scroll_region(parser: Parser, token: Token) -> ScrollRegionNode:
 
 @register.simple_tag
 def chart(svg: str, label: str) -> SafeString | str:
-    """A server-drawn chart (``core.charts.accessible_svg``, or an ``<img>`` of one) in a
-    region of its own named ``label``.
+    """A server-drawn chart (``core.charts.accessible_svg``) in a region of its own
+    named ``label`` (the assessment's charts, images, are put in one in their template).
 
     On a phone a chart keeps its drawn size and scrolls sideways in the region, as a
     wide table does: scaled to the screen its labels would shrink to a few pixels.
