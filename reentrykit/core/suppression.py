@@ -12,6 +12,8 @@ The rules (DATA.md, "Disclosure control"):
   (a zero cell only when no non-zero one is left);
 - a rate resting on fewer than 20 events is flagged unstable, unless its events are
   hidden, when the flag is unknown too;
+- a count is hidden when the same count of another table differs from it by a small
+  count (the recidivists of one cohort over two follow-up windows);
 - a count that is part of another is hidden when the other less it is small, and
   the parts that split a count are a breakdown of it (the reentry map's flow);
 - a survival curve is shown only when its group's n and events are, in steps of at
@@ -93,14 +95,20 @@ def suppress_table(
     total_value: Any = None,
     unstable_events: str | None = None,
     parts: Sequence[tuple[str, str]] = (),
+    withheld: Sequence[Iterable[str]] = (),
 ) -> Disclosed:
     """Apply the rules to one table. ``total_column``/``total_value`` name the row that
     holds the breakdown's total (e.g. group == "all"), which enables complementary
     suppression among the other rows. ``parts`` are (part, whole) count columns, such
     as events and people, whose difference must not give a small count away; each
-    rate's numerator and denominator are such a pair too."""
+    rate's numerator and denominator are such a pair too. ``withheld`` names, row by
+    row, counts hidden because a figure of another table would give a small count away
+    with them; the rules then run as for any hidden count."""
     out = [dict(row) for row in rows]
     hidden = _small_counts(out, counts, k)
+    for cells, columns in zip(hidden, withheld, strict=False):
+        for column in columns:
+            cells.setdefault(column, DERIVED)
     pairs = [*((spec.numerator, spec.denominator) for spec in rates), *parts]
     for index, row in enumerate(out):
         for part, whole in pairs:

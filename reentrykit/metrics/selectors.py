@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -156,6 +157,105 @@ def sees_raw(access: CoalitionAccess) -> bool:
     return access.can(Capability.PERSON_LEVEL)
 
 
+# The order in which one cohort's windows keep their figures when two of them would
+# give a small count away: the headline's year, then the national references' three
+# and five years, then the rest.
+WINDOW_PRIORITY = (365, 1095, 1825, 180, 730)
+# Recently computed :func:`windows_withheld`, by payload (each kept with its payload,
+# so that a reused id cannot match): a page reads several tables of one payload.
+_WITHHELD_CACHE: dict[tuple[int, int], tuple[dict[str, Any], frozenset[tuple[Any, ...]]]] = {}
+_WITHHELD_CACHE_SIZE = 8
+
+
+def _window_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row["measure"], row["cohort_year"], *_group_key(row["breakdown"], row["group"]))
+
+
+def _group_key(breakdown: str | None, group: str) -> tuple[str, str]:
+    """A group as a cohort key names it: a breakdown's ``all`` row is the whole cohort."""
+    return (ALL, ALL) if group == ALL or not breakdown else (breakdown, group)
+
+
+def _could_show_recidivists(row: dict[str, Any], k: int) -> bool:
+    """Whether a rate row's own rules leave its recidivists shown (zero, or k or more,
+    of a cohort of k or more, with k or more or none who did not recidivate)."""
+    cohort, recidivists = row.get("cohort"), row.get("recidivists")
+    if not isinstance(cohort, int | float) or not isinstance(recidivists, int | float):
+        return False
+    return not is_small(recidivists, k) and cohort >= k and not is_small(cohort - recidivists, k)
+
+
+def windows_withheld(payload: dict[str, Any], k: int) -> frozenset[tuple[Any, ...]]:
+    """The rate rows (:func:`_window_key` and window) whose recidivists are withheld
+    outside the data steward role because of another window of the same cohort.
+
+    The recidivists of one cohort year and group over two windows differ by the people
+    whose first event fell between the two windows: a small difference would be a
+    small count given away by two figures each shown on its own page. Windows keep
+    their figures in :data:`WINDOW_PRIORITY`'s order; a window is withheld when its
+    recidivists differ from a kept window's by 1 to k-1 (the survival curves, by the
+    same reasoning, step only on k or more events).
+    """
+    cached = _WITHHELD_CACHE.get((id(payload), k))
+    if cached is not None and cached[0] is payload:
+        return cached[1]
+    result = _withheld_windows(
+        ((_window_key(row), row["window_days"], row, 0) for row in payload.get("rates", [])), k
+    )
+    if len(_WITHHELD_CACHE) >= _WITHHELD_CACHE_SIZE:
+        _WITHHELD_CACHE.pop(next(iter(_WITHHELD_CACHE)))
+    _WITHHELD_CACHE[(id(payload), k)] = (payload, result)
+    return result
+
+
+def _withheld_windows(
+    figures: Iterable[tuple[tuple[Any, ...], int, dict[str, Any], int]], k: int
+) -> frozenset[tuple[Any, ...]]:
+    """:func:`windows_withheld` of ``figures``: (cohort key, window, rate row, rank)
+    tuples, the rows of one key being one cohort and group over several windows.
+    Windows of a lower rank are decided first, so that figures of a higher rank (the
+    indicators') cannot change what the lower ones (the measures pages') show. The
+    rows a key has twice for a window (one figure read in two places) count once."""
+    series: dict[tuple[Any, ...], dict[int, tuple[int, dict[str, Any]]]] = {}
+    for key, window, row, rank in figures:
+        by_window = series.setdefault(key, {})
+        if window not in by_window or rank < by_window[window][0]:
+            by_window[window] = (rank, row)
+    priority = {window: index for index, window in enumerate(WINDOW_PRIORITY)}
+    withheld = set()
+    for key, by_window in series.items():
+        kept: list[int] = []
+        order = sorted(
+            by_window, key=lambda w: (by_window[w][0], priority.get(w, len(priority)), w)
+        )
+        for window in order:
+            row = by_window[window][1]
+            if not _could_show_recidivists(row, k):
+                continue
+            if any(is_small(abs(row["recidivists"] - other), k) for other in kept):
+                withheld.add((*key, window))
+            else:
+                kept.append(row["recidivists"])
+    return frozenset(withheld)
+
+
+def _disclose_rates(
+    access: CoalitionAccess, payload: dict[str, Any], rows: list[dict[str, Any]], **rules: Any
+) -> Disclosed:
+    """Rate rows of the payload disclosed for the reader, with the recidivists that
+    another window would give away (:func:`windows_withheld`) hidden outside the data
+    steward role."""
+    k = access.coalition.suppression_k
+    if sees_raw(access):
+        return disclose(rows, unsuppressed=True, k=k, **rules)
+    withheld = windows_withheld(payload, k)
+    marks = [
+        ("recidivists",) if (*_window_key(row), row["window_days"]) in withheld else ()
+        for row in rows
+    ]
+    return disclose(rows, unsuppressed=False, k=k, withheld=marks, **rules)
+
+
 def _rate_rows(
     payload: dict[str, Any],
     *,
@@ -215,7 +315,7 @@ def rates(
         as_command_line=as_command_line,
     )
     k = access.coalition.suppression_k
-    table = disclose(rows, unsuppressed=sees_raw(access), k=k, **RATE_RULES)
+    table = _disclose_rates(access, payload, rows, **RATE_RULES)
     if not sees_raw(access) and _overlap_small(
         payload, measure=measure, window=window, year=year, breakdown=breakdown, k=k
     ):
@@ -419,8 +519,7 @@ def trend(
         and r["cohort_year"] <= last
     ]
     rows.sort(key=lambda r: r["cohort_year"])
-    rules = {**RATE_RULES, "total_column": None}
-    return disclose(rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **rules)
+    return _disclose_rates(access, payload, rows, **{**RATE_RULES, "total_column": None})
 
 
 def shown_year(payload: dict[str, Any], window: int) -> int:
@@ -639,7 +738,11 @@ def _indicator_row(
     for the viewer, and the text that stands for its rate when it is hidden."""
     rows = values["rows"]
     table = disclose(
-        rows, unsuppressed=sees_raw(access), k=access.coalition.suppression_k, **RATE_RULES
+        rows,
+        unsuppressed=sees_raw(access),
+        k=access.coalition.suppression_k,
+        withheld=values.get(WINDOW_MARKS, ()),
+        **RATE_RULES,
     )
     if "beside" in values:
         split_high_risk_total(table, values["beside"])
@@ -741,6 +844,53 @@ def _beside_high_risk(
     return out
 
 
+# Where an indicator's part (one cohort's rows) keeps :func:`_mark_indicator_windows`.
+WINDOW_MARKS = "withheld"
+
+
+def _indicator_parts(entry: dict[str, Any], indicator: Any) -> list[tuple[dict[str, Any], Any]]:
+    """The parts of an indicator's cached values, each with its release years (a year,
+    or the first and last of a baseline of several)."""
+    parts = []
+    if entry.get("latest"):
+        parts.append((entry["latest"], entry["latest"]["year"]))
+    if "rows" in entry:
+        years = list(indicator.baseline_years)
+        parts.append((entry, years[0] if len(years) == 1 else (years[0], years[-1])))
+    parts += [(part, part["year"]) for part in entry.get("years") or []]
+    return parts
+
+
+def _mark_indicator_windows(
+    access: CoalitionAccess, payload: dict[str, Any], entries: list[tuple[Any, dict[str, Any]]]
+) -> None:
+    """Marks in each part of the indicators' ``entries`` ((indicator, values) pairs) the
+    recidivists another window of the same cohort would give away
+    (:func:`windows_withheld`), among the measures pages' rates and every indicator's:
+    two indicators that differ only in their window are such a pair. The pages' rates
+    are decided first, so an indicator cannot change what they show."""
+    figures = [(_window_key(row), row["window_days"], row, 0) for row in payload.get("rates", [])]
+    keyed = []
+    for indicator, entry in entries:
+        for part, years in _indicator_parts(entry, indicator):
+            # A calendar year of every facility is the measures pages' cohort.
+            period = (indicator.facility_type, years) if indicator.facility_type else years
+            keys = [
+                (indicator.measure, period, *_group_key(indicator.breakdown, row["group"]))
+                for row in part.get("rows", [])
+            ]
+            figures += [
+                (key, indicator.window_days, row, 1)
+                for key, row in zip(keys, part.get("rows", []), strict=True)
+            ]
+            keyed.append((part, keys, indicator.window_days))
+    withheld = _withheld_windows(figures, access.coalition.suppression_k)
+    for part, keys, window in keyed:
+        part[WINDOW_MARKS] = [
+            ("recidivists",) if (*key, window) in withheld else () for key in keys
+        ]
+
+
 def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
     """Each saved indicator with its baseline and its latest value (both disclosed for
     the viewer; the latest with its cohort ``latest_year``) and its targets."""
@@ -749,23 +899,37 @@ def indicator_rows(access: CoalitionAccess) -> list[dict[str, Any]]:
 
     payload = (
         latest_payload(
-            access.coalition, "indicators", "intermediate", "latest_complete_year", "unmeasured"
+            access.coalition,
+            "indicators",
+            "intermediate",
+            "latest_complete_year",
+            "unmeasured",
+            "rates",
         )
         or {}
     )
     values = payload.get("indicators", {})
     missing = payload.get("unmeasured", [])
     shares = None if sees_raw(access) else intermediate(access, payload)
-    rows = []
-    for indicator in Indicator.objects.filter(coalition=access.coalition).prefetch_related(
-        "targets"
-    ):
-        entry = _beside_high_risk(
-            values.get(str(indicator.pk)) or {},
+    indicators = list(
+        Indicator.objects.filter(coalition=access.coalition).prefetch_related("targets")
+    )
+    entries = [
+        (
             indicator,
-            shares,
-            payload.get("latest_complete_year"),
+            _beside_high_risk(
+                values.get(str(indicator.pk)) or {},
+                indicator,
+                shares,
+                payload.get("latest_complete_year"),
+            ),
         )
+        for indicator in indicators
+    ]
+    if not sees_raw(access):
+        _mark_indicator_windows(access, payload, entries)
+    rows = []
+    for indicator, entry in entries:
         row: dict[str, Any] = {"indicator": indicator, "baseline": None, "display": None}
         row["latest"], row["latest_display"], row["latest_year"] = None, None, None
         row["pending_until"] = None
