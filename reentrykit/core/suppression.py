@@ -9,7 +9,8 @@ The rules (DATA.md, "Disclosure control"):
   k-1, because the two counts shown together would give that small count away;
 - complementary suppression: within a breakdown that shows a total, if exactly one
   cell of a column is hidden, the next smallest cell of that column is hidden too
-  (a zero cell only when no non-zero one is left);
+  (a zero cell only when no non-zero one is left), and so is the smallest when the
+  total is hidden and every cell shown (they would add up to it);
 - a rate resting on fewer than 20 events is flagged unstable, unless its events are
   hidden, when the flag is unknown too;
 - a count is hidden when the same count of another table differs from it by a small
@@ -115,8 +116,9 @@ def suppress_table(
             _hide_small_complement(row, hidden[index], part, whole, k)
     if total_column is not None:
         parts = [i for i, row in enumerate(out) if row.get(total_column) != total_value]
+        total = next((i for i in range(len(out)) if i not in set(parts)), None)
         for column in counts:
-            complementary(out, hidden, parts, column)
+            complementary(out, hidden, parts, column, total=total)
     for index, row in enumerate(out):
         for spec in rates:
             denominator = row.get(spec.denominator)
@@ -177,13 +179,22 @@ def _applied(rows: list[dict[str, Any]], hidden: list[dict[str, str]], k: int) -
 
 
 def complementary(
-    rows: list[dict[str, Any]], hidden: list[dict[str, str]], parts: list[int], column: str
+    rows: list[dict[str, Any]],
+    hidden: list[dict[str, str]],
+    parts: list[int],
+    column: str,
+    *,
+    total: int | None = None,
 ) -> None:
     """Hides a second cell of ``column`` when exactly one of the ``parts`` is hidden:
     the smallest other non-zero part, or failing that a zero part (hidden, it is no
-    longer known to be zero). A lone part equals its total, which the same rules hide."""
+    longer known to be zero). A lone part equals its total, which the same rules hide.
+    The row ``total`` (when given) adds up the parts: hidden (a figure of another table
+    would give a small count away with it) while every part is shown, the parts' sum
+    would give it back, so a part is hidden as above."""
     suppressed = [i for i in parts if column in hidden[i]]
-    if len(suppressed) != 1:
+    total_alone = total is not None and column in hidden[total] and not suppressed
+    if len(suppressed) != 1 and not total_alone:
         return
     shown = [
         i for i in parts if column not in hidden[i] and isinstance(rows[i].get(column), int | float)

@@ -77,6 +77,32 @@ def test_a_numerator_hidden_for_its_complement_starts_complementary_suppression(
     assert by_group["male"]["recidivists"] == 50
 
 
+def test_a_hidden_total_beside_shown_parts_takes_a_part_with_it() -> None:
+    """100 released, 95 rearrested: the total's 95 is hidden for the 5 it leaves. The
+    parts' 95 and 0 (the 5 in group b are hidden) would add up to it again."""
+    rows = [_row("all", 100, 95), _row("a", 95, 95), _row("b", 5, 0)]
+    table = _breakdown(rows)
+    assert [r["recidivists"] for r in table.rows] == [None, None, 0]
+    assert table.display(1, "recidivists") == "suppressed"
+
+
+def test_a_total_withheld_for_another_table_takes_a_part_with_it() -> None:
+    """The total's recidivists withheld (another window's differ by a few), its groups'
+    shown: their sum would give it back, so the smallest is hidden too."""
+    rows = [_row("all", 300, 120), _row("a", 100, 30), _row("b", 200, 90)]
+    table = suppress_table(
+        rows,
+        k=11,
+        counts=["cohort", "recidivists"],
+        rates=[RATE],
+        total_column="group",
+        total_value="all",
+        withheld=[("recidivists",), (), ()],
+    )
+    assert [r["recidivists"] for r in table.rows] == [None, None, 90]
+    assert [r["cohort"] for r in table.rows] == [300, 100, 200]
+
+
 def test_a_curve_whose_people_less_events_is_small_is_withheld() -> None:
     from reentrykit.core.suppression import disclose_curves
 

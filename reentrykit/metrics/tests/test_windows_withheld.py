@@ -117,6 +117,26 @@ def test_a_withheld_group_is_hidden_with_the_next_smallest_in_its_breakdown(
     assert [row["recidivists"] for row in year.rows] == [20, 30, 50]
 
 
+def test_a_withheld_total_is_not_given_back_by_its_groups(world: World) -> None:
+    """The 180-day breakdown by race of a year whose breakdowns over a year are not
+    shown: its total's 45 is withheld (the year's 50 less it is 5), and its groups' 20
+    and 25 would add up to it."""
+    payload = _payload()
+    payload["rates"] = [
+        _row(365, 50),
+        _row(180, 45),
+        {**_row(180, 20, group="black", breakdown="race"), "cohort": 60},
+        {**_row(180, 25, group="white", breakdown="race"), "cohort": 100},
+        {**_row(180, 45, group="all", breakdown="race"), "cohort": 160},
+    ]
+    member = coalition_access(world.member, world.coalition)
+    table = selectors.rates(
+        member, payload, measure="rearrest", window=180, year=2020, breakdown="race"
+    )
+    by_group = {row["group"]: row["recidivists"] for row in table.rows}
+    assert by_group == {"all": None, "black": None, "white": 25}
+
+
 def test_no_page_or_export_gives_a_member_the_withheld_windows(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     """The trend table on the measures page and its CSV, for each
     window: the withheld recidivists appear nowhere."""
