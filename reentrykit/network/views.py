@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -113,16 +114,25 @@ def coach_assignment(request: HttpRequest, network_slug: str, role_id: int) -> H
     """Set which sites a coach works with (checkboxes of site ids)."""
     access = get_network_for(request, network_slug, manage=True)
     coach = _coach_in(access.network, role_id)
-    # isdigit() alone takes "²", which int() refuses.
-    wanted = {
-        int(value) for value in request.POST.getlist("site") if value.isascii() and value.isdigit()
-    }
-    for site in NetworkSite.objects.filter(network=access.network):
-        assignment = CoachAssignment.objects.filter(coach=coach, site=site).first()
-        if site.pk in wanted and assignment is None:
-            services.coach_assign(coach=coach, site=site)
-        elif site.pk not in wanted and assignment is not None:
-            services.coach_unassign(assignment=assignment)
+    sites = {str(site.pk): site for site in NetworkSite.objects.filter(network=access.network)}
+    chosen = request.POST.getlist("site")
+    unknown = [value for value in chosen if value not in sites]
+    if unknown:
+        # A stale form (a site that has since left) or a hand-made request: saving the
+        # rest would quietly drop the coach's other sites.
+        messages.error(
+            request,
+            f"Nothing was changed: “{unknown[0][:40]}” is not a site of this network. "
+            "Reload the page and choose again.",
+        )
+        return redirect("network:home", network_slug=network_slug)
+    with transaction.atomic():
+        for key, site in sites.items():
+            assignment = CoachAssignment.objects.filter(coach=coach, site=site).first()
+            if key in chosen and assignment is None:
+                services.coach_assign(coach=coach, site=site)
+            elif key not in chosen and assignment is not None:
+                services.coach_unassign(assignment=assignment)
     messages.success(request, f"Saved the sites {coach.user.display_name} coaches.")
     return redirect("network:home", network_slug=network_slug)
 

@@ -21,10 +21,27 @@ def test_a_coach_cannot_manage_the_network(world: World, signed_in) -> None:  # 
 def test_an_admin_assigns_coaches_to_sites(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     other_site = NetworkSite.objects.get(network=world.network, coalition=world.other)
     client = signed_in(world.network_admin)
-    # A value that is not a site's number (isdigit() takes "²") is passed over.
-    client.post(
-        f"/n/pilot/coaches/{world.coach_role.pk}/sites/", {"site": [other_site.pk, "²", "x"]}
+    before = list(
+        CoachAssignment.objects.filter(coach=world.coach_role).values_list("site", flat=True)
     )
+    # A value that is not a site of the network (isdigit() takes "²") changes nothing:
+    # saving the rest would drop the coach's other sites.
+    for bad in ("²", "x", "99999"):
+        answer = client.post(
+            f"/n/pilot/coaches/{world.coach_role.pk}/sites/",
+            {"site": [other_site.pk, bad]},
+            follow=True,
+        )
+        assert f"Nothing was changed: “{bad}” is not a site" in answer.content.decode()
+        assert (
+            list(
+                CoachAssignment.objects.filter(coach=world.coach_role).values_list(
+                    "site", flat=True
+                )
+            )
+            == before
+        )
+    client.post(f"/n/pilot/coaches/{world.coach_role.pk}/sites/", {"site": [other_site.pk]})
     assert list(
         CoachAssignment.objects.filter(coach=world.coach_role).values_list("site", flat=True)
     ) == [other_site.pk]
