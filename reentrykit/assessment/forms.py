@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from reentrykit.assessment.instrument import instrument_files
+from reentrykit.assessment.services import NOTE_MAX_LENGTH
 from reentrykit.coalitions.sectors import Sector
 from reentrykit.core.forms import DateInput, UswdsForm
 
@@ -76,6 +77,7 @@ class ConsensusForm(UswdsForm):
     )
     note = forms.CharField(
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Why the coalition agreed on this rating",
     )

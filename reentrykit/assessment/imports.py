@@ -211,6 +211,9 @@ def _check_row(
             problems.append(
                 _problem(number, "rating", values["rating"], "use 0, 1, 2, 3 or dont_know")
             )
+    note_problem = services.note_problem(values["note"])
+    if note_problem:
+        problems.append(_problem(number, "note", values["note"][:40], note_problem))
     return problems, user, answer
 
 

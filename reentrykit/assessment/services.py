@@ -215,6 +215,20 @@ def item_keys(round_: Round) -> set[str]:
     return keys
 
 
+# As long as a comment on the network's pages: room for a paragraph of reasons.
+NOTE_MAX_LENGTH = 4000
+
+
+def note_problem(note: str) -> str | None:
+    """What is wrong with an answer's note, if anything: a null character (which the
+    database cannot store) or more than :data:`NOTE_MAX_LENGTH` characters."""
+    if "\x00" in note:
+        return "a note cannot hold a null character; remove it"
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        return f"a note is at most {NOTE_MAX_LENGTH} characters, this one {len(note.strip())}"
+    return None
+
+
 @transaction.atomic
 def response_save(
     *,
@@ -232,6 +246,9 @@ def response_save(
         raise ValidationError(f"{item_key!r} is not an item of this round.")
     parsed = Answer.parse(answer)
     defaults: dict[str, Any] = {"rating": parsed.rating, "dont_know": parsed.dont_know}
+    problem = note_problem(note or "")
+    if problem:
+        raise ValidationError(problem[0].upper() + problem[1:] + ".", code="note")
     if note is not None:
         defaults["note"] = note.strip()
     response, _created = Response.objects.update_or_create(

@@ -64,6 +64,20 @@ def test_one_bad_row_imports_nothing_and_says_where(
     assert not Respondent.objects.filter(round=open_round).exists()
 
 
+def test_a_note_with_a_null_character_imports_nothing_and_says_where(
+    world: World, open_round: Round, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    text = hand_worked_csv(world) + f"{world.member.email},1.2.a,1,a\x00b\n"
+    response = _upload(signed_in(world.coordinator), open_round, text)
+    assert response.status_code == 400
+    rows = len(hand_worked_csv(world).splitlines())
+    assert (
+        f"row {rows + 1}, column note: value &#x27;a\\x00b&#x27;: a note cannot hold a null"
+        in response.content.decode()
+    )
+    assert not Response.objects.filter(round=open_round).exists()
+
+
 def test_a_file_without_the_columns_says_which_it_lacks_and_which_it_has(
     world: World, open_round: Round, signed_in
 ) -> None:  # type: ignore[no-untyped-def]

@@ -513,3 +513,52 @@ def test_a_consensus_cleared_meanwhile_is_not_recorded_again_unknowingly(
     )
     assert "it is now no consensus" in response.content.decode()
     assert not ConsensusRating.objects.filter(round=round_, item_key="1.1.a").exists()
+
+
+def test_a_note_with_a_null_character_or_too_long_saves_nothing_and_names_the_item(
+    world: World,
+    signed_in,  # type: ignore[no-untyped-def]
+) -> None:
+    """PostgreSQL cannot store a null character: refused before the database sees it,
+    on the section's form and on the single item's (htmx) save alike."""
+    from reentrykit.assessment.services import NOTE_MAX_LENGTH
+    from reentrykit.assessment.views.respond import shown_token
+
+    round_ = _open_round(world)
+    client = signed_in(world.member)
+    blank = shown_token("", "")
+    response = client.post(
+        url(round_, "respond/?section=1"),
+        {
+            "rating-1.1.a": "2",
+            "note-1.1.a": "a\x00b",
+            "shown-1.1.a": blank,
+            "rating-1.1.b": "1",
+            "note-1.1.b": "x" * (NOTE_MAX_LENGTH + 1),
+            "shown-1.1.b": blank,
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Item 1.1.a: A note cannot hold a null character" in page
+    assert f"Item 1.1.b: A note is at most {NOTE_MAX_LENGTH} characters" in page
+    one = client.post(
+        url(round_, "respond/answer/"),
+        {"item_key": "1.1.a", "rating-1.1.a": "2", "note-1.1.a": "a\x00b"},
+        headers={"HX-Request": "true"},
+    )
+    assert "A note cannot hold a null character" in one.content.decode()
+    assert not Response.objects.filter(round=round_).exists()
+
+
+def test_a_consensus_refused_says_which_field_is_wrong(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    round_ = _open_round(world)
+    response = signed_in(world.coordinator).post(
+        url(round_, "consensus/record/"),
+        {"item_key": "1.1.a", "item-1-1-a-rating": "2", "item-1-1-a-note": "a\x00b"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Why the coalition agreed on this rating: Null characters are not allowed." in page
+    assert "Choose one of the ratings" not in page
+    assert not ConsensusRating.objects.exists()

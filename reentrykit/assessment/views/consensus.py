@@ -203,7 +203,13 @@ def record(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpResp
             except ValidationError as exc:
                 error = error_text(exc)
         else:
-            error = "Choose one of the ratings."
+            # Each problem with the field it is about ("Agreed rating: …").
+            error = " ".join(
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                if name in form.fields
+                else " ".join(errors)
+                for name, errors in form.errors.items()
+            )
     if request.htmx and item is not None:  # type: ignore[attr-defined]
         refreshed = next(entry for entry in consensus_items(round_) if entry.key == item_key)
         return render(

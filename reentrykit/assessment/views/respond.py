@@ -206,6 +206,7 @@ def respond(request: HttpRequest, coalition_slug: str, round_id: int) -> HttpRes
             "answered": answered,
             "total": total,
             "scale": round_.instrument.scale,
+            "note_max_length": services.NOTE_MAX_LENGTH,
         },
     )
 
@@ -239,6 +240,9 @@ def _save_all(round_: Round, respondent: Respondent, edits: list[Edit]) -> list[
             services.Answer.parse(pending.answer)
         except ValidationError as error:
             problems.append(f"Item {pending.key}: {error_text(error)}")
+        note_problem = services.note_problem(pending.note)
+        if note_problem:
+            problems.append(f"Item {pending.key}: {note_problem[0].upper()}{note_problem[1:]}.")
     if problems:
         return problems
     edit: Edit | None = None
