@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 
+from reentrykit.coalitions.models import Coalition
 from reentrykit.core.forms import UswdsForm, UswdsModelForm
 from reentrykit.data.schema import EXCLUDED_RELEASE_TYPES
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, known_groups
 from reentrykit.metrics.labels import breakdown_label, breakdown_phrase, group_label
 from reentrykit.metrics.models import Indicator
+from reentrykit.metrics.services import typed_group
 
 # A listed group's option value: its breakdown and its code, e.g. "race|aian".
 GROUP_SEPARATOR = "|"
@@ -87,6 +89,10 @@ class IndicatorForm(UswdsModelForm):
             "baseline_last_year": "The same year for a one-year baseline.",
         }
 
+    def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.coalition = coalition
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         first, last = cleaned.get("baseline_first_year"), cleaned.get("baseline_last_year")
@@ -123,7 +129,9 @@ class IndicatorForm(UswdsModelForm):
             elif not typed:
                 self.add_error(TYPED_GROUP, f"Type the group of {label} to measure.")
             else:
-                cleaned["breakdown_group"] = typed
+                cleaned["breakdown_group"], problem = typed_group(self.coalition, breakdown, typed)
+                if problem:
+                    self.add_error(TYPED_GROUP, problem)
             return
         if typed:
             self.add_error(

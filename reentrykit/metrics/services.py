@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,12 +49,44 @@ def _check_baseline_years(indicator: Indicator) -> None:
 
 
 @transaction.atomic
+def typed_group(coalition: Coalition, breakdown: str, group: str) -> tuple[str, str | None]:
+    """A typed group of a breakdown without a list (a ZIP code, a source agency) as the
+    measures store it, and what is wrong with it if anything: a group no release could
+    have would read "not computed yet" for good."""
+    from reentrykit.data.models import Source
+    from reentrykit.data.validation import ZIP_PATTERN
+    from reentrykit.metrics.breakdowns import UNKNOWN
+
+    if breakdown == "residence_zip":
+        if group == UNKNOWN or re.fullmatch(ZIP_PATTERN, group):
+            return group, None
+        return group, f"“{group[:20]}” is not a ZIP code: type 5 digits (or ZIP+4), e.g. 43215."
+    if breakdown == "source":
+        names = list(Source.objects.filter(coalition=coalition).values_list("name", flat=True))
+        same = next((name for name in names if name.casefold() == group.casefold()), None)
+        if same is not None:
+            return same, None
+        if not names:
+            return group, "The coalition has no data sources yet: upload one first."
+        return group, (
+            f"No data source is named “{group[:60]}”. The coalition's sources are: "
+            + ", ".join(f"“{name}”" for name in names)
+            + "."
+        )
+    return group, None
+
+
 def indicator_create(*, coalition: Coalition, created_by: Any, **fields: Any) -> Indicator:
     indicator = Indicator(coalition=coalition, created_by=created_by, **fields)
     ensure_name_free(
         indicator, Indicator.objects.filter(coalition=indicator.coalition), "an indicator"
     )
     _check_baseline_years(indicator)
+    indicator.breakdown_group, problem = typed_group(
+        coalition, indicator.breakdown, indicator.breakdown_group
+    )
+    if problem:
+        raise ValidationError({"breakdown_group": problem})
     indicator.full_clean()
     indicator.save()
     return indicator

@@ -210,7 +210,7 @@ def indicators(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     from reentrykit.metrics.forms import IndicatorForm
 
     access = get_coalition_for(request, coalition_slug)
-    form = IndicatorForm(request.POST or None)
+    form = IndicatorForm(request.POST or None, coalition=access.coalition)
     if request.method == "POST":
         access = get_coalition_for(request, coalition_slug, need=Capability.CONTRIBUTE)
         if form.is_valid():

@@ -502,13 +502,23 @@ def _post_indicator(client, breakdown: str, group: str, typed: str = ""):  # typ
         ("sex", "", "female", "This box is only for ZIP codes and sources"),
         ("residence_zip", "", " ", "Type the group of ZIP code of residence to measure."),
         ("residence_zip", "sex|male", "43215", "ZIP code of residence has no list of groups"),
+        ("residence_zip", "", "ABCDE", "“ABCDE” is not a ZIP code: type 5 digits"),
+        ("residence_zip", "", "<b>x</b>", "“<b>x</b>” is not a ZIP code"),
+        (
+            "source",
+            "",
+            "No such source",
+            "No data source is named “No such source”. The coalition's sources are: “County Jail”.",
+        ),
     ],
 )
 def test_an_indicator_for_a_group_its_breakdown_does_not_have_is_refused(
     world: World, signed_in, breakdown: str, group: str, typed: str, problem: str
 ) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data.models import Source
     from reentrykit.metrics.models import Indicator
 
+    Source.objects.create(coalition=world.coalition, name="County Jail")
     response = _post_indicator(signed_in(world.member), breakdown, group, typed)
     assert response.status_code == 200
     assert problem in html_module.unescape(response.content.decode())
@@ -528,13 +538,16 @@ def test_an_indicator_for_a_group_its_breakdown_does_not_have_is_refused(
         ),
         ("residence_zip", "", " 43215 ", "43215"),
         ("source", "", "County Jail", "County Jail"),
+        ("source", "", "county jail ", "County Jail"),
     ],
 )
 def test_an_indicators_group_is_saved_as_the_measures_spell_it(
     world: World, signed_in, breakdown: str, group: str, typed: str, saved: str
 ) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data.models import Source
     from reentrykit.metrics.models import Indicator
 
+    Source.objects.create(coalition=world.coalition, name="County Jail")
     response = _post_indicator(signed_in(world.member), breakdown, group, typed)
     assert response.status_code == 302
     indicator = Indicator.objects.get()
