@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -11,6 +11,8 @@ from reentrykit.coalitions.states import State
 from reentrykit.core.audit import Audited
 
 MIN_SUPPRESSION_K = 5
+# Above it nearly every figure of a county would be hidden: a typing slip, not a policy.
+MAX_SUPPRESSION_K = 100
 DEFAULT_SUPPRESSION_K = 11
 
 
@@ -42,8 +44,8 @@ class Coalition(Audited, models.Model):
     suppression_k = models.PositiveSmallIntegerField(
         "suppression threshold (k)",
         default=DEFAULT_SUPPRESSION_K,
-        validators=[MinValueValidator(MIN_SUPPRESSION_K)],
-        help_text="Counts from 1 to k-1 are hidden outside the data steward role. Never below 5.",
+        validators=[MinValueValidator(MIN_SUPPRESSION_K), MaxValueValidator(MAX_SUPPRESSION_K)],
+        help_text="Counts from 1 to k-1 are hidden outside the data steward role. From 5 to 100.",
     )
 
     class Decision(models.TextChoices):

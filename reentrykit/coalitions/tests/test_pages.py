@@ -36,7 +36,13 @@ def test_the_coalition_step_follows_the_data(world: World, signed_in) -> None:  
     assert "rk-path__step--complete" in after
 
 
-def test_it_refuses_a_suppression_threshold_below_five(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("k", "problem"),
+    [("3", "greater than or equal to 5"), ("99999", "less than or equal to 100")],
+)
+def test_it_refuses_a_suppression_threshold_below_five_or_above_a_hundred(
+    world: World, signed_in, k: str, problem: str
+) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(world.coordinator)
     response = client.post(
         "/c/riverton/settings/",
@@ -44,13 +50,14 @@ def test_it_refuses_a_suppression_threshold_below_five(world: World, signed_in) 
             "name": "Renamed",
             "jurisdiction_type": "county",
             "state": "OH",
-            "suppression_k": "3",
+            "suppression_k": k,
             "priority_method": "score",
         },
     )
     assert response.status_code == 200
     assert b"error-summary" in response.content
     assert list(response.context["form"].errors) == ["suppression_k"]
+    assert problem in response.context["form"].errors["suppression_k"][0]
     world.coalition.refresh_from_db()
     assert (world.coalition.suppression_k, world.coalition.name) == (
         11,
