@@ -349,6 +349,22 @@ def export(request: HttpRequest, coalition_slug: str, file_format: str) -> HttpR
     snapshot = selectors.latest_snapshot(access.coalition)
     if snapshot is None or snapshot.payload.get("empty"):
         return HttpResponse("No measures yet.", status=404, content_type="text/plain")
+    # A file is kept and passed on: one with other figures than asked for, and nothing
+    # in it to say so, would be read as what was asked for.
+    asked = {
+        "table": EXPORT_TABLES,
+        "measure": MEASURES,
+        "window": [str(w) for w in WINDOWS],
+        "by": ALL_BREAKDOWNS,
+    }
+    for key, allowed in asked.items():
+        value = request.GET.get(key)
+        if value is not None and value not in allowed:
+            return HttpResponse(
+                f"No export has {key}={value[:40]}: use one of {', '.join(allowed)}.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
     name = _choice(request.GET.get("table"), EXPORT_TABLES, "breakdown")
     measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
     window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))

@@ -782,3 +782,20 @@ def test_an_export_in_an_unknown_format_is_refused(world: World, snapshot, signe
     assert refused.status_code == 400
     assert "'csv' or 'xlsx'" in refused.content.decode()
     assert client.get("/c/riverton/measures/export/?table=trend&format=csv").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("table=nonsense", "No export has table=nonsense: use one of breakdown, trend,"),
+        ("table=trend&measure=bogus", "No export has measure=bogus: use one of rearrest,"),
+        ("table=trend&window=abc", "No export has window=abc: use one of 180, 365,"),
+        ("by=zzz", "No export has by=zzz: use one of sex,"),
+    ],
+)
+def test_an_export_of_a_table_that_does_not_exist_is_refused(
+    world: World, snapshot, signed_in, query: str, said: str
+) -> None:  # type: ignore[no-untyped-def]
+    refused = signed_in(world.member).get(f"/c/riverton/measures/export/?{query}")
+    assert refused.status_code == 400
+    assert said in refused.content.decode()
