@@ -64,3 +64,31 @@ def test_the_openapi_description_names_the_errors_every_operation_answers(
                 assert "403" in declared, (name, declared)
     recidivism = schema["paths"]["/api/v1/coalitions/{coalition_slug}/measures/recidivism"]
     assert "422" in recidivism["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "said"),
+    [
+        ("get", "/api/v1/nope", 404, "Not found."),
+        ("get", "/api/v1/coalitions/riverton/data/jobs/abc", 404, "Not found."),
+        ("get", "/api/v1/coalitions/riverton/data/jobs/-1", 404, "Not found."),
+        ("delete", "/api/v1/coalitions/riverton/services", 405, "does not take DELETE"),
+    ],
+)
+def test_an_address_no_endpoint_answers_gets_a_json_error(
+    world: World, client: Client, method: str, path: str, status: int, said: str
+) -> None:
+    """README: errors are JSON {"detail": ...}; so are those of addresses the API lacks."""
+    answer = getattr(client, method)(path, headers=api_headers(world.member))
+    assert answer.status_code == status
+    assert answer["Content-Type"].startswith("application/json")
+    assert said in answer.json()["detail"]
+    if status == 405:
+        assert "GET" in answer["Allow"]
+
+
+def test_the_api_reference_page_is_still_a_page(client: Client) -> None:
+    assert client.get("/api/v1/docs/nothing-here").status_code == 404
+    assert not client.get("/api/v1/docs/nothing-here")["Content-Type"].startswith(
+        "application/json"
+    )
