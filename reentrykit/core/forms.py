@@ -142,3 +142,13 @@ class CoalitionModelForm(UswdsModelForm):
     def __init__(self, *args: Any, coalition: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.coalition = coalition
+
+    def name_taken(self, name: str, **same: Any) -> bool:
+        """Whether another of the coalition's records of this form's model has ``name``
+        in any letter case (and the ``same`` other fields, e.g. ``provider__iexact``)."""
+        model = type(self.instance)
+        return (
+            model.objects.filter(coalition=self.coalition, name__iexact=name.strip(), **same)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )

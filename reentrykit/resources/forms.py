@@ -58,6 +58,18 @@ class ServiceForm(CoalitionModelForm):
             field.validators.append(MaxValueValidator(MOST_PEOPLE))
             field.widget.attrs["max"] = MOST_PEOPLE
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        name, provider = cleaned.get("name"), cleaned.get("provider")
+        if name and provider and self.name_taken(name, provider__iexact=provider.strip()):
+            # Listed twice, its places would count twice against the need.
+            self.add_error(
+                "name",
+                f"The coalition already lists “{name.strip()}” from {provider.strip()}; "
+                "edit that one instead.",
+            )
+        return cleaned
+
     def clean_record_restrictions(self) -> str:
         restrictions = self.cleaned_data["record_restrictions"]
         return "" if restrictions.strip(" .").casefold() in NO_RESTRICTIONS else restrictions
@@ -103,6 +115,14 @@ class FundingSourceForm(CoalitionModelForm):
             "eligible_uses": forms.Textarea(attrs={"rows": 3}),
             "status": forms.RadioSelect,
         }
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if self.name_taken(name):
+            raise forms.ValidationError(
+                "The coalition already lists a funding source by this name; edit that one."
+            )
+        return name
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -22,6 +22,12 @@ class InfluencerForm(CoalitionModelForm):
         reaches.queryset = Stakeholder.objects.filter(coalition=self.coalition)  # type: ignore[attr-defined]
         reaches.empty_label = "None of the plan's stakeholders"  # type: ignore[attr-defined]
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if self.name_taken(name):
+            raise forms.ValidationError("The coalition already lists an influencer by this name.")
+        return name
+
 
 class MessageForm(CoalitionModelForm):
     class Meta:

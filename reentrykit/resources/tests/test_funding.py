@@ -151,3 +151,15 @@ def test_a_prospective_source_whose_period_ended_leaves_the_prospective_totals(
     assert "Federal $0 $5,000" in words
     assert "All $0 $5,000" in words
     assert "Prospective (ended Jan 1, 2020; not in the prospective totals)" in words
+
+
+def test_a_source_of_a_name_already_listed_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    fields = {"name": "Grant", "level": "state", "status": "current", "amount": "1000"}
+    client = signed_in(world.member)
+    assert client.post(f"{FUNDING}source/new/", fields).status_code == 302
+    response = client.post(f"{FUNDING}source/new/", {**fields, "name": " GRANT"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "The coalition already lists a funding source by this name; edit that one."
+    ]
+    assert FundingSource.objects.count() == 1

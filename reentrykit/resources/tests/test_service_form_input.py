@@ -84,3 +84,24 @@ def test_record_restrictions_typed_as_none_leave_the_service_open_to_high_risk(
     )
     assert housing.open_to_high_risk == 30
     assert "Record restrictions" not in page_words(client.get("/c/riverton/resources/"))
+
+
+def test_a_service_listed_twice_by_one_provider_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """Twice on the list, its places would count twice against the need; another
+    provider's service of the same name is its own."""
+    client = signed_in(world.member)
+    assert client.post(NEW, FIELDS).status_code == 302
+    again = {**FIELDS, "name": " bridge HOUSING", "provider": "second chance works "}
+    response = client.post(NEW, again)
+    assert response.status_code == 200
+    assert (
+        "Name: The coalition already lists “bridge HOUSING” from second chance works; "
+        "edit that one instead." in _summary(response)
+    )
+    assert Service.objects.count() == 1
+    other = client.post(NEW, {**FIELDS, "provider": "County Housing Authority"})
+    assert other.status_code == 302 and Service.objects.count() == 2
+    # Saving the first again (its own name) is not a clash with itself.
+    first = Service.objects.get(provider="Second Chance Works")
+    edit = client.post(f"/c/riverton/resources/services/{first.pk}/", FIELDS)
+    assert edit.status_code == 302

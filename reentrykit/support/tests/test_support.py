@@ -69,6 +69,11 @@ def test_influencers_reach_the_coalitions_own_decision_makers(world: World, sign
     )
     assert Influencer.objects.get().reaches == sheriff
     assert "Pastor Lee Faith leaders The sheriff Sermons" in page_words(client.get(BASE))
+    again = client.post(f"{BASE}influencer/new/", {"name": "pastor lee ", "network": "Choir"})
+    assert "The coalition already lists an influencer by this name." in html.unescape(
+        again.content.decode()
+    )
+    assert Influencer.objects.count() == 1
 
 
 @pytest.mark.parametrize(
