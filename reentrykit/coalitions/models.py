@@ -9,6 +9,7 @@ from django.db.models import Q
 from reentrykit.coalitions.sectors import Sector
 from reentrykit.coalitions.states import State
 from reentrykit.core.audit import Audited
+from reentrykit.core.models import lowercase_slug
 
 MIN_SUPPRESSION_K = 5
 # Above it nearly every figure of a county would be hidden: a typing slip, not a policy.
@@ -33,7 +34,7 @@ class Role(models.TextChoices):
 
 class Coalition(Audited, models.Model):
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[lowercase_slug])
     jurisdiction_type = models.CharField(
         max_length=20, choices=JurisdictionType.choices, default=JurisdictionType.COUNTY
     )

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+
+# The short name in a coalition's or a network's addresses. Lowercase only: a second
+# coalition "Harlow-County" beside "harlow-county" would be told apart by case alone.
+lowercase_slug = RegexValidator(
+    r"^[a-z0-9_-]+$",
+    "Use lowercase letters, digits and hyphens, e.g. harlow-county.",
+    code="slug",
+)
 
 
 class AuditEntry(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.audit import Audited
+from reentrykit.core.models import lowercase_slug
 
 
 def new_join_code() -> str:
@@ -25,7 +26,7 @@ class Network(models.Model):
     """A group of coalitions (a pilot or community of practice) with coaches."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[lowercase_slug])
     description = models.TextField(blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)

@@ -72,6 +72,15 @@ def test_it_refuses_a_duplicate_slug_and_changes_nothing(world: World) -> None:
     assert Coalition.objects.get(slug="riverton").name == "Riverton County Reentry Coalition"
 
 
+def test_it_refuses_a_slug_with_capitals_beside_its_lowercase_twin(world: World) -> None:
+    with pytest.raises(CommandError, match="--slug: Use lowercase letters, digits and hyphens"):
+        _run("coalition", "create", "--slug", "RIVERTON", "--name", "Another Riverton")
+    with pytest.raises(CommandError, match="--slug: Use lowercase letters, digits and hyphens"):
+        _run("network", "create", "--slug", "Cohort-2", "--name", "Cohort 2")
+    assert not Coalition.objects.filter(slug__iexact="riverton").exclude(slug="riverton").exists()
+    assert not Network.objects.filter(slug__iexact="cohort-2").exists()
+
+
 def test_it_names_each_invalid_field(db: None) -> None:
     with pytest.raises(CommandError) as raised:
         _run("coalition", "create", "--slug", "x", "--name", "X", "--state", "ZZ")
@@ -150,6 +159,26 @@ def test_it_only_adds_the_role_for_an_existing_user(world: World, tmp_path: Path
     assert User.objects.filter(email=world.member.email).count() == 1
     assert _sign_in_works(world.member.email, PASSWORD)
     assert not _sign_in_works(world.member.email, NEW_PASSWORD)
+
+
+def test_a_second_role_is_only_a_data_stewards(world: World) -> None:
+    """A coordinator made a member too would be listed twice for nothing; made the data
+    steward too, they hold what neither role gives alone."""
+    with pytest.raises(
+        CommandError,
+        match=f"--role: {world.coordinator.email} is already a coordinator of riverton; "
+        "a second role there is only a data steward's",
+    ):
+        _run(
+            "user", "create", "--email", world.coordinator.email.upper(), "--coalition",
+            "riverton", "--role", "member",
+        )  # fmt: skip
+    _run(
+        "user", "create", "--email", world.coordinator.email, "--coalition", "riverton",
+        "--role", "data_steward",
+    )  # fmt: skip
+    roles = set(world.coordinator.memberships.values_list("role", flat=True))
+    assert roles == {"coordinator", "data_steward"}
 
 
 def test_it_prints_a_password_link_for_a_user_without_a_password_file(world: World) -> None:

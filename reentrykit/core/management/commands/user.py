@@ -72,6 +72,8 @@ class Command(BaseCommand):
                 created = user is None
                 if user is None:
                     user = user_create(email=email, password=password, full_name=options["name"])
+                else:
+                    _refuse_a_second_role_of_no_use(user, coalition, options["role"])
                 membership_create(
                     coalition=coalition, user=user, role=options["role"], organization=organization
                 )
@@ -110,3 +112,17 @@ def _organization(coalition: Coalition, name: str | None) -> PartnerOrganization
             f"(it has: {known})."
         )
     return organization
+
+
+def _refuse_a_second_role_of_no_use(user: User, coalition: Any, role: str) -> None:
+    """A second role in a coalition is for a data steward beside another role: the
+    coordinator, member and viewer roles each include the next, so a second of them
+    would only list the person twice. A role is changed on the Members page."""
+    held = set(user.memberships.filter(coalition=coalition).values_list("role", flat=True))
+    if not held or role in held or Role.DATA_STEWARD in (held | {role}):
+        return
+    labels = ", ".join(str(Role(name).label).lower() for name in sorted(held))
+    raise CommandError(
+        f"--role: {user.email} is already a {labels} of {coalition.slug}; a second role "
+        "there is only a data steward's. To change the role, use the Members page."
+    )
