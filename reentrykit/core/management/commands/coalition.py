@@ -22,7 +22,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="{create,list}")
         create = actions.add_parser("create", help="Create a coalition; prints its slug.")
-        create.add_argument("--slug", required=True, help="Short name used in URLs.")
+        create.add_argument(
+            "--slug",
+            required=True,
+            help="Short name used in URLs: lowercase letters, digits and hyphens.",
+        )
         create.add_argument("--name", required=True)
         create.add_argument(
             "--jurisdiction-type", choices=JurisdictionType.values, default=JurisdictionType.COUNTY

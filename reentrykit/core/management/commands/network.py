@@ -39,7 +39,11 @@ class Command(BaseCommand):
             dest="action", required=True, metavar="{create,add-site,add-role,list}"
         )
         create = actions.add_parser("create", help="Create a network; prints its slug.")
-        create.add_argument("--slug", required=True)
+        create.add_argument(
+            "--slug",
+            required=True,
+            help="Short name used in URLs: lowercase letters, digits and hyphens.",
+        )
         create.add_argument("--name", required=True)
         create.add_argument("--description", default="")
         create.add_argument("--start", help="First day, YYYY-MM-DD.")
