@@ -278,6 +278,8 @@ class ActionStepForm(UswdsModelForm):
         if not cleaned.get("owner_organization") and not cleaned.get("owner_person", "").strip():
             self.add_error("owner_person", "Name who owns the step: a partner, a person or both.")
         status, percent = cleaned.get("status"), cleaned.get("percent_complete")
+        if percent is not None and not 0 <= percent <= 100:
+            percent = None  # refused as out of range by the field's own check
         if status == ActionStep.Status.DONE and percent is not None and percent != 100:
             self.add_error(
                 "percent_complete",

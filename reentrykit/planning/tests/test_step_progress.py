@@ -54,3 +54,22 @@ def test_a_step_done_must_be_100_percent_complete_as_the_field_says(
     assert not ActionStep.objects.filter(goal=goal).exists()
     assert client.post(url, {**step, "percent_complete": "100"}).status_code == 302
     assert ActionStep.objects.get(goal=goal).percent_complete == 100
+
+
+def test_a_percent_out_of_range_is_told_only_that(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    goal = _goal(world)
+    response = signed_in(world.coordinator).post(
+        f"/c/riverton/plan/goals/{goal.pk}/steps/new/",
+        {
+            "description": "Sign the data agreement",
+            "owner_organization": str(world.jail.pk),
+            "starts_on": "2026-01-01",
+            "due_on": "2026-02-01",
+            "status": "done",
+            "percent_complete": "99999",
+        },
+    )
+    assert response.context["form"].errors == {
+        "percent_complete": ["Ensure this value is less than or equal to 100."]
+    }
+    assert not ActionStep.objects.filter(goal=goal).exists()
