@@ -99,6 +99,15 @@ class AssistanceRequestForm(SiteChoiceMixin, UswdsModelForm):
         widgets = {"detail": forms.Textarea(attrs={"rows": 4}), "needed_by": DateInput}
         help_texts = {"topic": "For example “Setting up a data-sharing agreement with the jail”."}
 
+    def clean_needed_by(self) -> dt.date | None:
+        needed_by = self.cleaned_data.get("needed_by")
+        # Only a new request: one already made may keep a date that has since passed.
+        if needed_by and self.instance.pk is None and needed_by < timezone.localdate():
+            raise forms.ValidationError(
+                "That date has passed: give a date from today on, or leave it empty."
+            )
+        return needed_by
+
 
 class AssistanceAnswerForm(UswdsForm):
     answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 4}))

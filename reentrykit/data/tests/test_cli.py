@@ -224,7 +224,10 @@ def test_a_missing_mapping_file_is_an_error(world: World, tmp_path: Path, capsys
 
 def test_a_file_that_does_not_exist_is_a_usage_error(world: World, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     error, _ = _refused(tmp_path, capsys, "--source", "Jail", file="missing.csv", code=2)
-    assert error == f"No such file: {tmp_path / 'missing.csv'}"
+    assert error == f"FILE: {tmp_path / 'missing.csv'} names no file."
+    (tmp_path / "folder").mkdir()
+    error, _ = _refused(tmp_path, capsys, "--source", "Jail", file="folder", code=2)
+    assert error == f"FILE: {tmp_path / 'folder'} is a folder, not a file."
 
 
 def test_a_source_longer_than_the_database_takes_is_refused(

@@ -197,6 +197,19 @@ def test_a_member_asks_for_help_and_a_coach_answers(world: World, signed_in) -> 
     assert "Cost per jail bed-day" not in overview
 
 
+def test_help_needed_by_a_day_that_has_passed_is_refused(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    client = signed_in(world.member)
+    ask = {"ask-topic": "Cost per jail bed-day", "ask-needed_by": "2000-01-01"}
+    refused = client.post(COACHING, ask)
+    assert "That date has passed: give a date from today on" in refused.content.decode()
+    assert not AssistanceRequest.objects.exists()
+    today = timezone.localdate().isoformat()
+    client.post(COACHING, {**ask, "ask-needed_by": today})
+    assert AssistanceRequest.objects.get().needed_by.isoformat() == today
+
+
 def test_viewers_cannot_ask_for_help(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     response = signed_in(world.viewer).post(COACHING, {"ask-topic": "Help"})
     assert response.status_code == 403

@@ -116,7 +116,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             # A path that names no file is a usage error, as a bad --export path is.
-            raise CommandError(f"No such file: {path}", returncode=2)
+            what = "is a folder, not a file" if path.is_dir() else "names no file"
+            raise CommandError(f"FILE: {path} {what}.", returncode=2)
         mapping = self._mapping(options["mapping"]) if options.get("mapping") else None
         result = import_file(
             coalition=coalition,
