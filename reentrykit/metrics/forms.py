@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.core.forms import UswdsForm, UswdsModelForm
@@ -92,6 +93,18 @@ class IndicatorForm(UswdsModelForm):
     def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.coalition = coalition
+        for name in ("baseline_first_year", "baseline_last_year"):
+            # One range, the model's, rather than a year's field refusing -5 as below 0
+            # and then 0 as below 1900.
+            field = self.fields[name]
+            first = max(
+                check.limit_value
+                for check in Indicator._meta.get_field(name).validators
+                if isinstance(check, MinValueValidator)
+            )
+            field.validators = [c for c in field.validators if not isinstance(c, MinValueValidator)]
+            field.validators.append(MinValueValidator(first))
+            field.widget.attrs["min"] = first
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

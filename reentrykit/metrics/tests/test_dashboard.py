@@ -799,3 +799,25 @@ def test_an_export_of_a_table_that_does_not_exist_is_refused(
     refused = signed_in(world.member).get(f"/c/riverton/measures/export/?{query}")
     assert refused.status_code == 400
     assert said in refused.content.decode()
+
+
+@pytest.mark.parametrize("year", ["-5", "0", "1899"])
+def test_a_baseline_year_out_of_range_is_told_the_one_range(
+    world: World, signed_in, year: str
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.metrics.models import Indicator
+
+    response = signed_in(world.member).post(
+        "/c/riverton/measures/indicators/",
+        {
+            "name": "Old baseline",
+            "measure": "rearrest",
+            "window_days": "365",
+            "baseline_first_year": year,
+            "baseline_last_year": "2022",
+        },
+    )
+    assert response.context["form"].errors["baseline_first_year"] == [
+        "Ensure this value is greater than or equal to 1900."
+    ]
+    assert not Indicator.objects.exists()
