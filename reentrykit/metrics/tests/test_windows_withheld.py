@@ -27,7 +27,7 @@ from reentrykit.core.access import coalition_access
 from reentrykit.metrics import selectors
 from reentrykit.metrics.models import Indicator, MetricSnapshot
 from reentrykit.metrics.rates import RATE_COLUMNS
-from reentrykit.metrics.tests.builders import dashboard_payload
+from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
 from reentrykit.testing import World
 
 RECIDIVISTS = {365: 50, 1095: 56, 1825: 64, 180: 30, 730: 62}
@@ -35,20 +35,7 @@ WITHHELD = {1095, 730}
 
 
 def _row(window: int, recidivists: int, *, group: str = "all", breakdown: str = "all") -> dict:
-    cohort = 160
-    rate = recidivists / cohort
-    return {
-        "measure": "rearrest",
-        "window_days": window,
-        "cohort_year": 2020,
-        "breakdown": breakdown,
-        "group": group,
-        "cohort": cohort,
-        "recidivists": recidivists,
-        "rate": rate,
-        "ci_low": rate - 0.05,
-        "ci_high": rate + 0.05,
-    }
+    return {**rate_row(group, breakdown, 160, recidivists, year=2020), "window_days": window}
 
 
 def _indicator_row(window: int, recidivists: int, **group: str) -> dict:
