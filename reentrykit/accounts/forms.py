@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
-from django.template.loader import render_to_string
 
 from reentrykit.accounts.models import User
 from reentrykit.coalitions.models import Coalition, PartnerOrganization, Role
@@ -40,28 +41,19 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             if _comparable(user.email) == wanted
         )
 
-    def send_mail(
-        self,
-        subject_template_name: str,
-        email_template_name: str,
-        context: dict[str, Any],
-        from_email: str | None,
-        to_email: str,
-        html_email_template_name: str | None = None,
-    ) -> None:
-        """Queues the link for the task worker: sent while the page waited, it would
-        make the answer for an address with an account slower than for one without,
-        which tells anyone who times it which addresses have accounts."""
-        from reentrykit.accounts.tasks import send_email
-
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
-        html = (
-            render_to_string(html_email_template_name, context)
-            if html_email_template_name
-            else None
+    def send_links(self) -> None:
+        """Emails a reset link to each account with the form's address (none for an
+        address without one). The task worker calls this, not the page: the page's work
+        is then the same whether the address has an account or not, and its answer
+        takes as long (sending while the page waited told anyone who timed it)."""
+        site = urlsplit(settings.SITE_URL)
+        self.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            email_template_name="accounts/email/password_reset.txt",
+            extra_email_context={"site_url": settings.SITE_URL},
         )
-        send_email.enqueue(subject, body, to_email, html, from_email)
 
 
 def _comparable(email: str) -> str:

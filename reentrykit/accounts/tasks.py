@@ -1,17 +1,15 @@
-"""E-mail sent by the task worker rather than while a page waits."""
+"""Account e-mail sent by the task worker rather than while a page waits."""
 
 from __future__ import annotations
 
-from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 
 @task()
-def send_email(
-    subject: str, body: str, to: str, html: str | None = None, from_email: str | None = None
-) -> None:
-    """One message from the default sender to one address."""
-    message = EmailMultiAlternatives(subject, body, from_email, [to])
-    if html is not None:
-        message.attach_alternative(html, "text/html")
-    message.send()
+def send_password_reset(email: str) -> None:
+    """Reset links to the accounts with ``email``, if any (``PasswordResetForm.send_links``)."""
+    from reentrykit.accounts.forms import PasswordResetForm
+
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.send_links()
