@@ -229,6 +229,13 @@ def note_problem(note: str) -> str | None:
     return None
 
 
+def check_note(note: str) -> None:
+    """Refuses a note :func:`note_problem` finds fault with, in a sentence."""
+    problem = note_problem(note)
+    if problem:
+        raise ValidationError(problem[0].upper() + problem[1:] + ".", code="note")
+
+
 @transaction.atomic
 def response_save(
     *,
@@ -246,9 +253,7 @@ def response_save(
         raise ValidationError(f"{item_key!r} is not an item of this round.")
     parsed = Answer.parse(answer)
     defaults: dict[str, Any] = {"rating": parsed.rating, "dont_know": parsed.dont_know}
-    problem = note_problem(note or "")
-    if problem:
-        raise ValidationError(problem[0].upper() + problem[1:] + ".", code="note")
+    check_note(note or "")
     if note is not None:
         defaults["note"] = note.strip()
     response, _created = Response.objects.update_or_create(

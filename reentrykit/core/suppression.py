@@ -116,7 +116,7 @@ def suppress_table(
             _hide_small_complement(row, hidden[index], part, whole, k)
     if total_column is not None:
         parts = [i for i, row in enumerate(out) if row.get(total_column) != total_value]
-        total = next((i for i in range(len(out)) if i not in set(parts)), None)
+        total = next((i for i, row in enumerate(out) if row.get(total_column) == total_value), None)
         for column in counts:
             complementary(out, hidden, parts, column, total=total)
     for index, row in enumerate(out):

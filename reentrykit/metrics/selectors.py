@@ -161,10 +161,6 @@ def sees_raw(access: CoalitionAccess) -> bool:
 # give a small count away: the headline's year, then the national references' three
 # and five years, then the rest.
 WINDOW_PRIORITY = (365, 1095, 1825, 180, 730)
-# Recently computed :func:`windows_withheld`, by payload (each kept with its payload,
-# so that a reused id cannot match): a page reads several tables of one payload.
-_WITHHELD_CACHE: dict[tuple[int, int], tuple[dict[str, Any], frozenset[tuple[Any, ...]]]] = {}
-_WITHHELD_CACHE_SIZE = 8
 
 
 def _window_key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -196,16 +192,9 @@ def windows_withheld(payload: dict[str, Any], k: int) -> frozenset[tuple[Any, ..
     recidivists differ from a kept window's by 1 to k-1 (the survival curves, by the
     same reasoning, step only on k or more events).
     """
-    cached = _WITHHELD_CACHE.get((id(payload), k))
-    if cached is not None and cached[0] is payload:
-        return cached[1]
-    result = _withheld_windows(
+    return _withheld_windows(
         ((_window_key(row), row["window_days"], row, 0) for row in payload.get("rates", [])), k
     )
-    if len(_WITHHELD_CACHE) >= _WITHHELD_CACHE_SIZE:
-        _WITHHELD_CACHE.pop(next(iter(_WITHHELD_CACHE)))
-    _WITHHELD_CACHE[(id(payload), k)] = (payload, result)
-    return result
 
 
 def _withheld_windows(
@@ -872,18 +861,17 @@ def _mark_indicator_windows(
     figures = [(_window_key(row), row["window_days"], row, 0) for row in payload.get("rates", [])]
     keyed = []
     for indicator, entry in entries:
+        window = indicator.window_days
         for part, years in _indicator_parts(entry, indicator):
             # A calendar year of every facility is the measures pages' cohort.
             period = (indicator.facility_type, years) if indicator.facility_type else years
+            rows = part.get("rows", [])
             keys = [
                 (indicator.measure, period, *_group_key(indicator.breakdown, row["group"]))
-                for row in part.get("rows", [])
+                for row in rows
             ]
-            figures += [
-                (key, indicator.window_days, row, 1)
-                for key, row in zip(keys, part.get("rows", []), strict=True)
-            ]
-            keyed.append((part, keys, indicator.window_days))
+            figures += [(key, window, row, 1) for key, row in zip(keys, rows, strict=True)]
+            keyed.append((part, keys, window))
     withheld = _withheld_windows(figures, access.coalition.suppression_k)
     for part, keys, window in keyed:
         part[WINDOW_MARKS] = [

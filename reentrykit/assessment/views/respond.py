@@ -236,13 +236,14 @@ def _save_all(round_: Round, respondent: Respondent, edits: list[Edit]) -> list[
     """Save every edit or none: the problems, each naming its item, when none was saved."""
     problems = []
     for pending in edits:
-        try:
-            services.Answer.parse(pending.answer)
-        except ValidationError as error:
-            problems.append(f"Item {pending.key}: {error_text(error)}")
-        note_problem = services.note_problem(pending.note)
-        if note_problem:
-            problems.append(f"Item {pending.key}: {note_problem[0].upper()}{note_problem[1:]}.")
+        for check, value in (
+            (services.Answer.parse, pending.answer),
+            (services.check_note, pending.note),
+        ):
+            try:
+                check(value)
+            except ValidationError as error:
+                problems.append(f"Item {pending.key}: {error_text(error)}")
     if problems:
         return problems
     edit: Edit | None = None
