@@ -115,6 +115,15 @@ class InviteForm(UswdsForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        offered = {f"invite_{person['user'].pk}" for person in self.people}
+        if any(key.startswith("invite_") and key not in offered for key in self.data):
+            # Invited meanwhile (another tab), removed from the coalition, or never a
+            # member: inviting the rest alone would report fewer than were ticked.
+            raise forms.ValidationError(
+                "Someone you ticked can no longer be invited: they were invited meanwhile "
+                "or are not a member of this coalition. No one was invited; the list below "
+                "is up to date, tick again."
+            )
         for person in self.people:
             user = person["user"]
             field = f"sector_{user.pk}"

@@ -54,7 +54,18 @@ def comment_add(request: HttpRequest, coalition_slug: str, area: str) -> HttpRes
     else:
         problems = " ".join(error for errors in form.errors.values() for error in errors)
         messages.error(request, f"Your comment was not saved: {problems}")
+        # Back on the page, the form holds what was typed, to shorten rather than retype.
+        request.session[draft_key(area)] = str(form.data.get("body", ""))[:DRAFT_KEPT]
     return _back(coalition_slug, area)
+
+
+# A refused comment is kept this far: enough to trim one over the limit, and no more
+# in the session (a hand-made request can send megabytes).
+DRAFT_KEPT = 20_000
+
+
+def draft_key(area: str) -> str:
+    return f"comment-draft-{area}"
 
 
 @login_required

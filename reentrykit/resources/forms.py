@@ -14,8 +14,10 @@ from reentrykit.resources.models import FundingSource, FundraisingTarget, MapCel
 # (``FiguresForm``): beyond it a number is a typo, and summed with others it overflows
 # the database's integers.
 MOST_PEOPLE = 10_000_000
-# A phone number has digits: three at least, as 211 or 988 have.
+# A phone number has digits (three at least, as 211 or 988 have), the marks people
+# write between them, and perhaps an extension: "(555) 010-0100 ext. 12".
 PHONE_DIGITS = 3
+PHONE = re.compile(r"\+?[0-9().\-/ ]+(?:(?:ext\.?|x|extension)\s*[0-9]+)?", re.IGNORECASE)
 # What people type for "no record restrictions" although the hint says to leave the
 # field empty: kept, such a word would count the service as closed to people with a
 # record (the estimates' "open to high risk") and show as a restriction.
@@ -78,10 +80,12 @@ class ServiceForm(CoalitionModelForm):
         # The directory and its feed give the phone to people and to referral tools as
         # a number to call: words such as "call us" or "TBD" are not one.
         phone = self.cleaned_data["phone"]
-        if phone and len(re.findall(r"[0-9]", phone)) < PHONE_DIGITS:
+        if phone and (
+            len(re.findall(r"[0-9]", phone)) < PHONE_DIGITS or not PHONE.fullmatch(phone.strip())
+        ):
             raise forms.ValidationError(
-                "Enter a phone number with its digits, e.g. (555) 010-0100 or 211; "
-                "leave it empty when there is none.",
+                "Enter a phone number with its digits, e.g. (555) 010-0100 or 211, and "
+                "nothing else but an extension (ext. 12); leave it empty when there is none.",
                 code="phone",
             )
         return phone

@@ -40,3 +40,22 @@ def test_it_asks_for_the_sector_of_a_member_without_an_organization(
 
     client.post(url, {f"invite_{world.member.pk}": "on", field: "lived_experience"})
     assert Respondent.objects.get(round=round_).sector == "lived_experience"
+
+
+def test_a_person_who_cannot_be_invited_changes_nothing(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    round_ = services.round_open(
+        coalition=world.coalition, name="Baseline", version="1", opened_by=world.coordinator
+    )
+    services.respondent_add(round_=round_, user=world.coordinator, sector="jail_administration")
+    client = signed_in(world.coordinator)
+    url = f"/c/riverton/assess/rounds/{round_.pk}/respondents/"
+    member = {f"invite_{world.member.pk}": "on", f"sector_{world.member.pk}": "lived_experience"}
+    # Invited in another tab since the page was drawn, and an id no member has.
+    for stale in (world.coordinator.pk, 99999):
+        response = client.post(url, {**member, f"invite_{stale}": "on"})
+        assert response.status_code == 200
+        page = html.unescape(response.content.decode())
+        assert "Someone you ticked can no longer be invited" in page
+        assert list(Respondent.objects.filter(round=round_).values_list("user", flat=True)) == [
+            world.coordinator.pk
+        ]

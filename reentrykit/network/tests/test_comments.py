@@ -69,6 +69,20 @@ def test_an_empty_comment_is_refused_with_a_message(world: World, signed_in) -> 
     assert not Comment.objects.exists()
 
 
+def test_a_refused_comment_comes_back_in_the_box_once(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.member)
+    long = "The jail's release desk closes at five. " * 120
+    page = client.get(_add(client, "plan", long)["Location"]).content.decode()
+    assert "Your comment was not saved: Ensure this value has at most 4000 characters" in page
+    box = page[page.index('id="comment-plan-body"') :]
+    assert long.replace("'", "&#x27;") in box[: box.index("</textarea>")]
+    assert 'aria-invalid="true"' in page[page.index('id="comments"') :]
+    assert not Comment.objects.exists()
+    # Shown once: the page drawn again starts empty.
+    page = client.get("/c/riverton/plan/").content.decode()
+    assert "release desk" not in page
+
+
 def test_an_unknown_area_is_not_found(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     assert _add(signed_in(world.member), "budget", "Hello").status_code == 404
 

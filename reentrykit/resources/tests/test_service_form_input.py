@@ -41,6 +41,8 @@ def _summary(response) -> str:  # type: ignore[no-untyped-def]
         ("url", "see our flyer", "Web address: Enter a valid URL."),
         ("phone", "call us", "Phone: Enter a phone number with its digits"),
         ("phone", "TBD", "Phone: Enter a phone number with its digits"),
+        ("phone", "Call 555 after noon", "Phone: Enter a phone number with its digits"),
+        ("phone", "555-0100 or 555-0199", "Phone: Enter a phone number with its digits"),
     ],
 )
 def test_odd_input_is_refused_naming_the_field(
@@ -52,7 +54,7 @@ def test_odd_input_is_refused_naming_the_field(
     assert not Service.objects.exists()
 
 
-@pytest.mark.parametrize("phone", ["(555) 010-0100 ext. 12", "+1 555 010 0100", "211", "555.0100"])
+@pytest.mark.parametrize("phone", ["(555) 010-0100 ext. 12", "+1 555 010 0100", "211", "555.0100", "555-0100 x12"])
 def test_phone_numbers_in_their_usual_forms_are_taken(world: World, signed_in, phone: str) -> None:  # type: ignore[no-untyped-def]
     response = signed_in(world.member).post(NEW, {**FIELDS, "phone": phone})
     assert response.status_code == 302
