@@ -54,7 +54,9 @@ def test_odd_input_is_refused_naming_the_field(
     assert not Service.objects.exists()
 
 
-@pytest.mark.parametrize("phone", ["(555) 010-0100 ext. 12", "+1 555 010 0100", "211", "555.0100", "555-0100 x12"])
+@pytest.mark.parametrize(
+    "phone", ["(555) 010-0100 ext. 12", "+1 555 010 0100", "211", "555.0100", "555-0100 x12"]
+)
 def test_phone_numbers_in_their_usual_forms_are_taken(world: World, signed_in, phone: str) -> None:  # type: ignore[no-untyped-def]
     response = signed_in(world.member).post(NEW, {**FIELDS, "phone": phone})
     assert response.status_code == 302
