@@ -8,7 +8,7 @@ from django.utils import timezone
 from reentrykit.assessment.instrument import instrument_files
 from reentrykit.assessment.services import NOTE_MAX_LENGTH
 from reentrykit.coalitions.sectors import Sector
-from reentrykit.core.forms import DateInput, UswdsForm
+from reentrykit.core.forms import DateInput, UswdsForm, chose_unoffered
 
 CONSENSUS_CHOICES = [
     ("", "No consensus yet (the median of responses is used)"),
@@ -115,8 +115,7 @@ class InviteForm(UswdsForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        offered = {f"invite_{person['user'].pk}" for person in self.people}
-        if any(key.startswith("invite_") and key not in offered for key in self.data):
+        if chose_unoffered(self, "invite_"):
             # Invited meanwhile (another tab), removed from the coalition, or never a
             # member: inviting the rest alone would report fewer than were ticked.
             raise forms.ValidationError(

@@ -38,6 +38,16 @@ def ensure_name_free(instance: Any, others: Any, noun: str) -> None:
         raise ValidationError({"name": said})
 
 
+def chose_unoffered(form: forms.BaseForm, prefix: str) -> bool:
+    """Whether the data chooses something under a ``prefix`` field the form does not
+    offer: one whose rows were drawn from the database (a person to invite, a candidate
+    to rank) when another tab or person has changed them since the page was drawn."""
+    return any(
+        key.startswith(prefix) and key not in form.fields and form.data.get(key)
+        for key in form.data
+    )
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker; the value stays an ISO date the server parses."""
 

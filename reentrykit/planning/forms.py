@@ -14,6 +14,7 @@ from reentrykit.core.forms import (
     RecordsField,
     UswdsForm,
     UswdsModelForm,
+    chose_unoffered,
 )
 from reentrykit.metrics.models import Indicator
 from reentrykit.planning.models import (
@@ -86,6 +87,13 @@ class RankForm(UswdsForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if chose_unoffered(self, "candidate-"):
+            # Saved without it, the other places would not be the order the person meant.
+            raise forms.ValidationError(
+                "A candidate you placed is no longer open for ranking: it was closed or "
+                "removed meanwhile. Nothing was saved; the list below is up to date, "
+                "rank again."
+            )
         seen: dict[int, str] = {}
         for name, place in list(cleaned.items()):
             if place is None:

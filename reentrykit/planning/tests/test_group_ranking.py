@@ -82,6 +82,20 @@ def test_a_candidate_made_a_priority_leaves_the_count(world: World, signed_in, c
     ]
 
 
+def test_a_ranking_of_a_candidate_closed_meanwhile_saves_nothing(
+    world: World, signed_in, candidates
+) -> None:  # type: ignore[no-untyped-def]
+    member = signed_in(world.member)
+    _rank(member, candidates, "3", "2", "1")
+    # Adopted in another tab after this member's page was drawn with all three.
+    signed_in(world.coordinator).post(f"{PLAN}priorities/adopt/", {"candidate": candidates[2].pk})
+    response = _rank(member, candidates, "2", "1", "3")
+    assert response.status_code == 200
+    assert "A candidate you placed is no longer open" in html.unescape(response.content.decode())
+    ranks = CandidateRank.objects.filter(candidate__in=candidates[:2]).order_by("candidate_id")
+    assert list(ranks.values_list("position", flat=True)) == [3, 2]
+
+
 @pytest.mark.parametrize(
     ("places", "problem"),
     [
