@@ -18,7 +18,8 @@ The rules (DATA.md, "Disclosure control"):
 - a count that is part of another is hidden when the other less it is small, and
   the parts that split a count are a breakdown of it (the reentry map's flow);
 - a survival curve is shown only when its group's n and events are, in steps of at
-  least k events, and only while k or more people are at risk.
+  least k events, and only while k or more people are at risk; its shares (and the
+  cumulative incidence beside it) are worked out from those steps alone.
 Data stewards see the raw figures, marked confidential.
 """
 
@@ -28,6 +29,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+
+from reentrykit.core.estimators import aalen_johansen, product_limit
 
 UNSTABLE_EVENTS = 20
 SMALL = "small"
@@ -351,6 +356,81 @@ def _stopping(active: set[str], at_risk: dict[str, Any], k: int, total: str | No
     return stopping
 
 
+def life_table(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pooled steps with their survival and band worked out from their own numbers at
+    risk and events (a life table), in place of the day's Kaplan–Meier values.
+
+    The exact curve at a pooled step depends on how the stretch's events fell between
+    its deaths and other censorings (each event's denominator is the number at risk
+    that day), so with the counts beside it, it would tell how many events came before
+    a death: a small count the pooling hides. Without censoring inside the stretches the
+    two are the same.
+    """
+    if len(points) < 2:
+        return points
+    steps = points[1:]
+    survival, low, high = product_limit(
+        np.array([p["at_risk"] for p in steps]), np.array([p["events"] for p in steps])
+    )
+    return [
+        points[0],
+        *(
+            {**point, "survival": float(s), "ci_low": float(lo), "ci_high": float(hi)}
+            for point, s, lo, hi in zip(steps, survival, low, high, strict=True)
+        ),
+    ]
+
+
+def life_table_incidence(
+    steps: Sequence[Mapping[str, Any]], daily: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The cumulative incidence with death competing on the days of a member's pooled
+    survival steps, worked out from those steps as :func:`life_table` works out the
+    survival: each stretch's events against its number at risk at the start, so that
+    the values do not tell how its events fell among its deaths.
+
+    ``steps`` are the pooled points (day 0 first: ``day``, ``at_risk``, ``events``);
+    ``daily`` the exact estimator's rows (day 0 first: ``day``, ``events``,
+    ``competing``), whose deaths are pooled too: those from a step to the next
+    stretch's first event left the risk set before its start (a step of their own, as
+    the exact estimator has one per day), the others are the stretch's.
+    """
+    if len(steps) < 2:
+        return []
+    at_risk: list[float] = []
+    events: list[float] = []
+    deaths: list[float] = []
+    read: list[int] = []
+    previous = -1  # deaths on the release day come before the first stretch
+    for step in steps[1:]:
+        within = [row for row in daily if previous < row["day"] <= step["day"]]
+        start = next((row["day"] for row in within if row["events"]), step["day"])
+        before = sum(row["competing"] for row in within if row["day"] < start)
+        if before:
+            at_risk.append(step["at_risk"] + before)
+            events.append(0)
+            deaths.append(before)
+        at_risk.append(step["at_risk"])
+        events.append(step["events"])
+        deaths.append(sum(row["competing"] for row in within if row["day"] >= start))
+        read.append(len(at_risk) - 1)
+        previous = step["day"]
+    share, low, high = aalen_johansen(np.array(at_risk), np.array(events), np.array(deaths))
+    zero = {"day": 0, "cumulative_incidence": 0.0, "ci_low": 0.0, "ci_high": 0.0}
+    return [
+        zero,
+        *(
+            {
+                "day": step["day"],
+                "cumulative_incidence": float(share[index]),
+                "ci_low": float(low[index]),
+                "ci_high": float(high[index]),
+            }
+            for step, index in zip(steps[1:], read, strict=True)
+        ),
+    ]
+
+
 def disclose_curves(
     points: Sequence[Mapping[str, Any]],
     *,
@@ -383,7 +463,13 @@ def disclose_curves(
         for row, hidden in zip(disclosed.rows, disclosed.hidden, strict=True)
         if not hidden
     }
-    steps = groups if unsuppressed else common_steps(visible, k=k, total=total_group)
+    if unsuppressed:
+        steps = groups
+    else:
+        steps = {
+            group: life_table(points)
+            for group, points in common_steps(visible, k=k, total=total_group).items()
+        }
     # A curve's events less its steps' are those after its last step: when that is
     # small for any curve, no curve's events show (they would give it away, directly
     # or through the total).

@@ -47,6 +47,7 @@ from scipy.special import chdtrc
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
+from reentrykit.core.estimators import Z95
 from reentrykit.data.schema import PROGRAM_TYPE
 from reentrykit.metrics.breakdowns import (
     PARTICIPATION_STATUSES,
@@ -55,7 +56,7 @@ from reentrykit.metrics.breakdowns import (
 from reentrykit.metrics.cohorts import MEASURE_EVENTS, Period, epoch_day, person_outcomes
 from reentrykit.metrics.engine import Tables
 from reentrykit.metrics.selectors import PROGRAM_EFFECT_KEYS, disclose_program_effect
-from reentrykit.metrics.survival import EVENT, Z95, survival_times
+from reentrykit.metrics.survival import EVENT, survival_times
 
 PROGRAM_TERM = "program"
 # statsmodels counts a row as at risk at its entry time too (Stata's convention); every

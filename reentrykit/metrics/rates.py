@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from ibis.expr.types import BooleanValue, IntegerValue, Table
 
+from reentrykit.core.estimators import Z95
 from reentrykit.core.suppression import Disclosed, RateSpec, disclose
 from reentrykit.metrics.breakdowns import (
     ALL,
@@ -40,7 +41,7 @@ from reentrykit.metrics.cohorts import (
     person_outcomes,
 )
 from reentrykit.metrics.engine import Tables, compute_together, materialized
-from reentrykit.metrics.survival import NOT_FOLLOWED, Z95, time_and_outcome
+from reentrykit.metrics.survival import NOT_FOLLOWED, time_and_outcome
 
 # recidivism_rates: one row per group (``all`` last), counts as ints, NaN rates when
 # the cohort is empty.

@@ -17,6 +17,7 @@ from reentrykit.core.suppression import (
     disclose_curves,
     disclose_flow,
     is_small,
+    life_table_incidence,
 )
 from reentrykit.metrics.breakdowns import (
     ALL,
@@ -657,15 +658,15 @@ def incidence(access: CoalitionAccess, payload: dict[str, Any], *, measure: str)
     ``cumulative_incidence``, ``ci_low`` and ``ci_high``; none when no death is recorded.
 
     Outside the data steward role only on the days everyone's curve shows (which join
-    at least k events each), and without the counts of events and deaths.
+    at least k events each), worked out from its pooled steps (a life table), and
+    without the counts of events and deaths.
     """
     entry = payload.get("survival", {}).get(measure, {}).get(ALL) or {}
     points = rows_from_columns(entry.get("incidence", {}))
     keys = ("day", "cumulative_incidence", "ci_low", "ci_high")
     if not sees_raw(access):
         shown, _, _ = survival(access, payload, measure=measure, breakdown=ALL)
-        days = {point["day"] for point in shown}
-        points = [point for point in points if point["day"] in days]
+        points = life_table_incidence(shown, points) if points else []
     return [{key: point[key] for key in keys} for point in points]
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 from ibis.expr.types import IntegerValue, Table
 from scipy.special import chdtrc
 
+from reentrykit.core.estimators import aalen_johansen, product_limit
 from reentrykit.core.suppression import disclose_curves
 from reentrykit.metrics.breakdowns import ALL, group_value, ordered_groups, parse_breakdown
 from reentrykit.metrics.cohorts import Period, epoch_day, measure_events, person_outcomes
@@ -146,9 +147,6 @@ def group_summary(counts: pd.DataFrame, *, by: str | None = None) -> pd.DataFram
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
-Z95 = 1.959963984540054  # the standard normal quantile at 0.975 (every 95% interval)
-
-
 @dataclass
 class _KaplanMeierTable:
     """Kaplan–Meier at every distinct time (``time``, ascending), as numpy arrays."""
@@ -184,21 +182,14 @@ def _kaplan_meier_table(part: pd.DataFrame) -> _KaplanMeierTable:
     """
     times, observed, removed = _per_time(part)
     at_risk = removed.sum() - (np.cumsum(removed) - removed)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_survival = np.cumsum(np.log(at_risk - observed) - np.log(at_risk))
-        steps = observed / (at_risk * (at_risk - observed))
-        greenwood = np.cumsum(np.where(np.isinf(steps), 0.0, steps))
-        spread = Z95 * np.sqrt(greenwood) / log_survival
-        centre = np.log(-log_survival)
-        low = np.exp(-np.exp(centre - spread))
-        high = np.exp(-np.exp(centre + spread))
+    survival, low, high = product_limit(at_risk, observed)
     return _KaplanMeierTable(
         time=times,
         at_risk=at_risk,
         observed=observed,
-        survival=np.exp(log_survival),
-        ci_low=np.nan_to_num(low, nan=1.0),
-        ci_high=np.nan_to_num(high, nan=1.0),
+        survival=survival,
+        ci_low=low,
+        ci_high=high,
     )
 
 
@@ -357,27 +348,7 @@ def _aalen_johansen(part: pd.DataFrame, group: str) -> pd.DataFrame:
     removed = per_time(people)
     at_risk = removed.sum() - (np.cumsum(removed) - removed)
     ended = events + deaths
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # Everyone's survival (from the event or death) just before each day.
-        before = np.concatenate([[1.0], np.cumprod(1 - ended / at_risk)[:-1]])
-        share = np.cumsum(before * events / at_risk)
-        # Var F(t) = sum a_i (F(t) - F_i)^2 + sum b_i - 2 sum c_i (F(t) - F_i), over days
-        # up to t (Collett, as lifelines), with the squares and products expanded into
-        # running sums.
-        a = ended / (at_risk * (at_risk - ended))
-        b = before**2 * events * (at_risk - events) / at_risk**3
-        c = before * events / at_risk**2
-        variance = (
-            share**2 * np.cumsum(a)
-            - 2 * share * np.cumsum(a * share)
-            + np.cumsum(a * share**2)
-            + np.cumsum(b)
-            - 2 * (share * np.cumsum(c) - np.cumsum(c * share))
-        )
-        centre = np.log(-np.log(share))
-        spread = Z95 * np.sqrt(variance) / (share * np.abs(np.log(share)))
-        low = np.exp(-np.exp(centre + spread))
-        high = np.exp(-np.exp(centre - spread))
+    share, low, high = aalen_johansen(at_risk, events, deaths)
     kept = (times > 0) & (ended > 0)
     zero = np.array([0.0])
     # Deaths on the day of release are on the day-0 row (no event counts that day).

@@ -294,3 +294,92 @@ def test_cumulative_incidence_counts_deaths_on_the_day_of_release() -> None:
     assert curve.loc[4, "at_risk"] == 8
     assert curve.loc[4, "cumulative_incidence"] == pytest.approx(1 / 10)
     assert curve["competing"].sum() == 2
+
+
+def _one_death_among_eleven(death_after: int) -> dict:
+    """30 released on 2024-01-01; eleven are arrested on days 1 to 12, one a day, and
+    one dies on the day after the ``death_after``-th arrest (so no arrest falls that
+    day); the rest are followed to data_through. The curves a member and a steward see."""
+    releases = [release(f"p{i}", "2024-01-01") for i in range(30)]
+    start = dt.date(2024, 1, 1)
+    days = [day for day in range(1, 13) if day != death_after + 1]
+    events = [
+        event(f"p{i}", (start + dt.timedelta(days=day)).isoformat(), "arrest")
+        for i, day in enumerate(days)
+    ]
+    events.append(event("p29", (start + dt.timedelta(days=death_after + 1)).isoformat(), "death"))
+    result = survival_analysis(
+        tables=memory_tables(releases=releases, events=events),
+        measure="rearrest",
+        data_through=THROUGH,
+        period=Period.calendar_year(2024),
+    )
+    return {
+        "member": survival_json(result, k=11, unsuppressed=False)["curves"][0]["points"],
+        "steward": survival_json(result, k=11, unsuppressed=True)["curves"][0]["points"],
+    }
+
+
+def test_a_member_s_pooled_curve_does_not_tell_when_a_death_fell_among_its_events() -> None:
+    """One step pools all eleven arrests, 30 at risk at its start and 18 after it.
+    The Kaplan–Meier value on day 12 tells whether the death came after the 1st arrest
+    (29/30 x 18/28) or after the 10th (20/30 x 18/19), a count the pooling hides: a
+    member's step shows the life table's 1 - 11/30, whichever it was."""
+    early, late = _one_death_among_eleven(1), _one_death_among_eleven(10)
+    assert early["steward"][-1]["survival"] == pytest.approx(29 / 30 * 18 / 28)
+    assert late["steward"][-1]["survival"] == pytest.approx(20 / 30 * 18 / 19)
+    for member in (early["member"], late["member"]):
+        assert [(p["day"], p["at_risk"], p["events"]) for p in member] == [(0, 30, 0), (12, 30, 11)]
+        assert member[1]["survival"] == pytest.approx(19 / 30)
+    assert early["member"] == late["member"]
+    # The band is the life table's too: lifelines on 30 people, 11 events, no censoring.
+    fitter = KaplanMeierFitter().fit([12] * 11 + [400] * 19, [1] * 11 + [0] * 19)
+    band = fitter.confidence_interval_survival_function_.loc[12.0]
+    assert (early["member"][1]["ci_low"], early["member"][1]["ci_high"]) == pytest.approx(
+        (band.iloc[0], band.iloc[1]), abs=1e-9
+    )
+
+
+def _daily_incidence(death_day: int) -> list[dict]:
+    """30 people: arrests on days 1-6 and 8-12 (one each), two censored on day 5, one
+    death on ``death_day`` (2 or 7), the rest followed to day 400. The exact
+    Aalen–Johansen rows."""
+    rows = [(day, 1, 1) for day in (*range(1, 7), *range(8, 13))]
+    rows += [(5, 0, 2), (death_day, 2, 1), (400, 0, 16)]
+    counts = pd.DataFrame(rows, columns=["time", "outcome", "count"]).assign(group="all")
+    return cumulative_incidence(counts).to_dict("records")
+
+
+def test_a_member_s_cumulative_incidence_does_not_tell_when_a_death_fell() -> None:
+    """A member's one pooled step: day 12, 30 at risk at its start, 11 arrests. Whether
+    the death came before or after the two censored on day 5 moves the exact estimate;
+    the member's is the life table's 11/30 either way, with no one else at risk to die
+    before the stretch. A second step on day 30 (15 at risk at its start, 11 arrests)
+    whose stretch begins on day 25 after a death on day 20: that death leaves first,
+    from 15 + 1 at risk, so F = 11/30 + (1 - 12/30)(15/16)(11/15)."""
+    from reentrykit.core.suppression import life_table_incidence
+
+    early, late = _daily_incidence(2), _daily_incidence(7)
+    exact = [
+        next(row["cumulative_incidence"] for row in daily if row["day"] == 12)
+        for daily in (early, late)
+    ]
+    assert exact[0] != pytest.approx(exact[1])
+    steps = [
+        {"day": 0, "at_risk": 30, "events": 0},
+        {"day": 12, "at_risk": 30, "events": 11},
+    ]
+    member = [life_table_incidence(steps, daily) for daily in (early, late)]
+    assert member[0] == member[1]
+    assert [(p["day"], p["cumulative_incidence"]) for p in member[0]] == [
+        (0, 0.0),
+        (12, pytest.approx(11 / 30)),
+    ]
+    later = [
+        {"day": 20, "events": 0, "competing": 1},
+        {"day": 25, "events": 5, "competing": 0},
+        {"day": 30, "events": 6, "competing": 0},
+    ]
+    two = life_table_incidence([*steps, {"day": 30, "at_risk": 15, "events": 11}], [*early, *later])
+    assert two[-1]["cumulative_incidence"] == pytest.approx(11 / 30 + 18 / 30 * 15 / 16 * 11 / 15)
+    assert 0 < two[-1]["ci_low"] < two[-1]["cumulative_incidence"] < two[-1]["ci_high"] < 1
