@@ -1,11 +1,11 @@
 """Cohorts of releases and what happened to them afterwards (DATA.md, "Measures").
 
 A cohort is the people released in a period (a calendar year by default, or a date
-range), optionally from one facility type, each counted once at their *first
-qualifying release* in the period; releases of the excluded kinds (death, transfer,
-escape, temporary) never qualify. With ``by_year`` the period is split into calendar
-years and a person is in each year's cohort at their first qualifying release of
-that year (the trend by cohort year).
+range), each counted once at their *first qualifying release* in the period, and
+optionally only those whose first release was from one facility type; releases of
+the excluded kinds (death, transfer, escape, temporary) never qualify. With
+``by_year`` the period is split into calendar years and a person is in each year's
+cohort at their first qualifying release of that year (the trend by cohort year).
 
 Dates become whole day numbers since 1970-01-01 (``*_day`` columns) so that every
 comparison is integer arithmetic that DuckDB and Spark compute identically.
@@ -272,7 +272,7 @@ def qualifying_releases(tables: Tables, *, period: Period, facility: str | None 
 KEY_COLUMNS = ("person_key", "cohort_year", "release_date", "release_day", "admission_day")
 
 
-def _release_keys(tables: Tables, *, period: Period, facility: str | None) -> Table:
+def _release_keys(tables: Tables, *, period: Period) -> Table:
     """:data:`KEY_COLUMNS` and ``release_seq`` of the qualifying releases.
 
     An expression of its own, not a selection of :func:`qualifying_releases`: a table
@@ -281,10 +281,8 @@ def _release_keys(tables: Tables, *, period: Period, facility: str | None) -> Ta
     at the end (a sixth less work for the engine at a million releases).
     """
     r = tables.releases
-    narrow = r.select(
-        "person_key", "release_date", "admission_date", "release_type", "facility_type", RELEASE_SEQ
-    )
-    kept = _qualifying(narrow, period=period, facility=facility)
+    narrow = r.select("person_key", "release_date", "admission_date", "release_type", RELEASE_SEQ)
+    kept = _qualifying(narrow, period=period, facility=None)
     return kept.select(person_key=kept.person_key, **_days(kept), release_seq=kept[RELEASE_SEQ])
 
 
@@ -308,13 +306,20 @@ def cohort(
 ) -> Table:
     """Each person's first qualifying release in ``period`` (per calendar year with
     ``by_year``), with :data:`COHORT_COLUMNS`."""
-    firsts = _first_seqs(_release_keys(tables, period=period, facility=facility), by_year=by_year)
+    firsts = _first_seqs(_release_keys(tables, period=period), by_year=by_year)
     return _chosen(tables, period=period, facility=facility, firsts=firsts)
 
 
 def _chosen(tables: Tables, *, period: Period, facility: str | None, firsts: Table) -> Table:
     """The qualifying releases whose numbers are in ``firsts`` (:func:`_first_seqs`),
-    with :data:`COHORT_COLUMNS`."""
+    with :data:`COHORT_COLUMNS`; with a ``facility``, those from it.
+
+    A person's first release is chosen among all their releases of the period and
+    only then kept or not by its facility, so the cohort from a facility is exactly the
+    facility breakdown's group. Choosing among that facility's releases alone would
+    add the people whose first release was from the other one, and the two figures
+    side by side would tell how many had both (often a small count).
+    """
     releases = qualifying_releases(tables, period=period, facility=facility)
     chosen = releases.filter(releases[RELEASE_SEQ].isin(firsts.first_seq))
     return chosen.select(*COHORT_COLUMNS)
@@ -389,8 +394,10 @@ def person_outcomes(
     The events and programs are joined to the cohort's :data:`KEY_COLUMNS` alone and
     grouped per release; the cohort's other columns join their results at the end.
     """
-    keys = _release_keys(tables, period=period, facility=facility)
+    keys = _release_keys(tables, period=period)
     firsts = _first_seqs(keys, by_year=by_year)
+    # With a facility, the first releases from the other one are joined too (and left
+    # out by the cohort's joins below): a filter costs more than it saves there.
     chosen = keys.filter(keys[RELEASE_SEQ].isin(firsts.first_seq))
     people = _chosen(tables, period=period, facility=facility, firsts=firsts)
     people = with_first_events(people, first_event_days(chosen, tables.events, since=period.start))

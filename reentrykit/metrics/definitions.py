@@ -33,9 +33,9 @@ def measure_definitions(*, k: int) -> list[tuple[str, str]]:
             "Who is counted",
             "People released in a calendar year, each counted once, at their first release "
             f"that year. Releases recorded as {_listed(EXCLUDED_RELEASE_TYPES)} never count. "
-            "Choosing jail or prison counts people at their first release from that kind "
-            "of facility; the breakdown by facility type instead sorts everyone by the "
-            "facility of their first release, so its groups add up to the whole cohort.",
+            "Choosing jail or prison counts the people whose first release that year was "
+            "from that kind of facility: the same people as that group of the breakdown "
+            "by facility type, whose groups add up to the whole cohort.",
         ),
         (
             "Recidivism within a window",

@@ -151,21 +151,24 @@ def test_it_filters_one_facility_type(tables: Tables) -> None:
     assert _counts(_rates(tables, facility="jail")) == {"all": (7, 3)}
 
 
-def test_a_facility_cohort_counts_first_releases_from_it_while_the_breakdown_sorts_everyone() -> (
-    None
-):
-    """x left jail in January and prison in June; y left jail in February. The prison
-    cohort is x at the June release; the facility breakdown of the whole cohort puts x
-    under jail (x's first release), so its groups add up to the cohort."""
+def test_a_facility_cohort_is_the_facility_breakdowns_group() -> None:
+    """x left jail in January and prison in June; y left jail in February, z prison in
+    March. Everyone is counted at their first release of the year: x under jail. The
+    prison cohort is z alone, as the breakdown's prison group: were it x's June release
+    too, the two figures side by side would tell that one person left both."""
     two_kinds = memory_tables(
         releases=[
             release("x", "2024-01-01", facility_type="jail"),
             release("x", "2024-06-01", facility_type="prison"),
             release("y", "2024-02-01", facility_type="jail"),
-        ]
+            release("z", "2024-03-01", facility_type="prison"),
+        ],
+        events=[event("x", "2024-07-01", "arrest")],
     )
-    assert _counts(_rates(two_kinds, facility="prison")) == {"all": (1, 0)}
-    assert _counts(_rates(two_kinds, by="facility_type")) == {"all": (2, 0), "jail": (2, 0)}
+    by_facility = {"all": (3, 1), "jail": (2, 1), "prison": (1, 0)}
+    assert _counts(_rates(two_kinds, by="facility_type")) == by_facility
+    assert _counts(_rates(two_kinds, facility="prison")) == {"all": by_facility["prison"]}
+    assert _counts(_rates(two_kinds, facility="jail")) == {"all": by_facility["jail"]}
 
 
 def test_it_counts_the_first_qualifying_release_once_and_never_an_excluded_kind(

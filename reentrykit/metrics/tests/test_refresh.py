@@ -199,6 +199,44 @@ def test_an_indicator_of_one_facility_hides_what_would_give_the_other_away(world
     assert shown(as_viewer(world.coalition)) == {"everyone": (15, 30), "jail": (10, 20)}
 
 
+def test_a_facility_indicator_counts_the_page_s_facility_group(world: World) -> None:
+    """k = 5. In 2024 (the latest year followed for a full year) 12 left jail (6 were
+    rearrested within a year) and 10 left prison (5 rearrested); 3 of the prison's
+    people left jail later that year. The jail indicator is the page's jail group, 12
+    people: counted at their later jail release too, those 3 would be 15 - 12 beside
+    the page's jail row."""
+    from reentrykit.core.access import as_viewer
+    from reentrykit.metrics.models import Indicator
+    from reentrykit.metrics.selectors import latest_snapshot
+
+    releases = [release(f"j{n}", "2024-03-01", facility_type="jail") for n in range(12)]
+    releases += [release(f"p{n}", "2024-02-01", facility_type="prison") for n in range(10)]
+    releases += [release(f"p{n}", "2024-09-01", facility_type="jail") for n in range(3)]
+    events = [event(f"j{n}", "2024-06-01", "arrest") for n in range(6)]
+    events += [event(f"p{n}", "2024-12-01", "arrest") for n in range(5)]
+    write_store(world.coalition.pk, releases=releases, events=events)
+    Source.objects.create(
+        coalition=world.coalition, name="County Jail", declared_data_through=dt.date(2025, 12, 31)
+    )
+    world.coalition.suppression_k = 5
+    world.coalition.save()
+    for facility in ("jail", "prison"):
+        Indicator.objects.create(
+            coalition=world.coalition, name=facility, measure="rearrest", facility_type=facility,
+            baseline_first_year=2024, baseline_last_year=2024,
+        )  # fmt: skip
+    refresh_coalition(world.coalition)
+    page = {
+        row["group"]: (row["recidivists"], row["cohort"])
+        for row in latest_snapshot(world.coalition).payload["rates"]
+        if (row["measure"], row["window_days"], row["breakdown"], row["cohort_year"])
+        == ("rearrest", 365, "facility_type", 2024)
+    }
+    assert page == {"jail": (6, 12), "prison": (5, 10)}
+    assert shown(_steward(world)) == page
+    assert shown(as_viewer(world.coalition)) == page
+
+
 def _deaths_store(world: World, *, deaths: bool = True) -> None:
     """40 people released 2024-01-01, followed to 2025-12-31: p0..p11 arrested on day 10,
     p12..p14 die on day 20, p15..p26 arrested on day 30, p27..p39 neither."""
