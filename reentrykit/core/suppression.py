@@ -466,10 +466,15 @@ def disclose_curves(
     if unsuppressed:
         steps = groups
     else:
-        steps = {
-            group: life_table(points)
-            for group, points in common_steps(visible, k=k, total=total_group).items()
-        }
+        pooled = common_steps(visible, k=k, total=total_group)
+        if total_group in visible and len(visible) > 1:
+            # Everyone's curve as on its own page, which steps on every day the groups
+            # do and on more: the groups' steps alone are bound to the total's days,
+            # and a small hidden group can hold them back for most of the year.
+            pooled[total_group] = common_steps({total_group: visible[total_group]}, k=k)[
+                total_group
+            ]
+        steps = {group: life_table(points) for group, points in pooled.items()}
     # A curve's events less its steps' are those after its last step: when that is
     # small for any curve, no curve's events show (they would give it away, directly
     # or through the total).

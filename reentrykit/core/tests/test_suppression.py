@@ -343,6 +343,33 @@ def test_the_total_on_a_breakdown_steps_only_where_it_steps_on_its_own() -> None
     assert set(breakdown["all"]) <= set(alone["all"])
 
 
+def test_everyone_s_curve_beside_groups_held_back_is_the_one_on_its_own_page() -> None:
+    """k = 5. "c" (3 people) and "d" (4) are hidden and have an event each on day 1:
+    with those 2 left over, "a" and "b" cannot step before the hidden groups' events
+    are none or at least 5 (never here). Everyone's curve still steps as it does on its
+    own page, rather than staying flat."""
+    from reentrykit.core.suppression import disclose_curves
+
+    a = _steps("a", [(1, 60, 5), (2, 55, 5), (3, 50, 5)], 60)
+    b = _steps("b", [(1, 60, 5), (2, 55, 5), (3, 50, 5)], 60)
+    c = _steps("c", [(1, 3, 1)], 3)
+    d = _steps("d", [(1, 4, 1)], 4)
+    everyone = _steps("all", [(1, 127, 12), (2, 115, 10), (3, 105, 10)], 127)
+    breakdown = disclose_curves(
+        a + b + c + d + everyone, unsuppressed=False, k=5, total_group="all"
+    )
+    (alone,) = disclose_curves(everyone, unsuppressed=False, k=5)
+    shown = {curve["group"]: curve["points"] for curve in breakdown}
+    assert len(shown["a"]) <= 1 and len(shown["b"]) <= 1  # day 0 at most
+    assert shown["all"] == alone["points"]
+    assert [(p["day"], p["at_risk"], p["events"]) for p in shown["all"]] == [
+        (0, 127, 0),
+        (1, 127, 12),
+        (2, 115, 10),
+        (3, 105, 10),
+    ]
+
+
 def test_the_total_less_the_shown_groups_gives_no_hidden_group_s_step() -> None:
     """k = 5. "c" (3 people, no events) is hidden and "d" with it; everyone's step less
     "a"'s would be "d"'s events in it (2): no step until that is none or at least 5."""
@@ -355,10 +382,14 @@ def test_the_total_less_the_shown_groups_gives_no_hidden_group_s_step() -> None:
     curves = disclose_curves(a + c + d + everyone, unsuppressed=False, k=5, total_group="all")
     shown = _shown_by_day(curves)
     assert not shown["c"] and not shown["d"]
-    for day, point in shown["all"].items():
-        if day:
-            assert not 0 < point["events"] - shown["a"][day]["events"] < 5
-    assert 3 in shown["all"]  # 18 events to day 3: 10 of "a", 8 of "d"
+    cumulative = {
+        group: {day: sum(p["events"] for d, p in points.items() if d <= day) for day in points}
+        for group, points in shown.items()
+    }
+    both = set(shown["a"]) & set(shown["all"]) - {0}
+    assert both == {3}  # 18 events to day 3: 10 of "a", 8 of "d"
+    for day in both:
+        assert not 0 < cumulative["all"][day] - cumulative["a"][day] < 5
 
 
 def test_groups_stopping_together_take_another_with_them() -> None:

@@ -166,7 +166,8 @@ def test_the_survival_table_gives_no_small_number_at_risk_away_by_subtraction(
 ) -> None:  # type: ignore[no-untyped-def]
     """30 women (8 still followed at day 300) and 170 men. The women's curve stops at
     day 300; were the men's to go on there beside everyone's, 108 - 100 would give the
-    8 away. Steps fall on days every curve shows (day 150: men only, not shown)."""
+    8 away. The groups step on days every curve shows (day 150: men only, not shown);
+    everyone's curve is the one on its own page, with its 108 at risk at day 300."""
     points = [
         *_curve("all", [(20, 200, 31), (150, 160, 12), (300, 108, 16)], people=200),
         *_curve("female", [(20, 30, 11), (300, 8, 1)], people=30),
@@ -182,8 +183,8 @@ def test_the_survival_table_gives_no_small_number_at_risk_away_by_subtraction(
     assert shown == [
         ("Everyone", "0", "200"),
         ("Everyone", "20", "200"),
-        # At risk at the start of the stretch the day-300 step joins (day 150's 160).
-        ("Everyone", "300", "160"),
+        ("Everyone", "150", "160"),
+        ("Everyone", "300", "108"),
         ("Female", "0", "30"),
         ("Female", "20", "30"),
         ("Male", "0", "170"),
