@@ -89,6 +89,12 @@ def indicator_create(*, coalition: Coalition, created_by: Any, **fields: Any) ->
         raise ValidationError({"breakdown_group": problem})
     indicator.full_clean()
     indicator.save()
+    if MetricSnapshot.objects.filter(coalition=coalition).exists():
+        # The measures are computed already: a refresh now gives the new indicator its
+        # baseline in moments, rather than after the next linkage (days away, perhaps).
+        from reentrykit.metrics.tasks import refresh_measures
+
+        transaction.on_commit(lambda: refresh_measures.enqueue(coalition.pk))
     return indicator
 
 

@@ -223,7 +223,10 @@ def indicators(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Indicator saved. Its baseline appears after the next update of the measures.",
+                    "Indicator saved. Its baseline is being computed: reload this page in a minute."
+                    if selectors.latest_snapshot(access.coalition)
+                    else "Indicator saved. Its baseline appears once the coalition's data "
+                    "steward has imported and linked the partners' data.",
                 )
                 return redirect("metrics:indicators", coalition_slug=coalition_slug)
     return render(

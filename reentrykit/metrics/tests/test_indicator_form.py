@@ -76,3 +76,40 @@ def test_it_refuses_a_name_the_coalition_has_at_the_name_field(world: World, sig
     assert "__all__" not in errors
     assert "already exists" not in html.unescape(response.content.decode())
     assert Indicator.objects.count() == 1
+
+
+def test_a_saved_indicator_gets_its_baseline_without_waiting_for_a_linkage(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The measures were computed once (2024: 2 released, 1 rearrested); an indicator
+    saved afterwards is computed by a refresh the save starts, not the next linkage."""
+    import datetime as dt
+
+    from reentrykit.data.models import Source
+    from reentrykit.metrics.refresh import refresh_coalition
+    from reentrykit.metrics.tests.builders import event, release, write_store
+
+    client = signed_in(world.member)
+    response = client.post(URL, _indicator(baseline_first_year="2024", baseline_last_year="2024"))
+    assert "once the coalition's data steward has imported and linked" in html.unescape(
+        client.get(response["Location"]).content.decode()
+    )
+    Indicator.objects.all().delete()
+
+    write_store(
+        world.coalition.pk,
+        releases=[release("a", "2024-02-01"), release("b", "2024-03-01")],
+        events=[event("a", "2024-05-01", "arrest")],
+    )
+    Source.objects.create(
+        coalition=world.coalition, name="County Jail", declared_data_through=dt.date(2025, 12, 31)
+    )
+    refresh_coalition(world.coalition)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            URL, _indicator(baseline_first_year="2024", baseline_last_year="2024")
+        )
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert "Its baseline is being computed" in page
+    steward = signed_in(world.steward).get(URL).content.decode()
+    assert "50.0% of 2 (unstable)" in html.unescape(steward)
