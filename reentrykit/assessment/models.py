@@ -89,6 +89,11 @@ class Round(Audited, models.Model):
     def instrument(self) -> Instrument:
         return self.instrument_version.instrument
 
+    @property
+    def item_count(self) -> int:
+        """The items a respondent answers: the instrument's and the coalition's own."""
+        return len(self.instrument.items()) + self.local_items.count()
+
 
 class Respondent(Audited, models.Model):
     """A coalition member invited to rate a round, tagged with the sector they speak for."""

@@ -73,17 +73,39 @@ def respondent_for(*, round_: Round, user: Any) -> Respondent | None:
     return Respondent.objects.filter(round=round_, user=user).first()
 
 
+# A response that counts as an answer: a rating, or "Don't know".
+ANSWERED = Q(responses__rating__isnull=False) | Q(responses__dont_know=True)
+
+
+def answered_count(respondent: Respondent) -> int:
+    """How many items the respondent has answered (a rating or "Don't know")."""
+    return Respondent.objects.filter(pk=respondent.pk).aggregate(
+        n=Count("responses", filter=ANSWERED)
+    )["n"]
+
+
+def my_open_rounds(*, coalition: Any, user: Any) -> list[dict[str, Any]]:
+    """The open rounds ``user`` is invited to rate, each with ``round``, ``answered``
+    (items rated or answered "Don't know") and ``items`` (how many there are)."""
+    invited = (
+        Respondent.objects.filter(
+            round__coalition=coalition, round__status=RoundStatus.OPEN, user=user
+        )
+        .select_related("round__instrument_version")
+        .annotate(answered=Count("responses", filter=ANSWERED))
+        .order_by("round__opened_at")
+    )
+    return [
+        {"round": r.round, "answered": r.answered, "items": r.round.item_count} for r in invited
+    ]
+
+
 def respondent_list(*, round_: Round) -> list[Respondent]:
     """Respondents with ``answered``: how many items each has answered."""
     return list(
         Respondent.objects.filter(round=round_)
         .select_related("user")
-        .annotate(
-            answered=Count(
-                "responses",
-                filter=Q(responses__rating__isnull=False) | Q(responses__dont_know=True),
-            )
-        )
+        .annotate(answered=Count("responses", filter=ANSWERED))
         .order_by("user__full_name", "user__email")
     )
 

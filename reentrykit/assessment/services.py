@@ -12,8 +12,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
@@ -176,6 +180,27 @@ def respondent_add(*, round_: Round, user: Any, sector: str | None = None) -> Re
     respondent.full_clean()
     respondent.save()
     return respondent
+
+
+def round_invitations_send(*, round_: Round, users: list[Any], invited_by: Any) -> None:
+    """Tells each person invited on the web where to give their ratings (once the
+    invitation is saved). Not for the paper answers brought in from a file, nor the
+    demo's respondents: they are not asked to answer pages."""
+    kwargs = {"coalition_slug": round_.coalition.slug, "round_id": round_.pk}
+    context = {
+        "round": round_,
+        "inviter": invited_by,
+        "items": round_.item_count,
+        "link": settings.SITE_URL + reverse("assessment:respond", kwargs=kwargs),
+    }
+    message = render_to_string("assessment/email/round_invitation.txt", context)
+    subject = f"Your ratings for {round_.coalition.name}: “{round_.name}”"
+    for user in users:
+        transaction.on_commit(
+            lambda email=user.email: send_mail(
+                subject=subject, message=message, from_email=None, recipient_list=[email]
+            )
+        )
 
 
 @transaction.atomic

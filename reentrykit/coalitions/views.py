@@ -42,6 +42,7 @@ def _back_to_members(request: HttpRequest, access: CoalitionAccess) -> HttpRespo
 
 @login_required
 def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
+    from reentrykit.assessment.selectors import my_open_rounds
     from reentrykit.planning.reminders import reminders
 
     access = get_coalition_for(request, coalition_slug)
@@ -56,6 +57,9 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "entries": entries,
             "next_step": next_step_for(entries, access),
             "attention": due[0] if due else None,
+            # The rounds waiting for this person's ratings: theirs to do, whatever the
+            # coalition's next step is.
+            "my_rounds": my_open_rounds(coalition=access.coalition, user=request.user),
         },
     )
 

@@ -73,7 +73,7 @@ def round_detail(request: HttpRequest, coalition_slug: str, round_id: int) -> Ht
     can_manage = access.can(Capability.MANAGE)
     respondent = selectors.respondent_for(round_=round_, user=request.user)
     respondents = selectors.respondent_list(round_=round_) if can_manage else []
-    item_count = len(round_.instrument.items()) + round_.local_items.count()
+    item_count = round_.item_count
     return render(
         request,
         "assessment/round.html",
@@ -85,6 +85,7 @@ def round_detail(request: HttpRequest, coalition_slug: str, round_id: int) -> Ht
             "can_respond": respondent is not None and access.can(Capability.CONTRIBUTE),
             "respondents": respondents,
             "item_count": item_count,
+            "answered": selectors.answered_count(respondent) if respondent else 0,
             "results_visible": selectors.results_visible(access=access, round_=round_),
             "can_export": can_manage or access.can(Capability.COACH),
         },
@@ -104,6 +105,9 @@ def respondents(request: HttpRequest, coalition_slug: str, round_id: int) -> Htt
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
+            services.round_invitations_send(
+                round_=round_, users=[user for user, _ in chosen], invited_by=request.user
+            )
             if chosen:
                 messages.success(
                     request, f"Invited {len(chosen)} respondent{'s' if len(chosen) != 1 else ''}."
@@ -135,7 +139,7 @@ def _respondents_page(
             "import_form": import_form or ResponsesImportForm(),
             "import_problems": problems,
             "respondents": selectors.respondent_list(round_=round_),
-            "item_count": len(round_.instrument.items()) + round_.local_items.count(),
+            "item_count": round_.item_count,
         },
         status=400 if problems or (import_form is not None and import_form.errors) else 200,
     )
