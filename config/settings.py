@@ -23,6 +23,9 @@ VAR_DIR = Path(env_str("REENTRYKIT_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("REENTRYKIT_DEBUG", False)
 # Demo mode: the seeded demo accounts may sign in (and skip two-factor sign-in).
 DEMO = env_bool("REENTRYKIT_DEMO", False)
+# Anyone may sign a new coalition up on the web (an emailed link proves the address);
+# off, coalitions are created on the command line only.
+SIGNUP = env_bool("REENTRYKIT_SIGNUP", True)
 # HTTPS-only cookies, HSTS and redirects; on by default outside development.
 HTTPS = env_bool("REENTRYKIT_HTTPS", not DEBUG)
 

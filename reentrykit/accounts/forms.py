@@ -11,7 +11,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 
 from reentrykit.accounts.models import User
-from reentrykit.coalitions.models import Coalition, PartnerOrganization, Role
+from reentrykit.coalitions.models import Coalition, JurisdictionType, PartnerOrganization, Role
+from reentrykit.coalitions.states import State
 from reentrykit.core.forms import UswdsForm, UswdsFormMixin
 
 
@@ -77,43 +78,6 @@ class InvitationForm(UswdsForm):
         )
 
 
-class SignUpForm(UswdsForm):
-    """Account creation from an invitation; the email comes from the invitation."""
-
-    full_name = forms.CharField(
-        max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    password1 = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; not a common password.",
-    )
-    password2 = forms.CharField(
-        label="Password again",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.email = email
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", "The two passwords do not match.")
-        elif first:
-            try:
-                validate_password(
-                    first, User(email=self.email, full_name=cleaned.get("full_name", ""))
-                )
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
-
-
 class TokenForm(UswdsForm):
     token = forms.CharField(
         label="Code",
@@ -127,3 +91,84 @@ class ProfileForm(UswdsForm):
     full_name = forms.CharField(
         max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
+
+
+class CoalitionSignUpForm(UswdsForm):
+    """Who signs a new coalition up, and the coalition; the password comes after the
+    emailed link proves the address."""
+
+    full_name = forms.CharField(
+        max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="We send a link there to finish signing up; you will sign in with it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    coalition_name = forms.CharField(
+        max_length=200,
+        label="Coalition name",
+        help_text="For example: Harlow County Reentry Coalition.",
+    )
+    jurisdiction_type = forms.ChoiceField(
+        label="Its jurisdiction", choices=JurisdictionType.choices, initial=JurisdictionType.COUNTY
+    )
+    state = forms.ChoiceField(label="State", choices=[("", "Choose a state"), *State.choices])
+
+    def clean_coalition_name(self) -> str:
+        name = self.cleaned_data["coalition_name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter the coalition's name.")
+        return name
+
+
+class SetPasswordForm(UswdsForm):
+    """A password chosen twice, checked against the validators for ``user``."""
+
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters; not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def password_user(self, cleaned: dict[str, Any]) -> User:
+        """The account the password must not resemble."""
+        return self.user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match.")
+        elif first:
+            try:
+                validate_password(first, self.password_user(cleaned))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SignUpForm(SetPasswordForm):
+    """Account creation from an invitation; the email comes from the invitation."""
+
+    field_order = ["full_name", "password1", "password2"]
+    full_name = forms.CharField(
+        max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, user=User(email=email), **kwargs)
+        self.email = email
+
+    def password_user(self, cleaned: dict[str, Any]) -> User:
+        return User(email=self.email, full_name=cleaned.get("full_name", ""))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,7 +20,13 @@ from django.utils import timezone
 from reentrykit.accounts.models import Invitation, User
 from reentrykit.accounts.selectors import invitations_pending
 from reentrykit.coalitions.models import Coalition, PartnerOrganization, Role
-from reentrykit.coalitions.services import SELF_STEWARD, coalition_hold, membership_create
+from reentrykit.coalitions.services import (
+    SELF_STEWARD,
+    coalition_create,
+    coalition_hold,
+    free_slug,
+    membership_create,
+)
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -208,3 +215,59 @@ def account_setup_email_send(*, user: User) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+# A coalition signed up on the web: the details travel in the emailed link, signed, so
+# nothing is stored for an address until its owner follows the link.
+SIGN_UP_SALT = "reentrykit.accounts.coalition-sign-up"
+SIGN_UP_LINK_LIFETIME = dt.timedelta(days=3)
+SIGN_UP_FIELDS = ("full_name", "email", "coalition_name", "jurisdiction_type", "state")
+
+
+def coalition_sign_up_details(token: str) -> dict[str, str] | None:
+    """The details a sign-up link carries, or None when it is not one of ours or has
+    expired."""
+    try:
+        details = signing.loads(token, salt=SIGN_UP_SALT, max_age=SIGN_UP_LINK_LIFETIME)
+    except signing.BadSignature:
+        return None
+    return details if isinstance(details, dict) and set(details) == set(SIGN_UP_FIELDS) else None
+
+
+def coalition_sign_up_send(details: dict[str, str]) -> None:
+    """Mails the link that finishes signing ``details``' coalition up; to an address
+    that has an account already, a note saying so instead (the page that asked said
+    the same either way)."""
+    email = details["email"].strip().lower()
+    context: dict[str, Any] = {"details": details, "site": settings.SITE_URL}
+    if User.objects.filter(email=email).exists():
+        template = "accounts/email/coalition_sign_up_existing.txt"
+        context["link"] = settings.SITE_URL + reverse("accounts:login")
+    else:
+        template = "accounts/email/coalition_sign_up.txt"
+        token = signing.dumps({**details, "email": email}, salt=SIGN_UP_SALT, compress=True)
+        context["link"] = settings.SITE_URL + reverse(
+            "accounts:coalition_sign_up_finish", kwargs={"token": token}
+        )
+        context["days"] = SIGN_UP_LINK_LIFETIME.days
+    send_mail(
+        subject=f"Finish signing {details['coalition_name']} up on ReentryKit",
+        message=render_to_string(template, context),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+@transaction.atomic
+def coalition_sign_up(*, details: dict[str, str], password: str) -> tuple[User, Coalition]:
+    """The account, its coalition and its coordinator's membership: all or none. A link
+    followed a second time finds its address taken and changes nothing."""
+    user = user_create(email=details["email"], password=password, full_name=details["full_name"])
+    coalition = coalition_create(
+        slug=free_slug(details["coalition_name"]),
+        name=details["coalition_name"],
+        jurisdiction_type=details["jurisdiction_type"],
+        state=details["state"],
+    )
+    membership_create(coalition=coalition, user=user, role=Role.COORDINATOR)
+    return user, coalition

@@ -13,3 +13,11 @@ def send_password_reset(email: str) -> None:
     form = PasswordResetForm({"email": email})
     if form.is_valid():
         form.send_links()
+
+
+@task()
+def send_coalition_sign_up(details: dict[str, str]) -> None:
+    """The link that finishes a coalition's sign-up (``services.coalition_sign_up_send``)."""
+    from reentrykit.accounts.services import coalition_sign_up_send
+
+    coalition_sign_up_send(details)

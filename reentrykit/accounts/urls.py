@@ -37,6 +37,9 @@ urlpatterns = [
         name="recovery_codes_regenerate",
     ),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("sign-up/", views.coalition_sign_up, name="coalition_sign_up"),
+    path("sign-up/sent/", views.coalition_sign_up_sent, name="coalition_sign_up_sent"),
+    path("sign-up/<str:token>/", views.coalition_sign_up_finish, name="coalition_sign_up_finish"),
     path("api-tokens/", api_views.tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", api_views.token_revoke, name="api_token_revoke"),
 ]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 from axes.helpers import get_cool_off
@@ -15,7 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,8 +27,10 @@ from django_otp import login as otp_login
 from reentrykit.accounts import selectors, services, two_factor
 from reentrykit.accounts.backends import client_ip
 from reentrykit.accounts.forms import (
+    CoalitionSignUpForm,
     PasswordResetForm,
     ProfileForm,
+    SetPasswordForm,
     SignInForm,
     SignUpForm,
     TokenForm,
@@ -46,6 +50,9 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "signup_open": settings.SIGNUP}
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if cache.get(_address_failures_key(request), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
@@ -110,6 +117,76 @@ class PasswordResetView(auth_views.PasswordResetView):
         if _count_this_hour(key) <= RESET_EMAILS_PER_HOUR:
             send_password_reset.enqueue(form.cleaned_data["email"])
         return redirect(self.get_success_url())
+
+
+# Sign-up links sent an hour: per address (each mails its owner) and per client.
+SIGN_UPS_PER_ADDRESS_HOUR = 3
+SIGN_UPS_PER_CLIENT_HOUR = 10
+
+
+def _signup_open(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.SIGNUP:
+            raise Http404("Coalitions are not signed up on the web here.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_signup_open
+def coalition_sign_up(request: HttpRequest) -> HttpResponse:
+    """A new coalition and its coordinator: the details here, then the emailed link."""
+    from reentrykit.accounts.tasks import send_coalition_sign_up
+
+    form = CoalitionSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        details = {name: str(form.cleaned_data[name]) for name in services.SIGN_UP_FIELDS}
+        address = details["email"].strip().lower()
+        by_address = "sign-up:" + hashlib.sha256(address.encode("utf-8")).hexdigest()
+        by_client = f"sign-up-client:{client_ip(request)}"
+        # Over a limit, the page answers the same and sends nothing: the worker alone
+        # looks the address up, so the answer tells nothing of who has an account.
+        if (
+            _count_this_hour(by_address) <= SIGN_UPS_PER_ADDRESS_HOUR
+            and _count_this_hour(by_client) <= SIGN_UPS_PER_CLIENT_HOUR
+        ):
+            send_coalition_sign_up.enqueue(details)
+        return redirect("accounts:coalition_sign_up_sent")
+    return render(request, "accounts/coalition_sign_up.html", {"form": form})
+
+
+@_signup_open
+def coalition_sign_up_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/coalition_sign_up_sent.html",
+        {"days": services.SIGN_UP_LINK_LIFETIME.days},
+    )
+
+
+@_signup_open
+def coalition_sign_up_finish(request: HttpRequest, token: str) -> HttpResponse:
+    details = services.coalition_sign_up_details(token)
+    if details is None:
+        context = {"days": services.SIGN_UP_LINK_LIFETIME.days}
+        return render(request, "accounts/coalition_sign_up_invalid.html", context, status=404)
+    user = User(email=details["email"], full_name=details["full_name"])
+    form = SetPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, coalition = services.coalition_sign_up(
+                details=details, password=form.cleaned_data["password1"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            login(request, user, backend="reentrykit.accounts.backends.EmailBackend")
+            messages.success(request, f"{coalition.name} is set up, with you as its coordinator.")
+            return redirect("coalitions:home", coalition_slug=coalition.slug)
+    return render(
+        request, "accounts/coalition_sign_up_finish.html", {"form": form, "details": details}
+    )
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

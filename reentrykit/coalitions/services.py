@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from reentrykit.coalitions.models import Coalition, Membership, PartnerOrganization, Role
 from reentrykit.core.forms import ensure_name_free
@@ -48,6 +49,17 @@ def coalition_create(
     coalition.full_clean()
     coalition.save()
     return coalition
+
+
+def free_slug(name: str) -> str:
+    """A web address part for a new coalition named ``name`` that no coalition has:
+    its name in lowercase letters, digits and hyphens, numbered when taken."""
+    base = slugify(name)[:50].strip("-") or "coalition"
+    slug, number = base, 1
+    while Coalition.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 @transaction.atomic

@@ -69,7 +69,22 @@ def _prompt_is_accessible(axe: Axe) -> Callable[[Page], None]:
 
 
 def test_it_has_no_serious_violations_for_anonymous_pages(page: Page, axe: Axe) -> None:
-    axe(page, "/accounts/login/", "/accounts/password-reset/", "/api/v1/docs")
+    axe(
+        page,
+        "/accounts/login/",
+        "/accounts/password-reset/",
+        "/accounts/sign-up/",
+        "/accounts/sign-up/sent/",
+        "/api/v1/docs",
+    )
+
+
+def test_it_has_no_serious_violations_on_a_refused_coalition_sign_up(page: Page, axe: Axe) -> None:
+    page.goto("/accounts/sign-up/")
+    page.get_by_label("Your email address").fill("not an address")
+    page.get_by_role("button", name="Email me the link").click()
+    page.get_by_text("Enter a valid email address").first.wait_for()
+    axe(page)
 
 
 def test_it_has_no_serious_violations_on_a_failed_sign_in(page: Page, axe: Axe) -> None:
