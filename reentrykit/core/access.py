@@ -58,6 +58,11 @@ class CoalitionAccess:
         return capability in self.capabilities
 
     @property
+    def reads_only(self) -> bool:
+        """A viewer's: reads every page and changes nothing."""
+        return self.capabilities <= {Capability.VIEW}
+
+    @property
     def role_labels(self) -> list[str]:
         labels = [Role(role).label for role in sorted(self.roles)]
         if self.is_coach:
