@@ -113,6 +113,8 @@ def test_a_bad_upload_shows_the_problems(
     page = client.get(response["Location"]).content.decode()
     assert "Nothing was imported" in page
     assert "camp" in page
+    # The fix may be in how the file is read, not in the file: the page says where.
+    assert "with “Check the column mapping before importing” ticked" in page
     twice = RELEASES + RELEASES.split(b"\n", 1)[1]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
