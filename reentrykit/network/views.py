@@ -179,12 +179,22 @@ def coalition_networks(request: HttpRequest, coalition_slug: str) -> HttpRespons
     if not access.roles:
         # A coach who is not in the coalition sees the networks they coach it in alone.
         sites = coached_by(sites, request.user)
+    # The other sites of each network: names, and the pages each publishes, no more.
+    peers = {
+        site.network_id: list(
+            NetworkSite.objects.filter(network_id=site.network_id)
+            .exclude(coalition=access.coalition)
+            .select_related("coalition")
+            .order_by("coalition__name")
+        )
+        for site in sites
+    }
     return render(
         request,
         "network/coalition_networks.html",
         {
             "access": access,
-            "sites": sites,
+            "sites": [(site, peers[site.network_id]) for site in sites],
             "form": form,
             "can_manage": access.can(Capability.MANAGE),
         },

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import html
+
 import lxml.html
 
 from reentrykit.network.models import CoachAssignment, NetworkSite
@@ -141,3 +143,22 @@ def test_a_coordinator_is_told_the_coalition_is_already_in_the_network(
     assert "Riverton County Reentry Coalition is already in Pilot Network" in error.text_content()
     assert "joined Pilot Network" not in response.content.decode()
     assert NetworkSite.objects.filter(network=world.network, coalition=world.coalition).count() == 1
+
+
+def test_a_site_sees_its_peers_names_and_their_published_pages_alone(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    member = signed_in(world.member)
+    page = html.unescape(member.get("/c/riverton/network/").content.decode())
+    peers = page[page.index("The other sites") :]
+    assert world.other.name in peers
+    assert f'href="/p/{world.other.slug}/"' not in peers
+    world.other.publish_scorecard = True
+    world.other.save()
+    page = html.unescape(member.get("/c/riverton/network/").content.decode())
+    assert f'href="/p/{world.other.slug}/">{world.other.name}</a>' in page
+    # Not a peer: a coalition outside the network is not listed.
+    from reentrykit.coalitions.services import coalition_create
+
+    coalition_create(slug="faraway", name="Faraway Coalition")
+    assert "Faraway Coalition" not in member.get("/c/riverton/network/").content.decode()
