@@ -40,7 +40,9 @@ class CoalitionSettingsForm(UswdsModelForm):
 
 class OrganizationForm(UswdsForm):
     name = forms.CharField(max_length=200, label="Organization name")
-    sector = forms.ChoiceField(choices=Sector.choices)
+    # No sector chosen in advance: one taken by default would count its people's
+    # assessment ratings as that sector's.
+    sector = forms.ChoiceField(choices=[("", "Choose a sector"), *Sector.choices])
 
 
 class MembershipForm(UswdsForm):

@@ -98,3 +98,17 @@ def test_removing_an_organization_records_and_says_what_its_members_lose(
     assert AuditEntry.objects.filter(
         model="accounts.Invitation", object_id=str(world.invitation.pk), action="update"
     ).exists()
+
+
+def test_an_organization_s_sector_is_chosen_not_assumed(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.coalitions.models import PartnerOrganization
+
+    client = signed_in(world.coordinator)
+    page = client.get("/c/riverton/organizations/").content.decode()
+    select = page[page.index('name="sector"') :]
+    assert (
+        '<option value="" selected>Choose a sector</option>' in select[: select.index("</select>")]
+    )
+    response = client.post("/c/riverton/organizations/", {"name": "Lakeside Church", "sector": ""})
+    assert response.context["form"].errors["sector"] == ["This field is required."]
+    assert not PartnerOrganization.objects.filter(name="Lakeside Church").exists()

@@ -120,7 +120,9 @@ def test_a_member_describes_a_cell_and_readers_only_read(world: World, signed_in
     assert _row(page, "release").startswith(
         "Release Gap Change : Housing at release — Not described"
     )
-    assert "1 of 7 × 9 cells described · 1 gap." in _words(page.encode())
+    assert "1 of the 63 cells (7 decision points × 9 systems) described · 1 gap." in _words(
+        page.encode()
+    )
     assert "Housing at release : No one plans housing before release." in _words(page.encode())
     # Changed in place, then removed.
     member.post(f"{MAP}release/housing/", {"status": "partial", "practice": "A navigator."})
