@@ -21,6 +21,8 @@ class NavItem:
     capability: Capability = Capability.VIEW
     # URL-name prefixes that mark this entry as the current section.
     sections: tuple[str, ...] = ()
+    # The section's other pages (label, URL name), listed under it while it is current.
+    pages: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class NavLink:
     label: str
     url: str
     current: bool
+    pages: tuple[NavLink, ...] = ()
 
 
 _items: dict[str, NavItem] = {}
@@ -46,5 +49,13 @@ def nav_for(access: CoalitionAccess, current_url_name: str) -> list[NavLink]:
         current = current_url_name == item.url_name or any(
             current_url_name.startswith(prefix) for prefix in item.sections
         )
-        links.append(NavLink(item.label, url, current))
+        pages = tuple(
+            NavLink(
+                label,
+                reverse(name, kwargs={"coalition_slug": access.coalition.slug}),
+                current_url_name == name,
+            )
+            for label, name in (item.pages if current else ())
+        )
+        links.append(NavLink(item.label, url, current, pages))
     return links
