@@ -153,6 +153,8 @@ class GoalForm(UswdsModelForm):
         help_texts = {
             "indicators": "Indicators are saved on the Measures pages, with a baseline and "
             "targets; the plan shows their latest values.",
+            "objectives": "The objectives of your jurisdiction's public safety plan, "
+            "recorded on the Plan's Public safety plan page.",
         }
 
     def __init__(self, *args: Any, coalition: Coalition, **kwargs: Any) -> None:

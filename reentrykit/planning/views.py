@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from reentrykit.assessment.models import CandidatePriority
@@ -316,6 +316,18 @@ def priority_adopt(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         access, CandidatePriority.objects.all(), pk=request.POST.get("candidate") or 0
     )
     priority = services.priority_adopt(candidate=candidate, user=request.user)
+    if not priority.external_factors:
+        # Two questions the toolkit asks of every priority, which the candidate does
+        # not answer: asked now, while it is being chosen, rather than never.
+        messages.success(
+            request,
+            f"“{priority.title}” is a priority of the plan. Say whether people directly "
+            "affected took part in choosing it and what outside factors bear on it; then "
+            "add its goals.",
+        )
+        return redirect(
+            "planning:priority_edit", coalition_slug=coalition_slug, priority_id=priority.pk
+        )
     messages.success(request, f"“{priority.title}” is a priority of the plan. Add its goals.")
     return back_to("planning:plan", coalition_slug, f"priority-{priority.pk}")
 

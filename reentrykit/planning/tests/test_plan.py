@@ -78,7 +78,11 @@ def test_a_member_builds_the_plan_from_a_candidate_priority(world: World, signed
     response = client.post(f"{PLAN}priorities/adopt/", {"candidate": candidate.pk})
     priority = Priority.objects.get(coalition=world.coalition)
     assert response.status_code == 302
-    assert response["Location"] == f"{PLAN}#priority-{priority.pk}"
+    # On to the two questions the candidate does not answer, while it is being chosen.
+    assert response["Location"] == f"{PLAN}priorities/{priority.pk}/"
+    page = html.unescape(client.get(response["Location"]).content.decode())
+    assert "Say whether people directly affected took part in choosing it" in page
+    assert "People directly affected took part in choosing it" in page
     assert (priority.title, priority.why, priority.candidate) == (
         "Share data across agencies",
         "Scored 1 of 4 in the spring round.",
