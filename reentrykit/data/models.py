@@ -96,7 +96,7 @@ class ImportBatch(Audited, models.Model):
     source = models.ForeignKey(Source, on_delete=models.RESTRICT, related_name="batches")
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     file_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField("File fingerprint (SHA-256)", max_length=64)
     rows = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=BatchStatus.choices, default=BatchStatus.LOADING
