@@ -322,6 +322,21 @@ def test_the_data_home_shows_no_steward_actions_to_members(world: World, signed_
     assert "/data/upload/" not in page
 
 
+def test_a_steward_is_offered_linkage_once_there_is_something_to_link(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    page = client.get("/c/riverton/data/").content.decode()
+    assert "Nothing to link yet" in page and "Link all sources now" not in page
+    upload = SimpleUploadedFile("releases.csv", RELEASES, content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/c/riverton/data/upload/", {"kind": "releases", "source": "Jail", "file": upload}
+        )
+    page = client.get("/c/riverton/data/").content.decode()
+    assert "Link all sources now" in page and "Nothing to link yet" not in page
+
+
 def _small_linkage(world: World) -> None:
     """4 jail records form 3 people: counts of person-level data."""
     source = Source.objects.create(coalition=world.coalition, name="County Jail")
