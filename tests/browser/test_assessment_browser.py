@@ -47,7 +47,12 @@ def test_a_member_answers_three_items_and_finds_them_after_a_reload(  # type: ig
     page.get_by_role("button", name="Guidance for 1.1.a").click()
     assert page.locator("#item-1-1-a-help").get_by_text("Questions to consider").is_visible()
 
+    # A note typed and left without leaving its box is saved after a pause in typing.
+    page.locator("#item-1-1-d-note").fill("Minutes are shared by email.")
+    page.locator("#item-1-1-d-status", has_text="Saved").wait_for()
+
     page.reload()
+    assert page.locator("#item-1-1-d-note").input_value() == "Minutes are shared by email."
     assert page.locator("#item-1-1-a-2").is_checked()
     assert page.locator("#item-1-1-b-dk").is_checked()
     assert page.locator("#item-1-1-c-3").is_checked()
@@ -55,7 +60,8 @@ def test_a_member_answers_three_items_and_finds_them_after_a_reload(  # type: ig
     assert note == "Two people with lived experience attend."
     assert page.locator("#progress-count").inner_text() == "3 of 49 answered"
     saved = dict(Response.objects.filter(round=round_).values_list("item_key", "rating"))
-    assert saved == {"1.1.a": 2, "1.1.b": None, "1.1.c": 3}
+    # 1.1.d has its note alone: no rating yet, and not counted as answered.
+    assert saved == {"1.1.a": 2, "1.1.b": None, "1.1.c": 3, "1.1.d": None}
 
 
 def test_the_consensus_page_shows_a_flagged_item_and_records_consensus(  # type: ignore[no-untyped-def]
