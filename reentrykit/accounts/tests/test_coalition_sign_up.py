@@ -63,6 +63,9 @@ def test_a_coordinator_signs_a_coalition_up(client: Client, mailoutbox) -> None:
     assert user.full_name == "Dana Ortiz" and user.check_password(PASSWORD)
     assert Membership.objects.get(coalition=coalition).role == "coordinator"
     assert response["Location"] == "/c/lakeview-county-reentry-coalition/"
+    # A coordinator signs in with a second factor: set up before the coalition's pages.
+    home = client.get(response["Location"])
+    assert home.status_code == 302 and home["Location"].startswith("/accounts/two-factor/")
 
     # The link again: the address is taken, and nothing more is made.
     other = Client()
