@@ -252,6 +252,10 @@ def test_the_plan_pages_have_no_serious_violations(
     # A candidate becomes a priority with one button, and the form says what is wrong.
     page.goto(base)
     page.get_by_role("button", name=re.compile("Make it a priority.*Share data")).click()
+    # On to the priority's own page, for the questions the candidate does not answer.
+    page.get_by_role("heading", name="Change “Share data across agencies”").wait_for()
+    axe(page)
+    page.goto(base)
     page.get_by_role("heading", name="Priority: Share data across agencies").wait_for()
     page.goto(f"{base}goals/{goal.pk}/steps/new/")
     page.get_by_label("What").fill("Train the navigators")
