@@ -401,20 +401,28 @@ def life_table_incidence(
     events: list[float] = []
     deaths: list[float] = []
     read: list[int] = []
-    previous = -1  # deaths on the release day come before the first stretch
+    rows = iter(sorted(daily, key=lambda row: row["day"]))
+    row = next(rows, None)
     for step in steps[1:]:
-        within = [row for row in daily if previous < row["day"] <= step["day"]]
-        start = next((row["day"] for row in within if row["events"]), step["day"])
-        before = sum(row["competing"] for row in within if row["day"] < start)
+        # The rows up to the step's day, in one pass over them all (a large county has
+        # a row and a step for most days).
+        before = inside = 0
+        started = False
+        while row is not None and row["day"] <= step["day"]:
+            started = started or bool(row["events"])
+            if started:
+                inside += row["competing"]
+            else:
+                before += row["competing"]
+            row = next(rows, None)
         if before:
             at_risk.append(step["at_risk"] + before)
             events.append(0)
             deaths.append(before)
         at_risk.append(step["at_risk"])
         events.append(step["events"])
-        deaths.append(sum(row["competing"] for row in within if row["day"] >= start))
+        deaths.append(inside)
         read.append(len(at_risk) - 1)
-        previous = step["day"]
     share, low, high = aalen_johansen(np.array(at_risk), np.array(events), np.array(deaths))
     zero = {"day": 0, "cumulative_incidence": 0.0, "ci_low": 0.0, "ci_high": 0.0}
     return [
