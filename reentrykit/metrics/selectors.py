@@ -93,6 +93,11 @@ def latest_snapshot(coalition: Any) -> MetricSnapshot | None:
     return MetricSnapshot.objects.filter(coalition=coalition).first()
 
 
+def measures_computed(coalition: Any) -> bool:
+    """Whether a refresh has run for the coalition (without loading its payload)."""
+    return MetricSnapshot.objects.filter(coalition=coalition).exists()
+
+
 HEADLINE_WINDOW = 365
 
 

@@ -19,7 +19,7 @@ from reentrykit.metrics.models import (
     IndicatorTarget,
     MetricSnapshot,
 )
-from reentrykit.metrics.selectors import measured_release_years
+from reentrykit.metrics.selectors import measured_release_years, measures_computed
 
 # Before the data: a coalition without linked data yet has no release years to go by.
 EARLIEST_BASELINE_YEAR = 1990
@@ -89,7 +89,7 @@ def indicator_create(*, coalition: Coalition, created_by: Any, **fields: Any) ->
         raise ValidationError({"breakdown_group": problem})
     indicator.full_clean()
     indicator.save()
-    if MetricSnapshot.objects.filter(coalition=coalition).exists():
+    if measures_computed(coalition):
         # The measures are computed already: a refresh now gives the new indicator its
         # baseline in moments, rather than after the next linkage (days away, perhaps).
         from reentrykit.metrics.tasks import refresh_measures

@@ -224,7 +224,7 @@ def indicators(request: HttpRequest, coalition_slug: str) -> HttpResponse:
                 messages.success(
                     request,
                     "Indicator saved. Its baseline is being computed: reload this page in a minute."
-                    if selectors.latest_snapshot(access.coalition)
+                    if selectors.measures_computed(access.coalition)
                     else "Indicator saved. Its baseline appears once the coalition's data "
                     "steward has imported and linked the partners' data.",
                 )
