@@ -302,9 +302,7 @@ def flow(
 ) -> dict[str, int]:
     through_day = (pd.Timestamp(through) - EPOCH).days
     events = frames["events"]
-    bookings = events[
-        (events["event_type"] == "booking") & (pd.to_datetime(events["event_date"]).dt.year == year)
-    ]
+    of_year = events[pd.to_datetime(events["event_date"]).dt.year == year]
     releases = frames["releases"]
     in_year = releases[pd.to_datetime(releases["release_date"]).dt.year == year]
     end = cohort["release_day"] + 365
@@ -314,7 +312,8 @@ def flow(
     followed = (end <= through_day) & ~died_first
     first = cohort["first_rearrest_day"]
     return {
-        "bookings": len(bookings),
+        "arrests": int((of_year["event_type"] == "arrest").sum()),
+        "bookings": int((of_year["event_type"] == "booking").sum()),
         "releases": len(in_year),
         "cohort": len(cohort),
         "on_supervision": int(cohort["on_supervision"].sum()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reentrykit.coalitions.models import Coalition, Role
 from reentrykit.core.access import Capability
 from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
+from reentrykit.library.starting_texts import for_step
 
 # The coalition is formed when partners have joined it: the coordinators who set it up
 # (one or several, made on the command line) are not yet a coalition.
@@ -49,6 +50,7 @@ register_step(
         # The overview shows every check of this step to every role; settings are
         # for coordinators only, and the overview links there for them.
         url_name="coalitions:overview",
+        documents=for_step("charter", "mission", "mou"),
         state=coalition_step_state,
     )
 )

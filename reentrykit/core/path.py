@@ -66,9 +66,23 @@ class PathStep:
     help: str
     url_name: str
     state: Callable[[Coalition], StepState]
+    # The document library's starting texts for this step: (kind, title) pairs.
+    documents: tuple[tuple[str, str], ...] = ()
 
     def url(self, coalition: Coalition) -> str:
         return reverse(self.url_name, kwargs={"coalition_slug": coalition.slug})
+
+    def document_links(self, coalition: Coalition) -> list[tuple[str, str]]:
+        """(title, address) of each of the step's documents in the coalition's library."""
+        return [
+            (
+                title,
+                reverse(
+                    "library:document", kwargs={"coalition_slug": coalition.slug, "kind": kind}
+                ),
+            )
+            for kind, title in self.documents
+        ]
 
 
 _steps: dict[str, PathStep] = {}
@@ -87,13 +101,21 @@ class PathEntry:
     step: PathStep
     state: StepState
     url: str
+    # (title, address) of the step's starting documents (``PathStep.document_links``).
+    documents: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _entry(step: PathStep, coalition: Coalition) -> PathEntry:
+    return PathEntry(
+        step=step,
+        state=step.state(coalition),
+        url=step.url(coalition),
+        documents=step.document_links(coalition),
+    )
 
 
 def path_for(coalition: Coalition) -> list[PathEntry]:
-    return [
-        PathEntry(step=step, state=step.state(coalition), url=step.url(coalition))
-        for step in path_steps()
-    ]
+    return [_entry(step, coalition) for step in path_steps()]
 
 
 def status_from_checks(checks: list[tuple[str, bool]]) -> StepStatus:
@@ -173,8 +195,7 @@ def step_context(coalition: Coalition, key: str) -> dict[str, Any]:
     def entry(at: int) -> PathEntry | None:
         if not 0 <= at < len(steps):
             return None
-        step = steps[at]
-        return PathEntry(step=step, state=step.state(coalition), url=step.url(coalition))
+        return _entry(steps[at], coalition)
 
     return {
         "number": index + 1,

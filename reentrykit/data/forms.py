@@ -7,8 +7,9 @@ from django import forms
 
 from reentrykit.core.forms import UswdsForm
 from reentrykit.data.imports import SOURCE_NAME_MAX_LENGTH
-from reentrykit.data.schema import ColumnType, Kind, RecordType
+from reentrykit.data.schema import ColumnType, Kind, RecordType, column_label
 from reentrykit.data.validation import (
+    ISO_DATE,
     Mapping,
     data_through_problem,
     date_format_problem,
@@ -70,16 +71,30 @@ class UploadForm(UswdsForm):
         return day
 
 
+# The ways partners' files commonly write dates, offered by example; any other is typed.
+COMMON_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d/%m/%Y", "%Y%m%d", "%d-%b-%Y")
+OTHER_DATE_FORMAT = "other"
+_EXAMPLE_DAY = dt.date(2024, 3, 31)
+
+
 class MappingForm(UswdsForm):
     """Which file column holds each canonical column; code translations; date format."""
 
+    date_choice = forms.ChoiceField(
+        required=False,
+        initial=ISO_DATE,
+        widget=forms.RadioSelect,
+        label="How the file writes March 31, 2024",
+        choices=[(f, _EXAMPLE_DAY.strftime(f)) for f in COMMON_DATE_FORMATS]
+        + [(OTHER_DATE_FORMAT, "Another way, described below")],
+    )
     date_format = forms.CharField(
         max_length=40,
-        initial="%Y-%m-%d",
-        label="Date format",
-        help_text="How dates are written: %Y-%m-%d for 2024-03-31, %m/%d/%Y for 03/31/2024. "
-        "With a two-digit year (%y), a date is read as the latest one not after today: "
-        "03/15/55 is 1955.",
+        required=False,
+        label="Another way to write dates",
+        help_text="Only when none of the above fits, in codes: %d day, %m month, %b month "
+        "name, %Y year, %y two-digit year; for example %d.%m.%Y for 31.03.2024. With a "
+        "two-digit year, a date is read as the latest one not after today: 03/15/55 is 1955.",
     )
 
     def __init__(
@@ -101,7 +116,11 @@ class MappingForm(UswdsForm):
                     if header in headers or header == ""  # "": not in the file
                 },
             }
-            self.fields["date_format"].initial = saved.date_format
+            if saved.date_format in COMMON_DATE_FORMATS:
+                self.fields["date_choice"].initial = saved.date_format
+            else:
+                self.fields["date_choice"].initial = OTHER_DATE_FORMAT
+                self.fields["date_format"].initial = saved.date_format
         choices = [("", "(not in this file)")] + [(h, h) for h in headers]
         required = set(record_type.required_names)
         self.headers = headers
@@ -112,7 +131,7 @@ class MappingForm(UswdsForm):
             self.fields[name] = forms.ChoiceField(
                 choices=choices,
                 required=column.name in required,
-                label=column.name + (" (required)" if column.name in required else ""),
+                label=f"{column_label(column.name)} ({column.name})",
                 initial=suggestions.get(column.name, ""),
             )
             self.column_fields.append(name)
@@ -122,10 +141,10 @@ class MappingForm(UswdsForm):
             name = f"val__{column.name}"
             self.fields[name] = forms.CharField(
                 required=False,
-                label=f"Codes for {column.name}",
+                label=f"Codes for {column_label(column.name).lower()} ({column.name})",
                 help_text=(
-                    "One per line as file value = code, e.g. M = male. "
-                    f"Codes: {', '.join(column.codes)}."
+                    "Only where the file uses other codes than ours: one per line as the "
+                    f"file's code = ours, e.g. M = male. Ours: {', '.join(column.codes)}."
                 ),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial="\n".join(
@@ -135,6 +154,7 @@ class MappingForm(UswdsForm):
             )
             self.value_fields.append(name)
         # Keep the date format last, after the columns it applies to.
+        self.fields["date_choice"] = self.fields.pop("date_choice")
         self.fields["date_format"] = self.fields.pop("date_format")
 
     def mapping_json(self) -> dict[str, Any]:
@@ -162,15 +182,20 @@ class MappingForm(UswdsForm):
             "date_format": self.cleaned_data["date_format"],
         }
 
-    def clean_date_format(self) -> str:
-        date_format = self.cleaned_data["date_format"]
-        problem = date_format_problem(date_format)
+    def _clean_date(self, cleaned: dict[str, Any]) -> None:
+        """The date format is the one chosen, or the one typed for "another way"
+        (a form sent without a choice, as by a script, counts as typed)."""
+        choice = cleaned.get("date_choice")
+        if choice and choice != OTHER_DATE_FORMAT:
+            cleaned["date_format"] = choice
+            return
+        problem = date_format_problem(cleaned.get("date_format") or "")
         if problem:
-            raise forms.ValidationError(f"The date format is not usable: {problem}")
-        return date_format
+            self.add_error("date_format", f"The date format is not usable: {problem}")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._clean_date(cleaned)
         for name in self.value_fields:
             pairs = []
             for number, line in enumerate((cleaned.get(name) or "").splitlines(), start=1):

@@ -6,6 +6,7 @@ from reentrykit.coalitions.models import Coalition
 from reentrykit.core.access import Capability
 from reentrykit.core.path import PathStep, StepState, register_step, state_from_checks
 from reentrykit.data.models import BatchStatus, ImportBatch, LinkageRun
+from reentrykit.library.starting_texts import for_step
 
 
 def data_step_state(coalition: Coalition) -> StepState:
@@ -43,6 +44,7 @@ register_step(
             "recidivism and progress measures."
         ),
         url_name="data:home",
+        documents=for_step("data_sharing"),
         state=data_step_state,
     )
 )

@@ -74,6 +74,24 @@ NEED_LABELS = {
     "family": "Family",
 }
 NEED_FLAGS = tuple(f"need_{key}" for key in NEED_LABELS)
+# How a page names a column where its name with spaces would not read well.
+COLUMN_WORDS = {
+    "source_person_id": "Person id in this source's records",
+    "state_id": "State id number",
+    "fbi_number": "FBI number",
+    "residence_zip": "ZIP code of residence",
+    "event_id": "Event id",
+    "source_agency": "Agency that recorded the event",
+    "status": "Program status",
+    "phase": "Before or after release",
+    "tool": "Assessment tool",
+    **{f"need_{key}": f"Need: {label.lower()}" for key, label in NEED_LABELS.items()},
+}
+
+
+def column_label(name: str) -> str:
+    """Words for a canonical column: ``release_date`` is "Release date"."""
+    return COLUMN_WORDS.get(name) or name.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,8 @@ your first days after release.
 )
 
 BY_KIND = {template.kind: template for template in TEMPLATES}
+
+
+def for_step(*kinds: str) -> tuple[tuple[str, str], ...]:
+    """(kind, title) of the named templates, for a toolkit path step to link to."""
+    return tuple((kind, BY_KIND[kind].title) for kind in kinds)

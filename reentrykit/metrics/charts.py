@@ -125,7 +125,9 @@ def flow_bars(rows: list[dict[str, Any]], *, title: str) -> dict[str, Any]:
         .encode(
             # Wide enough for the longest decision point's name, which Vega would cut off.
             y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-            x=alt.X("count:Q", title="Count (bookings, releases or people, as each row says)"),
+            x=alt.X(
+                "count:Q", title="Count (arrests, bookings, releases or people, as each row says)"
+            ),
         )
     )
     return finish(chart.properties(width=420, height=alt.Step(22), title=title))

@@ -1,9 +1,9 @@
 """Population flow through the decision points of the reentry map (DATA.md).
 
-:func:`population_flow` counts, for a period: bookings (booking events dated in the
-period), releases (every release in the period, and by release type, excluded kinds
-included, so the map shows where people went), then the cohort (people with a
-qualifying release, as in the rates) and, among them, those on supervision at
+:func:`population_flow` counts, for a period: arrests and bookings (events of those
+types dated in the period), releases (every release in the period, and by release
+type, excluded kinds included, so the map shows where people went), then the cohort
+(people with a qualifying release, as in the rates) and, among them, those on supervision at
 release, assessed before release, in a program (the ``program:any`` participation
 rule), followed for a full year (the one-year rearrest denominator) and rearrested
 within that year. :func:`flow_paths` gives the cohort's counts along every path of
@@ -72,7 +72,7 @@ def population_flow(
 
 
 # The parts of :func:`flow_queries`.
-FLOW_BOOKINGS, FLOW_RELEASES, FLOW_PEOPLE = "flow_bookings", "flow_releases", "flow_people"
+FLOW_ENTRIES, FLOW_RELEASES, FLOW_PEOPLE = "flow_entries", "flow_releases", "flow_people"
 
 
 def flow_queries(
@@ -87,8 +87,8 @@ def flow_queries(
     query (``engine.compute_together``) and read with :func:`flow_frame`."""
     # Dates compared as stored, so the engine can skip data by its min/max statistics.
     events = tables.events
-    bookings = events.filter(
-        events.event_type == "booking",
+    entries = events.filter(
+        events.event_type.isin(["arrest", "booking"]),
         events.event_date >= ibis.literal(period.start),
         events.event_date <= ibis.literal(period.end),
     )
@@ -103,7 +103,10 @@ def flow_queries(
         tables, period=period, data_through=data_through, facility=facility, people=people
     )
     return {
-        FLOW_BOOKINGS: bookings.aggregate(bookings=bookings.count()),
+        FLOW_ENTRIES: entries.aggregate(
+            arrests=(entries.event_type == "arrest").sum(),
+            bookings=(entries.event_type == "booking").sum(),
+        ),
         FLOW_RELEASES: in_period.group_by(
             release_type=in_period.release_type.fill_null("unknown")
         ).aggregate(count=in_period.count()),
@@ -123,8 +126,10 @@ def flow_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     by_type = frames[FLOW_RELEASES].sort_values("release_type")
     totals = frames[FLOW_PEOPLE]
     counts = {name: count_or_zero(totals.iloc[0][name]) for name in totals.columns}
+    entries = frames[FLOW_ENTRIES].iloc[0]
     rows = [
-        ("bookings", "Bookings", "", "bookings", int(frames[FLOW_BOOKINGS].iloc[0]["bookings"])),
+        ("arrests", "Arrests", "", "arrests", count_or_zero(entries["arrests"])),
+        ("bookings", "Bookings", "", "bookings", count_or_zero(entries["bookings"])),
         ("releases", "Releases", "", "releases", int(by_type["count"].sum())),
     ]
     rows += [

@@ -11,6 +11,7 @@ from reentrykit.core.path import (
     register_step,
     state_from_checks,
 )
+from reentrykit.library.starting_texts import for_step
 from reentrykit.resources.models import MapCell, Service
 
 
@@ -42,6 +43,7 @@ register_step(
             "worth making priorities."
         ),
         url_name="resources:directory",
+        documents=for_step("resource_guide"),
         state=resources_step_state,
     )
 )

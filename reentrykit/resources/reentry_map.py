@@ -28,7 +28,7 @@ class Point:
 
 
 POINTS = (
-    Point("arrest", "Arrest", "at arrest"),
+    Point("arrest", "Arrest", "at arrest", ("arrests",)),
     Point("booking", "Booking", "at booking", ("bookings",)),
     Point("pretrial", "Pretrial", "before trial"),
     Point("sentencing", "Sentencing", "at sentencing"),
@@ -46,6 +46,7 @@ POINTS = (
 )
 POINT_BY_KEY = {point.key: point for point in POINTS}
 FLOW_LABELS = {
+    "arrests": "Arrests",
     "bookings": "Bookings",
     "assessed": "Assessed before release",
     "in_program": "In a program",

@@ -10,6 +10,7 @@ from reentrykit.core.path import (
     register_step,
     state_from_checks,
 )
+from reentrykit.library.starting_texts import for_step
 from reentrykit.support.models import Influencer, Message, Tactic
 
 
@@ -39,6 +40,7 @@ register_step(
             "says what, where and when."
         ),
         url_name="support:home",
+        documents=for_step("talking_points", "press_release", "agenda"),
         state=support_step_state,
     )
 )

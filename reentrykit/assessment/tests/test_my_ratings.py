@@ -62,3 +62,32 @@ def test_an_invited_member_is_told_by_email_and_on_the_home_page(
     assert _box(signed_in(world.coordinator)) == ""
     services.round_close(round_=round_, closed_by=world.coordinator)
     assert _box(signed_in(world.member)) == ""
+
+
+def _not_rating(client, round_) -> str:  # type: ignore[no-untyped-def]
+    page = html.unescape(client.get(f"/c/riverton/assess/rounds/{round_.pk}/").content.decode())
+    if 'id="not-rating"' not in page:
+        return ""
+    return page[page.index('id="not-rating"') :].split("</p>")[0]
+
+
+def test_someone_who_cannot_rate_an_open_round_is_told_why_and_whom_to_ask(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    round_ = services.round_open(
+        coalition=world.coalition, name="Baseline", version="1", opened_by=world.coordinator
+    )
+    services.respondent_add(round_=round_, user=world.steward, sector="jail_administration")
+    member = _not_rating(signed_in(world.member), round_)
+    assert "You are not invited to rate this round" in member
+    assert "ask Casey Coordinator" in member
+    # Invited, but a data steward's ratings come in on paper.
+    steward = _not_rating(signed_in(world.steward), round_)
+    assert "You are a respondent of this round" in steward and "answer sheet" in steward
+    assert "(Casey Coordinator)" in steward
+    viewer = _not_rating(signed_in(world.viewer), round_)
+    assert "Rating on these pages is for the coalition's coordinators and members" in viewer
+    # The coordinator manages the round instead; once invited, the member answers.
+    assert _not_rating(signed_in(world.coordinator), round_) == ""
+    services.respondent_add(round_=round_, user=world.member, sector="community_reentry")
+    assert _not_rating(signed_in(world.member), round_) == ""

@@ -20,6 +20,7 @@ from reentrykit.assessment.forms import (
 )
 from reentrykit.assessment.models import Respondent, Round
 from reentrykit.assessment.views.common import error_text, get_round_for
+from reentrykit.coalitions.selectors import coordinator_names
 from reentrykit.core.access import Capability, CoalitionAccess, get_coalition_for, post_only
 from reentrykit.core.exports import csv_attachment, csv_text
 from reentrykit.core.forms import add_errors
@@ -74,6 +75,9 @@ def round_detail(request: HttpRequest, coalition_slug: str, round_id: int) -> Ht
     respondent = selectors.respondent_for(round_=round_, user=request.user)
     respondents = selectors.respondent_list(round_=round_) if can_manage else []
     item_count = round_.item_count
+    can_respond = respondent is not None and access.can(Capability.CONTRIBUTE)
+    # Whom a reader who does not rate this open round can ask (the page says why not).
+    ask = round_.is_open and not can_respond and not can_manage
     return render(
         request,
         "assessment/round.html",
@@ -82,7 +86,9 @@ def round_detail(request: HttpRequest, coalition_slug: str, round_id: int) -> Ht
             "round": round_,
             "can_manage": can_manage,
             "respondent": respondent,
-            "can_respond": respondent is not None and access.can(Capability.CONTRIBUTE),
+            "can_respond": can_respond,
+            "may_rate": access.can(Capability.CONTRIBUTE),
+            "coordinators": coordinator_names(coalition=access.coalition) if ask else [],
             "respondents": respondents,
             "item_count": item_count,
             "answered": selectors.answered_count(respondent) if respondent else 0,

@@ -40,3 +40,31 @@ def test_coordinators_made_on_the_command_line_are_not_partners_on_board(
     another = user_create(email="another@fresh.test", password=None)
     membership_create(coalition=fresh, user=another, role=Role.VIEWER)
     assert _partners_done(fresh)
+
+
+def test_the_steps_link_the_documents_to_start_from(world: World, client) -> None:  # type: ignore[no-untyped-def]
+    page = sign_in(client, world.viewer).get("/c/riverton/")
+    tree = lxml.html.fromstring(page.content)
+
+    def links(step: str) -> list[tuple[str, str]]:
+        element = tree.get_element_by_id(f"step-{step}")
+        return [(a.text_content(), a.get("href")) for a in element.iter("a")][1:]
+
+    documents = "/c/riverton/library/documents/"
+    assert links("coalition") == [
+        ("Coalition charter", f"{documents}charter/"),
+        ("Mission statement", f"{documents}mission/"),
+        ("Memorandum of understanding", f"{documents}mou/"),
+    ]
+    assert links("data") == [("Data-sharing agreement", f"{documents}data_sharing/")]
+    assert links("measures") == []
+    for _, url in links("coalition") + links("data"):
+        assert sign_in(client, world.viewer).get(url).status_code == 200
+    # An activity page's path box links them too.
+    support = lxml.html.fromstring(
+        sign_in(client, world.member).get("/c/riverton/support/").content
+    )
+    box = support.find_class("usa-summary-box")[0].text_content()
+    assert "Documents to start from: Talking points, Press release, Meeting agenda" in " ".join(
+        box.split()
+    )

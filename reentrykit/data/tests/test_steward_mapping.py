@@ -1,6 +1,9 @@
-"""The column-mapping step sent twice (a double click) leads to the one import it started."""
+"""The column-mapping step: in words a steward reads, sent twice (a double click) it
+leads to the one import it started, and what it saves comes back at the next file."""
 
 from __future__ import annotations
+
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -69,7 +72,8 @@ def test_a_saved_date_format_can_be_changed_at_the_next_upload(
     )["Location"]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            mapping_page, {**MAPPED, "date_format": "%m/%d/%Y", "val__facility_type": "J = jail"}
+            mapping_page,
+            {**MAPPED, "date_choice": "%m/%d/%Y", "val__facility_type": "J = jail"},
         )
     assert ImportBatch.objects.count() == 1
 
@@ -80,9 +84,63 @@ def test_a_saved_date_format_can_be_changed_at_the_next_upload(
     )
     assert "/columns/" in response["Location"]
     form = client.get(response["Location"]).content.decode()
-    assert 'value="%m/%d/%Y"' in form  # what was saved for the source
+    assert _chosen_date(form) == "%m/%d/%Y"  # what was saved for the source
     assert "j = jail</textarea>" in form
     assert 'value="Released" selected' in form
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response["Location"], MAPPED)
     assert ImportBatch.objects.count() == 2
+
+
+def _chosen_date(form: str) -> str:
+    """The value of the date format's radio button that is checked."""
+    checked = re.findall(
+        r'<input type="radio" name="date_choice" value="([^"]+)"[^>]*checked', form
+    )
+    assert len(checked) == 1, checked
+    return checked[0]
+
+
+def _mapping_page(client, content: bytes, **extra: str) -> str:  # type: ignore[no-untyped-def]
+    upload = SimpleUploadedFile("file.csv", content, content_type="text/csv")
+    response = client.post(
+        "/c/riverton/data/upload/",
+        {"kind": "releases", "source": "Jail", "file": upload, **extra},
+    )
+    return response["Location"]
+
+
+def test_the_form_names_fields_in_words_and_offers_dates_by_example(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    form = client.get(_mapping_page(client, ODD)).content.decode()
+    assert "Person id in this source&#x27;s records (source_person_id)" in form
+    assert "Release date (release_date)" in form
+    assert "Codes for facility type (facility_type)" in form
+    # Each common way is shown as March 31, 2024 written that way; ISO is the default.
+    for shown in ("2024-03-31", "03/31/2024", "03/31/24", "31/03/2024", "20240331", "31-Mar-2024"):
+        assert f'">{shown}</label>' in form, shown
+    assert _chosen_date(form) == "%Y-%m-%d"
+
+
+def test_a_way_of_writing_dates_not_offered_is_typed_and_comes_back_as_typed(
+    world: World, signed_in, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.data.models import ImportBatch
+
+    client = signed_in(world.steward)
+    dotted = b"Inmate ID,Released,Facility\nA1,31.03.2024,jail\n"
+    page = _mapping_page(client, dotted)
+    # "Another way" chosen but nothing typed: said where, and nothing is imported.
+    refused = client.post(page, {**MAPPED, "date_choice": "other", "date_format": ""})
+    assert "The date format is not usable: give the format" in refused.content.decode()
+    assert not DataJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page, {**MAPPED, "date_choice": "other", "date_format": "%d.%m.%Y"})
+    batch = ImportBatch.objects.get()
+    assert batch.rows == 1  # 31.03.2024 read as a date
+    again = _mapping_page(client, dotted, check_columns="on")
+    form = client.get(again).content.decode()
+    assert _chosen_date(form) == "other"
+    assert 'name="date_format" value="%d.%m.%Y"' in form

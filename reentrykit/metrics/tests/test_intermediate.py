@@ -207,6 +207,7 @@ def test_it_counts_the_population_flow(tables: Tables) -> None:
     assert list(frame.columns) == list(FLOW_COLUMNS)
     counts = dict(zip(frame["key"], frame["count"], strict=True))
     assert counts == {
+        "arrests": 1,  # q1's rearrest
         "bookings": 2,  # q1's and q2's in 2024; q6's was in 2023
         "releases": 6,  # q1..q5 and q7's transfer
         "releases:sentence_served": 2,

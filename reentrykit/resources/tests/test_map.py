@@ -24,7 +24,7 @@ def _flow_row(key: str, parent: str, count: int) -> dict[str, object]:
 
 
 def _snapshot(world: World) -> None:
-    """People released in 2024: 300 bookings, 260 releases, 200 people, 120 on
+    """People released in 2024: 350 arrests, 300 bookings, 260 releases, 200 people, 120 on
     supervision, of whom 4 (a small count) were assessed before release."""
     MetricSnapshot.objects.create(
         coalition=world.coalition,
@@ -32,6 +32,7 @@ def _snapshot(world: World) -> None:
         payload={
             "latest_complete_year": 2024,
             "flow": [
+                _flow_row("arrests", "", 350),
                 _flow_row("bookings", "", 300),
                 _flow_row("releases", "", 260),
                 _flow_row("cohort", "releases", 200),
@@ -80,13 +81,15 @@ def test_services_sit_where_they_work_and_counts_beside_their_point(world: World
     }
     rows = {row.point.key: row for row in grid.rows}
     assert [label for _, label in rows["release"].flow_rows] == ["Releases", "People released"]
-    assert rows["arrest"].flow_rows == []  # the data has no counts at arrest
+    assert [label for _, label in rows["arrest"].flow_rows] == ["Arrests"]
+    assert rows["pretrial"].flow_rows == []  # the data has no counts before trial
     assert grid.cohort_year == 2024 and grid.described == 0 and grid.gaps == []
 
 
 def test_the_counts_are_disclosed_for_the_reader(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     _snapshot(world)
     member = signed_in(world.member).get(MAP).content.decode()
+    assert _row(member, "arrest").startswith("Arrest Arrests: 350 ")
     assert _row(member, "booking").startswith("Booking Bookings: 300 ")
     assert "Releases: 260 People released: 200" in _row(member, "release")
     # 4 assessed is a small count: hidden from a member, shown to a data steward.
