@@ -28,6 +28,10 @@ from config.settings import *  # noqa: E402, F403
 from config.settings import DATA_DIR, STATIC_ROOT  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests only
+# Static files are looked up when asked for, not listed when the middleware starts:
+# every test client starts it anew, and listing the thousands of vendored files took
+# most of a page test's time.
+WHITENOISE_AUTOREFRESH = True
 # The process that makes the per-process directory removes it when it exits; a child
 # process inherits the variable, finds the directory there and leaves it to its parent.
 _VAR_DIR = os.environ["REENTRYKIT_VAR_DIR"]
