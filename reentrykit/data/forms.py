@@ -9,6 +9,7 @@ from reentrykit.core.forms import UswdsForm
 from reentrykit.data.imports import SOURCE_NAME_MAX_LENGTH
 from reentrykit.data.schema import ColumnType, Kind, RecordType, column_label
 from reentrykit.data.validation import (
+    COMMON_DATE_FORMATS,
     ISO_DATE,
     Mapping,
     data_through_problem,
@@ -71,8 +72,6 @@ class UploadForm(UswdsForm):
         return day
 
 
-# The ways partners' files commonly write dates, offered by example; any other is typed.
-COMMON_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d/%m/%Y", "%Y%m%d", "%d-%b-%Y")
 OTHER_DATE_FORMAT = "other"
 _EXAMPLE_DAY = dt.date(2024, 3, 31)
 
@@ -85,6 +84,7 @@ class MappingForm(UswdsForm):
         initial=ISO_DATE,
         widget=forms.RadioSelect,
         label="How the file writes March 31, 2024",
+        # Offered by example; any other way is typed.
         choices=[(f, _EXAMPLE_DAY.strftime(f)) for f in COMMON_DATE_FORMATS]
         + [(OTHER_DATE_FORMAT, "Another way, described below")],
     )
@@ -104,8 +104,11 @@ class MappingForm(UswdsForm):
         headers: tuple[str, ...],
         suggestions: dict[str, str],
         saved: Mapping | None = None,
+        dates: str | None = None,
         **kwargs: Any,
     ) -> None:
+        """``dates``: how the file's first rows write dates (``UploadColumns``), if known;
+        it is the date format offered, before the one saved for the source."""
         super().__init__(*args, **kwargs)
         if saved is not None:  # the source's mapping so far, to change
             suggestions = {
@@ -116,11 +119,11 @@ class MappingForm(UswdsForm):
                     if header in headers or header == ""  # "": not in the file
                 },
             }
-            if saved.date_format in COMMON_DATE_FORMATS:
-                self.fields["date_choice"].initial = saved.date_format
-            else:
-                self.fields["date_choice"].initial = OTHER_DATE_FORMAT
-                self.fields["date_format"].initial = saved.date_format
+        self._offer_date_format(dates or (saved.date_format if saved else ISO_DATE))
+        if dates:
+            self.fields[
+                "date_choice"
+            ].help_text = "Chosen as the file's first rows write dates; change it if that is wrong."
         choices = [("", "(not in this file)")] + [(h, h) for h in headers]
         required = set(record_type.required_names)
         self.headers = headers
@@ -181,6 +184,13 @@ class MappingForm(UswdsForm):
             "values": values,
             "date_format": self.cleaned_data["date_format"],
         }
+
+    def _offer_date_format(self, date_format: str) -> None:
+        if date_format in COMMON_DATE_FORMATS:
+            self.fields["date_choice"].initial = date_format
+        else:
+            self.fields["date_choice"].initial = OTHER_DATE_FORMAT
+            self.fields["date_format"].initial = date_format
 
     def _clean_date(self, cleaned: dict[str, Any]) -> None:
         """The date format is the one chosen, or the one typed for "another way"

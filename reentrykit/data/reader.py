@@ -102,6 +102,9 @@ class FileInfo:
     headers: tuple[str, ...]
     size: int
     types: tuple[str, ...] = ()  # a Parquet file's column types (DuckDB's names)
+    # A text file's first rows after the headers, as read (for guessing how it writes
+    # dates); person-level, so kept in memory only.
+    sample: tuple[tuple[str, ...], ...] = ()
 
 
 def quote_identifier(name: str) -> str:
@@ -397,7 +400,25 @@ def inspect_file(file: Path | DataFile, scratch: Path) -> FileInfo:
     _check_utf8(head)
     text = head.decode("utf-8", errors="ignore")
     delimiter = _detect_delimiter(text.lstrip("\ufeff"))
-    return FileInfo(file, "csv", delimiter, _csv_headers(text, delimiter), size)
+    headers = _csv_headers(text, delimiter)
+    return FileInfo(
+        file, "csv", delimiter, headers, size, sample=_csv_sample(text, delimiter, len(head))
+    )
+
+
+SAMPLE_ROWS = 50
+
+
+def _csv_sample(text: str, delimiter: str, read: int) -> tuple[tuple[str, ...], ...]:
+    """Up to :data:`SAMPLE_ROWS` rows after the header row of a file's first bytes (the
+    last line left out when the bytes stop inside it); none where they cannot be read."""
+    lines = text.lstrip("\ufeff").splitlines()[1:]
+    if read >= SAMPLE_BYTES:
+        lines = lines[:-1]
+    try:
+        return tuple(tuple(row) for row in csv.reader(lines[:SAMPLE_ROWS], delimiter=delimiter))
+    except csv.Error:
+        return ()
 
 
 def load_staging(con: duckdb.DuckDBPyConnection, info: FileInfo, table: str = "staging") -> None:

@@ -37,9 +37,16 @@ from reentrykit.data.reader import (
     check_workbook_name,
     inspect_file,
 )
-from reentrykit.data.schema import RECORD_TYPES, Kind
+from reentrykit.data.schema import RECORD_TYPES, ColumnType, Kind, RecordType
+from reentrykit.data.suggest import suggest_columns
 from reentrykit.data.tasks import enqueue_job
-from reentrykit.data.validation import WHOLE_ROW, Mapping, ambiguous_columns, resolve_columns
+from reentrykit.data.validation import (
+    WHOLE_ROW,
+    Mapping,
+    ambiguous_columns,
+    guess_date_format,
+    resolve_columns,
+)
 
 TOO_LARGE = "The file is larger than the upload limit; split it by year."
 
@@ -51,6 +58,8 @@ class UploadColumns:
     headers: tuple[str, ...]
     problems: list[str]  # empty when every required column resolves
     missing: list[str]  # required canonical columns not found
+    # How the file's first rows write dates, where a common way reads them all.
+    date_format: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -139,7 +148,28 @@ def upload_columns(
     # A column two headers could be is not missing: the problems say which to choose.
     ambiguous = ambiguous_columns(record_type, info.headers, mapping)
     missing = [n for n in record_type.required_names if n not in resolved and n not in ambiguous]
-    return UploadColumns(headers=info.headers, problems=problems, missing=missing)
+    return UploadColumns(
+        headers=info.headers,
+        problems=problems,
+        missing=missing,
+        date_format=_date_format_of(record_type, info, resolved, mapping),
+    )
+
+
+def _date_format_of(
+    record_type: RecordType, info: FileInfo, resolved: dict[str, str], mapping: Mapping
+) -> str | None:
+    """How the sample rows write their dates: the mapping's way if it reads them all,
+    else the first common way that does (``guess_date_format``)."""
+    headers = {**suggest_columns(record_type, info.headers), **resolved}
+    at = {header: index for index, header in enumerate(info.headers)}
+    dated = [
+        at[headers[column.name]]
+        for column in record_type.columns
+        if column.type == ColumnType.DATE and column.name in headers
+    ]
+    values = [row[index] for row in info.sample for index in dated if index < len(row)]
+    return guess_date_format(values, first=mapping.date_format)
 
 
 def _inspect_sealed(path: Path, *, coalition_id: int) -> FileInfo:

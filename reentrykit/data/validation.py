@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,10 @@ ZIP_PATTERN = r"^[0-9]{5}(-[0-9]{4})?$"
 ISO_DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?"
 # The same for a date alone, as a (much cheaper) GLOB.
 ISO_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+# The ways partners' files commonly write dates, in the order a guess tries them: of
+# month/day and day/month, which both read a file whose days are all 12 or less, the
+# American order first.
+COMMON_DATE_FORMATS = (ISO_DATE, "%m/%d/%Y", "%m/%d/%y", "%d/%m/%Y", "%Y%m%d", "%d-%b-%Y")
 
 
 class MappingProblem(ValueError):
@@ -183,6 +188,28 @@ def date_format_problem(date_format: str) -> str | None:
         if letter not in (DASHED_DATE_DIRECTIVES if dash else DATE_DIRECTIVES):
             return _unknown_directive(match.group())
     return None
+
+
+def guess_date_format(values: list[str], *, first: str | None = None) -> str | None:
+    """The first of ``first`` and :data:`COMMON_DATE_FORMATS` that reads every one of
+    ``values`` (a file's first dates), or None when none does or there are none."""
+    values = [value.strip() for value in values if value.strip()]
+    if not values:
+        return None
+    for date_format in ((first,) if first else ()) + COMMON_DATE_FORMATS:
+        if all(_reads(value, date_format) for value in values):
+            return date_format
+    return None
+
+
+def _reads(value: str, date_format: str) -> bool:
+    if date_format == ISO_DATE:  # a workbook's date-time cells too, as the import
+        return re.fullmatch(ISO_DATE_PATTERN, value) is not None
+    try:
+        time.strptime(value, date_format)
+    except ValueError:
+        return False
+    return True
 
 
 def two_digit_year(date_format: str) -> bool:

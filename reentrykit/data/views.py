@@ -138,7 +138,13 @@ def _route_upload(
     headers = sealed.seal_json(
         list(columns.headers), coalition_id=access.coalition.pk, context=_headers_context(token)
     )
-    pending[token] = {**params, "headers": headers, "coalition": access.coalition.pk}
+    pending[token] = {
+        **params,
+        "headers": headers,
+        "coalition": access.coalition.pk,
+        # How the first rows write dates (a format, not the dates), for the form's default.
+        "dates": columns.date_format,
+    }
     request.session[UPLOAD_SESSION_KEY] = pending
     return redirect("data:mapping", coalition_slug=access.coalition.slug, upload_token=token)
 
@@ -183,10 +189,13 @@ def mapping(request: HttpRequest, coalition_slug: str, upload_token: str) -> Htt
         headers=headers,
         suggestions=suggest_columns(record_type, headers),
         saved=saved_mapping(access.coalition, pending["source"], pending["kind"]),
+        dates=pending.get("dates"),
     )
     if request.method == "POST" and form.is_valid():
         params = {
-            key: value for key, value in pending.items() if key not in ("headers", "coalition")
+            key: value
+            for key, value in pending.items()
+            if key not in ("headers", "coalition", "dates")
         }
         params["mapping"] = form.mapping_json()
         data_job = services.data_job_start(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reentrykit.data.models import DataJob
@@ -84,7 +85,10 @@ def test_a_saved_date_format_can_be_changed_at_the_next_upload(
     )
     assert "/columns/" in response["Location"]
     form = client.get(response["Location"]).content.decode()
-    assert _chosen_date(form) == "%m/%d/%Y"  # what was saved for the source
+    # What was saved for the source would refuse the file's dates; the way the file
+    # writes them is offered instead.
+    assert _chosen_date(form) == "%Y-%m-%d"
+    assert "Chosen as the file&#x27;s first rows write dates" in form
     assert "j = jail</textarea>" in form
     assert 'value="Released" selected' in form
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,3 +148,26 @@ def test_a_way_of_writing_dates_not_offered_is_typed_and_comes_back_as_typed(
     form = client.get(again).content.decode()
     assert _chosen_date(form) == "other"
     assert 'name="date_format" value="%d.%m.%Y"' in form
+
+
+@pytest.mark.parametrize(
+    ("dates", "offered"),
+    [
+        # A day past 12 tells month/day from day/month.
+        (["06/01/1979", "12/31/2023"], "%m/%d/%Y"),
+        (["06/01/1979", "31/12/2023"], "%d/%m/%Y"),
+        # Days of 12 or less read either way: the American order is offered.
+        (["06/01/1979", "07/02/2023"], "%m/%d/%Y"),
+        (["6/1/79", "12/31/23"], "%m/%d/%y"),
+        (["20230131", ""], "%Y%m%d"),  # an empty cell says nothing
+        (["2023-01-31 00:00:00"], "%Y-%m-%d"),  # a workbook's date and time
+        (["31.12.2023"], "%Y-%m-%d"),  # no common way reads it: the default
+    ],
+)
+def test_the_date_format_offered_is_the_way_the_files_first_rows_write_dates(
+    world: World, signed_in, dates: list[str], offered: str
+) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(f"A{i},{day},J\n" for i, day in enumerate(dates))
+    client = signed_in(world.steward)
+    form = client.get(_mapping_page(client, f"Inmate ID,Released,Facility\n{rows}".encode()))
+    assert _chosen_date(form.content.decode()) == offered
