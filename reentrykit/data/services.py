@@ -60,6 +60,8 @@ class UploadColumns:
     missing: list[str]  # required canonical columns not found
     # How the file's first rows write dates, where a common way reads them all.
     date_format: str | None = None
+    # Whether the mapping reads those dates (False: the rows would be refused).
+    dates_fit: bool = True
 
     @property
     def ok(self) -> bool:
@@ -148,11 +150,14 @@ def upload_columns(
     # A column two headers could be is not missing: the problems say which to choose.
     ambiguous = ambiguous_columns(record_type, info.headers, mapping)
     missing = [n for n in record_type.required_names if n not in resolved and n not in ambiguous]
+    date_format = _date_format_of(record_type, info, resolved, mapping)
     return UploadColumns(
         headers=info.headers,
         problems=problems,
         missing=missing,
-        date_format=_date_format_of(record_type, info, resolved, mapping),
+        date_format=date_format,
+        # The guess tries the mapping's way first: another way found means it fails.
+        dates_fit=date_format in (None, mapping.date_format),
     )
 
 

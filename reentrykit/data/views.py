@@ -117,8 +117,9 @@ def upload(request: HttpRequest, coalition_slug: str) -> HttpResponse:
 def _route_upload(
     request: HttpRequest, access: CoalitionAccess, form: UploadForm, params: dict, check: bool
 ) -> HttpResponse:
-    """Straight to import when the columns are recognised (unless the steward asks to
-    ``check`` the mapping); else to the mapping step."""
+    """Straight to import when the columns are recognised and the dates read as the
+    mapping says (unless the steward asks to ``check`` the mapping); else to the mapping
+    step."""
     try:
         columns = services.upload_columns(
             coalition=access.coalition,
@@ -129,8 +130,14 @@ def _route_upload(
     except FileProblem as problem:
         form.add_error("file", str(problem))
         return render(request, "data/upload.html", {"access": access, "form": form})
-    if columns.ok and not check:
+    if columns.ok and columns.dates_fit and not check:
         return _start_import(request, access, params)
+    if columns.ok and not columns.dates_fit:
+        messages.info(
+            request,
+            "The file's dates are not written the way the import would read them. "
+            "Check the date format at the end of the form.",
+        )
     token = uuid.uuid4().hex
     pending = request.session.get(UPLOAD_SESSION_KEY, {})
     # Sealed: the session is plain text in the database, and a file's first row may be

@@ -171,3 +171,20 @@ def test_the_date_format_offered_is_the_way_the_files_first_rows_write_dates(
     client = signed_in(world.steward)
     form = client.get(_mapping_page(client, f"Inmate ID,Released,Facility\n{rows}".encode()))
     assert _chosen_date(form.content.decode()) == offered
+
+
+def test_a_file_of_known_columns_whose_dates_the_import_would_refuse_goes_to_the_form(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    canonical = b"source_person_id,release_date,facility_type\nA1,06/01/1979,jail\n"
+    page = _mapping_page(client, canonical)
+    assert "/columns/" in page and not DataJob.objects.exists()
+    form = client.get(page).content.decode()
+    assert "dates are not written the way the import would read them" in form
+    assert _chosen_date(form) == "%m/%d/%Y"
+    # ISO dates, which the import reads, go straight to the import.
+    straight = _mapping_page(
+        client, b"source_person_id,release_date,facility_type\nA1,1979-06-01,jail\n"
+    )
+    assert straight == f"/c/riverton/data/jobs/{DataJob.objects.get().pk}/"
