@@ -390,6 +390,28 @@ def test_the_measures_pages_have_no_serious_violations(
     assert page.locator("#adjusted-comparison").get_by_text("Could not be computed").is_visible()
 
 
+def test_the_upload_and_column_mapping_pages_have_no_serious_violations(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None]
+) -> None:
+    world = build_world()
+    sign_in_with_code(page, world.steward, PASSWORD)
+    axe(page, "/c/riverton/data/upload/")
+    page.get_by_label("What the file holds").select_option("releases")
+    page.get_by_label("Source (partner agency)").fill("County Jail")
+    page.locator("input[type=file]").set_input_files(
+        {
+            "name": "releases.csv",
+            "mimeType": "text/csv",
+            "buffer": b"Inmate ID,Released,Facility\nA1,06/01/2024,J\n",
+        }
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("heading", name="Match the columns").wait_for()
+    # The file's way of writing dates is chosen, and the radio buttons are labelled.
+    assert page.get_by_label("03/31/2024", exact=True).is_checked()
+    axe(page)
+
+
 def test_it_enrolls_a_coordinator_in_two_factor_sign_in(
     page: Page, axe: Axe, sign_in: SignIn, settings: Any
 ) -> None:
