@@ -121,9 +121,8 @@ class MappingForm(UswdsForm):
             }
         self._offer_date_format(dates or (saved.date_format if saved else ISO_DATE))
         if dates:
-            self.fields[
-                "date_choice"
-            ].help_text = "Chosen as the file's first rows write dates; change it if that is wrong."
+            choice = self.fields["date_choice"]
+            choice.help_text = "Chosen as the file's first rows write dates; change it if wrong."
         choices = [("", "(not in this file)")] + [(h, h) for h in headers]
         required = set(record_type.required_names)
         self.headers = headers

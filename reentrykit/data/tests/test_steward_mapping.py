@@ -88,7 +88,7 @@ def test_a_saved_date_format_can_be_changed_at_the_next_upload(
     # What was saved for the source would refuse the file's dates; the way the file
     # writes them is offered instead.
     assert _chosen_date(form) == "%Y-%m-%d"
-    assert "Chosen as the file&#x27;s first rows write dates" in form
+    assert "Chosen as the file&#x27;s first rows write dates; change it if wrong." in form
     assert "j = jail</textarea>" in form
     assert 'value="Released" selected' in form
     with django_capture_on_commit_callbacks(execute=True):
