@@ -7,9 +7,10 @@ from django import forms
 
 from reentrykit.core.forms import UswdsForm
 from reentrykit.data.imports import SOURCE_NAME_MAX_LENGTH
-from reentrykit.data.schema import ColumnType, Kind, RecordType, column_label
+from reentrykit.data.schema import CODE_WORDS, ColumnType, Kind, RecordType, column_label
 from reentrykit.data.validation import (
     COMMON_DATE_FORMATS,
+    DATE_EXAMPLE,
     ISO_DATE,
     Mapping,
     data_through_problem,
@@ -73,7 +74,6 @@ class UploadForm(UswdsForm):
 
 
 OTHER_DATE_FORMAT = "other"
-_EXAMPLE_DAY = dt.date(2024, 3, 31)
 
 
 class MappingForm(UswdsForm):
@@ -85,7 +85,7 @@ class MappingForm(UswdsForm):
         widget=forms.RadioSelect,
         label="How the file writes March 31, 2024",
         # Offered by example; any other way is typed.
-        choices=[(f, _EXAMPLE_DAY.strftime(f)) for f in COMMON_DATE_FORMATS]
+        choices=[(f, DATE_EXAMPLE.strftime(f)) for f in COMMON_DATE_FORMATS]
         + [(OTHER_DATE_FORMAT, "Another way, described below")],
     )
     date_format = forms.CharField(
@@ -144,10 +144,7 @@ class MappingForm(UswdsForm):
             self.fields[name] = forms.CharField(
                 required=False,
                 label=f"Codes for {column_label(column.name).lower()} ({column.name})",
-                help_text=(
-                    "Only where the file uses other codes than ours: one per line as the "
-                    f"file's code = ours, e.g. M = male. Ours: {', '.join(column.codes)}."
-                ),
+                help_text=_codes_help(column.name, column.codes),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial="\n".join(
                     f"{raw} = {code}"
@@ -217,6 +214,17 @@ class MappingForm(UswdsForm):
             if problem and name not in self.errors:
                 self.add_error(name, problem)
         return cleaned
+
+
+def _codes_help(name: str, codes: tuple[str, ...]) -> str:
+    """The hint of a code translation box: the codes to translate to, with meanings."""
+    words = CODE_WORDS.get(name, {})
+    ours = ", ".join(f"{code} ({words[code]})" if code in words else code for code in codes)
+    example = f"{codes[0][0].upper()} = {codes[0]}"
+    return (
+        "Only where the file writes other codes than ours: one per line as the file's "
+        f"code = ours, e.g. {example}. Ours: {ours}."
+    )
 
 
 class ReasonForm(UswdsForm):

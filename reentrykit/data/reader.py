@@ -187,6 +187,16 @@ def detect_format(head: bytes) -> str:
         return "xlsx"
     if head.startswith(b"PAR1"):
         return "parquet"
+    if head.startswith(b"%PDF"):
+        raise FileProblem(
+            "This is a PDF, which holds pages rather than rows of data. Export the records "
+            "from the partner's system as CSV or Excel (.xlsx) and upload that."
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # the container of .xls and .doc files
+        raise FileProblem(
+            "This is an older Excel (.xls) or Word file. Open it in Excel and save it as "
+            "“Excel Workbook (.xlsx)” or “CSV UTF-8”, then upload that."
+        )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FileProblem(
             "The file is UTF-16 text. Save it as “CSV UTF-8” (comma delimited) and upload again."
@@ -213,10 +223,13 @@ def _check_utf8(head: bytes) -> None:
         decoder.decode(head, final=False)
     except UnicodeDecodeError as error:
         guess = from_bytes(head).best()
-        encoding = f" (it looks like {guess.encoding})" if guess is not None else ""
+        encoding = f", probably {guess.encoding}" if guess is not None else ""
+        line = head[: error.start].count(b"\n") + 1
         raise FileProblem(
-            f"The file is not UTF-8 text{encoding}: byte {error.start + 1} cannot be read. "
-            "Save it as “CSV UTF-8” and upload again."
+            f"The file is saved in an older text encoding{encoding}, not UTF-8: line {line} "
+            "has a character (often an accented letter or a curly quote) that cannot be "
+            "read. In Excel, choose Save As and “CSV UTF-8 (Comma delimited)”, then upload "
+            "that file."
         ) from error
 
 

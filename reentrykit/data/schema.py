@@ -74,6 +74,14 @@ NEED_LABELS = {
     "family": "Family",
 }
 NEED_FLAGS = tuple(f"need_{key}" for key in NEED_LABELS)
+# What a code means where its name does not say (the measures' pages name groups so).
+CODE_WORDS: dict[str, dict[str, str]] = {
+    "race": {
+        "aian": "American Indian or Alaska Native",
+        "black": "Black or African American",
+        "nhpi": "Native Hawaiian or Other Pacific Islander",
+    },
+}
 # How a page names a column where its name with spaces would not read well.
 COLUMN_WORDS = {
     "source_person_id": "Person id in this source's records",

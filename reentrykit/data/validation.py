@@ -27,6 +27,7 @@ from reentrykit.data.schema import (
     Column,
     ColumnType,
     RecordType,
+    column_label,
 )
 from reentrykit.data.store import sql_literal
 
@@ -47,6 +48,8 @@ ISO_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
 # The ways partners' files commonly write dates, in the order a guess tries them: of
 # month/day and day/month, which both read a file whose days are all 12 or less, the
 # American order first.
+# The day a date format is shown by (its example): day and month told apart.
+DATE_EXAMPLE = dt.date(2024, 3, 31)
 COMMON_DATE_FORMATS = (ISO_DATE, "%m/%d/%Y", "%m/%d/%y", "%d/%m/%Y", "%Y%m%d", "%d-%b-%Y")
 
 
@@ -685,7 +688,8 @@ def _rules(
     def add(name: str, condition: str, message: str) -> None:
         rules.append(Rule(columns[name], _label(resolved, name), condition, message))
 
-    fmt = "YYYY-MM-DD" if mapping.date_format == ISO_DATE else mapping.date_format
+    # By example, as the column mapping offers formats: March 31, 2024 written its way.
+    fmt = f"written like {DATE_EXAMPLE.strftime(mapping.date_format)}"
     for column in record_type.columns:
         if column.name not in resolved:
             continue
@@ -693,7 +697,7 @@ def _rules(
         if name in required:
             add(name, f"{raw} IS NULL", "a value is required")
         if column.type == ColumnType.DATE:
-            add(name, f"{raw} IS NOT NULL AND {name} IS NULL", f"not a valid date ({fmt})")
+            add(name, f"{raw} IS NOT NULL AND {name} IS NULL", f"not a valid date {fmt}")
             add(
                 name,
                 f"{name} < DATE '{EARLIEST_DATE.isoformat()}' "
@@ -718,5 +722,10 @@ def _rules(
             )
     for earlier, later in DATE_ORDER_RULES.get(record_type.kind, ()):
         if earlier in resolved and later in resolved:
-            add(earlier, f"{earlier} > {later}", f"{earlier} is after {later}")
+            add(earlier, f"{earlier} > {later}", f"{_words(earlier)} is after {_words(later)}")
     return rules
+
+
+def _words(column: str) -> str:
+    """A column as a rule's message names it: "the admission date"."""
+    return f"the {column_label(column).lower()}"

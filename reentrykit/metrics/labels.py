@@ -9,6 +9,7 @@ ranges are shown as they are.
 
 from __future__ import annotations
 
+from reentrykit.data.schema import CODE_WORDS
 from reentrykit.metrics.breakdowns import ALL, NON_PARTICIPANT, PARTICIPANT, UNKNOWN
 
 BREAKDOWN_LABELS: dict[str, str] = {
@@ -37,11 +38,7 @@ PROGRAM_TYPE_LABELS: dict[str, str] = {
 }
 # breakdown -> group code -> name; codes that read well as they are need no entry.
 GROUP_LABELS: dict[str, dict[str, str]] = {
-    "race": {
-        "aian": "American Indian or Alaska Native",
-        "black": "Black or African American",
-        "nhpi": "Native Hawaiian or Other Pacific Islander",
-    },
+    "race": CODE_WORDS["race"],
     "ethnicity": {"not_hispanic": "Not Hispanic"},
     "supervision_type": {"none": "No supervision"},
 }

@@ -155,8 +155,10 @@ def test_it_detects_delimiter_and_bom(world: World, write_csv) -> None:  # type:
         (b"\x00\x01\x02\x03binary\x00stuff", "not a CSV, XLSX or Parquet"),
         (
             "source_person_id,release_date,facility_type\nJ1,2023-01-01,jäil\n".encode("cp1252"),
-            "not UTF-8",
+            "not UTF-8: line 2 has a character",
         ),
+        (b"%PDF-1.4\nreleases\n", "This is a PDF, which holds pages rather than rows"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "This is an older Excel (.xls)"),
         (
             b"release_date,facility_type\n2023-01-01,jail\n",
             "Required column(s) missing: source_person_id",
@@ -212,9 +214,10 @@ def test_it_reports_every_bad_row_with_row_column_value_and_rule(world: World, w
         (p.row, p.column, p.value, p.rule.split(";")[0].split(" (")[0])
         for p in result.report.problems
     }
-    assert (2, "release_date", "2023-02-30", "not a valid date") in found
+    assert (2, "release_date", "2023-02-30", "not a valid date written like 2024-03-31") in found
     assert (3, "facility_type", "camp", "unknown code") in found
-    assert (4, "admission_date", "2023-04-01", "admission_date is after release_date") in found
+    out_of_order = "the admission date is after the release date"
+    assert (4, "admission_date", "2023-04-01", out_of_order) in found
     assert (5, "source_person_id", None, "a value is required") in found
     assert (6, "release_date", "1850-01-01", "date must be between 1900-01-01 and today") in found
     assert (7, "release_date", "2999-01-01", "date must be between 1900-01-01 and today") in found

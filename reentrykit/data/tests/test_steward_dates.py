@@ -55,4 +55,4 @@ def test_a_csv_keeps_to_the_date_format_it_names(world: World, tmp_path: Path) -
         mapping=MAPPING,
     )  # fmt: skip
     assert not result.ok
-    assert "not a valid date (%m/%d/%Y)" in result.report.as_text()
+    assert "not a valid date written like 03/31/2024" in result.report.as_text()

@@ -122,6 +122,8 @@ def test_the_form_names_fields_in_words_and_offers_dates_by_example(
     assert "Person id in this source&#x27;s records (source_person_id)" in form
     assert "Release date (release_date)" in form
     assert "Codes for facility type (facility_type)" in form
+    assert "code = ours, e.g. J = jail. Ours: jail, prison." in form
+    assert "aian (American Indian or Alaska Native), asian, black (Black or African" in form
     # Each common way is shown as March 31, 2024 written that way; ISO is the default.
     for shown in ("2024-03-31", "03/31/2024", "03/31/24", "31/03/2024", "20240331", "31-Mar-2024"):
         assert f'">{shown}</label>' in form, shown
