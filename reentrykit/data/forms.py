@@ -49,9 +49,10 @@ class UploadForm(UswdsForm):
     data_through = forms.DateField(
         required=False,
         label="Data complete through (optional)",
-        help_text="The last date this source's data is complete for, as YYYY-MM-DD. "
-        "Without it, a date declared before for this source stays; a source never "
-        "declared is complete through the latest date in its files.",
+        help_text="The last day this partner's records are complete for. Left empty, the "
+        "date given before for this source stays (for a new source, the latest date in its "
+        "files). A date later than the file's last records says nothing happened in "
+        "between: the measures count no releases or events on those days.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     replace = forms.BooleanField(
@@ -61,8 +62,8 @@ class UploadForm(UswdsForm):
     check_columns = forms.BooleanField(
         required=False,
         label="Check the column mapping before importing",
-        help_text="To change the date format or the code translations saved for this "
-        "source, whose file columns are found without asking.",
+        help_text="Shows the column step even when the file's columns are recognised, to "
+        "change the date format or the code translations saved for this source.",
     )
 
     def clean_data_through(self) -> dt.date | None:

@@ -94,9 +94,10 @@ def _already_imported(coalition: Coalition, digest: str) -> str | None:
     if duplicate is None:
         return None
     return (
-        f"This file was already imported on {duplicate.created_at:%Y-%m-%d} as batch "
-        f"{duplicate.pk} ({duplicate.kind} from {duplicate.source.name}). "
-        "Choose “replace” to import it again in place of the earlier data."
+        f"This file was already imported on {duplicate.created_at:%Y-%m-%d} "
+        f"({duplicate.kind} from {duplicate.source.name}). "
+        "Tick “Replace what was imported before” to import it again in place of the "
+        "earlier data."
     )
 
 
@@ -186,7 +187,7 @@ def import_file(
                 )
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    progress(1.0, f"Imported {batch.rows} rows")
+    progress(1.0, f"Imported {batch.rows} row{'s' if batch.rows != 1 else ''}")
     return ImportResult(ok=True, report=report, batch=batch)
 
 

@@ -103,7 +103,7 @@ def run_import_job(job_id: int) -> None:
                 progress=job_progress(job),
             )
         message = (
-            f"Imported {result.batch.rows} rows."
+            f"Imported {result.batch.rows} row{'s' if result.batch.rows != 1 else ''}."
             if result.ok and result.batch
             else "Nothing was imported."
         )

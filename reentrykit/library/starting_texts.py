@@ -102,9 +102,9 @@ Signed on [[today]].""",
         """# [[coalition_name]]: meeting agenda, [[today]]
 
 - Welcome and introductions
-- What the data shows: one-year rearrest [[one_year_rearrest]] (released in \
-[[rearrest_cohort_year]]; state prisoners released nationally in 2005: \
-[[national_one_year_rearrest]])
+- What the data shows: of the people released in [[rearrest_cohort_year]], \
+[[one_year_rearrest]] were rearrested within a year (of state prisoners released \
+nationally in 2005, [[national_one_year_rearrest]])
 - Progress on the plan's action steps
 - Decisions needed
 - Next meeting and action items""",

@@ -252,3 +252,16 @@ def test_a_data_through_date_outside_1900_to_today_is_refused(
         "  The date the data is complete through must be between 1900-01-01 and today "
         f"({timezone.localdate().isoformat()}); {day} is not.",
     ]
+
+
+def test_importing_a_file_again_says_to_add_replace(world: World, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "releases.csv"
+    path.write_text(RELEASES)
+    args = ("import", "--coalition", "riverton", "--kind", "releases", "--source", "Jail")
+    _data(*args, str(path))
+    with pytest.raises(CommandError):
+        call_command("data", *args, str(path), stdout=StringIO(), stderr=StringIO())
+    said = capsys.readouterr().err
+    assert "This file was already imported on" in said
+    assert "(releases from Jail). Add --replace to import it again in place of the" in said
+    assert "Tick" not in said

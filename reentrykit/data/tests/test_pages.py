@@ -96,7 +96,7 @@ def test_a_steward_uploads_and_sees_the_job_finish(
     job = DataJob.objects.get()
     assert response["Location"] == f"/c/riverton/data/jobs/{job.pk}/"
     page = client.get(response["Location"])
-    assert b"Imported 1 rows" in page.content
+    assert b"Imported 1 row." in page.content
     assert b"hx-trigger" not in page.content  # finished: no more polling
     assert ImportBatch.objects.get().rows == 1
 
@@ -113,6 +113,8 @@ def test_a_bad_upload_shows_the_problems(
     page = client.get(response["Location"]).content.decode()
     assert "Nothing was imported" in page
     assert "camp" in page
+    assert "bad.csv (1 row): 1 problem found. Fix it in the file" in page
+    assert "<caption>The problem</caption>" in page
     # The fix may be in how the file is read, not in the file: the page says where.
     assert "with “Check the column mapping before importing” ticked" in page
     twice = RELEASES + RELEASES.split(b"\n", 1)[1]

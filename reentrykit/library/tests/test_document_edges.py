@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from reentrykit.library.merge import half_fields
+from reentrykit.library.merge import half_fields, merged
 from reentrykit.library.models import CoalitionDocument
-from reentrykit.library.starting_texts import TEMPLATES
+from reentrykit.library.starting_texts import BY_KIND, TEMPLATES
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.tests.builders import dashboard_payload, rate_row
 from reentrykit.testing import World
@@ -187,3 +187,12 @@ def test_it_does_not_overwrite_a_document_changed_meanwhile(world: World) -> Non
     # Saving again, having seen their version, replaces it.
     member.post(f"{DOCS}press_release/", {**mine, **_seen(page)})
     assert CoalitionDocument.objects.get().body == mine["body"]
+
+
+def test_the_agenda_reads_as_a_sentence_before_there_are_measures(world: World) -> None:
+    agenda = merged(BY_KIND["agenda"].body, world.coalition)
+    assert (
+        "What the data shows: of the people released in the latest year, a share not yet "
+        "measured were rearrested within a year (of state prisoners released nationally in "
+        "2005, 43.4%)"
+    ) in agenda

@@ -40,7 +40,10 @@ def _date(value: str) -> dt.date:
 
 # The report's pointers to the upload page's controls, as this command's options.
 COMMAND_LINE_WORDING = (
-    ("Choose “replace” to import it again", "Add --replace to import it again"),
+    (
+        "Tick “Replace what was imported before” to import it again",
+        "Add --replace to import it again",
+    ),
     ("in the column-mapping step", "in a mapping file (--mapping MAP.json)"),
 )
 
