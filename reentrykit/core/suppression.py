@@ -127,8 +127,9 @@ def suppress_table(
     for index, row in enumerate(out):
         for spec in rates:
             denominator = row.get(spec.denominator)
+            # A denominator of zero has no rate to hide: nobody, shown as such.
             if (
-                (isinstance(denominator, int | float) and denominator < k)
+                (isinstance(denominator, int | float) and 0 < denominator < k)
                 or spec.numerator in hidden[index]
                 or spec.denominator in hidden[index]
             ):

@@ -493,6 +493,8 @@ def headline(access: CoalitionAccess, payload: dict[str, Any]) -> list[dict[str,
                 "national": NATIONAL_ONE_YEAR.get(measure),
                 "table": table,
                 "unmeasured": no_records(measure) if measure in missing else None,
+                # No row: the data hold no one released that year (the page says so).
+                "none_released": None if table.rows else year,
             }
         )
     return cards

@@ -28,3 +28,21 @@ def test_a_window_longer_than_the_data_says_so(world: World, signed_in) -> None:
     # A window the data cover shows its rows and no such line.
     html = signed_in(world.member).get("/c/riverton/measures/?by=sex").content.decode()
     assert "No rates" not in html and "No release year" not in html
+
+
+def test_a_headline_year_without_releases_says_so_rather_than_showing_dashes(
+    world: World, signed_in, client
+) -> None:  # type: ignore[no-untyped-def]
+    """The latest year followed a full year holds no release (a source declared complete
+    past its last records): each card says so, and points to the earlier years."""
+    payload = dashboard_payload()
+    payload["latest_complete_year"] += 1
+    payload.pop("headline", None)
+    MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
+    html = signed_in(world.member).get("/c/riverton/measures/").content.decode()
+    cards = html[html.index('id="headline"') :]
+    cards = _table_text(cards.replace("</ul>", "</table>", 1), "headline")
+    year = payload["latest_complete_year"]
+    assert cards.count(f"No one released The data hold no release in {year}") == 3
+    assert "Earlier years are in the trend below" in cards
+    assert "—" not in cards

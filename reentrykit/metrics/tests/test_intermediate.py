@@ -202,6 +202,26 @@ def test_it_hides_small_intermediate_counts_for_members(tables: Tables) -> None:
     )
 
 
+def test_a_measure_with_nobody_in_its_denominator_is_not_called_suppressed(
+    tables: Tables,
+) -> None:
+    # No high-risk release (0 of 0): shown as such to members, with no rate.
+    frame = intermediate_measures(tables=tables, period=YEAR_2024, data_through=THROUGH)
+    frame.loc[frame["key"] == "high_risk_on_supervision", ["numerator", "denominator"]] = 0
+    frame.loc[frame["key"] == "high_risk_on_supervision", "rate"] = float("nan")
+    rows = {row["key"]: row for row in intermediate_json(frame, k=11, unsuppressed=False)["rows"]}
+    assert rows["high_risk_on_supervision"] == {
+        "key": "high_risk_on_supervision",
+        "label": INTERMEDIATE_MEASURES["high_risk_on_supervision"],
+        "numerator": 0,
+        "denominator": 0,
+        "rate": None,
+        "suppressed": False,
+    }
+    # A denominator from 1 to k-1 still hides its rate.
+    assert rows["assessed_before_release"]["suppressed"] is True
+
+
 def test_it_counts_the_population_flow(tables: Tables) -> None:
     frame = population_flow(tables=tables, period=YEAR_2024, data_through=THROUGH)
     assert list(frame.columns) == list(FLOW_COLUMNS)
