@@ -163,6 +163,15 @@ class DataJob(models.Model):
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
     @property
+    def subject(self) -> str:
+        """What an import works on, for a list of jobs: “releases.csv”, releases from
+        County Jail (empty for other jobs)."""
+        params = self.params or {}
+        if self.kind != JobKind.IMPORT or not params.get("file_name"):
+            return ""
+        return f"“{params['file_name']}”, {params.get('kind', '')} from {params.get('source', '')}"
+
+    @property
     def stalled(self) -> bool:
         """Unfinished and without news for long: its worker may have stopped, or none runs."""
         return not self.finished and timezone.now() - self.updated_at > JOB_STALLED_AFTER

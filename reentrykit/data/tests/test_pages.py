@@ -115,6 +115,9 @@ def test_a_bad_upload_shows_the_problems(
     assert "camp" in page
     assert "bad.csv (1 row): 1 problem found. Fix it in the file" in page
     assert "<caption>The problem</caption>" in page
+    # The data page's recent jobs tell the imports apart.
+    home = client.get("/c/riverton/data/").content.decode()
+    assert "Import of “bad.csv”, releases from Jail," in home
     # The fix may be in how the file is read, not in the file: the page says where.
     assert "with “Check the column mapping before importing” ticked" in page
     twice = RELEASES + RELEASES.split(b"\n", 1)[1]
