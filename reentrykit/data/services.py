@@ -62,6 +62,8 @@ class UploadColumns:
     date_format: str | None = None
     # Whether the mapping reads those dates (False: the rows would be refused).
     dates_fit: bool = True
+    # Another kind whose required columns the headers name, when this kind's are missing.
+    looks_like: Kind | None = None
 
     @property
     def ok(self) -> bool:
@@ -158,7 +160,18 @@ def upload_columns(
         date_format=date_format,
         # The guess tries the mapping's way first: another way found means it fails.
         dates_fit=date_format in (None, mapping.date_format),
+        looks_like=_other_kind(record_type, info.headers) if missing else None,
     )
+
+
+def _other_kind(record_type: RecordType, headers: tuple[str, ...]) -> Kind | None:
+    """The first other kind whose required columns ``headers`` all name as they are."""
+    for other in RECORD_TYPES.values():
+        if other.kind != record_type.kind:
+            resolved, _, _ = resolve_columns(other, headers, Mapping())
+            if all(name in resolved for name in other.required_names):
+                return other.kind
+    return None
 
 
 def _date_format_of(

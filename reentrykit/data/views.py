@@ -19,7 +19,7 @@ from reentrykit.core.access import (
 )
 from reentrykit.core.suppression import disclose
 from reentrykit.data import sealed, selectors, services
-from reentrykit.data.forms import DataSettingsForm, MappingForm, UploadForm
+from reentrykit.data.forms import KIND_LABELS, DataSettingsForm, MappingForm, UploadForm
 from reentrykit.data.imports import saved_mapping
 from reentrykit.data.linking import linkage_threshold
 from reentrykit.data.models import DataJob, DataSettings, JobKind, JobStatus, PersonLevelAccess
@@ -132,6 +132,13 @@ def _route_upload(
         return render(request, "data/upload.html", {"access": access, "form": form})
     if columns.ok and columns.dates_fit and not check:
         return _start_import(request, access, params)
+    if columns.looks_like is not None:
+        messages.warning(
+            request,
+            f"These columns are those of {KIND_LABELS[columns.looks_like].lower()}, not of "
+            f"{KIND_LABELS[Kind(params['kind'])].lower()}. If that is what the file holds, "
+            "upload it again with that choice.",
+        )
     if columns.ok and not columns.dates_fit:
         messages.info(
             request,

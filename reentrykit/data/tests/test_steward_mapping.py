@@ -190,3 +190,16 @@ def test_a_file_of_known_columns_whose_dates_the_import_would_refuse_goes_to_the
         client, b"source_person_id,release_date,facility_type\nA1,1979-06-01,jail\n"
     )
     assert straight == f"/c/riverton/data/jobs/{DataJob.objects.get().pk}/"
+
+
+def test_a_file_of_another_kind_is_named_as_such(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(world.steward)
+    arrests = b"source_person_id,event_date,event_type\nA1,2024-02-01,arrest\n"
+    form = client.get(_mapping_page(client, arrests)).content.decode()
+    assert (
+        "These columns are those of justice events (arrests, bookings, convictions, "
+        "incarcerations, revocations, deaths), not of releases from custody."
+    ) in form.replace("&#x27;", "'")
+    # A releases file missing a column is not taken for another kind.
+    form = client.get(_mapping_page(client, ODD)).content.decode()
+    assert "These columns are those of" not in form
