@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 from dataclasses import astuple, dataclass
 from typing import Any
 
@@ -91,8 +92,22 @@ def job_result(job: DataJob) -> dict[str, Any]:
     return {key: value for key, value in result.items() if key not in ("trace", "detail")}
 
 
-def histogram_rows(run: LinkageRun) -> list[dict[str, float]]:
-    return [{"weight": low, "pairs": count} for low, count in run.weight_histogram]
+def threshold_weight(probability: float) -> float:
+    """A match probability as the match weight (log2 of its odds) the histogram counts in."""
+    return math.log2(probability / (1 - probability))
+
+
+def histogram_rows(run: LinkageRun) -> list[dict[str, Any]]:
+    """The histogram's bins (``weight``: the lower bound), the one holding the run's
+    threshold marked ``threshold``."""
+    rows: list[dict[str, Any]] = [
+        {"weight": low, "pairs": count, "threshold": False} for low, count in run.weight_histogram
+    ]
+    at = threshold_weight(run.threshold)
+    holding = [row for row in rows if row["weight"] <= at]
+    if holding:
+        holding[-1]["threshold"] = True
+    return rows
 
 
 @dataclass(frozen=True)

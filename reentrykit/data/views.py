@@ -262,7 +262,12 @@ def linkage_report(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     return render(
         request,
         "data/linkage.html",
-        {"access": access, "run": run, "histogram": selectors.histogram_rows(run) if run else []},
+        {
+            "access": access,
+            "run": run,
+            "histogram": selectors.histogram_rows(run) if run else [],
+            "threshold_weight": selectors.threshold_weight(run.threshold) if run else None,
+        },
     )
 
 
@@ -294,7 +299,12 @@ def review(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     return render(
         request,
         "data/review.html",
-        {"access": access, "pairs": pairs, "total": run.pairs_for_review if run else len(pairs)},
+        {
+            "access": access,
+            "pairs": pairs,
+            "total": run.pairs_for_review if run else len(pairs),
+            "threshold": threshold,
+        },
     )
 
 

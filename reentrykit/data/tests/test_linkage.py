@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import math
+import re
 from pathlib import Path
 
 import pytest
@@ -209,6 +211,29 @@ def test_the_review_page_says_how_many_pairs_it_shows_of_all(
     monkeypatch.setattr(views, "REVIEW_PAGE", 2)
     page = signed_in(world.steward).get("/c/riverton/data/linkage/review/").content.decode()
     assert f"Here are 2 of the {run.pairs_for_review} pairs the last run was unsure about" in page
+    # Each pair says what happens to it without a decision, by the run's threshold.
+    assert f"at least the threshold, {run.threshold}, is linked" in page
+    captions = re.findall(
+        r"<caption>Pair \d: match probability ([0-9.]+) — ([^<]+)</caption>", page
+    )
+    assert len(captions) == 2
+    for probability, fate in captions:
+        linked = float(probability) >= run.threshold
+        assert fate == (
+            "linked unless you decide otherwise"
+            if linked
+            else ("kept apart unless you decide they are the same person")
+        )
+    # The report puts the threshold on the weights' scale, in the row that holds it.
+    report = signed_in(world.steward).get("/c/riverton/data/linkage/").content.decode()
+    weight = math.log2(run.threshold / (1 - run.threshold))
+    assert f"a match weight of {weight:.1f}" in report
+    marked = [low for low, _ in run.weight_histogram if low <= weight][-1]
+    assert re.search(
+        rf"<td>{marked}</td><td class=\"text-right\">\d+</td><td>Threshold \({weight:.1f}\)",
+        report,
+    )
+    assert report.count("in this range") == 1
 
 
 def test_a_first_small_file_links_though_no_two_records_share_a_field(
