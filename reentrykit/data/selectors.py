@@ -98,16 +98,13 @@ def threshold_weight(probability: float) -> float:
 
 
 def histogram_rows(run: LinkageRun) -> list[dict[str, Any]]:
-    """The histogram's bins (``weight``: the lower bound), the one holding the run's
-    threshold marked ``threshold``."""
-    rows: list[dict[str, Any]] = [
-        {"weight": low, "pairs": count, "threshold": False} for low, count in run.weight_histogram
-    ]
+    """The histogram's bins (``weight``: the lower bound of a bin one wide), the one
+    holding the run's threshold marked ``threshold``."""
     at = threshold_weight(run.threshold)
-    holding = [row for row in rows if row["weight"] <= at]
-    if holding:
-        holding[-1]["threshold"] = True
-    return rows
+    return [
+        {"weight": low, "pairs": count, "threshold": low <= at < low + 1}
+        for low, count in run.weight_histogram
+    ]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,9 @@ from reentrykit.core.access import (
     get_object_in,
     post_only,
 )
+from reentrykit.core.charts import accessible_svg
 from reentrykit.core.suppression import disclose
-from reentrykit.data import sealed, selectors, services
+from reentrykit.data import charts, sealed, selectors, services
 from reentrykit.data.forms import KIND_LABELS, DataSettingsForm, MappingForm, UploadForm
 from reentrykit.data.imports import saved_mapping
 from reentrykit.data.linking import linkage_threshold
@@ -255,18 +257,31 @@ def link(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     return redirect("data:job", coalition_slug=coalition_slug, job_id=data_job.pk)
 
 
+def _weight_chart(histogram: list[dict[str, Any]], weight: float) -> str:
+    return accessible_svg(
+        charts.weight_bars(histogram, threshold=weight),
+        title="Compared pairs by match weight",
+        description="Bar chart of how many compared pairs of records fall in each range of "
+        f"match weight, with a line at the threshold, a weight of {weight:.1f}; the table "
+        "below has the same numbers.",
+    )
+
+
 @login_required
 def linkage_report(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     run = selectors.latest_linkage(coalition=access.coalition)
+    histogram = selectors.histogram_rows(run) if run else []
+    weight = selectors.threshold_weight(run.threshold) if run else None
     return render(
         request,
         "data/linkage.html",
         {
             "access": access,
             "run": run,
-            "histogram": selectors.histogram_rows(run) if run else [],
-            "threshold_weight": selectors.threshold_weight(run.threshold) if run else None,
+            "histogram": histogram,
+            "threshold_weight": weight,
+            "chart": _weight_chart(histogram, weight) if histogram else "",
         },
     )
 
