@@ -47,7 +47,9 @@ TYPED_BREAKDOWNS = [name for name in ALL_BREAKDOWNS if known_groups(name) is Non
 
 class IndicatorForm(UswdsModelForm):
     breakdown = forms.ChoiceField(
-        choices=breakdown_choices, required=False, label="Only one group of"
+        choices=breakdown_choices,
+        required=False,
+        label="Breakdown, to measure one group only",
     )
     breakdown_group = forms.ChoiceField(
         choices=group_choices,
