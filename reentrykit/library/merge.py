@@ -30,6 +30,12 @@ HALF_FIELD = re.compile(r"\[\[ *[^\s\[\]]* *\]?|\[? *[^\s\[\]]* *\]\]")
 # Each stands where the figure would, inside a sentence ("of the people released in
 # 2023, X were rearrested within a year").
 NOT_YET = "a share not yet measured"
+# Said beside a text holding NOT_YET, before it is handed out.
+NOT_YET_NOTICE = (
+    "Some figures are not measured yet: the text says “a share not yet measured” where "
+    "they go. They fill in once the data steward has linked the partners' data; until "
+    "then, change those sentences before handing the text out."
+)
 HIDDEN = "a share withheld to protect small counts"
 
 

@@ -25,7 +25,7 @@ from reentrykit.core.access import (
 from reentrykit.core.exports import WordDocument, download_formats
 from reentrykit.library import selectors, services
 from reentrykit.library.forms import DocumentForm, PracticeForm, PracticeSearchForm
-from reentrykit.library.merge import FIELDS, Block, blocks, merged
+from reentrykit.library.merge import FIELDS, NOT_YET, NOT_YET_NOTICE, Block, blocks, merged
 from reentrykit.library.models import Practice
 from reentrykit.library.selectors import Document
 from reentrykit.network.models import Network, NetworkSite
@@ -313,6 +313,7 @@ def document(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
             else:
                 messages.success(request, "Saved. The preview shows it filled in.")
                 return redirect("library:document", coalition_slug=coalition_slug, kind=kind)
+    body = merged(entry.body, access.coalition)
     return render(
         request,
         "library/document.html",
@@ -320,7 +321,8 @@ def document(request: HttpRequest, coalition_slug: str, kind: str) -> HttpRespon
             "access": access,
             "document": entry,
             "title": merged(entry.title, access.coalition),
-            "blocks": blocks(merged(entry.body, access.coalition)),
+            "blocks": blocks(body),
+            "not_yet": NOT_YET_NOTICE if NOT_YET in body else "",
             "form": form,
             "can_edit": can_edit,
             "fields": FIELDS,

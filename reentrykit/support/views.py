@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from reentrykit.core.access import Capability, get_coalition_for
 from reentrykit.core.entries import Part, entry_page
-from reentrykit.library.merge import FIELDS, merged
+from reentrykit.library.merge import FIELDS, NOT_YET, NOT_YET_NOTICE, merged
 from reentrykit.support.forms import InfluencerForm, MessageForm, TacticForm
 from reentrykit.support.models import Influencer, Message, Tactic
 
@@ -51,6 +51,9 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
         )
         for message in Message.objects.filter(coalition=coalition)
     ]
+    unmeasured = any(
+        NOT_YET in problem or NOT_YET in "".join(points) for _, problem, points in texts
+    )
     return render(
         request,
         "support/home.html",
@@ -58,6 +61,7 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             "access": access,
             "influencers": Influencer.objects.filter(coalition=coalition).select_related("reaches"),
             "texts": texts,
+            "not_yet": NOT_YET_NOTICE if unmeasured else "",
             "tactics": Tactic.objects.filter(coalition=coalition),
             "can_edit": access.can(Capability.CONTRIBUTE),
         },

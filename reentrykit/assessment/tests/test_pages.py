@@ -295,6 +295,27 @@ def test_members_see_results_only_after_close(world: World, signed_in) -> None: 
         assert signed_in(getattr(world, role)).get(url(round_, "results/")).status_code == 200, role
 
 
+def test_a_practice_with_no_answers_is_not_said_to_have_dont_knows(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    round_ = _open_round(world)
+    respondent = Respondent.objects.get(round=round_, user=world.member)
+    services.response_save(
+        round_=round_, respondent=respondent, item_key="1.1.a", answer="dont_know"
+    )
+    page = signed_in(world.coordinator).get(url(round_, "results/")).content.decode()
+    gaps = page[
+        page.index('id="knowledge-gaps"') : page.index(
+            "</section>", page.index('id="knowledge-gaps"')
+        )
+    ]
+    assert re.search(
+        r"<strong>1\.1\.a</strong>[^<]*<span class=\"usa-hint\">\(1 “Don't know”", gaps
+    )
+    assert re.search(
+        r"<strong>1\.1\.b</strong>[^<]*<span class=\"usa-hint\">\(no answers yet", gaps
+    )
+    assert "0 “Don't know”" not in gaps
+
+
 def test_coaches_read_results_but_cannot_act(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     round_ = _open_round(world)
     client = signed_in(world.coach)

@@ -24,6 +24,7 @@ def test_it_flags_an_unstable_rate_in_a_talking_point(world: World, signed_in) -
     MetricSnapshot.objects.create(coalition=world.coalition, payload=payload)
     words = page_words(signed_in(world.viewer).get(BASE))
     assert "released in 2023, 15% (unstable: fewer than 20 rearrests) were rearrested" in words
+    assert "Some figures are not measured yet" not in words
 
 
 def test_it_words_a_talking_point_sensibly_before_any_measures(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -32,6 +33,7 @@ def test_it_words_a_talking_point_sensibly_before_any_measures(world: World, sig
     )
     words = page_words(signed_in(world.viewer).get(BASE))
     assert "the latest year, a share not yet measured were rearrested." in words
+    assert "Some figures are not measured yet" in words
 
 
 def test_it_refuses_a_message_with_a_merge_field_missing_a_bracket(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
