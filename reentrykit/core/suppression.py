@@ -68,6 +68,15 @@ class Disclosed:
             return "suppressed"
         return None
 
+    def note(self, index: int) -> str:
+        """Why a row's figures are hidden, where a "<k" does not say it already."""
+        reasons = set(self.hidden[index].values())
+        if COMPLEMENTARY in reasons:
+            return "hidden so that a small group beside it cannot be worked out"
+        if reasons and SMALL not in reasons:
+            return "hidden: with the figures shown, it would give a small count away"
+        return ""
+
 
 # Rates outside the coalition (published pages, the network's pages and their files)
 # are shown to a whole percent. To one decimal a rate and its Wilson interval give the

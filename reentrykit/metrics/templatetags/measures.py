@@ -28,6 +28,12 @@ def cell(table: Disclosed, index: int, column: str, kind: str = "count", digits:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+@register.filter
+def hidden_note(table: Disclosed, index: int) -> str:
+    """Why row ``index`` of ``table`` has hidden figures (``Disclosed.note``)."""
+    return table.note(index)
+
+
 @register.simple_tag
 def rate_percent(value: Any, digits: Any = "") -> str:
     """:func:`percent` as a tag, whose ``digits`` may be a variable the page leaves unset

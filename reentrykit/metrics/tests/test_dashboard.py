@@ -53,7 +53,9 @@ def test_it_hides_small_cells_from_everyone_but_stewards(
     # Complementary: the next smallest cohort (unknown, 33) is hidden too, so 200 - 160
     # cannot give the women's count back.
     assert table["Unknown"][0] == "suppressed"
+    assert table["Unknown"][-1] == "hidden so that a small group beside it cannot be worked out"
     assert table["Male"][:3] == ["160", "70", "43.8%"]
+    assert table["Male"][-1] == "" and table["Female"][-1] == ""  # "<11" says why
     assert "42.9%" not in html  # the women's rate, 3/7
     intermediate = _cells(html, "intermediate-table")
     assert intermediate["Assessed before release"][:2] == ["<11", "120"]
