@@ -15,12 +15,14 @@ def membership_list(*, coalition: Coalition) -> QuerySet[Membership]:
     )
 
 
-def coordinator_names(*, coalition: Coalition) -> list[str]:
-    """Whom to ask about the coalition's work: its active coordinators, by name."""
-    memberships = membership_list(coalition=coalition).filter(
-        role=Role.COORDINATOR, user__is_active=True
-    )
+def role_names(*, coalition: Coalition, role: str) -> list[str]:
+    """The names of the coalition's active users in ``role``: whom to ask about its work."""
+    memberships = membership_list(coalition=coalition).filter(role=role, user__is_active=True)
     return sorted({membership.user.display_name for membership in memberships})
+
+
+def coordinator_names(*, coalition: Coalition) -> list[str]:
+    return role_names(coalition=coalition, role=Role.COORDINATOR)
 
 
 def organization_list(*, coalition: Coalition) -> QuerySet[PartnerOrganization]:

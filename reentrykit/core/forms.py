@@ -4,7 +4,8 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 # Checked in order: CheckboxSelectMultiple is a RadioSelect to Django, so it comes first.
 _WIDGET_CLASSES = {
@@ -91,17 +92,42 @@ class UswdsFormMixin:
 
     def full_clean(self) -> None:
         # Here rather than in __init__ so that fields a form adds later are checked too.
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
             if isinstance(field, forms.DateField) and validate_plausible_date not in (
                 field.validators
             ):
                 field.validators.append(validate_plausible_date)
+            _say_limits_plainly(field, _model_validators(model, name))
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error"
+
+
+# Django's "Ensure this value is greater than or equal to 5." said as what to enter.
+_PLAIN_LIMITS = {
+    MinValueValidator: ("min_value", "Enter %(limit_value)s or more."),
+    MaxValueValidator: ("max_value", "Enter %(limit_value)s or less."),
+}
+
+
+def _model_validators(model: Any, name: str) -> list[Any]:
+    try:
+        return list(getattr(model._meta.get_field(name), "validators", [])) if model else []
+    except FieldDoesNotExist:
+        return []
+
+
+def _say_limits_plainly(field: forms.Field, model_validators: list[Any]) -> None:
+    """Plain words for a field's range (the model's too: a model form says a model's
+    errors in its fields' words), unless a validator of it has words of its own."""
+    for kind, (code, words) in _PLAIN_LIMITS.items():
+        limits = [v for v in [*field.validators, *model_validators] if isinstance(v, kind)]
+        if all(v.message == kind.message for v in limits):
+            field.error_messages.setdefault(code, words)
 
 
 # The range of the database's keys (64-bit integers).

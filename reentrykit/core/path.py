@@ -171,6 +171,9 @@ class NextStep:
     text: str
     # When the next step is someone else's: the first step after it the reader can take.
     meanwhile: PathEntry | None = None
+    # Whether ``text`` is the reader's own to do (a checklist item not yet done) rather
+    # than a sentence saying whose it is.
+    own: bool = False
 
 
 def next_step_for(entries: list[PathEntry], access: CoalitionAccess) -> NextStep | None:
@@ -183,7 +186,12 @@ def next_step_for(entries: list[PathEntry], access: CoalitionAccess) -> NextStep
         meanwhile = next(
             (entry for entry in open_entries[1:] if access.can(entry.state.next_by)), None
         )
-    return NextStep(entry=first, text=first.state.next_for(access), meanwhile=meanwhile)
+    return NextStep(
+        entry=first,
+        text=first.state.next_for(access),
+        meanwhile=meanwhile,
+        own=bool(first.state.next_action) and access.can(first.state.next_by),
+    )
 
 
 def step_context(coalition: Coalition, key: str) -> dict[str, Any]:

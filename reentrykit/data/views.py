@@ -68,6 +68,7 @@ def home(request: HttpRequest, coalition_slug: str) -> HttpResponse:
             ),
             "jobs": selectors.recent_jobs(coalition=access.coalition)[:5] if steward else [],
             "is_steward": steward,
+            **({} if steward else selectors.who_brings_data(access)),
         },
     )
 

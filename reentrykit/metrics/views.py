@@ -14,6 +14,7 @@ from reentrykit.core.charts import accessible_svg
 from reentrykit.core.exports import download_formats
 from reentrykit.core.forms import add_errors
 from reentrykit.core.suppression import UNSTABLE_EVENTS
+from reentrykit.data import selectors as data_selectors
 from reentrykit.metrics import charts, selectors, services
 from reentrykit.metrics.breakdowns import ALL_BREAKDOWNS, is_program_breakdown
 from reentrykit.metrics.cohorts import MEASURE_LABELS, MEASURES, WINDOWS, unmeasured_reason
@@ -48,7 +49,7 @@ def _dashboard_context(request: HttpRequest, access: Any) -> dict[str, Any]:
     snapshot = selectors.latest_snapshot(access.coalition)
     context: dict = {"access": access, "snapshot": snapshot, "raw": selectors.sees_raw(access)}
     if snapshot is None or snapshot.payload.get("empty"):
-        return context
+        return context | data_selectors.who_brings_data(access)
     payload = snapshot.payload
     measure = _choice(request.GET.get("measure"), MEASURES, "rearrest")
     window = int(_choice(request.GET.get("window"), [str(w) for w in WINDOWS], "365"))

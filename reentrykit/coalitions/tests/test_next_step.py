@@ -24,8 +24,9 @@ def _formed(world: World) -> None:
 def test_the_coordinator_is_told_to_open_a_round(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     _formed(world)
     said = _next_box(signed_in(world.coordinator))
-    assert "Assess your capacity: Open an assessment round and invite your partners to rate." in (
-        said
+    assert (
+        "Assess your capacity — to do: Open an assessment round and invite your partners to rate."
+        in (said)
     )
     assert "Meanwhile" not in said
 
@@ -37,8 +38,9 @@ def test_a_member_is_told_their_coordinator_opens_rounds_and_what_they_can_do(
     said = _next_box(signed_in(world.member))
     assert "Open an assessment round" not in said
     assert "Your coordinator opens assessment rounds and invites partners to rate." in said
-    assert "Meanwhile, you can work on Map your resources: Services listed in the directory." in (
-        said
+    assert (
+        "Meanwhile, you can work on Map your resources — to do: Services listed in the directory."
+        in (said)
     )
 
 
@@ -46,7 +48,10 @@ def test_a_data_steward_is_pointed_to_the_data(world: World, signed_in) -> None:
     _formed(world)
     said = _next_box(signed_in(world.steward))
     assert "Your coordinator opens assessment rounds" in said
-    assert "Meanwhile, you can work on Bring your data: Releases from custody imported." in said
+    assert (
+        "Meanwhile, you can work on Bring your data — to do: Releases from custody imported."
+        in said
+    )
 
 
 def test_forming_the_coalition_is_the_coordinators_step(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
@@ -55,7 +60,7 @@ def test_forming_the_coalition_is_the_coordinators_step(world: World, signed_in)
     # A viewer takes no step: nothing to do meanwhile.
     assert "Meanwhile" not in said
     said = _next_box(signed_in(world.coordinator))
-    assert "Form the coalition: Mission statement written." in said
+    assert "Form the coalition — to do: Mission statement written." in said
 
 
 def test_an_activity_page_says_whose_the_next_action_is(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ def test_the_coalition_step_follows_the_data(world: World, signed_in) -> None:  
 
 @pytest.mark.parametrize(
     ("k", "problem"),
-    [("3", "greater than or equal to 5"), ("99999", "less than or equal to 100")],
+    [("3", "Enter 5 or more."), ("99999", "Enter 100 or less.")],
 )
 def test_it_refuses_a_suppression_threshold_below_five_or_above_a_hundred(
     world: World, signed_in, k: str, problem: str

@@ -492,3 +492,21 @@ def test_a_date_format_duckdb_cannot_read_is_refused_on_the_mapping_form(
         "%d (day), %b (month name) and the like, for example %m/%d/%Y."
     ) in response.content.decode()
     assert not DataJob.objects.exists()
+
+
+def test_those_who_do_not_bring_the_data_in_are_told_who_does(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from reentrykit.testing import page_words
+
+    member = page_words(signed_in(world.member).get("/c/riverton/data/"))
+    assert "The coalition's data steward, Dana Steward, uploads the partners' extracts" in member
+    measures = page_words(signed_in(world.member).get("/c/riverton/measures/"))
+    assert "The coalition's data steward, Dana Steward, uploads" in measures
+    # Without one, the coordinator is sent to appoint one; others are told who does.
+    world.steward.is_active = False
+    world.steward.save()
+    coordinator = signed_in(world.coordinator).get("/c/riverton/data/").content.decode()
+    assert "no data steward yet" in coordinator
+    assert 'on the <a href="/c/riverton/members/">Members page</a>' in coordinator
+    assert "a coordinator appoints one" in page_words(
+        signed_in(world.member).get("/c/riverton/data/")
+    )

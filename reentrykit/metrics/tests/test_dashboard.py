@@ -820,7 +820,5 @@ def test_a_baseline_year_out_of_range_is_told_the_one_range(
             "baseline_last_year": "2022",
         },
     )
-    assert response.context["form"].errors["baseline_first_year"] == [
-        "Ensure this value is greater than or equal to 1900."
-    ]
+    assert response.context["form"].errors["baseline_first_year"] == ["Enter 1900 or more."]
     assert not Indicator.objects.exists()

@@ -190,7 +190,7 @@ def test_no_projection_until_the_baseline_is_computed(world: World, signed_in) -
     ("changes", "field", "problem"),
     [
         ({"people_per_year": ""}, "people_per_year", "A projection needs this too."),
-        ({"effect_percent": "150"}, "effect_percent", "less than or equal to 100"),
+        ({"effect_percent": "150"}, "effect_percent", "Enter 100 or less."),
         ({"bed_days_per_event": ""}, "bed_days_per_event", "Dollars saved need the bed-days"),
         ({"mechanism": "magic"}, "mechanism", "Select a valid choice."),
         ({"description": ""}, "description", "This field is required."),

@@ -165,7 +165,7 @@ def test_goals_are_measured_by_the_coalitions_own_indicators_only(world: World, 
     [
         ({"due_on": "2025-12-01"}, "The due date comes before the start date."),
         ({"owner_person": ""}, "Name who owns the step: a partner, a person or both."),
-        ({"percent_complete": "150"}, "less than or equal to 100"),
+        ({"percent_complete": "150"}, "Enter 100 or less."),
         ({"due_on": ""}, "This field is required."),
     ],
 )

@@ -69,7 +69,5 @@ def test_a_percent_out_of_range_is_told_only_that(world: World, signed_in) -> No
             "percent_complete": "99999",
         },
     )
-    assert response.context["form"].errors == {
-        "percent_complete": ["Ensure this value is less than or equal to 100."]
-    }
+    assert response.context["form"].errors == {"percent_complete": ["Enter 100 or less."]}
     assert not ActionStep.objects.filter(goal=goal).exists()

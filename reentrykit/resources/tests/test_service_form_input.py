@@ -31,12 +31,12 @@ def _summary(response) -> str:  # type: ignore[no-untyped-def]
         (
             "capacity_per_year",
             "5000000000000000000",
-            "People it can serve a year: Ensure this value is less than or equal to 10000000.",
+            "People it can serve a year: Enter 10000000 or less.",
         ),
         (
             "served_last_year",
             "99999999999",
-            "People it served last year: Ensure this value is less than or equal to 10000000.",
+            "People it served last year: Enter 10000000 or less.",
         ),
         ("url", "see our flyer", "Web address: Enter a valid URL."),
         ("phone", "call us", "Phone: Enter a phone number with its digits"),
