@@ -94,7 +94,7 @@ def test_the_report_sets_out_each_sites_progress(pilot: World, signed_in) -> Non
         "—",
         "—",
         "suppressed (2023)",
-        "No plan yet",
+        "No action steps yet",
         "0",
         "0 of 0",
         "1",
@@ -154,3 +154,13 @@ def test_people_without_a_network_role_get_no_report(role: str, pilot: World, si
     client = signed_in(getattr(pilot, role))
     assert client.get(PAGE).status_code == 404
     assert client.get("/n/pilot/report.pdf").status_code == 404
+
+
+def test_a_site_with_one_round_shows_it_as_first_and_latest(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    closed_round(world, "Baseline", {"1": 1, "2": 2, "3": 2})
+    html = signed_in(world.network_admin).get(PAGE).content.decode()
+    rows = {
+        row[0]: [" ".join(c.split()) for c in row[1:]] for row in _table(html, "progress-table")[1:]
+    }
+    first, latest = rows["Riverton County Reentry Coalition"][:2]
+    assert first.endswith("%") and latest == "Same as first"
