@@ -470,3 +470,13 @@ def test_the_plan_in_an_unknown_format_is_refused(world: World, signed_in) -> No
     refused = client.get(f"{PLAN}download/?format=odt")
     assert refused.status_code == 400
     assert "does not come as 'odt'" in refused.content.decode()
+
+
+def test_an_empty_plan_says_where_priorities_come_from(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    page = signed_in(world.member).get(PLAN).content.decode()
+    empty = page[page.index('id="no-priorities"') :].split("</p>")[0]
+    for where in ("/assess/", "/resources/map/", "/resources/needs/"):
+        assert f'href="/c/riverton{where}"' in empty, where
+    assert "No action steps yet" not in page  # nothing to count before a priority
+    viewer = signed_in(world.viewer).get(PLAN).content.decode()
+    assert "The coalition's members and coordinators write the plan." in viewer
