@@ -253,3 +253,12 @@ def test_under_used_and_ineffective_services_are_listed_for_review(world: World,
     directory = " ".join(re.sub(r"<[^>]+>", " ", client.get(BASE).content.decode()).split())
     assert "40 served 19 last year Under-used" in directory
     assert "60 served 30 last year Under-used" not in directory
+
+
+def test_needs_without_figures_say_how_to_get_them(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    member = signed_in(world.member).get(f"{BASE}needs/").content.decode()
+    assert "People released a year: not known yet, so the estimates stay empty." in member
+    assert 'under <a href="#your-figures">Your figures</a> below' in member
+    assert 'id="your-figures"' in member
+    viewer = signed_in(world.viewer).get(f"{BASE}needs/").content.decode()
+    assert "Members and coordinators can enter it" in viewer and "#your-figures" not in viewer
