@@ -583,3 +583,16 @@ def test_a_consensus_refused_says_which_field_is_wrong(world: World, signed_in) 
     assert "Why the coalition agreed on this rating: Null characters are not allowed." in page
     assert "Choose one of the ratings" not in page
     assert not ConsensusRating.objects.exists()
+
+
+def test_a_closed_round_sums_up_rather_than_listing_its_setup(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    round_ = _open_round(world)
+    open_page = signed_in(world.coordinator).get(url(round_)).content.decode()
+    assert "Coordinating this round" in open_page and "Invite respondents" in open_page
+    respondent = Respondent.objects.get(round=round_, user=world.member)
+    services.response_save(round_=round_, respondent=respondent, item_key="1.1.a", answer=2)
+    services.round_close(round_=round_, closed_by=world.coordinator)
+    page = signed_in(world.coordinator).get(url(round_)).content.decode()
+    assert "This round is closed" in page and "Invite respondents" not in page
+    summary = page[page.index('id="closed-summary"') :].split("</p>")[0]
+    assert "(Casey Coordinator) with" in summary and f'href="{url(round_, "results/")}"' in summary
