@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 
 from reentrykit.core.models import AuditEntry
 
@@ -186,9 +186,7 @@ class _RelatedNames:
             objects = model._default_manager.filter(**{f"{column}__in": ids})
             if path is not None:
                 objects = objects.filter(**{path: self.coalition_id})
-            return {
-                str(getattr(obj, column)): Truncator(str(obj)).chars(LONG_TEXT) for obj in objects
-            }
+            return {str(getattr(obj, column)): shortened(str(obj)) for obj in objects}
         except (ValueError, TypeError, ValidationError):
             # Ids the column cannot hold (its type changed since): name none of them.
             return {}
@@ -257,4 +255,13 @@ def _plain_value(value: Any) -> str:
         return "Yes" if value else "No"
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    return Truncator(str(value)).chars(LONG_TEXT)
+    return shortened(str(value))
+
+
+def shortened(text: str) -> str:
+    """``text`` cut to about :data:`LONG_TEXT` characters at a word's end, with "…"."""
+    if len(text) <= LONG_TEXT:
+        return text
+    cut = text[: LONG_TEXT - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > LONG_TEXT // 2 else cut).rstrip(" ,;:.") + "…"

@@ -14,6 +14,16 @@ from reentrykit.library.models import Practice
 
 # The service systems people need on the way home: the needs a risk/needs assessment
 # records (which the estimates of need use), and others a directory lists services for.
+# The justice system's decision points of the reentry map, in the order people pass them.
+DECISION_POINTS = {
+    "arrest": "Arrest",
+    "booking": "Booking",
+    "pretrial": "Pretrial",
+    "sentencing": "Sentencing",
+    "custody": "In custody",
+    "release": "Release",
+    "supervision": "Supervision and community",
+}
 SYSTEMS = {
     **NEED_LABELS,
     "physical_health": "Physical health",
@@ -240,8 +250,8 @@ class MapCell(Audited, models.Model):
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="map_cells"
     )
-    point = models.CharField("Decision point", max_length=20)
-    system = models.CharField("Service system", max_length=20)
+    point = models.CharField("Decision point", max_length=20, choices=DECISION_POINTS.items())
+    system = models.CharField("Service system", max_length=20, choices=SYSTEMS.items())
     status = models.CharField(max_length=10, choices=Status.choices)
     practice = models.TextField(
         "What happens here now",
@@ -263,7 +273,8 @@ class MapCell(Audited, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.point} × {self.system}: {self.get_status_display()}"
+        place = f"{self.get_system_display()} at {self.get_point_display()}"
+        return f"{place}: {self.get_status_display()}"
 
     def audit_coalition_id(self) -> int | None:
         return self.coalition_id

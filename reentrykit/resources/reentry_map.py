@@ -12,7 +12,7 @@ from typing import Any
 from reentrykit.core.access import CoalitionAccess
 from reentrykit.core.suppression import Disclosed
 from reentrykit.metrics import selectors as measures
-from reentrykit.resources.models import SYSTEMS, MapCell, Service
+from reentrykit.resources.models import DECISION_POINTS, SYSTEMS, MapCell, Service
 
 
 @dataclass(frozen=True)
@@ -28,17 +28,21 @@ class Point:
 
 
 POINTS = (
-    Point("arrest", "Arrest", "at arrest", ("arrests",)),
-    Point("booking", "Booking", "at booking", ("bookings",)),
-    Point("pretrial", "Pretrial", "before trial"),
-    Point("sentencing", "Sentencing", "at sentencing"),
+    Point("arrest", DECISION_POINTS["arrest"], "at arrest", ("arrests",)),
+    Point("booking", DECISION_POINTS["booking"], "at booking", ("bookings",)),
+    Point("pretrial", DECISION_POINTS["pretrial"], "before trial"),
+    Point("sentencing", DECISION_POINTS["sentencing"], "at sentencing"),
     Point(
-        "custody", "In custody", "in custody", ("assessed", "in_program"), ("pre_release", "both")
+        "custody",
+        DECISION_POINTS["custody"],
+        "in custody",
+        ("assessed", "in_program"),
+        ("pre_release", "both"),
     ),
-    Point("release", "Release", "at release", ("releases", "cohort"), ("both",)),
+    Point("release", DECISION_POINTS["release"], "at release", ("releases", "cohort"), ("both",)),
     Point(
         "supervision",
-        "Supervision and community",
+        DECISION_POINTS["supervision"],
         "in the community",
         ("on_supervision", "rearrested_one_year"),
         ("community", "both"),

@@ -192,3 +192,11 @@ def test_a_gap_becomes_a_candidate_priority_once(world: World, signed_in) -> Non
     assert member.post(f"{MAP}gaps/{elsewhere.pk}/candidate/").status_code == 404
     assert signed_in(world.viewer).post(f"{MAP}gaps/{gap.pk}/candidate/").status_code == 403
     assert CandidatePriority.objects.count() == 1
+
+
+def test_the_audit_trail_names_a_cell_in_words(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    signed_in(world.member).post(f"{MAP}release/id_benefits/", {"status": "gap"})
+    words = _words(signed_in(world.coordinator).get("/c/riverton/audit/").content)
+    assert "Map cell “ID and benefits at Release: Gap”" in words
+    assert "Decision point: — → Release" in words and "Service system: — → ID and benefits" in words
+    assert "id_benefits" not in words
