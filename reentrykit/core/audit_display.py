@@ -24,6 +24,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -224,11 +225,24 @@ def _field_value(field: models.Field, value: Any) -> str:
             return labels[str(value)]
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
+    if _is_share(field) and isinstance(value, int | float):
+        return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
     if isinstance(field, models.DateTimeField):
         return _datetime(value)
     if isinstance(field, models.DateField):
         return _date(value)
     return _plain_value(value)
+
+
+def _is_share(field: models.Field) -> bool:
+    """A number kept as a share from 0 to 1 (a target rate), which pages show as a percent."""
+    if not isinstance(field, models.FloatField):
+        return False
+    limits = {type(v): getattr(v, "limit_value", None) for v in field.validators}
+    return limits == {
+        MinValueValidator: 0,
+        MaxValueValidator: 1,
+    }
 
 
 def _date(value: Any) -> str:

@@ -128,7 +128,7 @@ def _docx(context: dict[str, Any]) -> bytes:
 def _docx_roles(docx: WordDocument, agencies: list[selectors.AgencyWork]) -> None:
     if not agencies:
         return
-    docx.heading("Roles of member agencies", level=2)
+    docx.heading("Roles of partner organizations", level=2)
     for work in agencies:
         # A role written as a sentence keeps its own full stop, not two.
         roles = "; ".join(role.role.rstrip(". ") for role in work.roles) or "No role written yet"

@@ -412,7 +412,7 @@ class AgencyRole(Audited, models.Model):
         "coalitions.PartnerOrganization",
         on_delete=models.CASCADE,
         related_name="plan_roles",
-        verbose_name="Member agency",
+        verbose_name="Partner organization",
     )
     role = models.TextField(
         "Its role in the plan",

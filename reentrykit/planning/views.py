@@ -112,7 +112,7 @@ MONITORING_PARTS = {
         AgencyRole,
         AgencyRoleForm,
         "agency role",
-        "What one member agency does to carry out the plan: what it delivers, decides or "
+        "What one partner organization does to carry out the plan: what it delivers, decides or "
         "reports, and toward which goals.",
     ),
     "check": Part(

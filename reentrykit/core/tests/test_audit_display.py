@@ -141,3 +141,18 @@ def test_it_falls_back_to_the_stored_text_for_what_no_longer_exists(world: World
         ("Old field", "x"),
         ("Goal", "(deleted)"),
     ]
+
+
+def test_a_share_reads_as_a_percent(world: World) -> None:
+    entry = AuditEntry.objects.create(
+        coalition=world.coalition,
+        via="web",
+        action="update",
+        model="metrics.IndicatorTarget",
+        object_id="3",
+        object_repr="Long-term: 35% for 2027",
+        changes={"target_rate": [0.4, 0.355], "cohort_year": [2026, 2027]},
+    )
+    (row,) = audit_rows([entry], coalition_id=world.coalition.pk)
+    changes = {change.field: (change.before, change.after) for change in row.changes}
+    assert changes == {"Target rate": ("40%", "35.5%"), "Cohort year": ("2026", "2027")}

@@ -64,7 +64,7 @@ def test_agencies_show_their_roles_and_the_steps_they_own(world: World, signed_i
     # The plan's history records it with the plan's other parts.
     history = page_words(member.get("/c/riverton/plan/history/"))
     assert "Morgan Member Added: Agency role “Riverton County Jail: Shares booking" in history
-    assert "Member agency: — → Riverton County Jail" in history
+    assert "Partner organization: — → Riverton County Jail" in history
     table = page_words(member.get(MONITORING))
     # The jail has a role and no steps; the provider owns three steps, one done and one
     # overdue, and no role yet. Agencies come by name.

@@ -375,7 +375,7 @@ def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  #
         "Map beds",
         "by 2026-05-01",
         "0 of 1 steps done, 0% complete overall",
-        "Roles of member agencies",
+        "Roles of partner organizations",
         "Riverton County Jail: Shares booking data. Action steps: 0, 0 done, 0 overdue.",
     ):
         assert words in text
@@ -386,7 +386,7 @@ def test_the_plan_downloads_as_word_and_pdf(world: World, signed_in) -> None:  #
         "strategic reentry plan",
         "Priority: Housing",
         "Map beds",
-        "Roles of member agencies",
+        "Roles of partner organizations",
         "Shares booking data",
     ):
         assert words in text
