@@ -822,3 +822,14 @@ def test_a_baseline_year_out_of_range_is_told_the_one_range(
     )
     assert response.context["form"].errors["baseline_first_year"] == ["Enter 1900 or more."]
     assert not Indicator.objects.exists()
+
+
+def test_the_curves_say_in_one_line_how_they_protect_small_counts(
+    world: World, snapshot, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    member = signed_in(world.member).get("/c/riverton/measures/").content.decode()
+    line = member[member.index('id="curve-protection"') :].split("</p>")[0]
+    assert "each step of these curves joins at least 11 events" in line
+    assert "<summary>More on how the curves are drawn for you</summary>" in member
+    steward = signed_in(world.steward).get("/c/riverton/measures/").content.decode()
+    assert 'id="curve-protection"' not in steward
