@@ -97,6 +97,7 @@ def test_a_steward_uploads_and_sees_the_job_finish(
     assert response["Location"] == f"/c/riverton/data/jobs/{job.pk}/"
     page = client.get(response["Location"])
     assert b"Imported 1 row." in page.content
+    assert b'id="job-bar"' in page.content
     assert b"hx-trigger" not in page.content  # finished: no more polling
     assert ImportBatch.objects.get().rows == 1
 
@@ -115,6 +116,7 @@ def test_a_bad_upload_shows_the_problems(
     assert "camp" in page
     assert "bad.csv (1 row): 1 problem found. Fix it in the file" in page
     assert "<caption>The problem</caption>" in page
+    assert 'id="job-bar"' not in page  # no full progress bar under a failure
     # The data page's recent jobs tell the imports apart.
     home = client.get("/c/riverton/data/").content.decode()
     assert "Import of “bad.csv”, releases from Jail," in home
