@@ -412,6 +412,34 @@ def test_the_upload_and_column_mapping_pages_have_no_serious_violations(
     axe(page)
 
 
+def test_the_linkage_report_and_review_have_no_serious_violations(
+    page: Page, axe: Axe, sign_in_with_code: Callable[..., None], tmp_path: Any, settings: Any
+) -> None:
+    from reentrykit.data.imports import import_file
+    from reentrykit.data.linking import link_coalition
+
+    # Its own stores: a later test's coalition may get this one's id.
+    settings.DATA_DIR = tmp_path / "data"
+    world = build_world()
+    for source, rows in (
+        ("Jail", "J1,Ann,Lee,1980-01-02,2024-03-01\nJ2,Bo,Cruz,1975-06-07,2024-04-01\n"),
+        ("Prison", "P1,Anne,Lee,1980-01-02,2024-05-01\nP2,Cy,Dunn,1990-09-10,2024-06-01\n"),
+    ):
+        path = tmp_path / f"{source}.csv"
+        header = "source_person_id,first_name,last_name,date_of_birth,release_date,facility_type\n"
+        body = "".join(f"{line},jail\n" for line in rows.splitlines())
+        path.write_text(header + body)
+        assert import_file(
+            coalition=world.coalition, kind="releases", source_name=source, path=path
+        ).ok
+    link_coalition(coalition=world.coalition)
+    sign_in_with_code(page, world.steward, PASSWORD)
+    axe(page, "/c/riverton/data/linkage/", "/c/riverton/data/linkage/review/")
+    page.goto("/c/riverton/data/linkage/")
+    chart = page.get_by_role("region", name="Chart of the compared pairs by match weight")
+    assert chart.is_visible()
+
+
 def test_it_enrolls_a_coordinator_in_two_factor_sign_in(
     page: Page, axe: Axe, sign_in: SignIn, settings: Any
 ) -> None:
