@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
 from dataclasses import astuple, dataclass
 from typing import Any
 
@@ -93,15 +92,12 @@ def job_result(job: DataJob) -> dict[str, Any]:
     return {key: value for key, value in result.items() if key not in ("trace", "detail")}
 
 
-def threshold_weight(probability: float) -> float:
-    """A match probability as the match weight (log2 of its odds) the histogram counts in."""
-    return math.log2(probability / (1 - probability))
-
-
 def histogram_rows(run: LinkageRun) -> list[dict[str, Any]]:
     """The histogram's bins (``weight``: the lower bound of a bin one wide), the one
     holding the run's threshold marked ``threshold``."""
-    at = threshold_weight(run.threshold)
+    from reentrykit.data.linkage import probability_to_weight  # as below: loaded when used
+
+    at = probability_to_weight(run.threshold)
     return [
         {"weight": low, "pairs": count, "threshold": low <= at < low + 1}
         for low, count in run.weight_histogram

@@ -23,6 +23,7 @@ from reentrykit.core.suppression import disclose
 from reentrykit.data import charts, sealed, selectors, services
 from reentrykit.data.forms import KIND_LABELS, DataSettingsForm, MappingForm, UploadForm
 from reentrykit.data.imports import saved_mapping
+from reentrykit.data.linkage import probability_to_weight
 from reentrykit.data.linking import linkage_threshold
 from reentrykit.data.models import DataJob, DataSettings, JobKind, JobStatus, PersonLevelAccess
 from reentrykit.data.reader import FileProblem
@@ -273,7 +274,7 @@ def linkage_report(request: HttpRequest, coalition_slug: str) -> HttpResponse:
     access = get_coalition_for(request, coalition_slug, need=Capability.PERSON_LEVEL)
     run = selectors.latest_linkage(coalition=access.coalition)
     histogram = selectors.histogram_rows(run) if run else []
-    weight = selectors.threshold_weight(run.threshold) if run else None
+    weight = probability_to_weight(run.threshold) if run else None
     return render(
         request,
         "data/linkage.html",
