@@ -84,7 +84,7 @@ class MappingForm(UswdsForm):
         required=False,
         initial=ISO_DATE,
         widget=forms.RadioSelect,
-        label="How the file writes March 31, 2024",
+        label=f"How the file writes {DATE_EXAMPLE:%B} {DATE_EXAMPLE.day}, {DATE_EXAMPLE.year}",
         # Offered by example; any other way is typed.
         choices=[(f, DATE_EXAMPLE.strftime(f)) for f in COMMON_DATE_FORMATS]
         + [(OTHER_DATE_FORMAT, "Another way, described below")],

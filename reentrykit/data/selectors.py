@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db.models import Max, QuerySet, Sum
 
-from reentrykit.coalitions.models import Coalition
+from reentrykit.coalitions.models import Coalition, Role
+from reentrykit.coalitions.selectors import role_names
 from reentrykit.core.access import Capability, CoalitionAccess
 from reentrykit.data import store
 from reentrykit.data.models import (
@@ -213,9 +214,6 @@ def person_map_rows(*, coalition: Coalition) -> list[tuple[str, str, str]]:
 def who_brings_data(access: CoalitionAccess) -> dict[str, Any]:
     """For ``includes/data_stewards.html``, to readers who do not bring the data in:
     the data stewards' names, and whether the reader appoints them."""
-    from reentrykit.coalitions.models import Role
-    from reentrykit.coalitions.selectors import role_names
-
     return {
         "data_stewards": role_names(coalition=access.coalition, role=Role.DATA_STEWARD),
         "manages": access.can(Capability.MANAGE),

@@ -132,7 +132,6 @@ def test_it_falls_back_to_the_stored_text_for_what_no_longer_exists(world: World
     owner, note, done = first.changes
     assert (owner.field, owner.before, owner.after) == ("Owner", "1", "2")
     assert note.field == "Note" and note.after.endswith("…") and len(note.after) <= 121
-    # Cut at a word's end, not inside one.
     # Cut between words: what is kept is followed by a space in the note.
     assert long_text.startswith(note.after[:-1]) and long_text[len(note.after) - 1] == " "
     assert (done.before, done.after) == ("No", "Yes")
