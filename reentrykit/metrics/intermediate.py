@@ -40,6 +40,7 @@ from ibis import _
 from ibis.expr.types import Table
 
 from reentrykit.core.suppression import Disclosed, RateSpec, disclose, is_small
+from reentrykit.data.schema import NEED_FLAGS
 from reentrykit.metrics.breakdowns import UNKNOWN
 from reentrykit.metrics.cohorts import Period, cohort, epoch_day
 from reentrykit.metrics.engine import Tables, data_through
@@ -95,7 +96,7 @@ def _program_records(keys: Table, programs: Table) -> Table:
 
 def _flag(people: Table, matches: Table, name: str) -> Table:
     """Adds boolean ``name``: the (person_key, release_day) has a row in ``matches``."""
-    found = matches.select(f_person=matches.person_key, f_day=matches.release_day).distinct()
+    found = matches.group_by(f_person=matches.person_key, f_day=matches.release_day).aggregate()
     joined = people.left_join(
         found, [people.person_key == found.f_person, people.release_day == found.f_day]
     )
@@ -104,13 +105,23 @@ def _flag(people: Table, matches: Table, name: str) -> Table:
     )
 
 
-def with_assessment_flag(people: Table, assessments: Table) -> Table:
-    """Adds ``assessed``: an assessment dated between admission and the release day."""
+def assessed_releases(people: Table, assessments: Table) -> Table:
+    """Per release of ``people`` (``person_key``, ``release_day``) with an assessment
+    dated between admission and the release day: whether any of those assessments
+    flags each need (``<flag>_yes``) and whether any records the flag at all
+    (``<flag>_known``).
+
+    The assessment flag and the needs read this one expression: in a query that has
+    both, it is computed once (a grouped table is shared; a DISTINCT was copied
+    into each part that read it).
+    """
     keys = people.select("person_key", "release_day", "admission_day")
     dated = assessments.select(
-        a_person=assessments.person_key, a_day=assessments.assessment_date.epoch_days()
+        a_person=assessments.person_key,
+        a_day=assessments.assessment_date.epoch_days(),
+        **{flag: assessments[flag] for flag in NEED_FLAGS},
     )
-    assessed = keys.join(
+    joined = keys.join(
         dated,
         [
             keys.person_key == dated.a_person,
@@ -118,7 +129,15 @@ def with_assessment_flag(people: Table, assessments: Table) -> Table:
             dated.a_day <= keys.release_day,
         ],
     )
-    return _flag(people, assessed, "assessed")
+    return joined.group_by(["person_key", "release_day"]).aggregate(
+        **{f"{flag}_yes": joined[flag].any() for flag in NEED_FLAGS},
+        **{f"{flag}_known": joined[flag].notnull().any() for flag in NEED_FLAGS},
+    )
+
+
+def with_assessment_flag(people: Table, assessments: Table) -> Table:
+    """Adds ``assessed``: an assessment dated between admission and the release day."""
+    return _flag(people, assessed_releases(people, assessments), "assessed")
 
 
 def _flags(people: Table, tables: Tables) -> Table:
@@ -212,7 +231,9 @@ def intermediate_query(
         f_num=(high & people.on_supervision).sum(),
         f_den=(high & known_supervision).sum(),
     )
-    enrolments = _post_release_enrolments(people, tables.programs)
+    # From the cohort, not ``people``: the flags' joins would be copied into every
+    # part of the query that reads the enrolments (DuckDB computed them three times).
+    enrolments = _post_release_enrolments(cohort_table, tables.programs)
     enrolment_row = enrolments.aggregate(
         d_num=(enrolments.status == "completed").sum(), d_den=enrolments.count()
     )

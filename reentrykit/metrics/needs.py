@@ -15,7 +15,7 @@ from ibis.expr.types import Table
 
 from reentrykit.data.schema import NEED_FLAGS, NEED_LABELS
 from reentrykit.metrics.engine import Tables
-from reentrykit.metrics.intermediate import count_or_zero
+from reentrykit.metrics.intermediate import assessed_releases, count_or_zero
 
 NEED_COLUMNS = ("key", "label", "numerator", "denominator", "rate")
 
@@ -27,25 +27,7 @@ def need_prevalence(*, tables: Tables, cohort_table: Table) -> pd.DataFrame:
 
 def need_query(*, tables: Tables, cohort_table: Table) -> Table:
     """:func:`need_prevalence`'s counts as one row of an expression, for :func:`need_frame`."""
-    keys = cohort_table.select("person_key", "release_day", "admission_day")
-    a = tables.assessments
-    dated = a.select(
-        a_person=a.person_key,
-        a_day=a.assessment_date.epoch_days(),
-        **{flag: a[flag] for flag in NEED_FLAGS},
-    )
-    joined = keys.join(
-        dated,
-        [
-            keys.person_key == dated.a_person,
-            dated.a_day >= keys.admission_day,
-            dated.a_day <= keys.release_day,
-        ],
-    )
-    per_release = joined.group_by(["person_key", "release_day"]).aggregate(
-        **{f"{flag}_yes": joined[flag].any() for flag in NEED_FLAGS},
-        **{f"{flag}_known": joined[flag].notnull().any() for flag in NEED_FLAGS},
-    )
+    per_release = assessed_releases(cohort_table, tables.assessments)
     return per_release.aggregate(
         **{f"{flag}_num": per_release[f"{flag}_yes"].fill_null(False).sum() for flag in NEED_FLAGS},
         **{f"{flag}_den": per_release[f"{flag}_known"].sum() for flag in NEED_FLAGS},

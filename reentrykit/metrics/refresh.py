@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
+from ibis.expr.types import Table
 
 from reentrykit.coalitions.models import Coalition
 from reentrykit.data.analytic import RELEASE_SEQ
@@ -34,7 +35,7 @@ from reentrykit.metrics.cohorts import (
     survival_cohort,
     unmeasured,
 )
-from reentrykit.metrics.engine import coalition_tables, compute_together, materialized
+from reentrykit.metrics.engine import Tables, coalition_tables, compute_together, materialized
 from reentrykit.metrics.flows import REARRESTED, flow_frame, flow_queries
 from reentrykit.metrics.intermediate import (
     intermediate_frame,
@@ -126,6 +127,25 @@ def _survival_curves(counts: pd.DataFrame, year: int) -> dict[str, Any]:
     return curves
 
 
+def latest_year_queries(
+    tables: Tables,
+    *,
+    period: Period,
+    people: Table,
+    data_through: dt.date,
+    followed_through: dt.date,
+) -> dict[str, Table]:
+    """The population flow, the intermediate measures and the needs of ``people`` (the
+    cohort of ``period``), to run as one query: they read the same records of the same
+    people. ``followed_through`` is the date the intermediate measures follow people to."""
+    queries = flow_queries(tables=tables, period=period, data_through=data_through, people=people)
+    queries[INTERMEDIATE] = intermediate_query(
+        tables=tables, period=period, data_through=followed_through, cohort_table=people
+    )
+    queries[NEEDS] = need_query(tables=tables, cohort_table=people)
+    return queries
+
+
 def _indicator_values(
     coalition: Coalition, tables: Any, through: dt.date, missing: tuple[str, ...] = ()
 ) -> dict[str, Any]:
@@ -199,9 +219,11 @@ def _save_snapshot(coalition: Coalition, **fields: Any) -> MetricSnapshot:
     :data:`KEPT_SNAPSHOTS` are deleted (with the adjusted comparisons fitted for them)."""
     snapshot = MetricSnapshot.objects.create(coalition=coalition, **fields)
     kept = MetricSnapshot.objects.filter(coalition=coalition).values_list("pk", flat=True)
+    # Only their numbers are read: loading a payload to delete it took as long as
+    # saving one.
     MetricSnapshot.objects.filter(coalition=coalition).exclude(
         pk__in=list(kept[:KEPT_SNAPSHOTS])
-    ).delete()
+    ).only("pk").delete()
     return snapshot
 
 
@@ -259,18 +281,15 @@ def refresh_coalition(
             with ThreadPoolExecutor(max_workers=1) as pool:
                 curves = pool.submit(_survival_curves, result.survival, survival_year)
                 of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
-                # One query: they read the same records of the same people.
-                queries = flow_queries(
-                    tables=tables, period=latest, data_through=through, people=of_latest
+                frames = compute_together(
+                    latest_year_queries(
+                        tables,
+                        period=latest,
+                        people=of_latest,
+                        data_through=through,
+                        followed_through=followed_through,
+                    )
                 )
-                queries[INTERMEDIATE] = intermediate_query(
-                    tables=tables,
-                    period=latest,
-                    data_through=followed_through,
-                    cohort_table=of_latest,
-                )
-                queries[NEEDS] = need_query(tables=tables, cohort_table=of_latest)
-                frames = compute_together(queries)
                 intermediate = intermediate_frame(frames[INTERMEDIATE])
                 needs = need_frame(frames[NEEDS])
                 flow = flow_frame(frames)

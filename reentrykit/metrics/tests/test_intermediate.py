@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 
 from reentrykit.data.models import Source
 from reentrykit.metrics.cohorts import Period, person_outcomes
-from reentrykit.metrics.engine import Tables, coalition_tables
+from reentrykit.metrics.engine import Tables, coalition_tables, stacked
 from reentrykit.metrics.flows import FLOW_COLUMNS, PATH_COLUMNS, flow_paths, population_flow
 from reentrykit.metrics.intermediate import (
     INTERMEDIATE_COLUMNS,
@@ -19,7 +20,7 @@ from reentrykit.metrics.intermediate import (
     intermediate_measures,
 )
 from reentrykit.metrics.models import MetricSnapshot
-from reentrykit.metrics.refresh import refresh_coalition
+from reentrykit.metrics.refresh import latest_year_queries, refresh_coalition
 from reentrykit.metrics.survival import kaplan_meier, survival_analysis
 from reentrykit.metrics.tests.builders import event, memory_tables, program, release, write_store
 from reentrykit.testing import World
@@ -341,3 +342,33 @@ def test_the_refresh_caches_the_latest_complete_years_figures(world: World) -> N
                 cached = pd.DataFrame(entry["columns"])[list(curves.columns)]
                 pd.testing.assert_frame_equal(cached, curves, check_dtype=False)
                 assert entry["logrank_p"] == expected.logrank_p
+
+
+def test_the_latest_years_query_reads_the_assessments_once_for_all_its_parts(
+    tables: Tables,
+) -> None:
+    # The flow, the intermediate measures and the needs each look for assessments before
+    # release; in the refresh's one query the engine must join them once, not per part.
+    by_year = person_outcomes(tables, period=Period(dt.date(2023, 1, 1), THROUGH), by_year=True)
+    queries = latest_year_queries(
+        tables,
+        period=YEAR_2024,
+        people=by_year.filter(by_year.cohort_year == 2024),
+        data_through=THROUGH,
+        followed_through=THROUGH,
+    )
+    backend = tables.assessments.get_backend()
+    sql = backend.compile(stacked(queries))
+    (_, plan), *_ = backend.con.execute("EXPLAIN (FORMAT JSON) " + sql).fetchall()
+    assert len(_scans_of_dates(json.loads(plan), "a_assessments", "assessment_date")) == 1
+
+
+def _scans_of_dates(nodes: list[dict], table: str, column: str) -> list[dict]:
+    """The plan's scans of ``table`` that read ``column``."""
+    found = []
+    for node in nodes:
+        info = node.get("extra_info", {})
+        if info.get("Table") == table and column in str(info.get("Projections", "")):
+            found.append(node)
+        found += _scans_of_dates(node.get("children", []), table, column)
+    return found
