@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import duckdb
 import ibis
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import sqlglot as sg
 import sqlglot.expressions as sge
@@ -99,14 +101,34 @@ def _any_row_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
+def _create_temporary(backend: Any, query: sge.Expression, name: str) -> str:
+    """The SQL of one CREATE TEMPORARY TABLE ... AS of a compiled query: Ibis's
+    ``create_table`` would copy the whole query tree into an INSERT first, and its
+    ``cache()`` cannot drop its DuckDB tables with the sqlglot release installed here."""
+    created = sge.Create(
+        kind="TABLE",
+        this=sg.table(name, quoted=True),
+        properties=sge.Properties(expressions=[sge.TemporaryProperty()]),
+        expression=query,
+    )
+    return created.sql(backend.dialect)
+
+
+def _write(con: duckdb.DuckDBPyConnection, create: str) -> None:
+    with _any_row_order(con):
+        con.execute(create)
+
+
+def _drop_temporary(backend: Any, name: str) -> None:
+    backend.raw_sql(sge.Drop(kind="TABLE", tables=[sg.table(name, quoted=True)], exists=True))
+
+
 @contextmanager
 def materialized(expr: Table) -> Iterator[Table]:
     """``expr`` computed once and kept while the block runs, for several aggregations.
 
     On DuckDB this is a temporary table in the in-memory catalog (never in the
-    encrypted store), made by one CREATE TABLE ... AS of the compiled query: Ibis's
-    ``create_table`` would copy the whole query tree into an INSERT first, and its
-    ``cache()`` cannot drop its DuckDB tables with the sqlglot release installed here.
+    encrypted store); other engines cache it their own way.
     """
     backend = expr.get_backend()
     if backend.name != "duckdb":
@@ -114,19 +136,58 @@ def materialized(expr: Table) -> Iterator[Table]:
             yield cached
         return
     name = f"_metrics_{uuid.uuid4().hex}"
-    created = sge.Create(
-        kind="TABLE",
-        this=sg.table(name, quoted=True),
-        properties=sge.Properties(expressions=[sge.TemporaryProperty()]),
-        expression=backend.compiler.to_sqlglot(expr),
-    )
-    with _any_row_order(backend.con):
-        backend.con.execute(created.sql(backend.dialect))
-    table = backend.table(name)
+    _write(backend.con, _create_temporary(backend, backend.compiler.to_sqlglot(expr), name))
     try:
-        yield table
+        yield backend.table(name)
     finally:
-        backend.raw_sql(sge.Drop(kind="TABLE", tables=[sg.table(name, quoted=True)], exists=True))
+        _drop_temporary(backend, name)
+
+
+@dataclass
+class Pending:
+    """A table :func:`materializing` is writing: ``table`` stands for it in expressions
+    (:class:`Compiled` queries of them wait for the write before they run)."""
+
+    table: Table
+    backend: Any
+    written: Future[None] | None = None
+
+    def wait(self) -> None:
+        if self.written is not None:
+            self.written.result()
+
+
+@contextmanager
+def materializing(expr: Table) -> Iterator[Pending]:
+    """:func:`materialized`, but on DuckDB the table is written by a second thread while
+    the block builds and compiles the queries that read it (:class:`Compiled`): Ibis's
+    compiling is Python work of a few tenths of a second a query, which otherwise
+    leaves the second core idle. Nothing else may use the connection meanwhile.
+    """
+    backend = expr.get_backend()
+    if backend.name != "duckdb":
+        with materialized(expr) as table:
+            yield Pending(table=table, backend=backend)
+        return
+    name = f"_metrics_{uuid.uuid4().hex}"
+    query = backend.compiler.to_sqlglot(expr)
+    # An unbound table of the same name and columns stands for it: expressions over it
+    # compile to the same SQL as over the written table. Its columns have the types
+    # the engine gives them (asked of the query, not run), as the written table's will:
+    # Ibis's own can differ (it takes a year for 32 bits, DuckDB gives 64).
+    placeholder = ibis.table(backend.sql(query.sql(backend.dialect)).schema(), name=name)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending = Pending(
+            table=placeholder,
+            backend=backend,
+            written=writer.submit(_write, backend.con, _create_temporary(backend, query, name)),
+        )
+        try:
+            yield pending
+        finally:
+            # Whatever the block did, the write ends before the table is dropped.
+            wait([pending.written])
+            _drop_temporary(backend, name)
 
 
 def to_frame(expr: Table) -> pd.DataFrame:
@@ -173,13 +234,41 @@ def compute_together(parts: Mapping[str, Table]) -> dict[str, pd.DataFrame]:
     read (the same grouped or joined table) is computed once. Parts sharing a column
     name must give it one type.
     """
-    result = stacked(parts).to_pyarrow()
+    return _split(parts, stacked(parts).to_pyarrow())
+
+
+def _split(parts: Mapping[str, Table], result: pa.Table) -> dict[str, pd.DataFrame]:
     labels = result.column(PART)
-    frames = {}
-    for key, part in parts.items():
-        rows = result.filter(pc.equal(labels, key)).select(list(part.columns))
-        frames[key] = rows.to_pandas()
-    return frames
+    return {
+        key: result.filter(pc.equal(labels, key)).select(list(part.columns)).to_pandas()
+        for key, part in parts.items()
+    }
+
+
+class Compiled:
+    """:func:`compute_together`'s query, compiled now and run later by :meth:`run`,
+    once ``after`` (the tables it reads that are being written) are written.
+
+    On DuckDB the SQL is made when this is made; other engines compile as they run.
+    """
+
+    def __init__(self, parts: Mapping[str, Table], *, after: Pending) -> None:
+        self.parts, self.after = parts, after
+        self.expr = stacked(parts)
+        backend = after.backend
+        self.sql = backend.compile(self.expr) if backend.name == "duckdb" else None
+
+    def run(self) -> dict[str, pd.DataFrame]:
+        self.after.wait()
+        if self.sql is None:
+            return compute_together(self.parts)
+        from ibis.backends.duckdb.converter import DuckDBPyArrowData
+
+        # As Ibis's own to_pyarrow does with the query it compiles.
+        fetched = self.after.backend.con.sql(self.sql).to_arrow_table()
+        return _split(
+            self.parts, self.expr.__pyarrow_result__(fetched, data_mapper=DuckDBPyArrowData)
+        )
 
 
 def source_names(

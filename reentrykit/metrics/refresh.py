@@ -35,7 +35,7 @@ from reentrykit.metrics.cohorts import (
     survival_cohort,
     unmeasured,
 )
-from reentrykit.metrics.engine import Tables, coalition_tables, compute_together, materialized
+from reentrykit.metrics.engine import Compiled, Tables, coalition_tables, materializing
 from reentrykit.metrics.flows import REARRESTED, flow_frame, flow_queries
 from reentrykit.metrics.intermediate import (
     intermediate_frame,
@@ -44,7 +44,7 @@ from reentrykit.metrics.intermediate import (
 )
 from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.needs import need_frame, need_query
-from reentrykit.metrics.rates import aggregate_pass, with_pass_columns
+from reentrykit.metrics.rates import pass_parts, pass_result, with_pass_columns
 from reentrykit.metrics.selectors import (
     headline_rows,
     overlapping_breakdowns,
@@ -259,37 +259,41 @@ def refresh_coalition(
         # Built once: the rates, the intermediate measures and the flow all start from
         # it (a calendar year's cohort is that year's part of the by-year table).
         table = with_pass_columns(people, through_day=epoch_day(through))
+        # Read first: nothing else may use the engine while the person table is written.
+        followed_through = intermediate_through(coalition_id=coalition.pk, tables=tables) or through
         # Columns nothing downstream reads are not written (the write costs per value).
-        with materialized(table.drop(*UNREAD_COLUMNS)) as person_table:
-            result = aggregate_pass(
-                person_table,
-                breakdowns=ALL_BREAKDOWNS,
-                survival_measures=MEASURES,
-                survival_breakdowns=SURVIVAL_BREAKDOWNS,
-                survival_year=survival_year,
-                through_day=epoch_day(through),
-                breakdown_years=sorted(set(shown_years.values())),
+        with materializing(table.drop(*UNREAD_COLUMNS)) as person:
+            # Both queries are compiled while the table is written.
+            counts = Compiled(
+                pass_parts(
+                    person.table,
+                    breakdowns=ALL_BREAKDOWNS,
+                    survival_measures=MEASURES,
+                    survival_breakdowns=SURVIVAL_BREAKDOWNS,
+                    survival_year=survival_year,
+                    through_day=epoch_day(through),
+                    breakdown_years=sorted(set(shown_years.values())),
+                ),
+                after=person,
             )
+            of_latest = person.table.filter(person.table.cohort_year == latest.start.year)
+            latest_year = Compiled(
+                latest_year_queries(
+                    tables,
+                    period=latest,
+                    people=of_latest,
+                    data_through=through,
+                    followed_through=followed_through,
+                ),
+                after=person,
+            )
+            result = pass_result(counts.run())
             progress(0.7, "Intermediate measures, the population flow and survival curves")
-            # Read before the thread below starts: its Python work would slow these
-            # few small queries more than it gains.
-            followed_through = (
-                intermediate_through(coalition_id=coalition.pk, tables=tables) or through
-            )
             # The curves are numpy work on the survival counts: a second thread fits them
-            # while the engine runs the queries below (it releases the GIL meanwhile).
+            # while the engine runs the last query (it releases the GIL meanwhile).
             with ThreadPoolExecutor(max_workers=1) as pool:
                 curves = pool.submit(_survival_curves, result.survival, survival_year)
-                of_latest = person_table.filter(person_table.cohort_year == latest.start.year)
-                frames = compute_together(
-                    latest_year_queries(
-                        tables,
-                        period=latest,
-                        people=of_latest,
-                        data_through=through,
-                        followed_through=followed_through,
-                    )
-                )
+                frames = latest_year.run()
                 intermediate = intermediate_frame(frames[INTERMEDIATE])
                 needs = need_frame(frames[NEEDS])
                 flow = flow_frame(frames)
