@@ -101,17 +101,14 @@ def _any_row_order(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
-def _create_temporary(backend: Any, query: sge.Expression, name: str) -> str:
-    """The SQL of one CREATE TEMPORARY TABLE ... AS of a compiled query: Ibis's
-    ``create_table`` would copy the whole query tree into an INSERT first, and its
-    ``cache()`` cannot drop its DuckDB tables with the sqlglot release installed here."""
-    created = sge.Create(
-        kind="TABLE",
-        this=sg.table(name, quoted=True),
-        properties=sge.Properties(expressions=[sge.TemporaryProperty()]),
-        expression=query,
-    )
-    return created.sql(backend.dialect)
+def _create_temporary(backend: Any, select: str, name: str) -> str:
+    """One CREATE TEMPORARY TABLE ... AS of a compiled query: Ibis's ``create_table``
+    would copy the whole query tree into an INSERT first, and its ``cache()`` cannot
+    drop its DuckDB tables with the sqlglot release installed here. The query is
+    compiled to text once (generating it again from its tree took a tenth of a second
+    at a million releases)."""
+    table = sg.table(name, quoted=True).sql(backend.dialect)
+    return f"CREATE TEMPORARY TABLE {table} AS {select}"
 
 
 def _write(con: duckdb.DuckDBPyConnection, create: str) -> None:
@@ -136,7 +133,7 @@ def materialized(expr: Table) -> Iterator[Table]:
             yield cached
         return
     name = f"_metrics_{uuid.uuid4().hex}"
-    _write(backend.con, _create_temporary(backend, backend.compiler.to_sqlglot(expr), name))
+    _write(backend.con, _create_temporary(backend, backend.compile(expr), name))
     try:
         yield backend.table(name)
     finally:
@@ -170,17 +167,17 @@ def materializing(expr: Table) -> Iterator[Pending]:
             yield Pending(table=table, backend=backend)
         return
     name = f"_metrics_{uuid.uuid4().hex}"
-    query = backend.compiler.to_sqlglot(expr)
+    select = backend.compile(expr)
     # An unbound table of the same name and columns stands for it: expressions over it
     # compile to the same SQL as over the written table. Its columns have the types
     # the engine gives them (asked of the query, not run), as the written table's will:
     # Ibis's own can differ (it takes a year for 32 bits, DuckDB gives 64).
-    placeholder = ibis.table(backend.sql(query.sql(backend.dialect)).schema(), name=name)
+    placeholder = ibis.table(backend.sql(select).schema(), name=name)
     with ThreadPoolExecutor(max_workers=1) as writer:
         pending = Pending(
             table=placeholder,
             backend=backend,
-            written=writer.submit(_write, backend.con, _create_temporary(backend, query, name)),
+            written=writer.submit(_write, backend.con, _create_temporary(backend, select, name)),
         )
         try:
             yield pending
