@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlglot as sg
 import sqlglot.expressions as sge
+from ibis.backends.duckdb.converter import DuckDBPyArrowData
 from ibis.expr.types import Table
 
 from reentrykit.data.analytic import RELEASE_SEQ
@@ -181,6 +182,7 @@ def materializing(expr: Table) -> Iterator[Pending]:
         )
         try:
             yield pending
+            pending.wait()  # a failed write is reported even if nothing read the table
         finally:
             # Whatever the block did, the write ends before the table is dropped.
             wait([pending.written])
@@ -259,8 +261,6 @@ class Compiled:
         self.after.wait()
         if self.sql is None:
             return compute_together(self.parts)
-        from ibis.backends.duckdb.converter import DuckDBPyArrowData
-
         # As Ibis's own to_pyarrow does with the query it compiles.
         fetched = self.after.backend.con.sql(self.sql).to_arrow_table()
         return _split(

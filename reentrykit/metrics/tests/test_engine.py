@@ -75,3 +75,13 @@ def test_a_failing_block_still_lets_the_write_finish_and_drops_the_table() -> No
     with failing, materializing(tables.releases.select("person_key")):
         raise RuntimeError("the block failed")
     assert _temporary_tables(tables) == []
+
+
+def test_a_failed_write_is_reported_even_when_nothing_read_the_table() -> None:
+    tables = memory_tables(releases=[release("p1", dt.date(2024, 3, 1))])
+    r = tables.releases
+    # The cast fails only as the rows are written.
+    unwritable = r.select(n=r.person_key.cast("int64"))
+    with pytest.raises(Exception, match="p1"), materializing(unwritable):
+        pass
+    assert _temporary_tables(tables) == []
