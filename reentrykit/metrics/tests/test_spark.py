@@ -19,7 +19,9 @@ from reentrykit.metrics.cohorts import (
     unmeasured,
 )
 from reentrykit.metrics.engine import Tables, coalition_tables
+from reentrykit.metrics.models import MetricSnapshot
 from reentrykit.metrics.needs import need_prevalence
+from reentrykit.metrics.refresh import refresh_coalition
 from reentrykit.metrics.tests import test_intermediate as q
 from reentrykit.metrics.tests import test_rates as p
 from reentrykit.metrics.tests.builders import write_store
@@ -96,3 +98,24 @@ def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
     assert list(expected["unmeasured"]["measure"]) == ["reincarceration", "revocation"]
     counts = expected["rates"].set_index("group")
     assert (counts.loc["all", "cohort"], counts.loc["all", "recidivists"]) == (13, 5)
+
+
+@pytest.mark.spark
+def test_the_refresh_caches_the_same_figures_on_spark_and_duckdb(world: World) -> None:
+    write_store(
+        world.coalition.pk,
+        releases=p.RELEASES + q.RELEASES,
+        events=p.EVENTS + q.EVENTS,
+        programs=p.PROGRAMS + q.PROGRAMS,
+        assessments=q.ASSESSMENTS,
+        outcomes=q.OUTCOMES,
+    )
+    Source.objects.create(
+        coalition=world.coalition, name="County Jail", declared_data_through=THROUGH
+    )
+    payloads = {}
+    for engine in ("duckdb", "spark"):
+        result = refresh_coalition(world.coalition, engine=engine)
+        payloads[engine] = MetricSnapshot.objects.get(pk=result["snapshot"]).payload
+    assert payloads["duckdb"]["rates"], "the fixture has figures to compare"
+    assert payloads["spark"] == payloads["duckdb"]
