@@ -12,8 +12,8 @@ runs many); the peak memory of the refresh and of the baseline are printed apart
 
 Each floor run opens the store anew, as each refresh does: a pass over a store just
 opened reads and decrypts its blocks, which a second pass on the same connection finds
-in memory (a fifth faster at the issue's scale). The refresh cannot have that, so the
-ratio is to the first pass; the ratio to the warm pass is printed beside it.
+in memory (a tenth to a fifth faster at the issue's scale). The refresh cannot have
+that, so the ratio is to the first pass; the ratio to the warm pass is printed beside.
 
 `.venv/bin/python benchmarks/bench_metrics.py [--people N] [--background N]`. The issue's
 scale, about 1,000,000 releases and 5,000,000 events, is --people 278000 (people who are
