@@ -64,8 +64,9 @@ def _measures(tables: Tables) -> dict[str, pd.DataFrame]:
     }
 
 
-@pytest.mark.spark
-def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
+def _write_fixtures(world: World) -> None:
+    """Both hand-worked fixtures in the coalition's store, under one source of releases
+    with data through :data:`THROUGH`."""
     write_store(
         world.coalition.pk,
         releases=p.RELEASES + q.RELEASES,
@@ -78,7 +79,14 @@ def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
         ],
         outcomes=q.OUTCOMES,
     )
-    Source.objects.create(coalition=world.coalition, name="County Jail")
+    Source.objects.create(
+        coalition=world.coalition, name="County Jail", declared_data_through=THROUGH
+    )
+
+
+@pytest.mark.spark
+def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
+    _write_fixtures(world)
     with coalition_tables(coalition_id=world.coalition.pk) as tables:
         expected = _measures(tables)
     with coalition_tables(coalition_id=world.coalition.pk, engine="spark") as tables:
@@ -102,17 +110,7 @@ def test_it_gives_identical_results_on_spark_and_duckdb(world: World) -> None:
 
 @pytest.mark.spark
 def test_the_refresh_caches_the_same_figures_on_spark_and_duckdb(world: World) -> None:
-    write_store(
-        world.coalition.pk,
-        releases=p.RELEASES + q.RELEASES,
-        events=p.EVENTS + q.EVENTS,
-        programs=p.PROGRAMS + q.PROGRAMS,
-        assessments=q.ASSESSMENTS,
-        outcomes=q.OUTCOMES,
-    )
-    Source.objects.create(
-        coalition=world.coalition, name="County Jail", declared_data_through=THROUGH
-    )
+    _write_fixtures(world)
     payloads = {}
     for engine in ("duckdb", "spark"):
         result = refresh_coalition(world.coalition, engine=engine)
