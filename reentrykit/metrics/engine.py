@@ -260,7 +260,7 @@ class Compiled:
     def run(self) -> dict[str, pd.DataFrame]:
         self.after.wait()
         if self.sql is None:
-            return compute_together(self.parts)
+            return _split(self.parts, self.expr.to_pyarrow())
         # As Ibis's own to_pyarrow does with the query it compiles.
         fetched = self.after.backend.con.sql(self.sql).to_arrow_table()
         return _split(

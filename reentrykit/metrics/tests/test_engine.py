@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from reentrykit.metrics.engine import Compiled, compute_together, materialized, materializing
@@ -82,6 +83,6 @@ def test_a_failed_write_is_reported_even_when_nothing_read_the_table() -> None:
     r = tables.releases
     # The cast fails only as the rows are written.
     unwritable = r.select(n=r.person_key.cast("int64"))
-    with pytest.raises(Exception, match="p1"), materializing(unwritable):
+    with pytest.raises(duckdb.ConversionException, match="p1"), materializing(unwritable):
         pass
     assert _temporary_tables(tables) == []
